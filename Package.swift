@@ -1,0 +1,107 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Upcoming features Hummingbird uses; they keep imports and existentials explicit.
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "assay",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "assay", targets: ["assay"]),
+        .library(name: "AssayCore", targets: ["AssayCore"]),
+        .library(name: "AssayEngine", targets: ["AssayEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.1.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.24.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.0"),
+    ],
+    targets: [
+        // Pure values and logic, no I/O.
+        .target(
+            name: "AssayCore",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "OrderedCollections", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AssayProviders",
+            dependencies: [
+                "AssayCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AssayIngest",
+            dependencies: ["AssayCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AssayStore",
+            dependencies: ["AssayCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AssayEngine",
+            dependencies: [
+                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "AssayExport",
+            dependencies: ["AssayCore", "AssayStore", .product(name: "CSV", package: "CSV.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line front end: argument parsing and rendering only.
+        .target(
+            name: "AssayCLI",
+            dependencies: [
+                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "assay", dependencies: ["AssayCLI"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AssayProvidersTests",
+            dependencies: [
+                "AssayProviders",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "AssayIngestTests", dependencies: ["AssayIngest"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssayEngineTests", dependencies: ["AssayEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssayExportTests", dependencies: ["AssayExport"], swiftSettings: swiftSettings),
+        // Tests that talk to real servers (llama-server) and run the real CLI.
+        .testTarget(
+            name: "AssayIntegrationTests",
+            dependencies: ["AssayCLI", "AssayEngine", "AssayExport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,46 @@
+import Foundation
+
+/// The set of variables to code, with general instructions. Every change makes a new version.
+public struct Codebook: Sendable, Hashable, Codable {
+    public var name: String?
+    public var description: String?
+    /// General instructions that apply to every variable.
+    public var instructions: String?
+    public var variables: [Variable]
+
+    public init(name: String? = nil, description: String? = nil, instructions: String? = nil, variables: [Variable]) {
+        self.name = name
+        self.description = description
+        self.instructions = instructions
+        self.variables = variables
+    }
+
+    public func variable(named name: String) -> Variable? { variables.first { $0.name == name } }
+
+    /// A digest of the codebook's content; equal codebooks hash equal, whatever their key order.
+    public var contentHash: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(self)) ?? Data()
+        return Hashing.sha256(data)
+    }
+}
+
+/// A stored codebook as of one version, with the hash of the prompt it generates.
+public struct CodebookVersion: Sendable, Hashable, Codable {
+    public var projectID: Int64
+    public var version: Int
+    public var codebook: Codebook
+    public var codebookHash: String
+    public var promptHash: String
+    public var createdAt: Date
+
+    public init(projectID: Int64, version: Int, codebook: Codebook, codebookHash: String, promptHash: String, createdAt: Date) {
+        self.projectID = projectID
+        self.version = version
+        self.codebook = codebook
+        self.codebookHash = codebookHash
+        self.promptHash = promptHash
+        self.createdAt = createdAt
+    }
+}

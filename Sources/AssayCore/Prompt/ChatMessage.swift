@@ -1,0 +1,15 @@
+/// One message of a chat-style request, the lingua franca of LLM providers.
+public struct ChatMessage: Sendable, Hashable, Codable {
+    public enum Role: String, Sendable, Hashable, Codable { case system, user, assistant }
+    public var role: Role
+    public var content: String
+
+    public init(role: Role, content: String) {
+        self.role = role
+        self.content = content
+    }
+
+    public static func system(_ content: String) -> ChatMessage { .init(role: .system, content: content) }
+    public static func user(_ content: String) -> ChatMessage { .init(role: .user, content: content) }
+    public static func assistant(_ content: String) -> ChatMessage { .init(role: .assistant, content: content) }
+}

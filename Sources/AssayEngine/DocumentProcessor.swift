@@ -1,0 +1,85 @@
+import AssayCore
+import AssayProviders
+import Foundation
+
+/// Turns one document into a `DocumentResult`: one request for every variable, parse and
+/// validate the reply, ask once more if it is unusable, then coerce, check and ground each value.
+/// It never throws for a bad document or reply — those become recorded failures — only for cancellation.
+struct DocumentProcessor: Sendable {
+    let provider: any LLMProvider
+    let prompt: ExtractionPrompt
+    let codebookVersion: Int
+    let temperature: Double
+    let maxTokens: Int
+
+    init(provider: any LLMProvider, prompt: ExtractionPrompt, codebookVersion: Int, temperature: Double = 0, maxTokens: Int? = nil) {
+        self.provider = provider
+        self.prompt = prompt
+        self.codebookVersion = codebookVersion
+        self.temperature = temperature
+        self.maxTokens = maxTokens ?? ExtractionSchema.maxOutputTokens(for: prompt.codebook)
+    }
+
+    func process(_ document: Document, jobID: Int64) async throws -> DocumentResult {
+        var usage = TokenUsage()
+        func failed(_ kind: ErrorKind, _ reason: String, reply: String? = nil) -> DocumentResult {
+            let record = ErrorRecord(
+                jobID: jobID, documentID: document.id, kind: kind, reason: reason,
+                responseHash: reply.map { Hashing.sha256($0) }, excerpt: reply.map { Excerpt.redacted($0) })
+            return DocumentResult(
+                jobID: jobID, documentID: document.id, codebookVersion: codebookVersion,
+                contentHash: document.contentHash, outcome: .failed, extractions: [], errors: [record],
+                tokensIn: usage.promptTokens, tokensOut: usage.completionTokens)
+        }
+
+        let messages = prompt.messages(for: document.text, title: document.title)
+        let parsed: ParsedReply
+        do {
+            let first = try await call(messages)
+            usage = usage + first.usage
+            do {
+                parsed = try ResponseParser.parse(first.text, prompt: prompt)
+            } catch let problem {
+                // One more chance, telling the model what was wrong.
+                try Task.checkCancellation()
+                let retry = try await call(prompt.retryMessages(after: messages, reply: first.text, problem: problem.description))
+                usage = usage + retry.usage
+                do {
+                    parsed = try ResponseParser.parse(retry.text, prompt: prompt)
+                } catch let again {
+                    return failed(again.kind, "reply unusable after one retry: \(again.description)", reply: retry.text)
+                }
+            }
+        } catch let error as ProviderError {
+            return failed(error.errorKind, error.description)
+        }
+
+        let values = ValuePostProcessor.process(parsed, codebook: prompt.codebook, documentText: document.text)
+        let extractions = values.filter { !$0.skipped }.map { value in
+            Extraction(
+                documentID: document.id, variable: value.variable, value: value.value,
+                confidence: value.confidence, evidence: value.evidence, rationale: value.rationale,
+                status: value.status, error: value.note, codebookVersion: codebookVersion,
+                promptHash: prompt.hash, model: provider.model, jobID: jobID)
+        }
+        let needsReview = extractions.contains { $0.status == .flagged || $0.status == .failed }
+        return DocumentResult(
+            jobID: jobID, documentID: document.id, codebookVersion: codebookVersion,
+            contentHash: document.contentHash, outcome: needsReview ? .flagged : .succeeded,
+            extractions: extractions, errors: [], tokensIn: usage.promptTokens, tokensOut: usage.completionTokens)
+    }
+
+    private func call(_ messages: [ChatMessage]) async throws -> LLMResponse {
+        let request = LLMRequest(
+            messages: messages, responseSchema: prompt.schema, temperature: temperature, maxTokens: maxTokens)
+        var response = try await provider.complete(request)
+        // Some servers report no usage; estimate so token totals are never silently zero.
+        if response.usage.promptTokens == 0 {
+            response.usage.promptTokens = TokenEstimator.estimate(messages.map(\.content).joined(separator: "\n"))
+        }
+        if response.usage.completionTokens == 0 {
+            response.usage.completionTokens = TokenEstimator.estimate(response.text)
+        }
+        return response
+    }
+}

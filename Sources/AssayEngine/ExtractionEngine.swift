@@ -1,0 +1,211 @@
+import AssayCore
+import AssayProviders
+import AssayStore
+import Foundation
+import Logging
+
+/// Runs jobs: selects the documents, calls the provider with bounded concurrency, stores each
+/// document's result atomically, emits progress, and leaves a resumable state if interrupted.
+public struct ExtractionEngine: Sendable {
+    public let store: any Store
+    public let provider: any LLMProvider
+    public var logger: Logger
+
+    public init(store: any Store, provider: any LLMProvider, logger: Logger = Logger(label: "assay.engine")) {
+        self.store = store
+        self.provider = provider
+        self.logger = logger
+    }
+
+    /// How a run behaves.
+    public struct Options: Sendable {
+        public var kind: JobKind
+        public var selection: JobSelection
+        /// Documents in flight at once.
+        public var concurrency: Int
+        /// Stop the job after this many documents failed in a row (a provider that is down).
+        public var maxConsecutiveFailures: Int
+        public var temperature: Double
+
+        public init(kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
+                    maxConsecutiveFailures: Int = 10, temperature: Double = 0) {
+            self.kind = kind
+            self.selection = selection
+            self.concurrency = concurrency
+            self.maxConsecutiveFailures = maxConsecutiveFailures
+            self.temperature = temperature
+        }
+
+        public static func sample(_ size: Int, seed: UInt64 = 42) -> Options {
+            Options(kind: .sample, selection: JobSelection(sampleSize: size, seed: seed))
+        }
+    }
+
+    /// Runs one job over the project's documents and returns its summary. Cancelling the calling
+    /// task stops the job: documents already stored stay stored, the rest are redone next time.
+    public func run(projectID: Int64, options: Options,
+                    progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
+        let clock = ContinuousClock()
+        let started = clock.now
+        guard let project = try await store.project(id: projectID) else { throw EngineError.noProject("#\(projectID)") }
+        guard let version = try await store.latestCodebook(projectID: projectID) else {
+            throw EngineError.noCodebook(project: project.name)
+        }
+        let prompt = ExtractionPrompt(codebook: version.codebook)
+        let (documents, alreadyDone) = try await select(options.selection, projectID: projectID, version: version.version)
+
+        var job = try await store.createJob(
+            projectID: projectID, kind: options.kind, codebookVersion: version.version, promptHash: prompt.hash,
+            model: provider.model, selection: options.selection, total: documents.count)
+        try await store.setJobStatus(.running, error: nil, jobID: job.id)
+        try await store.appendEvent(jobID: job.id, kind: .jobStarted, documentID: nil,
+                                    message: "\(documents.count) documents, codebook v\(version.version), model \(provider.model)")
+        if options.kind == .full { try await store.setProjectStatus(.processing, projectID: projectID) }
+        job.status = .running
+        progress(.started(job: job, alreadyDone: alreadyDone))
+        logger.info("job started", metadata: [
+            "job": "\(job.id)", "documents": "\(documents.count)", "prompt_hash": "\(prompt.hash.prefix(12))",
+            "model": "\(provider.model)",
+        ])
+
+        let processor = DocumentProcessor(
+            provider: provider, prompt: prompt, codebookVersion: version.version, temperature: options.temperature)
+        var stopReason: String?
+        do {
+            stopReason = try await processAll(documents, job: job, processor: processor, options: options, progress: progress)
+        } catch is CancellationError {
+            stopReason = "cancelled"
+        } catch {
+            // A store failure: what was written is consistent; record why the job stopped.
+            try await finish(job: job.id, status: .failed, event: .jobFailed, message: "\(error)")
+            throw error
+        }
+
+        let (status, event): (JobStatus, JobEventKind) = switch stopReason {
+        case nil: (.completed, .jobCompleted)
+        case "cancelled": (.cancelled, .jobCancelled)
+        default: (.failed, .jobFailed)
+        }
+        try await finish(job: job.id, status: status, event: event, message: stopReason)
+        if status == .completed {
+            try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: options.kind, version: version.version) }
+        }
+        let summary = try await detached { try await self.summary(jobID: job.id, alreadyDone: alreadyDone, wallTime: clock.now - started) }
+        logger.info("job finished", metadata: [
+            "job": "\(job.id)", "status": "\(status.rawValue)", "succeeded": "\(summary.succeeded)",
+            "flagged": "\(summary.flagged)", "failed": "\(summary.failed)",
+        ])
+        progress(.finished(summary))
+        return summary
+    }
+
+    /// The documents a selection covers, and how many ready ones were skipped as already done.
+    func select(_ selection: JobSelection, projectID: Int64, version: Int) async throws -> ([Document], Int) {
+        let pending = try await store.documentsNeedingWork(projectID: projectID, codebookVersion: version)
+        let ready = try await store.documents(projectID: projectID, status: .ready)
+        if let ids = selection.documentIDs {
+            // Chosen documents run even when done: the user asked for them by name.
+            let byID = Dictionary(uniqueKeysWithValues: ready.map { ($0.id, $0) })
+            let missing = ids.filter { byID[$0] == nil }
+            guard missing.isEmpty else { throw EngineError.unknownDocuments(missing.map { "#\($0)" }) }
+            return (ids.compactMap { byID[$0] }, 0)
+        }
+        let alreadyDone = ready.count - pending.count
+        guard let size = selection.sampleSize else { return (pending, alreadyDone) }
+        var generator = SeededGenerator(seed: selection.seed ?? 42)
+        return (Array(pending.shuffled(using: &generator).prefix(size)).sorted { $0.id < $1.id }, alreadyDone)
+    }
+
+    /// Processes documents with at most `concurrency` in flight. Returns why it stopped early, or nil.
+    private func processAll(_ documents: [Document], job: Job, processor: DocumentProcessor, options: Options,
+                            progress: @escaping @Sendable (RunProgress) -> Void) async throws -> String? {
+        let store = self.store
+        let logger = self.logger
+        return try await withThrowingTaskGroup(of: (Document, DocumentResult).self) { group in
+            var next = documents.makeIterator()
+            var processed = 0
+            var consecutiveFailures = 0
+            var lastFailure = ""
+            func launch() -> Bool {
+                guard let document = next.next() else { return false }
+                group.addTask {
+                    let result = try await processor.process(document, jobID: job.id)
+                    // Cancelled mid-call: store nothing for it; the next run redoes it.
+                    try Task.checkCancellation()
+                    try await store.record(result)
+                    return (document, result)
+                }
+                return true
+            }
+            for _ in 0..<max(1, options.concurrency) where launch() {}
+            while let (document, result) = try await group.next() {
+                processed += 1
+                let reason = result.errors.first.map { "\($0.kind.rawValue): \($0.reason)" }
+                logger.debug("document done", metadata: [
+                    "job": "\(job.id)", "document": "\(document.id)", "outcome": "\(result.outcome.rawValue)",
+                ])
+                progress(.documentFinished(documentID: document.id, externalID: document.externalID,
+                                           outcome: result.outcome, reason: reason, processed: processed, total: documents.count))
+                if result.outcome == .failed {
+                    consecutiveFailures += 1
+                    lastFailure = reason ?? "unknown"
+                } else {
+                    consecutiveFailures = 0
+                }
+                if consecutiveFailures >= options.maxConsecutiveFailures {
+                    group.cancelAll()
+                    return "stopped after \(consecutiveFailures) documents failed in a row; last: \(lastFailure)"
+                }
+                _ = launch()
+            }
+            try Task.checkCancellation()
+            return nil
+        }
+    }
+
+    /// Final writes run detached so they still happen when the run itself was cancelled.
+    private func finish(job: Int64, status: JobStatus, event: JobEventKind, message: String?) async throws {
+        let store = self.store
+        try await detached {
+            try await store.setJobStatus(status, error: status == .completed ? nil : message, jobID: job)
+            try await store.appendEvent(jobID: job, kind: event, documentID: nil, message: message)
+        }
+    }
+
+    private func detached<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await Task { try await work() }.value
+    }
+
+    private func advanceProjectStatus(projectID: Int64, kind: JobKind, version: Int) async throws {
+        guard let project = try await store.project(id: projectID) else { return }
+        switch kind {
+        case .sample:
+            if [.created, .schemaDefined].contains(project.status) {
+                try await store.setProjectStatus(.sampleComplete, projectID: projectID)
+            }
+        case .full:
+            let remaining = try await store.documentsNeedingWork(projectID: projectID, codebookVersion: version)
+            try await store.setProjectStatus(remaining.isEmpty ? .complete : .processing, projectID: projectID)
+        }
+    }
+
+    func summary(jobID: Int64, alreadyDone: Int, wallTime: Duration) async throws -> RunSummary {
+        guard let job = try await store.job(id: jobID) else { throw StoreError.notFound("job \(jobID)") }
+        let errors = try await store.errorRecords(projectID: job.projectID, jobID: jobID)
+        let byKind = Dictionary(grouping: errors, by: \.kind).mapValues(\.count)
+        return RunSummary(job: job, alreadyDone: alreadyDone, failuresByKind: byKind, wallTime: wallTime)
+    }
+}
+
+/// SplitMix64: a sample drawn with the same seed is the same sample.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

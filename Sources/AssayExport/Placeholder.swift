@@ -1,0 +1,1 @@
+// AssayExport: work in progress

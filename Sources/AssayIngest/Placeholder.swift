@@ -1,0 +1,1 @@
+// AssayIngest: work in progress

@@ -1,0 +1,56 @@
+import AssayCore
+import Foundation
+
+/// Anything that turns a chat request with a response schema into text: OpenAI-compatible
+/// servers (OpenAI, vLLM, llama.cpp, Ollama), and later Gemini and Anthropic.
+public protocol LLMProvider: Sendable {
+    /// The model name recorded with every value this provider produced.
+    var model: String { get }
+    func complete(_ request: LLMRequest) async throws -> LLMResponse
+}
+
+/// One call: messages, the JSON Schema the reply must follow, and sampling parameters.
+public struct LLMRequest: Sendable, Hashable {
+    public var messages: [ChatMessage]
+    public var responseSchema: JSONValue?
+    public var schemaName: String
+    public var temperature: Double
+    public var maxTokens: Int
+
+    public init(messages: [ChatMessage], responseSchema: JSONValue? = nil, schemaName: String = "extraction",
+                temperature: Double = 0, maxTokens: Int = 1024) {
+        self.messages = messages
+        self.responseSchema = responseSchema
+        self.schemaName = schemaName
+        self.temperature = temperature
+        self.maxTokens = maxTokens
+    }
+}
+
+/// A provider's reply text and what it cost.
+public struct LLMResponse: Sendable, Hashable {
+    public var text: String
+    public var usage: TokenUsage
+    public var finishReason: String?
+
+    public init(text: String, usage: TokenUsage = .init(), finishReason: String? = nil) {
+        self.text = text
+        self.usage = usage
+        self.finishReason = finishReason
+    }
+}
+
+/// Tokens in and out, as the provider reported them (or estimated when it did not).
+public struct TokenUsage: Sendable, Hashable, Codable {
+    public var promptTokens: Int
+    public var completionTokens: Int
+
+    public init(promptTokens: Int = 0, completionTokens: Int = 0) {
+        self.promptTokens = promptTokens
+        self.completionTokens = completionTokens
+    }
+
+    public static func + (a: TokenUsage, b: TokenUsage) -> TokenUsage {
+        TokenUsage(promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens)
+    }
+}

@@ -1,0 +1,62 @@
+import AssayCore
+import Foundation
+
+/// Where Assay keeps projects, documents, codebooks, jobs and values. SQLite (GRDB) is the
+/// embedded default; PostgreSQL serves several workers. Both pass `StoreConformanceTests`.
+///
+/// Writes that belong together are one transaction: `record(_:)` writes a document's values,
+/// outcome, error records, job event and job counters at once, so a crash never leaves half.
+public protocol Store: Sendable {
+    // MARK: Projects
+    func createProject(name: String, description: String?) async throws -> Project
+    func project(id: Int64) async throws -> Project?
+    func project(named name: String) async throws -> Project?
+    func projects() async throws -> [Project]
+    func setProjectStatus(_ status: ProjectStatus, projectID: Int64) async throws
+
+    // MARK: Codebooks
+    /// Stores the codebook as a new version unless it equals the latest one; returns the version in force.
+    func saveCodebook(_ codebook: Codebook, promptHash: String, projectID: Int64) async throws -> (version: CodebookVersion, isNew: Bool)
+    func latestCodebook(projectID: Int64) async throws -> CodebookVersion?
+    func codebookVersions(projectID: Int64) async throws -> [CodebookVersion]
+
+    // MARK: Documents
+    /// Adds a document, or updates it when its external id exists with other content; same content is a no-op.
+    func upsertDocument(_ input: DocumentInput, projectID: Int64) async throws -> (document: Document, outcome: UpsertOutcome)
+    func document(id: Int64) async throws -> Document?
+    func document(externalID: String, projectID: Int64) async throws -> Document?
+    func documents(projectID: Int64, status: DocumentStatus?) async throws -> [Document]
+    /// Ready documents without an outcome of `succeeded`/`flagged` for this codebook version and their current content.
+    func documentsNeedingWork(projectID: Int64, codebookVersion: Int) async throws -> [Document]
+
+    // MARK: Jobs
+    func createJob(projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
+                   selection: JobSelection, total: Int) async throws -> Job
+    func job(id: Int64) async throws -> Job?
+    func jobs(projectID: Int64) async throws -> [Job]
+    func setJobStatus(_ status: JobStatus, error: String?, jobID: Int64) async throws
+    func appendEvent(jobID: Int64, kind: JobEventKind, documentID: Int64?, message: String?) async throws
+    func events(jobID: Int64) async throws -> [JobEvent]
+
+    // MARK: Results
+    /// Writes one document's result atomically and bumps the job's counters (see `DocumentResult`).
+    func record(_ result: DocumentResult) async throws
+    func extractions(projectID: Int64, documentID: Int64?) async throws -> [Extraction]
+    func outcomes(projectID: Int64) async throws -> [DocumentOutcome]
+    func errorRecords(projectID: Int64, jobID: Int64?) async throws -> [ErrorRecord]
+}
+
+/// Store failures a user can act on.
+public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
+    case duplicateProject(String)
+    case notFound(String)
+    case unavailable(String)
+
+    public var description: String {
+        switch self {
+        case .duplicateProject(let name): "a project named '\(name)' already exists"
+        case .notFound(let what): "\(what) not found"
+        case .unavailable(let why): "the store is unavailable: \(why)"
+        }
+    }
+}

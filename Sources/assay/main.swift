@@ -1,0 +1,2 @@
+import AssayCLI
+await AssayCommand.main()
