@@ -90,7 +90,8 @@ public struct ExtractionEngine: Sendable {
         if status == .completed {
             try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: options.kind, version: version.version) }
         }
-        let summary = try await detached { try await self.summary(jobID: job.id, alreadyDone: alreadyDone, wallTime: clock.now - started) }
+        let jobID = job.id
+        let summary = try await detached { try await self.summary(jobID: jobID, alreadyDone: alreadyDone, wallTime: clock.now - started) }
         logger.info("job finished", metadata: [
             "job": "\(job.id)", "status": "\(status.rawValue)", "succeeded": "\(summary.succeeded)",
             "flagged": "\(summary.flagged)", "failed": "\(summary.failed)",

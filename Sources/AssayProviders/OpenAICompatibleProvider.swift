@@ -85,7 +85,7 @@ public struct OpenAICompatibleProvider: LLMProvider {
             switch error {
             case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
                 throw ProviderError.timeout(seconds: Double(limit.components.seconds))
-            case .invalidURL, .emptyHost, .emptyScheme, .unsupportedScheme:
+            case .invalidURL, .emptyHost, .emptyScheme:
                 throw ProviderError.misconfigured("invalid base URL '\(settings.baseURL)'")
             default:
                 throw ProviderError.unreachable("\(settings.baseURL): \(error)")
