@@ -90,6 +90,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -100,7 +101,7 @@ let package = Package(
         // Tests that talk to real servers (llama-server) and run the real CLI.
         .testTarget(
             name: "AssayIntegrationTests",
-            dependencies: ["AssayCLI", "AssayEngine", "AssayExport"],
+            dependencies: ["AssayCore", "AssayStore", "AssayCLI", "AssayEngine", "AssayExport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,2 +1,4 @@
 import AssayCLI
+
+AssayCommand.bootstrapLogging()
 await AssayCommand.main()

@@ -1,0 +1,47 @@
+import ArgumentParser
+import AssayCore
+import AssayEngine
+import AssayStore
+import AssayIngest
+import Foundation
+
+struct AddCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "add",
+        abstract: "Add documents: files, folders (recursively) or JSON/JSONL records.",
+        discussion: """
+            Reads .txt, .md, .json and .jsonl (one record per line). A document's id is its path
+            relative to the current directory (plus '#id' for records), so adding the same files again
+            changes nothing and a changed file is updated. Files that cannot be read (empty, binary,
+            invalid UTF-8, a broken JSONL line) are kept as failed documents with the reason; the rest
+            are added. Examples:
+              assay add examples/protests/docs/
+              assay add articles.jsonl --id-field uuid --text-field body
+            """)
+
+    @Argument(help: "Files or folders.") var paths: [String]
+    @Option(help: "The record field holding the id (JSON/JSONL).") var idField = "id"
+    @Option(help: "The record field holding the text (JSON/JSONL).") var textField = "text"
+    @Option(help: "The record field holding the title (JSON/JSONL).") var titleField = "title"
+    @OptionGroup var options: StoreOptions
+
+    func run() async throws {
+        let workspace = try options.workspace()
+        let project = try await workspace.project(named: options.project)
+        var ingest = IngestOptions()
+        ingest.recordFields = RecordFields(id: idField, text: textField, title: titleField)
+        let report: Workspace.AddReport
+        do {
+            report = try await workspace.addDocuments(
+                paths, options: ingest, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+                projectID: project.id)
+        } catch let error as IngestError {
+            throw CLIError("\(error)")
+        }
+        print("Added \(report.inserted) new, \(report.updated) updated, \(report.unchanged) unchanged, \(report.failed.count) unreadable.")
+        for (id, reason) in report.failed {
+            printError("  unreadable: \(id): \(reason)")
+        }
+        if report.total > 0 { print("Next: assay run --sample 5") }
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `assay`: codebook → LLM → validated values → dataset, from the command line.
+public struct AssayCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "assay",
+        abstract: "Turn documents into a validated, structured dataset with a large language model.",
+        discussion: """
+            A typical session:
+              assay init --name "Protest coverage"          # creates ./assay.sqlite with a project
+              assay codebook import examples/protests/codebook.yaml
+              assay add examples/protests/docs/             # files, folders, JSONL
+              assay run --sample 5                          # try the codebook on a few documents
+              assay show 01-lisbon-teachers.txt             # review values and their evidence
+              assay run --all                               # then everything (resumable)
+              assay status
+              assay export --format csv --layout wide --out protests.csv
+
+            The model: by default a local llama-server at \(defaultModelURL) (start it with \
+            scripts/local-llm.sh start). Any OpenAI-compatible server works (OpenAI, vLLM, Ollama):
+              ASSAY_BASE_URL   e.g. https://api.openai.com/v1 or http://localhost:11434/v1
+              ASSAY_MODEL      e.g. gpt-4o-mini, llama3.1
+              ASSAY_API_KEY    the key, if the server needs one (never put it on the command line)
+              ASSAY_TIMEOUT    seconds per request (default 120)
+              ASSAY_SCHEMA_MODE json_schema (default) | json_object | none
+            The database: ./assay.sqlite, or --db PATH, or ASSAY_DB.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            InitCommand.self, CodebookCommand.self, AddCommand.self, RunCommand.self, StatusCommand.self,
+            ShowCommand.self, ExportCommand.self, ProjectsCommand.self, DocumentsCommand.self,
+        ]
+    )
+
+    static let defaultModelURL = "http://127.0.0.1:8088/v1"
+
+    public init() {}
+
+    /// Logs go to stderr at `ASSAY_LOG_LEVEL` (default warning) so they never mix with output.
+    public static func bootstrapLogging() {
+        let level = ProcessInfo.processInfo.environment["ASSAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+}
+
+/// A failure the user can act on; printed as `Error: ...` with exit code 1.
+struct CLIError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,91 @@
+import ArgumentParser
+import AssayCore
+import AssayEngine
+import AssayStore
+import AssayIngest
+import Foundation
+
+struct CodebookCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "codebook",
+        abstract: "Import, show and list versions of the project's codebook.",
+        discussion: """
+            A codebook is a YAML or JSON file listing the variables to code. Each variable has a name,
+            a type (boolean, category, date, number, text), instructions, and optionally categories,
+            required, confidence_threshold (0.7), if_uncertain (null | skip | flag), if_multiple_values
+            (first | last | all | summarize), max_values, default, validation (min, max, pattern,
+            min_length, max_length, min_date, max_date), depends_on and examples.
+            See examples/protests/codebook.yaml and the README.
+            """,
+        subcommands: [Import.self, Show.self, Versions.self])
+
+    struct Import: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check a codebook file and store it; a changed codebook becomes a new version.")
+
+        @Argument(help: "The codebook file (.yaml, .yml or .json).") var file: String
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            let codebook: Codebook
+            do {
+                codebook = try CodebookLoader.load(contentsOf: URL(fileURLWithPath: file))
+            } catch {
+                throw CLIError("codebook \(file) refused:\n\(error)")
+            }
+            let workspace = try options.workspace()
+            let project = try await workspace.project(named: options.project)
+            let (version, isNew) = try await workspace.importCodebook(codebook, projectID: project.id)
+            let count = codebook.variables.count
+            if isNew {
+                print("Imported codebook v\(version.version) (\(count) variables) into '\(project.name)'; prompt \(version.promptHash.prefix(12)).")
+                print("Next: assay add PATH..., then assay run --sample 5")
+            } else {
+                print("Codebook unchanged: still v\(version.version) (\(count) variables).")
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the codebook (latest version, or --version N) as YAML.")
+
+        @Option(help: "The version to show.") var version: Int?
+        @Flag(help: "Print the prompt and JSON schema sent to the model instead.") var prompt = false
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            let workspace = try options.workspace()
+            let project = try await workspace.project(named: options.project)
+            let versions = try await workspace.store.codebookVersions(projectID: project.id)
+            guard let chosen = version.map({ v in versions.first { $0.version == v } }) ?? versions.last else {
+                throw CLIError("project '\(project.name)' has no codebook\(version.map { " version \($0)" } ?? ""); import one with: assay codebook import FILE")
+            }
+            if prompt {
+                let built = ExtractionPrompt(codebook: chosen.codebook)
+                for message in built.messages(for: "…document text…") {
+                    print("--- \(message.role.rawValue) ---\n\(message.content)\n")
+                }
+                print("--- response schema ---\n\(built.schema.serialized())")
+            } else {
+                print("# codebook v\(chosen.version) of '\(project.name)', prompt \(chosen.promptHash.prefix(12))")
+                print(try CodebookLoader.yaml(chosen.codebook))
+            }
+        }
+    }
+
+    struct Versions: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the codebook versions.")
+
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            let workspace = try options.workspace()
+            let project = try await workspace.project(named: options.project)
+            var rows = [["VERSION", "CREATED", "VARIABLES", "PROMPT"]]
+            for v in try await workspace.store.codebookVersions(projectID: project.id) {
+                rows.append(["v\(v.version)", Table.date(v.createdAt), "\(v.codebook.variables.count)", String(v.promptHash.prefix(12))])
+            }
+            print(rows.count == 1 ? "No codebook yet; import one with: assay codebook import FILE" : Table.render(rows))
+        }
+    }
+}

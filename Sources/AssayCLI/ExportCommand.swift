@@ -1,0 +1,61 @@
+import ArgumentParser
+import AssayCore
+import AssayEngine
+import AssayStore
+import AssayExport
+import Foundation
+
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write the dataset as CSV (wide or long) or JSONL.",
+        discussion: """
+            wide: one row per document, one column per variable, plus VAR_confidence, VAR_status,
+            VAR_evidence and _codebook_version as chosen with --columns. long: one row per value.
+            CSV is RFC 4180 (CRLF, quoted where needed), UTF-8. Examples:
+              assay export --format csv --layout wide --out protests.csv
+              assay export --format csv --layout long --out values.csv
+              assay export --format jsonl --out protests.jsonl
+            """)
+
+    @Option(help: "csv or jsonl.") var format: ExportFormat = .csv
+    @Option(help: "wide (a row per document) or long (a row per value); CSV only.") var layout: ExportLayout = .wide
+    @Option(help: ArgumentHelp("Extra wide columns: any of confidence,status,evidence,codebook_version, or all, none.", valueName: "list"))
+    var columns = "confidence,status,codebook_version"
+    @Option(help: "The output file; '-' or nothing writes to standard output.") var out: String?
+    @OptionGroup var options: StoreOptions
+
+    func run() async throws {
+        let workspace = try options.workspace()
+        let project = try await workspace.project(named: options.project)
+        let dataset = try await ExportDataset.load(from: workspace.store, projectID: project.id)
+        let chosen = try Self.parseColumns(columns)
+        let text = try DatasetExporter.render(dataset, format: format, layout: layout, columns: chosen)
+        guard let out, out != "-" else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+            return
+        }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        let rows = format == .jsonl || layout == .wide ? dataset.documents.count : dataset.extractions.count
+        printError("Wrote \(rows) rows to \(out).")
+    }
+
+    static func parseColumns(_ list: String) throws -> ExportColumns {
+        var chosen: ExportColumns = []
+        for name in list.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            switch name {
+            case "all": chosen = .all
+            case "none", "": break
+            case "confidence": chosen.insert(.confidence)
+            case "status": chosen.insert(.status)
+            case "evidence": chosen.insert(.evidence)
+            case "codebook_version", "version": chosen.insert(.codebookVersion)
+            default: throw ValidationError("unknown column '\(name)' (use confidence, status, evidence, codebook_version, all or none)")
+            }
+        }
+        return chosen
+    }
+}
+
+extension ExportFormat: ExpressibleByArgument {}
+extension ExportLayout: ExpressibleByArgument {}

@@ -1,0 +1,124 @@
+import ArgumentParser
+import AssayCore
+import AssayEngine
+import AssayStore
+import AssayProviders
+import Foundation
+
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Code documents with the model: a sample first, then all.",
+        discussion: """
+            Sends each document once with every variable of the current codebook, checks the reply
+            against the schema (asking once more if it does not fit), applies the codebook's rules and
+            stores the values with their evidence. Runs are resumable: documents already done with the
+            current codebook version are skipped, so after Ctrl-C or a crash just run again.
+            Examples:
+              assay run --sample 5               # a random sample (same sample for the same --seed)
+              assay run --all --concurrency 4
+              assay run --documents 3,7          # chosen documents, redone even if done
+            """)
+
+    @Option(help: "Run on a random sample of N documents not yet done.") var sample: Int?
+    @Flag(help: "Run on every document not yet done with the current codebook.") var all = false
+    @Option(help: ArgumentHelp("Run on chosen documents (ids or file names, comma-separated).", valueName: "list"))
+    var documents: String?
+    @Option(help: "Seed of the random sample.") var seed: UInt64 = 42
+    @Option(help: "Documents in flight at once.") var concurrency = 8
+    @Option(help: "Stop after this many documents fail in a row (a model that is down).") var maxFailures = 10
+    @Option(help: "Sampling temperature.") var temperature = 0.0
+    @OptionGroup var options: StoreOptions
+
+    func validate() throws {
+        let chosen = [sample != nil, all, documents != nil].filter { $0 }.count
+        guard chosen == 1 else { throw ValidationError("choose exactly one of --sample N, --all or --documents LIST") }
+        if let sample, sample < 1 { throw ValidationError("--sample needs a positive number") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency needs at least 1") }
+    }
+
+    func run() async throws {
+        let workspace = try options.workspace()
+        let project = try await workspace.project(named: options.project)
+        let settings = ProviderSettings.fromEnvironment()
+        let provider = try await connect(settings)
+
+        var run = ExtractionEngine.Options(concurrency: concurrency, maxConsecutiveFailures: maxFailures, temperature: temperature)
+        if let sample {
+            run.kind = .sample
+            run.selection = JobSelection(sampleSize: sample, seed: seed)
+        } else if let documents {
+            run.kind = .sample
+            var ids: [Int64] = []
+            for reference in documents.split(separator: ",") {
+                ids.append(try await workspace.document(reference.trimmingCharacters(in: .whitespaces), projectID: project.id).id)
+            }
+            run.selection = JobSelection(documentIDs: ids)
+        }
+
+        let engine = ExtractionEngine(store: workspace.store, provider: provider)
+        let progress = ProgressReporter()
+        print("Running on '\(project.name)' with \(settings.model) at \(settings.baseURL) (\(concurrency) at a time). Ctrl-C stops cleanly.")
+        let task = Task { try await engine.run(projectID: project.id, options: run, progress: progress.report) }
+        let interrupts = InterruptHandler { task.cancel() }
+        defer { interrupts.stop() }
+        let summary = try await task.value
+        print(SummaryText.render(summary))
+        switch summary.job.status {
+        case .completed:
+            print(summary.job.kind == .sample
+                  ? "Next: review with assay show DOC, refine the codebook, then assay run --all"
+                  : "Next: assay export --format csv --layout wide --out dataset.csv")
+        case .cancelled:
+            print("Stopped. Values stored so far are kept; run the same command again to continue.")
+            throw ExitCode(130)
+        default:
+            throw CLIError(summary.job.error ?? "the job failed")
+        }
+    }
+
+    /// The provider, with retries, after checking it answers: a clear message beats ten failed documents.
+    func connect(_ settings: ProviderSettings) async throws -> any LLMProvider {
+        let provider = OpenAICompatibleProvider(settings: settings)
+        do {
+            try await provider.checkReachable()
+        } catch {
+            var message = "cannot reach the model at \(settings.baseURL): \(error)\n"
+            if settings.isLocalDefault {
+                message += "Start the local model with: scripts/local-llm.sh start\n"
+            }
+            message += """
+                Or point Assay at another OpenAI-compatible server, for example:
+                  OpenAI: ASSAY_BASE_URL=https://api.openai.com/v1 ASSAY_MODEL=gpt-4o-mini ASSAY_API_KEY=sk-...
+                  Ollama: ASSAY_BASE_URL=http://localhost:11434/v1 ASSAY_MODEL=llama3.1
+                  vLLM:   ASSAY_BASE_URL=http://HOST:8000/v1 ASSAY_MODEL=NAME
+                """
+            throw CLIError(message)
+        }
+        return RetryingProvider(provider, policy: RetryPolicy())
+    }
+}
+
+/// The run summary as printed at the end of every run.
+enum SummaryText {
+    static func render(_ s: RunSummary) -> String {
+        let job = s.job
+        let seconds = Double(s.wallTime.components.seconds) + Double(s.wallTime.components.attoseconds) / 1e18
+        var failed = "\(s.failed)"
+        if !s.failuresByKind.isEmpty {
+            failed += "   (" + s.failuresByKind.sorted { $0.key.rawValue < $1.key.rawValue }
+                .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ") + ")"
+        }
+        var rows = [
+            ["documents", "\(job.total) selected, \(s.alreadyDone) already done and skipped"],
+            ["succeeded", "\(s.succeeded)"],
+            ["flagged", "\(s.flagged)"],
+            ["failed", failed],
+        ]
+        if s.notProcessed > 0 { rows.append(["not reached", "\(s.notProcessed) (run again to continue)"]) }
+        rows.append(["tokens", "\(job.tokensIn) in / \(job.tokensOut) out"])
+        rows.append(["wall time", String(format: "%.1f s (%.2f documents/s)", seconds, s.documentsPerSecond)])
+        let header = "Run #\(job.id) (\(job.kind.rawValue)) \(job.status.rawValue): codebook v\(job.codebookVersion), model \(job.model), prompt \(job.promptHash.prefix(12))"
+        return header + "\n" + Table.render(rows, indent: 2, header: false)
+    }
+}

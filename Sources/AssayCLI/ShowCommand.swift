@@ -1,0 +1,44 @@
+import ArgumentParser
+import AssayCore
+import AssayEngine
+import AssayStore
+import Foundation
+
+struct ShowCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show",
+        abstract: "Show every value of one document with its evidence, confidence and status.",
+        discussion: "DOC is a document id (12), its path (examples/protests/docs/01.txt) or a unique end of it (01.txt).")
+
+    @Argument(help: "The document.") var document: String
+    @Flag(help: "Also print the document text.") var text = false
+    @OptionGroup var options: StoreOptions
+
+    func run() async throws {
+        let workspace = try options.workspace()
+        let project = try await workspace.project(named: options.project)
+        let detail = try await workspace.detail(of: document, projectID: project.id)
+        let d = detail.document
+        print("#\(d.id) \(d.externalID)\(d.title.map { " — \($0)" } ?? "")")
+        print("status \(d.status.rawValue), \(d.wordCount) words\(d.error.map { ", error: \($0)" } ?? "")")
+        if let o = detail.outcome {
+            print("result \(o.outcome.rawValue) (codebook v\(o.codebookVersion), job #\(o.jobID))\(o.reason.map { ": \($0)" } ?? "")")
+        }
+        if text { print("\n\(d.text)\n") }
+        for e in detail.extractions {
+            let confidence = e.confidence.map { String(format: "%.2f", $0) } ?? "-"
+            print("\n\(e.variable) = \(e.value.isNull ? "(none)" : e.value.displayText)   [\(e.status.rawValue), confidence \(confidence)]")
+            if let ev = e.evidence {
+                let place = ev.start.map { "chars \($0)–\(ev.end ?? $0), \(ev.match.rawValue)" } ?? ev.match.rawValue
+                print("  evidence: \"\(ev.quote)\" (\(place))")
+            }
+            if let r = e.rationale { print("  rationale: \(r)") }
+            if let note = e.error { print("  note: \(note)") }
+        }
+        if detail.extractions.isEmpty { print("\nNo values yet.") }
+        for err in detail.errors.suffix(5) {
+            print("\nerror (job #\(err.jobID ?? 0)) \(err.kind.rawValue): \(err.reason)")
+            if let excerpt = err.excerpt { print("  reply excerpt: \(excerpt)") }
+        }
+    }
+}

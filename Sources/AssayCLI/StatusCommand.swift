@@ -1,0 +1,61 @@
+import ArgumentParser
+import AssayCore
+import AssayEngine
+import AssayStore
+import Foundation
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the project: documents, results under the current codebook, the last job and its failures.")
+
+    @OptionGroup var options: StoreOptions
+
+    func run() async throws {
+        let workspace = try options.workspace()
+        let project = try await workspace.project(named: options.project)
+        let s = try await workspace.status(projectID: project.id)
+        print("Project '\(project.name)' — \(project.status.rawValue), codebook \(s.codebookVersion.map { "v\($0)" } ?? "none")")
+        let docs = DocumentStatus.allCases.compactMap { st in s.documentsByStatus[st].map { "\($0) \(st.rawValue)" } }
+        print("Documents: " + (docs.isEmpty ? "none (assay add PATH...)" : docs.joined(separator: ", ")))
+        for (id, reason) in s.unreadable.prefix(20) { print("  unreadable  \(id): \(reason)") }
+        if s.unreadable.count > 20 { print("  … and \(s.unreadable.count - 20) more (assay documents --status failed)") }
+        let results = DocumentOutcomeKind.allCases.map { "\(s.outcomes[$0] ?? 0) \($0.rawValue)" }
+        print("Results:   " + results.joined(separator: ", ") + ", \(s.notRun) not run yet")
+        guard let job = s.lastJob else {
+            print("Last job:  none yet (assay run --sample 5)")
+            return
+        }
+        var line = "Last job:  #\(job.id) \(job.kind.rawValue) \(job.status.rawValue), \(job.processed)/\(job.total) processed"
+        line += " (\(job.succeeded) succeeded, \(job.flagged) flagged, \(job.failed) failed), tokens \(job.tokensIn) in / \(job.tokensOut) out"
+        if let started = job.startedAt { line += ", started \(Table.date(started))" }
+        print(line)
+        if let error = job.error { print("  stopped: \(error)") }
+        if !s.failuresByKind.isEmpty {
+            print("Failures by reason: " + s.failuresByKind.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
+            for f in s.recentFailures { print("  \(f.document): \(f.kind.rawValue): \(f.reason)") }
+        }
+    }
+}
+
+struct DocumentsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "documents", abstract: "List the project's documents.")
+
+    @Option(help: "Only documents with this status (uploaded, parsed, ready, failed).") var status: DocumentStatus?
+    @OptionGroup var options: StoreOptions
+
+    func run() async throws {
+        let workspace = try options.workspace()
+        let project = try await workspace.project(named: options.project)
+        let documents = try await workspace.store.documents(projectID: project.id, status: status)
+        let outcomes = Dictionary(uniqueKeysWithValues: try await workspace.store.outcomes(projectID: project.id).map { ($0.documentID, $0) })
+        var rows = [["ID", "DOCUMENT", "STATUS", "WORDS", "RESULT", "NOTE"]]
+        for d in documents {
+            let outcome = outcomes[d.id].map { $0.contentHash == d.contentHash ? $0.outcome.rawValue : "stale" } ?? "-"
+            rows.append(["\(d.id)", d.externalID, d.status.rawValue, "\(d.wordCount)", outcome, d.error ?? outcomes[d.id]?.reason ?? ""])
+        }
+        print(documents.isEmpty ? "No documents." : Table.render(rows))
+    }
+}
+
+extension DocumentStatus: ExpressibleByArgument {}

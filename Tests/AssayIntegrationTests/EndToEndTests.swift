@@ -1,0 +1,81 @@
+import AssayCore
+import AssayStore
+import Foundation
+import Testing
+
+/// The whole loop against the real local model (llama-server + SmolLM2) through the real CLI.
+@Suite(.serialized) struct EndToEndTests {
+    @Test func exampleProjectEndToEndOnTheLocalModel() async throws {
+        try LocalModel.start()
+        let dir = try CLIHarness.temporaryDirectory()
+        var cli = CLIHarness(database: dir.appendingPathComponent("assay.sqlite").path)
+        cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
+
+        for step in [
+            ["init", "--name", "Protest coverage"],
+            ["codebook", "import", "examples/protests/codebook.yaml"],
+            ["add", "examples/protests/docs/"],
+        ] {
+            let result = try cli.run(step)
+            #expect(result.status == 0, "\(step): \(result.output)")
+        }
+        let sample = try cli.run("run", "--sample", "3", "--concurrency", "4")
+        #expect(sample.status == 0, "\(sample.output)")
+        #expect(sample.stdout.contains("Run #1 (sample) completed"))
+        let full = try cli.run("run", "--all", "--concurrency", "4")
+        #expect(full.status == 0, "\(full.output)")
+        #expect(full.stdout.contains("3 already done and skipped"))
+
+        let store = try SQLiteStore(path: cli.database)
+        let project = try #require(try await store.projects().first)
+        let codebook = try #require(try await store.latestCodebook(projectID: project.id))
+        let documents = try await store.documents(projectID: project.id, status: .ready)
+        #expect(documents.count == 12)
+        let outcomes = try await store.outcomes(projectID: project.id)
+        let values = try await store.extractions(projectID: project.id, documentID: nil)
+        let errors = try await store.errorRecords(projectID: project.id, jobID: nil)
+
+        // Every document ended as succeeded, flagged, or failed with a reason — none missing.
+        #expect(Set(outcomes.map(\.documentID)) == Set(documents.map(\.id)))
+        for outcome in outcomes {
+            #expect(outcome.codebookVersion == codebook.version)
+            switch outcome.outcome {
+            case .failed:
+                #expect(errors.contains { $0.documentID == outcome.documentID && !$0.reason.isEmpty })
+            case .succeeded, .flagged:
+                let mine = values.filter { $0.documentID == outcome.documentID }
+                #expect(Set(mine.map(\.variable)).count == mine.count)
+                #expect(!mine.isEmpty)
+            }
+        }
+        // Every stored value is valid under the variable's value schema and its rules.
+        for value in values {
+            let variable = try #require(codebook.codebook.variable(named: value.variable))
+            let violations = SchemaValidator.violations(of: value.value, against: ExtractionSchema.valueSchema(for: variable))
+            #expect(violations.isEmpty, "\(value.variable) = \(value.value.serialized()): \(violations)")
+            if value.status == .failed { #expect(value.value.isNull && value.error != nil) }
+            if let evidence = value.evidence, let start = evidence.start, let end = evidence.end {
+                #expect(0 <= start && start < end)
+            }
+            #expect(value.promptHash == codebook.promptHash)
+        }
+
+        // A second run finds nothing to do and duplicates nothing.
+        let again = try cli.run("run", "--all")
+        #expect(again.status == 0, "\(again.output)")
+        #expect(again.stdout.contains("0 selected, 12 already done"))
+        let after = try await store.extractions(projectID: project.id, documentID: nil)
+        #expect(after.count == values.count)
+        #expect(Set(after.map { "\($0.documentID)/\($0.variable)/\($0.entityIndex)" }).count == after.count)
+
+        // Status and export show the same picture.
+        let status = try cli.run("status")
+        #expect(status.stdout.contains("12 ready"))
+        let csvPath = dir.appendingPathComponent("protests.csv").path
+        let export = try cli.run("export", "--format", "csv", "--layout", "wide", "--out", csvPath)
+        #expect(export.status == 0, "\(export.output)")
+        let csv = try String(contentsOfFile: csvPath, encoding: .utf8)
+        #expect(csv.hasPrefix("document_id,title,event_date,"))
+        #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count >= 13)
+    }
+}

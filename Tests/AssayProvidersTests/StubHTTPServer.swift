@@ -1,0 +1,96 @@
+import Foundation
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// A tiny HTTP server on a loopback port that answers from a script, so the provider is tested
+/// over real sockets: statuses, headers, slow answers and broken bodies.
+final class StubHTTPServer: Sendable {
+    struct Reply: Sendable {
+        var status: Int = 200
+        var headers: [(String, String)] = [("Content-Type", "application/json")]
+        var body: String
+        var delay: TimeAmount = .zero
+    }
+
+    struct Received: Sendable {
+        var method: String
+        var uri: String
+        var headers: [(String, String)]
+        var body: String
+    }
+
+    private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    private let channel: any Channel
+    private let state: NIOLockedValueBox<(replies: [Reply], received: [Received])>
+    let port: Int
+
+    init(replies: [Reply]) throws {
+        let state = NIOLockedValueBox<(replies: [Reply], received: [Received])>((replies, []))
+        self.state = state
+        channel = try ServerBootstrap(group: group)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelInitializer { channel in
+                channel.pipeline.configureHTTPServerPipeline().flatMap {
+                    channel.pipeline.addHandler(Handler(state: state))
+                }
+            }
+            .bind(host: "127.0.0.1", port: 0).wait()
+        port = channel.localAddress!.port!
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    var received: [Received] { state.withLockedValue { $0.received } }
+
+    func shutdown() {
+        try? channel.close().wait()
+        try? group.syncShutdownGracefully()
+    }
+
+    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+        typealias InboundIn = HTTPServerRequestPart
+        typealias OutboundOut = HTTPServerResponsePart
+        let state: NIOLockedValueBox<(replies: [Reply], received: [Received])>
+        var head: HTTPRequestHead?
+        var body = ""
+
+        init(state: NIOLockedValueBox<(replies: [Reply], received: [Received])>) { self.state = state }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            switch unwrapInboundIn(data) {
+            case .head(let h): head = h; body = ""
+            case .body(let buffer): body += String(buffer: buffer)
+            case .end:
+                guard let head else { return }
+                let request = Received(method: "\(head.method)", uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
+                let reply = state.withLockedValue { s -> Reply in
+                    s.received.append(request)
+                    return s.replies.isEmpty ? Reply(status: 500, body: #"{"error":{"message":"script exhausted"}}"#) : s.replies.removeFirst()
+                }
+                let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+                context.eventLoop.scheduleTask(in: reply.delay) {
+                    let context = loopBound.value
+                    var headers = HTTPHeaders(reply.headers)
+                    headers.add(name: "Content-Length", value: "\(reply.body.utf8.count)")
+                    let response = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
+                    context.write(self.wrapOutboundOut(.head(response)), promise: nil)
+                    context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: reply.body)))), promise: nil)
+                    context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+                }
+            }
+        }
+    }
+}
+
+enum Completions {
+    /// A chat-completions body as OpenAI returns it.
+    static func body(content: String, promptTokens: Int = 11, completionTokens: Int = 7) -> String {
+        let escaped = content.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        return """
+            {"id":"x","object":"chat.completion","choices":[{"index":0,"finish_reason":"stop",\
+            "message":{"role":"assistant","content":"\(escaped)"}}],\
+            "usage":{"prompt_tokens":\(promptTokens),"completion_tokens":\(completionTokens),"total_tokens":\(promptTokens + completionTokens)}}
+            """
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The example project end to end on the embedded default: SQLite + the local model.
+# Builds assay, starts llama-server (installing it the first time), codes the twelve example
+# documents (a sample of 5, then the rest), prints the run summary and status, and exports a CSV.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/prerequisites.sh
+scripts/local-llm.sh start
+swift build --product assay
+assay="$(swift build --show-bin-path)/assay"
+
+out="${ASSAY_DEMO_DIR:-out/demo}"
+rm -rf "$out" && mkdir -p "$out"
+export ASSAY_DB="$out/protests.sqlite"
+unset ASSAY_BASE_URL ASSAY_MODEL ASSAY_API_KEY   # the demo uses the local model
+
+"$assay" init --name "Protest coverage"
+"$assay" codebook import examples/protests/codebook.yaml
+"$assay" add examples/protests/docs/
+echo; echo "== Sample run (5 documents) =="
+"$assay" run --sample 5 --concurrency 4
+echo; echo "== Full run (the rest) =="
+"$assay" run --all --concurrency 4
+echo; echo "== Status =="
+"$assay" status
+"$assay" export --format csv --layout wide --out "$out/protests.csv"
+"$assay" export --format csv --layout long --out "$out/protests-long.csv"
+echo
+echo "Dataset: $out/protests.csv (one row per document), $out/protests-long.csv (one row per value)"
+echo "Database: $ASSAY_DB — try: ASSAY_DB=$ASSAY_DB $assay show 01"

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the system packages Assay builds and tests against, when missing (Debian/Ubuntu):
+# SQLite headers for GRDB, curl for health checks, and what pip needs to build llama.cpp.
+set -euo pipefail
+need=()
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
+command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "prerequisites: installing ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
