@@ -80,7 +80,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "assay", dependencies: ["AssayCLI"], swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "assay",
+            dependencies: ["AssayCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
         .testTarget(

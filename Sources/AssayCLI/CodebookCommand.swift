@@ -31,7 +31,7 @@ struct CodebookCommand: AsyncParsableCommand {
             do {
                 codebook = try CodebookLoader.load(contentsOf: URL(fileURLWithPath: file))
             } catch {
-                throw CLIError("codebook \(file) refused:\n\(error)")
+                throw CLIError("\(error)")
             }
             let workspace = try options.workspace()
             let project = try await workspace.project(named: options.project)

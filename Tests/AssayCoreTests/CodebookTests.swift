@@ -53,3 +53,11 @@ import Testing
         #expect(changed.contentHash != Fixtures.codebook.contentHash)
     }
 }
+
+@Suite struct VariableDecodingTests {
+    /// Regression: `if_uncertain: null` decoded as the default `flag` (decodeIfPresent reads null as absent).
+    @Test func ifUncertainNullIsTheNullChoice() throws {
+        let v = try JSONDecoder().decode(Variable.self, from: Data(#"{"name":"x","type":"text","if_uncertain":null}"#.utf8))
+        #expect(v.ifUncertain == .null)
+    }
+}

@@ -64,7 +64,8 @@ public struct Variable: Sendable, Hashable, Codable {
         categories = try c.decodeIfPresent([Category].self, forKey: .categories) ?? []
         required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
         confidenceThreshold = try c.decodeIfPresent(Double.self, forKey: .confidenceThreshold) ?? 0.7
-        ifUncertain = try c.decodeIfPresent(IfUncertain.self, forKey: .ifUncertain) ?? .flag
+        // `if_uncertain: null` names the choice "null"; decodeIfPresent would read it as absent.
+        ifUncertain = c.contains(.ifUncertain) ? try c.decode(IfUncertain.self, forKey: .ifUncertain) : .flag
         ifMultipleValues = try c.decodeIfPresent(IfMultipleValues.self, forKey: .ifMultipleValues) ?? .first
         maxValues = try c.decodeIfPresent(Int.self, forKey: .maxValues)
         defaultValue = try c.decodeIfPresent(JSONValue.self, forKey: .defaultValue)

@@ -1,1 +1,0 @@
-// AssayExport: work in progress

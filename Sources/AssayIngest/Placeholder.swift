@@ -1,1 +1,0 @@
-// AssayIngest: work in progress

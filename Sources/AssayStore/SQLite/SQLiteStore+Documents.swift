@@ -1,0 +1,104 @@
+import AssayCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// Adds a document keyed by (project, external id), updates it when its content or status changed,
+    /// and leaves it alone otherwise. Returns the stored document and what happened.
+    public func upsertDocument(_ input: DocumentInput, projectID: Int64) async throws
+        -> (document: Document, outcome: UpsertOutcome)
+    {
+        // Hashing and counting walk the whole text; do it once, outside the write lock.
+        let hash = input.contentHash
+        let words = input.wordCount
+        let tokens = input.tokenCount
+        let metadata = input.metadata.serialized()
+        return try await writer.write { db in
+            let now = Date().storedSeconds
+            guard let existing = try Self.document(db, externalID: input.externalID, projectID: projectID) else {
+                try Self.requireProject(db, id: projectID)
+                try db.execute(
+                    sql: """
+                        INSERT INTO documents (project_id, external_id, title, media_type, text, content_hash,
+                            word_count, token_count, status, error, metadata_json, created_at, updated_at)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [projectID, input.externalID, input.title, input.mediaType, input.text, hash,
+                                words, tokens, input.status.rawValue, input.error, metadata, now, now])
+                return (try Self.document(db, id: db.lastInsertedRowID)!, .inserted)
+            }
+            // Same text in the same state: re-ingesting a folder must not touch what is already there.
+            if existing.contentHash == hash, existing.status == input.status {
+                return (existing, .unchanged)
+            }
+            try db.execute(
+                sql: """
+                    UPDATE documents SET title = ?, media_type = ?, text = ?, content_hash = ?, word_count = ?,
+                        token_count = ?, status = ?, error = ?, metadata_json = ?, updated_at = ?
+                    WHERE id = ?
+                    """,
+                arguments: [input.title, input.mediaType, input.text, hash, words, tokens, input.status.rawValue,
+                            input.error, metadata, now, existing.id])
+            return (try Self.document(db, id: existing.id)!, .updated)
+        }
+    }
+
+    /// The document with this id, or nil.
+    public func document(id: Int64) async throws -> Document? {
+        try await writer.read { db in try Self.document(db, id: id) }
+    }
+
+    /// The project's document with this external id, or nil.
+    public func document(externalID: String, projectID: Int64) async throws -> Document? {
+        try await writer.read { db in try Self.document(db, externalID: externalID, projectID: projectID) }
+    }
+
+    /// The project's documents in id order, all of them or only those in `status`.
+    public func documents(projectID: Int64, status: DocumentStatus?) async throws -> [Document] {
+        try await writer.read { db in
+            let rows: [Row]
+            if let status {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM documents WHERE project_id = ? AND status = ? ORDER BY id",
+                    arguments: [projectID, status.rawValue])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM documents WHERE project_id = ? ORDER BY id",
+                                        arguments: [projectID])
+            }
+            return try rows.map(Document.init(row:))
+        }
+    }
+
+    /// Ready documents, in id order, that have no `succeeded`/`flagged` outcome for this codebook version
+    /// computed from their current content. Failed outcomes do not count as done: they are retried.
+    public func documentsNeedingWork(projectID: Int64, codebookVersion: Int) async throws -> [Document] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT d.* FROM documents d
+                    WHERE d.project_id = ? AND d.status = ?
+                      AND NOT EXISTS (
+                        SELECT 1 FROM document_outcomes o
+                        WHERE o.document_id = d.id
+                          AND o.codebook_version = ?
+                          AND o.content_hash = d.content_hash
+                          AND o.outcome IN (?, ?))
+                    ORDER BY d.id
+                    """,
+                arguments: [projectID, DocumentStatus.ready.rawValue, codebookVersion,
+                            DocumentOutcomeKind.succeeded.rawValue, DocumentOutcomeKind.flagged.rawValue]
+            ).map(Document.init(row:))
+        }
+    }
+
+    static func document(_ db: Database, id: Int64) throws -> Document? {
+        try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE id = ?", arguments: [id]).map(Document.init(row:))
+    }
+
+    static func document(_ db: Database, externalID: String, projectID: Int64) throws -> Document? {
+        try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE project_id = ? AND external_id = ?",
+                         arguments: [projectID, externalID])
+            .map(Document.init(row:))
+    }
+}

@@ -1,0 +1,86 @@
+import AssayCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// Creates a `pending` job with zero counters over `total` documents.
+    public func createJob(projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
+                          selection: JobSelection, total: Int) async throws -> Job {
+        let selectionJSON = try StoredJSON.encode(selection)
+        return try await writer.write { db in
+            try Self.requireProject(db, id: projectID)
+            try db.execute(
+                sql: """
+                    INSERT INTO jobs (project_id, kind, status, codebook_version, prompt_hash, model, selection_json,
+                        total, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [projectID, kind.rawValue, JobStatus.pending.rawValue, codebookVersion, promptHash, model,
+                            selectionJSON, total, Date().storedSeconds])
+            return try Self.job(db, id: db.lastInsertedRowID)!
+        }
+    }
+
+    /// The job with this id, or nil.
+    public func job(id: Int64) async throws -> Job? {
+        try await writer.read { db in try Self.job(db, id: id) }
+    }
+
+    /// The project's jobs, newest first.
+    public func jobs(projectID: Int64) async throws -> [Job] {
+        try await writer.read { db in
+            // Ids grow with creation (AUTOINCREMENT), and unlike timestamps they never tie.
+            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE project_id = ? ORDER BY id DESC", arguments: [projectID])
+                .map(Job.init(row:))
+        }
+    }
+
+    /// Sets a job's status and error. `running` stamps `started_at` the first time (a resumed job keeps
+    /// its original start) and clears `finished_at`; `completed`, `failed` and `cancelled` stamp `finished_at`.
+    public func setJobStatus(_ status: JobStatus, error: String?, jobID: Int64) async throws {
+        try await writer.write { db in
+            let now = Date().storedSeconds
+            switch status {
+            case .running:
+                try db.execute(
+                    sql: """
+                        UPDATE jobs SET status = ?, error = ?, started_at = COALESCE(started_at, ?), finished_at = NULL
+                        WHERE id = ?
+                        """,
+                    arguments: [status.rawValue, error, now, jobID])
+            case .completed, .failed, .cancelled:
+                try db.execute(sql: "UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
+                               arguments: [status.rawValue, error, now, jobID])
+            case .pending, .paused:
+                try db.execute(sql: "UPDATE jobs SET status = ?, error = ? WHERE id = ?",
+                               arguments: [status.rawValue, error, jobID])
+            }
+            if db.changesCount == 0 { throw StoreError.notFound("job #\(jobID)") }
+        }
+    }
+
+    /// Appends an event to the job's log.
+    public func appendEvent(jobID: Int64, kind: JobEventKind, documentID: Int64?, message: String?) async throws {
+        try await writer.write { db in
+            try Self.appendEvent(db, jobID: jobID, kind: kind, documentID: documentID, message: message)
+        }
+    }
+
+    /// The job's events, oldest first.
+    public func events(jobID: Int64) async throws -> [JobEvent] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM job_events WHERE job_id = ? ORDER BY id", arguments: [jobID])
+                .map(JobEvent.init(row:))
+        }
+    }
+
+    static func job(_ db: Database, id: Int64) throws -> Job? {
+        try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Job.init(row:))
+    }
+
+    static func appendEvent(_ db: Database, jobID: Int64, kind: JobEventKind, documentID: Int64?, message: String?) throws {
+        try db.execute(
+            sql: "INSERT INTO job_events (job_id, kind, document_id, message, created_at) VALUES (?, ?, ?, ?, ?)",
+            arguments: [jobID, kind.rawValue, documentID, message, Date().storedSeconds])
+    }
+}

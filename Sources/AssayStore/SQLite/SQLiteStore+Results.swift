@@ -1,0 +1,156 @@
+import AssayCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// Writes one document's result in a single transaction: its values (replacing earlier ones unless
+    /// the outcome is `failed`), its outcome, its error records, the job's counters and a job event.
+    /// When any step throws, for example two values sharing (variable, entity index), nothing is written.
+    public func record(_ result: DocumentResult) async throws {
+        // Serialise values before taking the write lock.
+        let values = result.extractions.map { ($0, $0.value.serialized()) }
+        try await writer.write { db in
+            let now = Date().storedSeconds
+            guard try Self.job(db, id: result.jobID) != nil else { throw StoreError.notFound("job #\(result.jobID)") }
+            guard try Self.document(db, id: result.documentID) != nil else {
+                throw StoreError.notFound("document #\(result.documentID)")
+            }
+
+            // A failed run produced nothing usable: the values of the last good run stay in place.
+            if result.outcome != .failed {
+                try db.execute(sql: "DELETE FROM extractions WHERE document_id = ?", arguments: [result.documentID])
+                for (extraction, valueJSON) in values {
+                    try Self.insert(db, extraction, documentID: result.documentID, valueJSON: valueJSON)
+                }
+            }
+
+            let firstError = result.errors.first
+            try db.execute(
+                sql: """
+                    INSERT INTO document_outcomes (document_id, job_id, codebook_version, content_hash, outcome,
+                        error_kind, reason, updated_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (document_id) DO UPDATE SET
+                        job_id = excluded.job_id, codebook_version = excluded.codebook_version,
+                        content_hash = excluded.content_hash, outcome = excluded.outcome,
+                        error_kind = excluded.error_kind, reason = excluded.reason, updated_at = excluded.updated_at
+                    """,
+                arguments: [result.documentID, result.jobID, result.codebookVersion, result.contentHash,
+                            result.outcome.rawValue, firstError?.kind.rawValue, firstError?.reason, now])
+
+            for error in result.errors {
+                try Self.insert(db, error, fallbackJobID: result.jobID)
+            }
+
+            let failed = result.outcome == .failed
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET processed = processed + 1,
+                        succeeded = succeeded + ?, flagged = flagged + ?, failed = failed + ?,
+                        consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END,
+                        tokens_in = tokens_in + ?, tokens_out = tokens_out + ?
+                    WHERE id = ?
+                    """,
+                arguments: [result.outcome == .succeeded ? 1 : 0, result.outcome == .flagged ? 1 : 0, failed ? 1 : 0,
+                            failed, result.tokensIn, result.tokensOut, result.jobID])
+
+            let message = failed
+                ? firstError.map { "\($0.kind.rawValue): \($0.reason)" } ?? result.outcome.rawValue
+                : result.outcome.rawValue
+            try Self.appendEvent(db, jobID: result.jobID, kind: failed ? .docFailed : .docCompleted,
+                                 documentID: result.documentID, message: message)
+        }
+    }
+
+    /// The project's values ordered by document, then in the order they were recorded; `documentID`
+    /// narrows them to one document.
+    public func extractions(projectID: Int64, documentID: Int64?) async throws -> [Extraction] {
+        try await writer.read { db in
+            let rows: [Row]
+            if let documentID {
+                rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT e.* FROM extractions e JOIN documents d ON d.id = e.document_id
+                        WHERE d.project_id = ? AND e.document_id = ?
+                        ORDER BY e.id
+                        """,
+                    arguments: [projectID, documentID])
+            } else {
+                rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT e.* FROM extractions e JOIN documents d ON d.id = e.document_id
+                        WHERE d.project_id = ?
+                        ORDER BY e.document_id, e.id
+                        """,
+                    arguments: [projectID])
+            }
+            return try rows.map(Extraction.init(row:))
+        }
+    }
+
+    /// The latest outcome of each of the project's documents that has one, in document order.
+    public func outcomes(projectID: Int64) async throws -> [DocumentOutcome] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.* FROM document_outcomes o JOIN documents d ON d.id = o.document_id
+                    WHERE d.project_id = ?
+                    ORDER BY o.document_id
+                    """,
+                arguments: [projectID]
+            ).map(DocumentOutcome.init(row:))
+        }
+    }
+
+    /// The project's error records in the order they were written, all of them or one job's.
+    public func errorRecords(projectID: Int64, jobID: Int64?) async throws -> [ErrorRecord] {
+        try await writer.read { db in
+            let rows: [Row]
+            if let jobID {
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM error_records WHERE project_id = ? AND job_id = ? ORDER BY id",
+                    arguments: [projectID, jobID])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM error_records WHERE project_id = ? ORDER BY id",
+                                        arguments: [projectID])
+            }
+            return try rows.map(ErrorRecord.init(row:))
+        }
+    }
+
+    static func insert(_ db: Database, _ extraction: Extraction, documentID: Int64, valueJSON: String) throws {
+        let evidence = extraction.evidence
+        try db.execute(
+            sql: """
+                INSERT INTO extractions (document_id, variable, entity_index, entity_text, value_json, confidence,
+                    evidence_quote, evidence_start, evidence_end, evidence_match, rationale, status, error,
+                    codebook_version, prompt_hash, model, job_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [documentID, extraction.variable, extraction.entityIndex, extraction.entityText, valueJSON,
+                        extraction.confidence, evidence?.quote, evidence?.start, evidence?.end,
+                        evidence?.match.rawValue, extraction.rationale, extraction.status.rawValue, extraction.error,
+                        extraction.codebookVersion, extraction.promptHash, extraction.model, extraction.jobID,
+                        extraction.createdAt.storedSeconds])
+    }
+
+    /// Inserts an error record under a new id. Its project comes from its job, else its document, else
+    /// the job of the result that carries it.
+    static func insert(_ db: Database, _ error: ErrorRecord, fallbackJobID: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO error_records (project_id, job_id, document_id, kind, reason, response_hash, excerpt,
+                    created_at)
+                VALUES (COALESCE((SELECT project_id FROM jobs WHERE id = ?),
+                                 (SELECT project_id FROM documents WHERE id = ?),
+                                 (SELECT project_id FROM jobs WHERE id = ?)),
+                        ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [error.jobID, error.documentID, fallbackJobID, error.jobID, error.documentID,
+                        error.kind.rawValue, error.reason, error.responseHash, error.excerpt,
+                        error.createdAt.storedSeconds])
+    }
+}

@@ -1,0 +1,379 @@
+import AssayCore
+import AssayIngest
+import Foundation
+import Testing
+
+@Suite struct CodebookLoaderTests {
+    static let fullYAML = """
+        name: Protest coverage
+        description: News articles about protests
+        instructions: Code only what the article states.
+        variables:
+          - name: violence
+            display_name: Violence reported
+            type: boolean
+            instructions: Does the article report violence by anyone?
+            required: true
+            confidence_threshold: 0.8
+            if_uncertain: null
+            examples:
+              - text: Police fired tear gas at the crowd.
+                value: true
+                evidence: fired tear gas
+          - name: organiser
+            type: category
+            instructions: Who organised the protest?
+            categories:
+              - union
+              - code: students
+                label: Student groups
+                description: University or school students
+              - code: 3
+                label: Other
+            if_multiple_values: all
+            max_values: 2
+            default: union
+            depends_on:
+              variable: violence
+              equals: true
+          - name: crowd_size
+            type: number
+            if_uncertain: skip
+            validation:
+              min: 0
+              max: 1000000
+          - name: day
+            type: date
+            validation:
+              min_date: 2020-01-01
+              max_date: "2024-12-31"
+          - name: summary
+            type: TEXT
+            if_multiple_values: summarize
+            validation:
+              pattern: "^[A-Z]"
+              min_length: 10
+              max_length: 200
+            depends_on:
+              variable: organiser
+              in: [union, students]
+        """
+
+    static let expected = Codebook(
+        name: "Protest coverage", description: "News articles about protests",
+        instructions: "Code only what the article states.",
+        variables: [
+            Variable(name: "violence", displayName: "Violence reported", type: .boolean,
+                     instructions: "Does the article report violence by anyone?", required: true,
+                     confidenceThreshold: 0.8, ifUncertain: .null,
+                     examples: [Example(text: "Police fired tear gas at the crowd.", value: true, evidence: "fired tear gas")]),
+            Variable(name: "organiser", type: .category, instructions: "Who organised the protest?",
+                     categories: [Category(code: "union"),
+                                  Category(code: "students", label: "Student groups", description: "University or school students"),
+                                  Category(code: "3", label: "Other")],
+                     ifMultipleValues: .all, maxValues: 2, defaultValue: "union",
+                     dependsOn: Dependency(variable: "violence", equals: true)),
+            Variable(name: "crowd_size", type: .number, ifUncertain: .skip,
+                     validation: ValidationRules(min: 0, max: 1_000_000)),
+            Variable(name: "day", type: .date, validation: ValidationRules(minDate: "2020-01-01", maxDate: "2024-12-31")),
+            Variable(name: "summary", type: .text, ifMultipleValues: .summarize,
+                     validation: ValidationRules(pattern: "^[A-Z]", minLength: 10, maxLength: 200),
+                     dependsOn: Dependency(variable: "organiser", oneOf: ["union", "students"])),
+        ])
+
+    @Test func yamlWithEveryField() throws {
+        let codebook = try CodebookLoader.decode(Self.fullYAML, format: .yaml)
+        #expect(codebook == Self.expected)
+        // Defaults apply to fields left out.
+        #expect(codebook.variables[2].confidenceThreshold == 0.7)
+        #expect(codebook.variables[2].ifMultipleValues == .first)
+        #expect(codebook.variables[3].ifUncertain == .flag)
+        #expect(codebook.variables[3].instructions == "")
+        #expect(codebook.variables[3].required == false)
+    }
+
+    @Test func jsonWithEveryField() throws {
+        let json = """
+            {
+              "name": "Protest coverage",
+              "description": "News articles about protests",
+              "instructions": "Code only what the article states.",
+              "variables": [
+                {"name": "violence", "display_name": "Violence reported", "type": "boolean",
+                 "instructions": "Does the article report violence by anyone?", "required": true,
+                 "confidence_threshold": 0.8, "if_uncertain": "null",
+                 "examples": [{"text": "Police fired tear gas at the crowd.", "value": true, "evidence": "fired tear gas"}]},
+                {"name": "organiser", "type": "category", "instructions": "Who organised the protest?",
+                 "categories": ["union", {"code": "students", "label": "Student groups",
+                                          "description": "University or school students"}, {"code": 3, "label": "Other"}],
+                 "if_multiple_values": "all", "max_values": 2, "default": "union",
+                 "depends_on": {"variable": "violence", "equals": true}},
+                {"name": "crowd_size", "type": "number", "if_uncertain": "skip", "validation": {"min": 0, "max": 1000000}},
+                {"name": "day", "type": "date", "validation": {"min_date": "2020-01-01", "max_date": "2024-12-31"}},
+                {"name": "summary", "type": "TEXT", "if_multiple_values": "summarize",
+                 "validation": {"pattern": "^[A-Z]", "min_length": 10, "max_length": 200},
+                 "depends_on": {"variable": "organiser", "in": ["union", "students"]}}
+              ]
+            }
+            """
+        #expect(try CodebookLoader.decode(json, format: .json) == Self.expected)
+    }
+
+    @Test func aBareListOfVariablesIsACodebook() throws {
+        let yaml = """
+            - name: topic
+              type: text
+            - name: tone
+              type: category
+              categories: [positive, negative]
+            """
+        let codebook = try CodebookLoader.decode(yaml, format: .yaml)
+        #expect(codebook.name == nil)
+        #expect(codebook.variables.map(\.name) == ["topic", "tone"])
+        #expect(codebook.variables[1].categories.map(\.code) == ["positive", "negative"])
+
+        let json = #"[{"name": "topic", "type": "text"}]"#
+        #expect(try CodebookLoader.decode(json, format: .json).variables.map(\.name) == ["topic"])
+    }
+
+    @Test func listProblemsNameTheVariablesField() {
+        let yaml = """
+            - name: topic
+              type: text
+            - name: tone
+              type: colour
+            """
+        let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
+        #expect(error?.problems.map(\.field) == ["variables[1].type"])
+    }
+
+    @Test func unknownTypeNamesTheFieldPath() {
+        let yaml = """
+            variables:
+              - name: a
+                type: text
+              - name: b
+                type: number
+              - name: c
+                type: color
+            """
+        let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
+        #expect(error?.problems == [CodebookProblem(
+            field: "variables[2].type",
+            reason: "unknown type 'color' (expected one of boolean, category, date, number, text)")])
+        #expect(error?.description
+            == "codebook is invalid: variables[2].type: unknown type 'color' (expected one of boolean, category, date, number, text)")
+
+        let json = #"{"variables": [{"name": "a", "type": "text"}, {"name": "b", "type": "number"}, {"name": "c", "type": "color"}]}"#
+        let jsonError = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(json, format: .json) }
+        #expect(jsonError?.problems.map(\.description)
+            == ["variables[2].type: unknown type 'color' (expected one of boolean, category, date, number, text)"])
+    }
+
+    @Test func missingNameIsNamed() {
+        let yaml = """
+            variables:
+              - type: text
+            """
+        let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
+        #expect(error?.problems.map(\.description) == ["variables[0].name: missing"])
+
+        let json = #"{"variables": [{"type": "text"}]}"#
+        let jsonError = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(json, format: .json) }
+        #expect(jsonError?.problems.map(\.description) == ["variables[0].name: missing"])
+    }
+
+    @Test func wrongValueTypeSaysWhatWasFound() {
+        let yaml = """
+            variables:
+              - name: a
+                type: text
+                confidence_threshold: high
+            """
+        let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
+        #expect(error?.problems.map(\.description) == ["variables[0].confidence_threshold: expected a number, found 'high'"])
+    }
+
+    @Test func unknownChoiceIsNamed() {
+        let yaml = """
+            variables:
+              - name: a
+                type: text
+                if_uncertain: ask
+            """
+        let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
+        #expect(error?.problems.map(\.description)
+            == ["variables[0].if_uncertain: unknown value 'ask' (expected one of null, skip, flag)"])
+    }
+
+    @Test func categoryVariableWithoutCategoriesIsRefused() {
+        let yaml = """
+            variables:
+              - name: tone
+                type: category
+            """
+        let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
+        #expect(error?.problems == [CodebookProblem(field: "variables[0].categories",
+                                                    reason: "a category variable needs at least one category")])
+    }
+
+    @Test func everyValidationProblemIsListed() {
+        let yaml = """
+            variables:
+              - name: 1st
+                type: number
+                confidence_threshold: 2
+              - name: b
+                type: text
+                depends_on:
+                  variable: nowhere
+                  equals: yes
+            """
+        let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
+        #expect(error?.problems.map(\.field) == ["variables[0].name", "variables[0].confidence_threshold", "variables[1].depends_on.variable"])
+        #expect(error?.description.hasPrefix("codebook is invalid:\n  - variables[0].name: ") == true)
+    }
+
+    @Test func misspeltFieldsAreRefusedWithASuggestion() {
+        let yaml = """
+            variables:
+              - name: a
+                type: text
+                confidence_treshold: 0.9
+                displayName: A
+                validation:
+                  maxlength: 3
+                colour: red
+            """
+        let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
+        #expect(error?.problems.map(\.description) == [
+            "variables[0].confidence_treshold: unknown field (did you mean 'confidence_threshold'?)",
+            "variables[0].displayName: unknown field (did you mean 'display_name'?)",
+            "variables[0].colour: unknown field (expected one of name, display_name, type, instructions, categories, required, confidence_threshold, if_uncertain, if_multiple_values, max_values, default, validation, depends_on, examples)",
+            "variables[0].validation.maxlength: unknown field (did you mean 'max_length'?)",
+        ])
+    }
+
+    @Test func yamlSyntaxErrorGivesTheLine() {
+        let yaml = """
+            variables:
+              - name: a
+                type: text
+               bad: [1, 2
+            """
+        let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
+        guard case .syntax(let message, _)? = error else {
+            Issue.record("expected a syntax error, got \(String(describing: error))")
+            return
+        }
+        #expect(message.hasPrefix("YAML syntax error at line 4"))
+    }
+
+    @Test func jsonSyntaxErrorGivesLineAndColumn() {
+        let json = "{\n  \"variables\": [\n    {\"name\": \"a\" \"type\": \"text\"}\n  ]\n}"
+        let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(json, format: .json) }
+        guard case .syntax(let message, _)? = error else {
+            Issue.record("expected a syntax error, got \(String(describing: error))")
+            return
+        }
+        #expect(message.hasPrefix("JSON syntax error at line 3, column 18"))
+    }
+
+    @Test func emptyAndScalarTextsAreRefused() {
+        #expect(throws: CodebookLoadError.syntax(
+            "the codebook is empty (expected a mapping with 'variables', or a list of variables)")) {
+            try CodebookLoader.decode("# nothing yet\n", format: .yaml)
+        }
+        #expect(throws: CodebookLoadError.syntax(
+            "expected a mapping with 'variables', or a list of variables, found 'just some words'")) {
+            try CodebookLoader.decode("just some words", format: .yaml)
+        }
+    }
+
+    @Test func loadPicksTheFormatAndNamesTheFile() throws {
+        let folder = try TempFolder()
+        let yml = try folder.write("codebook.yml", Self.fullYAML)
+        #expect(try CodebookLoader.load(contentsOf: yml) == Self.expected)
+
+        // No known extension: JSON is recognised by its opening brace.
+        let sniffed = try folder.write("codebook.txt", #"{"variables": [{"name": "a", "type": "text"}]}"#)
+        #expect(try CodebookLoader.load(contentsOf: sniffed).variables.map(\.name) == ["a"])
+
+        let bad = try folder.write("bad.yaml", "variables:\n  - name: a\n    type: color\n")
+        let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.load(contentsOf: bad) }
+        #expect(error?.description == "codebook \(bad.path) is invalid: variables[0].type: unknown type 'color' "
+            + "(expected one of boolean, category, date, number, text)")
+
+        let missing = folder.url.appendingPathComponent("nope.yaml")
+        #expect(throws: CodebookLoadError.unreadable(path: missing.path, reason: "no such file")) {
+            try CodebookLoader.load(contentsOf: missing)
+        }
+        let syntax = try folder.write("syntax.json", "{\"variables\": [")
+        let syntaxError = #expect(throws: CodebookLoadError.self) { try CodebookLoader.load(contentsOf: syntax) }
+        #expect(syntaxError?.description.hasPrefix("codebook \(syntax.path): JSON syntax error at line 1") == true)
+    }
+
+    @Test func yamlRoundTripsAndLeavesDefaultsOut() throws {
+        let text = try CodebookLoader.yaml(Self.expected)
+        #expect(try CodebookLoader.decode(text, format: .yaml) == Self.expected)
+        #expect(!text.contains("confidence_threshold: 0.7"))
+        #expect(!text.contains("required: false"))
+        #expect(!text.contains("examples: []"))
+        #expect(text.contains("- union\n"))
+        #expect(text.contains("name: Protest coverage"))
+    }
+
+    // Decoders treat a null value as an absent key, which gave the default `flag` before the loader quoted it.
+    @Test func ifUncertainNullIsTheNullChoiceNotTheDefault() throws {
+        let yaml = """
+            variables:
+              - name: a
+                type: text
+                if_uncertain: null
+              - name: b
+                type: text
+                if_uncertain: ~
+              - name: c
+                type: text
+            """
+        #expect(try CodebookLoader.decode(yaml, format: .yaml).variables.map(\.ifUncertain) == [.null, .null, .flag])
+        let list = "- name: a\n  type: text\n  if_uncertain: null\n"
+        #expect(try CodebookLoader.decode(list, format: .yaml).variables.map(\.ifUncertain) == [.null])
+        let json = #"{"variables": [{"name": "a", "type": "text", "if_uncertain": null}, {"name": "b", "type": "text"}]}"#
+        #expect(try CodebookLoader.decode(json, format: .json).variables.map(\.ifUncertain) == [.null, .flag])
+        let jsonList = #"[{"name": "a", "type": "text", "if_uncertain": null}]"#
+        #expect(try CodebookLoader.decode(jsonList, format: .json).variables.map(\.ifUncertain) == [.null])
+    }
+
+    @Test func duplicateYAMLKeysAreRefused() {
+        let yaml = "variables:\n  - name: a\n    name: b\n    type: text\n"
+        #expect(throws: CodebookLoadError.syntax("YAML error at line 2: key 'name' appears twice in the same mapping")) {
+            try CodebookLoader.decode(yaml, format: .yaml)
+        }
+    }
+
+    @Test func yamlIsWrittenInReadingOrderWithPlainNumbers() throws {
+        let text = try CodebookLoader.yaml(Self.expected)
+        #expect(text.contains("""
+            - name: violence
+              display_name: Violence reported
+              type: boolean
+              instructions: Does the article report violence by anyone?
+              required: true
+              confidence_threshold: 0.8
+              if_uncertain: 'null'
+              examples:
+            """))
+        #expect(text.contains("    min: 0\n    max: 1000000\n"))
+    }
+
+    @Test func yamlKeepsUnicodeAndMultilineInstructionsReadable() throws {
+        let codebook = Codebook(variables: [
+            Variable(name: "ton", type: .category, instructions: "Quel est le ton ?\nRépondez « positif » ou « négatif ».",
+                     categories: [Category(code: "1", label: "positif"), Category(code: "2", label: "négatif")]),
+        ])
+        let text = try CodebookLoader.yaml(codebook)
+        #expect(text.contains("Répondez « positif »"))
+        #expect(try CodebookLoader.decode(text, format: .yaml) == codebook)
+    }
+}
