@@ -64,7 +64,7 @@ import Testing
     }
 
     @Test func fuzzyMatchFindsAParaphrasedQuote() {
-        let evidence = Grounder.locate("teachers marched through Lisbon", in: text)
+        let evidence = Grounder.locate("Teachers marched in central Lisbon", in: text)
         #expect(evidence.match == .fuzzy)
         #expect(evidence.start == 0)
     }
