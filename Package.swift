@@ -80,11 +80,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "assay",
-            dependencies: ["AssayCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")],
-            swiftSettings: swiftSettings
-        ),
+        .executableTarget(name: "assay", dependencies: ["AssayCLI"], swiftSettings: swiftSettings),
 
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
         .testTarget(

@@ -38,6 +38,22 @@ public struct AssayCommand: AsyncParsableCommand {
 
     public init() {}
 
+    /// The entry point: parses, runs the async command, and exits with its code. Called by hand
+    /// because a top-level `await AssayCommand.main()` picks the synchronous overload on Linux.
+    public static func runAsMain() async {
+        bootstrapLogging()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     /// Logs go to stderr at `ASSAY_LOG_LEVEL` (default warning) so they never mix with output.
     public static func bootstrapLogging() {
         let level = ProcessInfo.processInfo.environment["ASSAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning

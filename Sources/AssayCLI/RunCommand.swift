@@ -58,7 +58,7 @@ struct RunCommand: AsyncParsableCommand {
 
         let engine = ExtractionEngine(store: workspace.store, provider: provider)
         let progress = ProgressReporter()
-        print("Running on '\(project.name)' with \(settings.model) at \(settings.baseURL) (\(concurrency) at a time). Ctrl-C stops cleanly.")
+        printError("Running on '\(project.name)' with \(settings.model) at \(settings.baseURL) (\(concurrency) at a time). Ctrl-C stops cleanly.")
         let task = Task { try await engine.run(projectID: project.id, options: run, progress: progress.report) }
         let interrupts = InterruptHandler { task.cancel() }
         defer { interrupts.stop() }

@@ -1,5 +1,3 @@
-import ArgumentParser
 import AssayCLI
 
-AssayCommand.bootstrapLogging()
-await AssayCommand.main()
+await AssayCommand.runAsMain()
