@@ -1,0 +1,64 @@
+import AssayCore
+@testable import AssayEngine
+import AssayProviders
+import AssayStore
+import Foundation
+import Testing
+
+@Suite struct WorkspaceTests {
+    @Test func projectResolution() async throws {
+        let workspace = Workspace(store: try SQLiteStore.inMemory())
+        await #expect(throws: EngineError.noProject("")) { try await workspace.project(named: nil) }
+        let a = try await workspace.createProject(name: "  A  ")
+        #expect(a.name == "A")
+        #expect(try await workspace.project(named: nil).id == a.id)
+        _ = try await workspace.createProject(name: "B")
+        await #expect(throws: EngineError.ambiguousProject(["A", "B"])) { try await workspace.project(named: nil) }
+        await #expect(throws: EngineError.noProject("C")) { try await workspace.project(named: "C") }
+        await #expect(throws: StoreError.duplicateProject("B")) { try await workspace.createProject(name: "B") }
+    }
+
+    @Test func changedCodebookMakesANewVersionAndResetsStatus() async throws {
+        let f = try await EngineFixture(documents: 2)
+        let workspace = Workspace(store: f.store)
+        #expect(try await workspace.importCodebook(EngineFixture.codebook, projectID: f.project.id).isNew == false)
+        _ = try await f.engine(ScriptedProvider(steps: [], then: FakeModel.good)).run(projectID: f.project.id, options: .init())
+        #expect(try await f.store.project(id: f.project.id)?.status == .complete)
+
+        var changed = EngineFixture.codebook
+        changed.variables[0].instructions = "The city, not the country."
+        let (version, isNew) = try await workspace.importCodebook(changed, projectID: f.project.id)
+        #expect(isNew && version.version == 2)
+        #expect(try await f.store.project(id: f.project.id)?.status == .schemaDefined)
+        // Every document is due again under the new version.
+        #expect(try await f.store.documentsNeedingWork(projectID: f.project.id, codebookVersion: 2).count == 2)
+
+        let bad = Codebook(variables: [Variable(name: "x", type: .category)])
+        await #expect(throws: CodebookError.self) { try await workspace.importCodebook(bad, projectID: f.project.id) }
+    }
+
+    @Test func documentReferences() async throws {
+        let f = try await EngineFixture(documents: 3)
+        let workspace = Workspace(store: f.store)
+        let second = try await workspace.document("doc2.txt", projectID: f.project.id)
+        #expect(try await workspace.document("#\(second.id)", projectID: f.project.id).id == second.id)
+        #expect(try await workspace.document("\(second.id)", projectID: f.project.id).externalID == "doc2.txt")
+        await #expect(throws: EngineError.self) { try await workspace.document(".txt", projectID: f.project.id) }
+        await #expect(throws: EngineError.unknownDocuments(["nope"])) { try await workspace.document("nope", projectID: f.project.id) }
+    }
+
+    @Test func statusCountsResultsAndFailuresOfTheLastJob() async throws {
+        let f = try await EngineFixture(documents: 3)
+        _ = try await f.store.upsertDocument(.failed(externalID: "broken.txt", mediaType: "text/plain", reason: "empty file"), projectID: f.project.id)
+        let provider = ScriptedProvider(steps: [.reply("not json"), .reply("still not")], then: FakeModel.good)
+        _ = try await f.engine(provider).run(projectID: f.project.id, options: .init(concurrency: 1))
+        let status = try await Workspace(store: f.store).status(projectID: f.project.id)
+        #expect(status.documentsByStatus == [.ready: 3, .failed: 1])
+        #expect(status.unreadable.map(\.reason) == ["empty file"])
+        #expect(status.outcomes == [.succeeded: 2, .failed: 1])
+        #expect(status.notRun == 0)
+        #expect(status.failuresByKind == [.invalidJSON: 1])
+        #expect(status.recentFailures.first?.document == "doc1.txt")
+        #expect(status.codebookVersion == 1)
+    }
+}
