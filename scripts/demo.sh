@@ -27,4 +27,4 @@ echo; echo "== Status =="
 "$assay" export --format csv --layout long --out "$out/protests-long.csv"
 echo
 echo "Dataset: $out/protests.csv (one row per document), $out/protests-long.csv (one row per value)"
-echo "Database: $ASSAY_DB — try: ASSAY_DB=$ASSAY_DB $assay show 01"
+echo "Database: $ASSAY_DB — try: ASSAY_DB=$ASSAY_DB $assay show 01-lisbon-teachers.txt"
