@@ -37,6 +37,11 @@ public struct ParsedReply: Sendable, Hashable {
 public enum ResponseParser {
     public static func parse(_ reply: String, prompt: ExtractionPrompt) throws(ResponseError) -> ParsedReply {
         let (json, repaired) = try ResponseRepair.parse(reply)
+        return try parse(json: json, repaired: repaired, prompt: prompt)
+    }
+
+    /// Validates one document's already-parsed answers (a whole reply, or one entry of a packed reply).
+    public static func parse(json: JSONValue, repaired: Bool, prompt: ExtractionPrompt) throws(ResponseError) -> ParsedReply {
         let violations = SchemaValidator.violations(of: json, against: envelopeSchema(prompt.schema))
         guard violations.isEmpty else { throw .schemaValidation(violations) }
         var answers = OrderedDictionary<String, RawAnswer>()
