@@ -18,6 +18,7 @@ struct RunCommand: AsyncParsableCommand {
               assay run --sample 5               # a random sample (same sample for the same --seed)
               assay run --all --concurrency 4
               assay run --documents 3,7          # chosen documents, redone even if done
+              assay run --all --pack             # several short documents per request
             """)
 
     @Option(help: "Run on a random sample of N documents not yet done.") var sample: Int?
@@ -28,6 +29,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Documents in flight at once.") var concurrency = 8
     @Option(help: "Stop after this many documents fail in a row (a model that is down).") var maxFailures = 10
     @Option(help: "Sampling temperature.") var temperature = 0.0
+    @Flag(help: "Pack several short documents into one request (fewer calls; best with capable models).") var pack = false
+    @Option(help: "With --pack: tokens one request may use, counting prompt, documents and expected output.")
+    var tokenBudget = 8192
     @OptionGroup var options: StoreOptions
 
     func validate() throws {
@@ -35,6 +39,7 @@ struct RunCommand: AsyncParsableCommand {
         guard chosen == 1 else { throw ValidationError("choose exactly one of --sample N, --all or --documents LIST") }
         if let sample, sample < 1 { throw ValidationError("--sample needs a positive number") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency needs at least 1") }
+        guard tokenBudget >= 512 else { throw ValidationError("--token-budget needs at least 512 tokens") }
     }
 
     func run() async throws {
@@ -43,7 +48,9 @@ struct RunCommand: AsyncParsableCommand {
         let settings = ProviderSettings.fromEnvironment()
         let provider = try await connect(settings)
 
-        var run = ExtractionEngine.Options(concurrency: concurrency, maxConsecutiveFailures: maxFailures, temperature: temperature)
+        var run = ExtractionEngine.Options(
+            concurrency: concurrency, maxConsecutiveFailures: maxFailures, temperature: temperature,
+            packing: pack ? ExtractionEngine.Packing(requestTokens: tokenBudget) : nil)
         if let sample {
             run.kind = .sample
             run.selection = JobSelection(sampleSize: sample, seed: seed)

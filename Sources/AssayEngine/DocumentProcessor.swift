@@ -54,6 +54,11 @@ struct DocumentProcessor: Sendable {
             return failed(error.errorKind, error.description)
         }
 
+        return result(from: parsed, document: document, jobID: jobID, usage: usage)
+    }
+
+    /// The stored form of a usable reply: coerced, checked and grounded values.
+    func result(from parsed: ParsedReply, document: Document, jobID: Int64, usage: TokenUsage) -> DocumentResult {
         let values = ValuePostProcessor.process(parsed, codebook: prompt.codebook, documentText: document.text)
         let extractions = values.filter { !$0.skipped }.map { value in
             Extraction(
@@ -70,8 +75,12 @@ struct DocumentProcessor: Sendable {
     }
 
     private func call(_ messages: [ChatMessage]) async throws -> LLMResponse {
+        try await call(messages, schema: prompt.schema, maxTokens: maxTokens)
+    }
+
+    func call(_ messages: [ChatMessage], schema: JSONValue, maxTokens: Int) async throws -> LLMResponse {
         let request = LLMRequest(
-            messages: messages, responseSchema: prompt.schema, temperature: temperature, maxTokens: maxTokens)
+            messages: messages, responseSchema: schema, temperature: temperature, maxTokens: maxTokens)
         var response = try await provider.complete(request)
         // Some servers report no usage; estimate so token totals are never silently zero.
         if response.usage.promptTokens == 0 {

@@ -26,9 +26,12 @@ public struct ExtractionEngine: Sendable {
         /// Stop the job after this many documents failed in a row (a provider that is down).
         public var maxConsecutiveFailures: Int
         public var temperature: Double
+        /// Pack several short documents into one request under this budget; nil sends one per request.
+        public var packing: Packing?
 
         public init(kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
-                    maxConsecutiveFailures: Int = 10, temperature: Double = 0) {
+                    maxConsecutiveFailures: Int = 10, temperature: Double = 0, packing: Packing? = nil) {
+            self.packing = packing
             self.kind = kind
             self.selection = selection
             self.concurrency = concurrency
@@ -38,6 +41,18 @@ public struct ExtractionEngine: Sendable {
 
         public static func sample(_ size: Int, seed: UInt64 = 42) -> Options {
             Options(kind: .sample, selection: JobSelection(sampleSize: size, seed: seed))
+        }
+    }
+
+    /// How short documents share requests.
+    public struct Packing: Sendable, Hashable {
+        /// Tokens one request may use: prompt, documents and expected output.
+        public var requestTokens: Int
+        public var maxDocumentsPerRequest: Int
+
+        public init(requestTokens: Int = 8192, maxDocumentsPerRequest: Int = 16) {
+            self.requestTokens = requestTokens
+            self.maxDocumentsPerRequest = maxDocumentsPerRequest
         }
     }
 
@@ -117,41 +132,57 @@ public struct ExtractionEngine: Sendable {
         return (Array(pending.shuffled(using: &generator).prefix(size)).sorted { $0.id < $1.id }, alreadyDone)
     }
 
-    /// Processes documents with at most `concurrency` in flight. Returns why it stopped early, or nil.
+    /// The requests a job makes: one document each, or packed batches under the token budget.
+    func batches(_ documents: [Document], processor: DocumentProcessor, packing: Packing?) -> [[Document]] {
+        guard let packing else { return documents.map { [$0] } }
+        let budget = Packer.Budget(
+            requestTokens: packing.requestTokens,
+            fixedTokens: TokenEstimator.estimate(processor.prompt.system + processor.prompt.codebookSection) + 64,
+            outputTokensPerDocument: processor.maxTokens, maxDocumentsPerRequest: packing.maxDocumentsPerRequest)
+        return Packer.pack(documents.map { Packer.Item(tokens: $0.tokenCount) }, budget: budget)
+            .map { indices in indices.map { documents[$0] } }
+    }
+
+    /// Processes documents with at most `concurrency` requests in flight. Returns why it stopped early, or nil.
     private func processAll(_ documents: [Document], job: Job, processor: DocumentProcessor, options: Options,
                             progress: @escaping @Sendable (RunProgress) -> Void) async throws -> String? {
         let store = self.store
         let logger = self.logger
-        return try await withThrowingTaskGroup(of: (Document, DocumentResult).self) { group in
-            var next = documents.makeIterator()
+        let batcher = BatchProcessor(single: processor)
+        let byID = Dictionary(uniqueKeysWithValues: documents.map { ($0.id, $0) })
+        return try await withThrowingTaskGroup(of: [DocumentResult].self) { group in
+            var next = batches(documents, processor: processor, packing: options.packing).makeIterator()
             var processed = 0
             var consecutiveFailures = 0
             var lastFailure = ""
             func launch() -> Bool {
-                guard let document = next.next() else { return false }
+                guard let batch = next.next() else { return false }
                 group.addTask {
-                    let result = try await processor.process(document, jobID: job.id)
-                    // Cancelled mid-call: store nothing for it; the next run redoes it.
+                    let results = try await batcher.process(batch, jobID: job.id).results
+                    // Cancelled mid-call: store nothing for these; the next run redoes them.
                     try Task.checkCancellation()
-                    try await store.record(result)
-                    return (document, result)
+                    for result in results { try await store.record(result) }
+                    return results
                 }
                 return true
             }
             for _ in 0..<max(1, options.concurrency) where launch() {}
-            while let (document, result) = try await group.next() {
-                processed += 1
-                let reason = result.errors.first.map { "\($0.kind.rawValue): \($0.reason)" }
-                logger.debug("document done", metadata: [
-                    "job": "\(job.id)", "document": "\(document.id)", "outcome": "\(result.outcome.rawValue)",
-                ])
-                progress(.documentFinished(documentID: document.id, externalID: document.externalID,
-                                           outcome: result.outcome, reason: reason, processed: processed, total: documents.count))
-                if result.outcome == .failed {
-                    consecutiveFailures += 1
-                    lastFailure = reason ?? "unknown"
-                } else {
-                    consecutiveFailures = 0
+            while let results = try await group.next() {
+                for result in results {
+                    processed += 1
+                    let document = byID[result.documentID]
+                    let reason = result.errors.first.map { "\($0.kind.rawValue): \($0.reason)" }
+                    logger.debug("document done", metadata: [
+                        "job": "\(job.id)", "document": "\(result.documentID)", "outcome": "\(result.outcome.rawValue)",
+                    ])
+                    progress(.documentFinished(documentID: result.documentID, externalID: document?.externalID ?? "#\(result.documentID)",
+                                               outcome: result.outcome, reason: reason, processed: processed, total: documents.count))
+                    if result.outcome == .failed {
+                        consecutiveFailures += 1
+                        lastFailure = reason ?? "unknown"
+                    } else {
+                        consecutiveFailures = 0
+                    }
                 }
                 if consecutiveFailures >= options.maxConsecutiveFailures {
                     group.cancelAll()

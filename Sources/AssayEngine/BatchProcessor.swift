@@ -1,0 +1,81 @@
+import AssayCore
+import AssayProviders
+import Foundation
+
+/// Codes several short documents in one request (see `Packer`, `PackedPrompt`). Entries that
+/// come back usable are stored like single replies; a document missing from the reply, or whose
+/// entry is unusable, is redone alone (with its own re-ask). A request that fails after the
+/// provider's retries, or whose reply is not JSON at all, is split in halves down to single
+/// documents, so one bad document cannot sink its neighbours.
+struct BatchProcessor: Sendable {
+    let single: DocumentProcessor
+    let packed: PackedPrompt
+
+    init(single: DocumentProcessor) {
+        self.single = single
+        self.packed = PackedPrompt(base: single.prompt)
+    }
+
+    /// What a batch did besides its results, for job metrics.
+    struct Report: Sendable {
+        var results: [DocumentResult] = []
+        var requests = 0
+        var splits = 0
+        var redoneAlone = 0
+    }
+
+    func process(_ documents: [Document], jobID: Int64) async throws -> Report {
+        var report = Report()
+        try await process(documents, jobID: jobID, into: &report)
+        return report
+    }
+
+    private func process(_ documents: [Document], jobID: Int64, into report: inout Report) async throws {
+        guard documents.count > 1 else {
+            if let document = documents.first {
+                report.requests += 1
+                report.results.append(try await single.process(document, jobID: jobID))
+            }
+            return
+        }
+        let keys = PackedPrompt.keys(count: documents.count)
+        let messages = packed.messages(for: zip(keys, documents).map { key, document in
+            PackedPrompt.Document(key: key, title: document.title, text: document.text)
+        })
+        report.requests += 1
+        let entries: [String: PackedPrompt.Entry]
+        let usage: TokenUsage
+        do {
+            let response = try await single.call(messages, schema: packed.schema(keys: keys), maxTokens: single.maxTokens * documents.count)
+            usage = response.usage
+            entries = try packed.parse(response.text, keys: keys)
+        } catch is ProviderError {
+            try await split(documents, jobID: jobID, into: &report)
+            return
+        } catch is ResponseError {
+            try await split(documents, jobID: jobID, into: &report)
+            return
+        }
+        // Each document is charged an equal share of the request's tokens.
+        let share = TokenUsage(promptTokens: usage.promptTokens / documents.count,
+                               completionTokens: usage.completionTokens / documents.count)
+        for (key, document) in zip(keys, documents) {
+            if case .parsed(let parsed)? = entries[key] {
+                report.results.append(single.result(from: parsed, document: document, jobID: jobID, usage: share))
+            } else {
+                try Task.checkCancellation()
+                report.redoneAlone += 1
+                report.requests += 1
+                report.results.append(try await single.process(document, jobID: jobID))
+            }
+        }
+    }
+
+    private func split(_ documents: [Document], jobID: Int64, into report: inout Report) async throws {
+        try Task.checkCancellation()
+        report.splits += 1
+        let middle = documents.count / 2
+        try await process(Array(documents[..<middle]), jobID: jobID, into: &report)
+        try await process(Array(documents[middle...]), jobID: jobID, into: &report)
+    }
+}
