@@ -68,7 +68,7 @@ import Testing
     }
 
     @Test func aSlowServerTimesOut() async throws {
-        let server = try StubHTTPServer(replies: [.init(body: Completions.body(content: "late"), delay: .seconds(3))])
+        let server = try StubHTTPServer(replies: [.init(body: Completions.body(content: "late"), delay: .seconds(60))])
         defer { server.shutdown() }
         let error = await #expect(throws: ProviderError.self) {
             try await provider(server, timeout: .milliseconds(300)).complete(request)
