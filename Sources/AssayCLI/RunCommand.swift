@@ -124,8 +124,24 @@ enum SummaryText {
         ]
         if s.notProcessed > 0 { rows.append(["not reached", "\(s.notProcessed) (run again to continue)"]) }
         rows.append(["tokens", "\(job.tokensIn) in / \(job.tokensOut) out"])
+        if let m = s.metrics { rows.append(["requests", MetricsText.render(m)]) }
         rows.append(["wall time", String(format: "%.1f s (%.2f documents/s)", seconds, s.documentsPerSecond)])
         let header = "Run #\(job.id) (\(job.kind.rawValue)) \(job.status.rawValue): codebook v\(job.codebookVersion), model \(job.model), prompt \(job.promptHash.prefix(12))"
         return header + "\n" + Table.render(rows, indent: 2, header: false)
+    }
+}
+
+/// A job's metrics on one line.
+enum MetricsText {
+    static func render(_ m: JobMetrics) -> String {
+        var parts = [String(format: "%d (%.1f documents each", m.requests, m.documentsPerRequest)]
+        if m.callsSavedByPacking > 0 { parts.append("\(m.callsSavedByPacking) calls saved by packing") }
+        if m.reasks > 0 { parts.append("\(m.reasks) re-asked") }
+        if m.splits > 0 { parts.append("\(m.splits) split") }
+        if m.redoneAlone > 0 { parts.append("\(m.redoneAlone) redone alone") }
+        var text = parts.joined(separator: ", ") + ")"
+        text += String(format: ", latency avg %.1f s, p95 %.1f s", m.averageLatencyMs / 1000, m.p95LatencyMs / 1000)
+        text += String(format: "; %.1f values/document, %d documents without values", m.valuesPerDocument, m.documentsWithoutValues)
+        return text
     }
 }

@@ -31,6 +31,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let started = job.startedAt { line += ", started \(Table.date(started))" }
         print(line)
         if let error = job.error { print("  stopped: \(error)") }
+        if let metrics = try await workspace.store.metrics(jobID: job.id) { print("  requests \(MetricsText.render(metrics))") }
         if !s.failuresByKind.isEmpty {
             print("Failures by reason: " + s.failuresByKind.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
             for f in s.recentFailures { print("  \(f.document): \(f.kind.rawValue): \(f.reason)") }

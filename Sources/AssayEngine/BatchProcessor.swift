@@ -16,25 +16,16 @@ struct BatchProcessor: Sendable {
         self.packed = PackedPrompt(base: single.prompt)
     }
 
-    /// What a batch did besides its results, for job metrics.
-    struct Report: Sendable {
+    func process(_ documents: [Document], jobID: Int64) async throws -> [DocumentResult] {
         var results: [DocumentResult] = []
-        var requests = 0
-        var splits = 0
-        var redoneAlone = 0
+        try await process(documents, jobID: jobID, into: &results)
+        return results
     }
 
-    func process(_ documents: [Document], jobID: Int64) async throws -> Report {
-        var report = Report()
-        try await process(documents, jobID: jobID, into: &report)
-        return report
-    }
-
-    private func process(_ documents: [Document], jobID: Int64, into report: inout Report) async throws {
+    private func process(_ documents: [Document], jobID: Int64, into results: inout [DocumentResult]) async throws {
         guard documents.count > 1 else {
             if let document = documents.first {
-                report.requests += 1
-                report.results.append(try await single.process(document, jobID: jobID))
+                results.append(try await single.process(document, jobID: jobID))
             }
             return
         }
@@ -42,7 +33,6 @@ struct BatchProcessor: Sendable {
         let messages = packed.messages(for: zip(keys, documents).map { key, document in
             PackedPrompt.Document(key: key, title: document.title, text: document.text)
         })
-        report.requests += 1
         let entries: [String: PackedPrompt.Entry]
         let usage: TokenUsage
         do {
@@ -50,10 +40,10 @@ struct BatchProcessor: Sendable {
             usage = response.usage
             entries = try packed.parse(response.text, keys: keys)
         } catch is ProviderError {
-            try await split(documents, jobID: jobID, into: &report)
+            try await split(documents, jobID: jobID, into: &results)
             return
         } catch is ResponseError {
-            try await split(documents, jobID: jobID, into: &report)
+            try await split(documents, jobID: jobID, into: &results)
             return
         }
         // Each document is charged an equal share of the request's tokens.
@@ -61,21 +51,20 @@ struct BatchProcessor: Sendable {
                                completionTokens: usage.completionTokens / documents.count)
         for (key, document) in zip(keys, documents) {
             if case .parsed(let parsed)? = entries[key] {
-                report.results.append(single.result(from: parsed, document: document, jobID: jobID, usage: share))
+                results.append(single.result(from: parsed, document: document, jobID: jobID, usage: share))
             } else {
                 try Task.checkCancellation()
-                report.redoneAlone += 1
-                report.requests += 1
-                report.results.append(try await single.process(document, jobID: jobID))
+                await single.recorder.redoneAlone()
+                results.append(try await single.process(document, jobID: jobID))
             }
         }
     }
 
-    private func split(_ documents: [Document], jobID: Int64, into report: inout Report) async throws {
+    private func split(_ documents: [Document], jobID: Int64, into results: inout [DocumentResult]) async throws {
         try Task.checkCancellation()
-        report.splits += 1
+        await single.recorder.split()
         let middle = documents.count / 2
-        try await process(Array(documents[..<middle]), jobID: jobID, into: &report)
-        try await process(Array(documents[middle...]), jobID: jobID, into: &report)
+        try await process(Array(documents[..<middle]), jobID: jobID, into: &results)
+        try await process(Array(documents[middle...]), jobID: jobID, into: &results)
     }
 }

@@ -11,8 +11,11 @@ struct DocumentProcessor: Sendable {
     let codebookVersion: Int
     let temperature: Double
     let maxTokens: Int
+    let recorder: MetricsRecorder
 
-    init(provider: any LLMProvider, prompt: ExtractionPrompt, codebookVersion: Int, temperature: Double = 0, maxTokens: Int? = nil) {
+    init(provider: any LLMProvider, prompt: ExtractionPrompt, codebookVersion: Int, temperature: Double = 0, maxTokens: Int? = nil,
+         recorder: MetricsRecorder = MetricsRecorder()) {
+        self.recorder = recorder
         self.provider = provider
         self.prompt = prompt
         self.codebookVersion = codebookVersion
@@ -42,6 +45,7 @@ struct DocumentProcessor: Sendable {
             } catch let problem {
                 // One more chance, telling the model what was wrong.
                 try Task.checkCancellation()
+                await recorder.reask()
                 let retry = try await call(prompt.retryMessages(after: messages, reply: first.text, problem: problem.description))
                 usage = usage + retry.usage
                 do {
@@ -81,7 +85,17 @@ struct DocumentProcessor: Sendable {
     func call(_ messages: [ChatMessage], schema: JSONValue, maxTokens: Int) async throws -> LLMResponse {
         let request = LLMRequest(
             messages: messages, responseSchema: schema, temperature: temperature, maxTokens: maxTokens)
-        var response = try await provider.complete(request)
+        let clock = ContinuousClock()
+        let started = clock.now
+        var response: LLMResponse
+        do {
+            response = try await provider.complete(request)
+            await recorder.request(latency: clock.now - started)
+        } catch {
+            // Failed calls count too: they cost time and, often, money.
+            await recorder.request(latency: clock.now - started)
+            throw error
+        }
         // Some servers report no usage; estimate so token totals are never silently zero.
         if response.usage.promptTokens == 0 {
             response.usage.promptTokens = TokenEstimator.estimate(messages.map(\.content).joined(separator: "\n"))

@@ -83,8 +83,10 @@ public struct ExtractionEngine: Sendable {
             "model": "\(provider.model)",
         ])
 
+        let recorder = MetricsRecorder()
         let processor = DocumentProcessor(
-            provider: provider, prompt: prompt, codebookVersion: version.version, temperature: options.temperature)
+            provider: provider, prompt: prompt, codebookVersion: version.version, temperature: options.temperature,
+            recorder: recorder)
         var stopReason: String?
         do {
             stopReason = try await processAll(documents, job: job, processor: processor, options: options, progress: progress)
@@ -101,6 +103,10 @@ public struct ExtractionEngine: Sendable {
         case "cancelled": (.cancelled, .jobCancelled)
         default: (.failed, .jobFailed)
         }
+        let metrics = await recorder.snapshot()
+        let store = self.store
+        let finishedJob = job.id
+        try await detached { try await store.saveMetrics(metrics, jobID: finishedJob) }
         try await finish(job: job.id, status: status, event: event, message: stopReason)
         if status == .completed {
             try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: options.kind, version: version.version) }
@@ -158,7 +164,7 @@ public struct ExtractionEngine: Sendable {
             func launch() -> Bool {
                 guard let batch = next.next() else { return false }
                 group.addTask {
-                    let results = try await batcher.process(batch, jobID: job.id).results
+                    let results = try await batcher.process(batch, jobID: job.id)
                     // Cancelled mid-call: store nothing for these; the next run redoes them.
                     try Task.checkCancellation()
                     for result in results { try await store.record(result) }
@@ -170,6 +176,7 @@ public struct ExtractionEngine: Sendable {
             while let results = try await group.next() {
                 for result in results {
                     processed += 1
+                    await processor.recorder.finished(result)
                     let document = byID[result.documentID]
                     let reason = result.errors.first.map { "\($0.kind.rawValue): \($0.reason)" }
                     logger.debug("document done", metadata: [
@@ -225,7 +232,8 @@ public struct ExtractionEngine: Sendable {
         guard let job = try await store.job(id: jobID) else { throw StoreError.notFound("job \(jobID)") }
         let errors = try await store.errorRecords(projectID: job.projectID, jobID: jobID)
         let byKind = Dictionary(grouping: errors, by: \.kind).mapValues(\.count)
-        return RunSummary(job: job, alreadyDone: alreadyDone, failuresByKind: byKind, wallTime: wallTime)
+        return RunSummary(job: job, alreadyDone: alreadyDone, failuresByKind: byKind, wallTime: wallTime,
+                          metrics: try await store.metrics(jobID: jobID))
     }
 }
 

@@ -8,6 +8,7 @@ public struct RunSummary: Sendable, Hashable {
     public var alreadyDone: Int
     public var failuresByKind: [ErrorKind: Int]
     public var wallTime: Duration
+    public var metrics: JobMetrics?
 
     public var succeeded: Int { job.succeeded }
     public var flagged: Int { job.flagged }

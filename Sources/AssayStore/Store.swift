@@ -37,6 +37,9 @@ public protocol Store: Sendable {
     func setJobStatus(_ status: JobStatus, error: String?, jobID: Int64) async throws
     func appendEvent(jobID: Int64, kind: JobEventKind, documentID: Int64?, message: String?) async throws
     func events(jobID: Int64) async throws -> [JobEvent]
+    /// Replaces the job's metrics.
+    func saveMetrics(_ metrics: JobMetrics, jobID: Int64) async throws
+    func metrics(jobID: Int64) async throws -> JobMetrics?
 
     // MARK: Results
     /// Writes one document's result atomically and bumps the job's counters (see `DocumentResult`).

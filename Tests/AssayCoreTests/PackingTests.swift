@@ -64,3 +64,20 @@ import Testing
         #expect(throws: ResponseError.self) { try packed.parse("[1]", keys: ["D1"]) }
     }
 }
+
+@Suite struct JobMetricsTests {
+    @Test func derivedFigures() {
+        let m = JobMetrics(requests: 4, documents: 12, reasks: 1, redoneAlone: 1, valuesStored: 30)
+        #expect(m.documentsPerRequest == 3)
+        #expect(m.valuesPerDocument == 2.5)
+        #expect(m.callsSavedByPacking == 10)
+        #expect(JobMetrics(requests: 14, documents: 12).callsSavedByPacking == 0)
+    }
+
+    @Test func nearestRankPercentile() {
+        let latencies = (1...100).map(Double.init)
+        #expect(JobMetrics.percentile(95, of: latencies) == 95)
+        #expect(JobMetrics.percentile(95, of: [7]) == 7)
+        #expect(JobMetrics.percentile(95, of: []) == 0)
+    }
+}

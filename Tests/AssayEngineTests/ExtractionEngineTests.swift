@@ -59,6 +59,9 @@ import Testing
         let retry = try #require(await provider.requests.last)
         #expect(retry.messages.count == 4)
         #expect(retry.messages[3].content.contains("could not be used"))
+        #expect(summary.metrics?.reasks == 1)
+        #expect(summary.metrics?.requests == 2)
+        #expect(try await f.store.metrics(jobID: summary.job.id) == summary.metrics)
     }
 
     @Test func aReplyStillUnusableIsAnErrorRecordNotAValue() async throws {

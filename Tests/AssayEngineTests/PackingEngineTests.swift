@@ -59,6 +59,9 @@ actor PackingModel: LLMProvider {
             .run(projectID: packedFixture.project.id, options: .init(packing: packing))
         #expect(packed.succeeded == 6)
         #expect(await packedModel.requests.count == 1)
+        #expect(packed.metrics?.documentsPerRequest == 6)
+        #expect(packed.metrics?.callsSavedByPacking == 5)
+        #expect(packed.metrics?.valuesStored == 18)
 
         let singleFixture = try await EngineFixture(documents: 6)
         let singleModel = PackingModel()
@@ -78,6 +81,8 @@ actor PackingModel: LLMProvider {
         let summary = try await f.engine(model).run(projectID: f.project.id, options: .init(packing: packing))
         #expect(summary.succeeded == 3)
         #expect(await model.requests.count == 2)
+        let metrics = try #require(summary.metrics)
+        #expect(metrics.requests == 2 && metrics.redoneAlone == 1 && metrics.callsSavedByPacking == 2)
     }
 
     @Test func aFailingPackedRequestIsSplitDownToSingles() async throws {
@@ -87,6 +92,8 @@ actor PackingModel: LLMProvider {
         #expect(summary.succeeded == 4)
         // [4] fails → [2] [2] fail → four singles succeed.
         #expect(await model.requests.count == 7)
+        #expect(summary.metrics?.splits == 3)
+        #expect(summary.metrics?.requests == 7)
     }
 
     @Test func onePoisonedDocumentDoesNotSinkItsNeighbours() async throws {

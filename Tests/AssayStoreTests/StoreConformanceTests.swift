@@ -544,4 +544,19 @@ struct StoreConformanceTests {
         #expect(try await store.errorRecords(projectID: other.id, jobID: nil).count == 1)
         #expect(try await store.errorRecords(projectID: project.id, jobID: otherJob.id).isEmpty)
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func metricsAreSavedPerJobAndReplaced(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let (project, _) = try await Fixtures.project(in: store)
+        let job = try await Fixtures.job(in: store, project: project)
+        #expect(try await store.metrics(jobID: job.id) == nil)
+        var metrics = JobMetrics(requests: 4, documents: 9, reasks: 1, splits: 1, averageLatencyMs: 120.5, p95LatencyMs: 300)
+        try await store.saveMetrics(metrics, jobID: job.id)
+        #expect(try await store.metrics(jobID: job.id) == metrics)
+        metrics.requests = 5
+        try await store.saveMetrics(metrics, jobID: job.id)
+        #expect(try await store.metrics(jobID: job.id)?.requests == 5)
+        await #expect(throws: StoreError.self) { try await store.saveMetrics(metrics, jobID: 9999) }
+    }
 }

@@ -154,6 +154,15 @@ extension SQLiteStore {
                 CREATE INDEX feedback_extraction ON feedback(extraction_id);
                 """)
         }
+        migrator.registerMigration("v2: job metrics") { db in
+            try db.execute(sql: """
+                CREATE TABLE job_metrics (
+                    job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+                    metrics_json TEXT NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }()
 }

@@ -1,0 +1,44 @@
+/// How a job used the model, stored with the job and shown by `assay status`: the numbers that
+/// say whether packing pays, how often replies needed a second ask, and how slow the provider was.
+public struct JobMetrics: Sendable, Hashable, Codable {
+    /// Provider calls, including re-asks, retries alone and split halves.
+    public var requests: Int
+    public var documents: Int
+    /// Second asks after an unusable reply.
+    public var reasks: Int
+    /// Packed requests that failed and were split in halves.
+    public var splits: Int
+    /// Documents missing or unusable in a packed reply, redone alone.
+    public var redoneAlone: Int
+    public var averageLatencyMs: Double
+    public var p95LatencyMs: Double
+    public var valuesStored: Int
+    /// Documents that ended without a single non-null value.
+    public var documentsWithoutValues: Int
+
+    public init(requests: Int = 0, documents: Int = 0, reasks: Int = 0, splits: Int = 0, redoneAlone: Int = 0,
+                averageLatencyMs: Double = 0, p95LatencyMs: Double = 0, valuesStored: Int = 0, documentsWithoutValues: Int = 0) {
+        self.requests = requests
+        self.documents = documents
+        self.reasks = reasks
+        self.splits = splits
+        self.redoneAlone = redoneAlone
+        self.averageLatencyMs = averageLatencyMs
+        self.p95LatencyMs = p95LatencyMs
+        self.valuesStored = valuesStored
+        self.documentsWithoutValues = documentsWithoutValues
+    }
+
+    public var documentsPerRequest: Double { requests == 0 ? 0 : Double(documents) / Double(requests) }
+    public var valuesPerDocument: Double { documents == 0 ? 0 : Double(valuesStored) / Double(documents) }
+    /// Calls one-document-per-request would have made beyond these (never negative).
+    public var callsSavedByPacking: Int { max(0, documents + reasks + redoneAlone - requests) }
+
+    /// Nearest-rank percentile of latencies in milliseconds.
+    public static func percentile(_ p: Double, of latencies: [Double]) -> Double {
+        guard !latencies.isEmpty else { return 0 }
+        let sorted = latencies.sorted()
+        let rank = Int((p / 100 * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count, max(1, rank)) - 1]
+    }
+}
