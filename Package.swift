@@ -12,6 +12,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "assay", targets: ["assay"]),
+        .executable(name: "assay-bench", targets: ["AssayBench"]),
         .library(name: "AssayCore", targets: ["AssayCore"]),
         .library(name: "AssayEngine", targets: ["AssayEngine"]),
     ],
@@ -81,6 +82,20 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "assay", dependencies: ["AssayCLI"], swiftSettings: swiftSettings),
+        // Throughput benchmark with its own mock OpenAI-compatible server (swift run -c release assay-bench).
+        .executableTarget(
+            name: "AssayBench",
+            dependencies: [
+                "AssayCore", "AssayProviders", "AssayStore", "AssayEngine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         .testTarget(name: "AssayCoreTests", dependencies: ["AssayCore"], swiftSettings: swiftSettings),
         .testTarget(
