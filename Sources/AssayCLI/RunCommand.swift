@@ -19,6 +19,7 @@ struct RunCommand: AsyncParsableCommand {
               assay run --all --concurrency 4
               assay run --documents 3,7          # chosen documents, redone even if done
               assay run --all --pack             # several short documents per request
+              assay run --all --record run.jsonl # keep every exchange; later: --replay run.jsonl
             """)
 
     @Option(help: "Run on a random sample of N documents not yet done.") var sample: Int?
@@ -32,9 +33,14 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Pack several short documents into one request (fewer calls; best with capable models).") var pack = false
     @Option(help: "With --pack: tokens one request may use, counting prompt, documents and expected output.")
     var tokenBudget = 8192
+    @Option(help: ArgumentHelp("Record every request and reply to this cassette (JSON Lines).", valueName: "file"))
+    var record: String?
+    @Option(help: ArgumentHelp("Answer from a recorded cassette instead of the model: deterministic and free.", valueName: "file"))
+    var replay: String?
     @OptionGroup var options: StoreOptions
 
     func validate() throws {
+        if record != nil && replay != nil { throw ValidationError("use --record or --replay, not both") }
         let chosen = [sample != nil, all, documents != nil].filter { $0 }.count
         guard chosen == 1 else { throw ValidationError("choose exactly one of --sample N, --all or --documents LIST") }
         if let sample, sample < 1 { throw ValidationError("--sample needs a positive number") }
@@ -46,7 +52,14 @@ struct RunCommand: AsyncParsableCommand {
         let workspace = try options.workspace()
         let project = try await workspace.project(named: options.project)
         let settings = ProviderSettings.fromEnvironment()
-        let provider = try await connect(settings)
+        let provider: any LLMProvider
+        if let replay {
+            provider = try RecordReplayProvider(mode: .replay, cassette: URL(fileURLWithPath: replay))
+        } else if let record {
+            provider = try RecordReplayProvider(mode: .record(base: try await connect(settings)), cassette: URL(fileURLWithPath: record))
+        } else {
+            provider = try await connect(settings)
+        }
 
         var run = ExtractionEngine.Options(
             concurrency: concurrency, maxConsecutiveFailures: maxFailures, temperature: temperature,
@@ -65,7 +78,8 @@ struct RunCommand: AsyncParsableCommand {
 
         let engine = ExtractionEngine(store: workspace.store, provider: provider)
         let progress = ProgressReporter()
-        printError("Running on '\(project.name)' with \(settings.model) at \(settings.baseURL) (\(concurrency) at a time). Ctrl-C stops cleanly.")
+        let source = replay.map { "replaying \($0)" } ?? "\(settings.model) at \(settings.baseURL)"
+        printError("Running on '\(project.name)' with \(source) (\(concurrency) at a time). Ctrl-C stops cleanly.")
         let task = Task { try await engine.run(projectID: project.id, options: run, progress: progress.report) }
         let interrupts = InterruptHandler { task.cancel() }
         defer { interrupts.stop() }

@@ -1,0 +1,50 @@
+@testable import AssayProviders
+import AssayCore
+import Foundation
+import Testing
+
+@Suite struct RecordReplayProviderTests {
+    func cassette() -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cassette-\(UUID().uuidString).jsonl")
+    }
+
+    let first = LLMRequest(messages: [.user("one")], responseSchema: ["type": "object"])
+    let second = LLMRequest(messages: [.user("two")])
+
+    @Test func replaysWhatWasRecordedWithoutCallingTheModel() async throws {
+        let file = cassette()
+        let live = ScriptedProvider(model: "m1", steps: [.reply("A"), .reply("B"), .reply("A again")])
+        let recorder = try RecordReplayProvider(mode: .record(base: live), cassette: file)
+        #expect(try await recorder.complete(first).text == "A")
+        #expect(try await recorder.complete(second).text == "B")
+        #expect(try await recorder.complete(first).text == "A again")
+        #expect(try String(contentsOf: file, encoding: .utf8).split(separator: "\n").count == 3)
+
+        let replay = try RecordReplayProvider(mode: .replay, cassette: file)
+        #expect(replay.model == "m1")
+        #expect(try await replay.complete(second).text == "B")
+        #expect(try await replay.complete(first).text == "A")
+        #expect(try await replay.complete(first).text == "A again")
+        #expect(await live.callCount == 3)
+    }
+
+    @Test func anUnrecordedRequestIsAClearErrorNotALiveCall() async throws {
+        let file = cassette()
+        _ = try await RecordReplayProvider(mode: .record(base: ScriptedProvider(steps: [.reply("A")])), cassette: file).complete(first)
+        let replay = try RecordReplayProvider(mode: .replay, cassette: file)
+        var changed = first
+        changed.temperature = 0.5
+        let error = await #expect(throws: ProviderError.self) { try await replay.complete(changed) }
+        #expect(error?.isRetryable == false)
+        #expect(error?.description.contains("record it again") == true)
+    }
+
+    @Test func aBrokenCassetteFailsUpFront() throws {
+        let file = cassette()
+        try "{\"key\":\"k\",\"text\":\"ok\"}\nnot json\n".write(to: file, atomically: true, encoding: .utf8)
+        #expect(throws: ProviderError.misconfigured("cassette \(file.path) line 2 is not a recorded exchange")) {
+            try RecordReplayProvider(mode: .replay, cassette: file)
+        }
+        #expect(throws: ProviderError.self) { try RecordReplayProvider(mode: .replay, cassette: cassette()) }
+    }
+}
