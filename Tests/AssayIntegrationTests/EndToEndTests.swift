@@ -4,9 +4,9 @@ import Foundation
 import Testing
 
 /// The whole loop against the real local model (llama-server + SmolLM2) through the real CLI.
-@Suite(.serialized) struct EndToEndTests {
+@Suite(.serialized, .timeLimit(.minutes(30))) struct EndToEndTests {
     @Test func exampleProjectEndToEndOnTheLocalModel() async throws {
-        try LocalModel.start()
+        try await LocalModel.start()
         let dir = try CLIHarness.temporaryDirectory()
         var cli = CLIHarness(database: dir.appendingPathComponent("assay.sqlite").path)
         cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
@@ -16,13 +16,13 @@ import Testing
             ["codebook", "import", "examples/protests/codebook.yaml"],
             ["add", "examples/protests/docs/"],
         ] {
-            let result = try cli.run(step)
+            let result = try await cli.run(step)
             #expect(result.status == 0, "\(step): \(result.output)")
         }
-        let sample = try cli.run("run", "--sample", "3", "--concurrency", "4")
+        let sample = try await cli.run("run", "--sample", "3", "--concurrency", "4")
         #expect(sample.status == 0, "\(sample.output)")
         #expect(sample.stdout.contains("Run #1 (sample) completed"))
-        let full = try cli.run("run", "--all", "--concurrency", "4")
+        let full = try await cli.run("run", "--all", "--concurrency", "4")
         #expect(full.status == 0, "\(full.output)")
         #expect(full.stdout.contains("3 already done and skipped"))
 
@@ -61,7 +61,7 @@ import Testing
         }
 
         // A second run finds nothing to do and duplicates nothing.
-        let again = try cli.run("run", "--all")
+        let again = try await cli.run("run", "--all")
         #expect(again.status == 0, "\(again.output)")
         #expect(again.stdout.contains("0 selected, 12 already done"))
         let after = try await store.extractions(projectID: project.id, documentID: nil)
@@ -69,10 +69,10 @@ import Testing
         #expect(Set(after.map { "\($0.documentID)/\($0.variable)/\($0.entityIndex)" }).count == after.count)
 
         // Status and export show the same picture.
-        let status = try cli.run("status")
+        let status = try await cli.run("status")
         #expect(status.stdout.contains("12 ready"))
         let csvPath = dir.appendingPathComponent("protests.csv").path
-        let export = try cli.run("export", "--format", "csv", "--layout", "wide", "--out", csvPath)
+        let export = try await cli.run("export", "--format", "csv", "--layout", "wide", "--out", csvPath)
         #expect(export.status == 0, "\(export.output)")
         let csv = try String(contentsOfFile: csvPath, encoding: .utf8)
         #expect(csv.hasPrefix("document_id,title,event_date,"))

@@ -5,41 +5,24 @@ import Testing
 
 /// Ctrl-C in the middle of a real run: the job ends as cancelled, only whole documents are
 /// stored, and running again finishes the rest without duplicates.
-@Suite struct InterruptTests {
+@Suite(.timeLimit(.minutes(30))) struct InterruptTests {
     @Test func ctrlCStopsCleanlyAndTheNextRunResumes() async throws {
-        try LocalModel.start()
+        try await LocalModel.start()
         let dir = try CLIHarness.temporaryDirectory()
         var cli = CLIHarness(database: dir.appendingPathComponent("assay.sqlite").path)
         cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
-        #expect(try cli.run("init", "--name", "interrupted").status == 0)
-        #expect(try cli.run("codebook", "import", "examples/protests/codebook.yaml").status == 0)
-        #expect(try cli.run("add", "examples/protests/docs/").status == 0)
+        #expect(try await cli.run("init", "--name", "interrupted").status == 0)
+        #expect(try await cli.run("codebook", "import", "examples/protests/codebook.yaml").status == 0)
+        #expect(try await cli.run("add", "examples/protests/docs/").status == 0)
 
-        let process = Process()
-        process.executableURL = try CLIHarness.executable
-        process.arguments = ["run", "--all", "--concurrency", "1"]
-        process.currentDirectoryURL = CLIHarness.repoRoot
-        var env = ProcessInfo.processInfo.environment
-        env["ASSAY_DB"] = cli.database
-        env["ASSAY_BASE_URL"] = LocalModel.baseURL
-        process.environment = env
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = Pipe()
-        try process.run()
+        let run = try cli.start("run", "--all", "--concurrency", "1")
         // Wait for the first finished document, then press Ctrl-C.
-        var seen = ""
-        while !seen.contains("[1/12]") {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            seen += String(decoding: chunk, as: UTF8.self)
-        }
-        #expect(seen.contains("[1/12]"), "\(seen)")
-        process.interrupt()
-        let rest = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 130, "\(seen)\(rest)")
-        #expect(rest.contains("Stopping"))
+        let firstDone = await run.waitForStderr(containing: "[1/12]")
+        #expect(firstDone, "\(run.stderrSoFar)")
+        run.interrupt()
+        let stopped = await run.finish(limit: .seconds(300))
+        #expect(stopped.status == 130, "\(stopped.output)")
+        #expect(stopped.stderr.contains("Stopping"))
 
         let store = try SQLiteStore(path: cli.database)
         let project = try #require(try await store.projects().first)
@@ -53,7 +36,7 @@ import Testing
         #expect(Set(values.map(\.documentID)) == done)
         #expect(values.count == done.count * 7)
 
-        let resumed = try cli.run("run", "--all", "--concurrency", "4")
+        let resumed = try await cli.run("run", "--all", "--concurrency", "4")
         #expect(resumed.status == 0, "\(resumed.output)")
         #expect(resumed.stdout.contains("\(12 - outcomes.filter { $0.outcome != .failed }.count) selected"))
         #expect(Set(try await store.outcomes(projectID: project.id).map(\.documentID)).count == 12)

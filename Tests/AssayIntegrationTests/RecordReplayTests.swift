@@ -5,9 +5,9 @@ import Testing
 
 /// A run recorded against the real local model replays into a fresh database with the same
 /// values, and without the model.
-@Suite struct RecordReplayTests {
+@Suite(.timeLimit(.minutes(30))) struct RecordReplayTests {
     @Test func aRecordedRunReplaysToTheSameValues() async throws {
-        try LocalModel.start()
+        try await LocalModel.start()
         let dir = try CLIHarness.temporaryDirectory()
         let docs = dir.appendingPathComponent("docs")
         try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
@@ -17,11 +17,11 @@ import Testing
         }
         let cassette = dir.appendingPathComponent("run.jsonl").path
 
-        func project(_ name: String) throws -> CLIHarness {
+        func project(_ name: String) async throws -> CLIHarness {
             var cli = CLIHarness(database: dir.appendingPathComponent("\(name).sqlite").path)
             cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
             for step in [["init", "--name", name], ["codebook", "import", "examples/protests/codebook.yaml"], ["add", docs.path]] {
-                let result = try cli.run(step)
+                let result = try await cli.run(step)
                 #expect(result.status == 0, "\(step): \(result.output)")
             }
             return cli
@@ -33,13 +33,13 @@ import Testing
                 .map { "\($0.variable)=\($0.value.serialized())/\($0.status.rawValue)/\($0.evidence?.quote ?? "")" }.sorted()
         }
 
-        let recorded = try project("recorded")
-        let live = try recorded.run("run", "--all", "--record", cassette)
+        let recorded = try await project("recorded")
+        let live = try await recorded.run("run", "--all", "--record", cassette)
         #expect(live.status == 0, "\(live.output)")
 
-        var replayed = try project("replayed")
+        var replayed = try await project("replayed")
         replayed.environment["ASSAY_BASE_URL"] = "http://127.0.0.1:9/v1"  // no model: replay must not need one
-        let replay = try replayed.run("run", "--all", "--replay", cassette)
+        let replay = try await replayed.run("run", "--all", "--replay", cassette)
         #expect(replay.status == 0, "\(replay.output)")
         #expect(try await values(replayed) == values(recorded))
         #expect(try await !values(recorded).isEmpty)
