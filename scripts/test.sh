@@ -13,7 +13,24 @@ export ASSAY_TEST_LLM_PORT="${ASSAY_TEST_LLM_PORT:-8089}"
 trap 'ASSAY_LLM_PORT=$ASSAY_TEST_LLM_PORT scripts/local-llm.sh stop >/dev/null 2>&1 || true' EXIT
 step "swift build --build-tests"
 swift build --build-tests
-step "swift test"
-# A hang must fail with output, not run out the clock: the integration harness stops any
-# command that runs past its limit, and this stops the whole test run after 45 minutes.
-timeout --signal=QUIT --kill-after=60 "${ASSAY_TEST_TIMEOUT:-45m}" swift test --skip-build "$@"
+# The test binary is run directly rather than through `swift test`, for two reasons: its output
+# reaches the log as it happens (swift test buffers it, and loses the buffer when killed), and
+# a hang gets SIGQUIT in the binary itself, whose Swift runtime then prints every thread's
+# backtrace. Unit tests run first and alone, so they are neither slowed nor starved by the
+# integration tests' model server; then the integration tests.
+tests="$(swift build --show-bin-path)/assayPackageTests.xctest"
+export SWIFT_BACKTRACE="enable=yes,interactive=no" NO_COLOR=1
+run_tests() { # limit, then the test binary's arguments
+  local limit="$1"; shift
+  timeout --signal=QUIT --kill-after=60 "$limit" "$tests" --testing-library swift-testing "$@"
+}
+if [ $# -gt 0 ]; then
+  step "tests: $*"
+  run_tests "${ASSAY_TEST_TIMEOUT:-45m}" "$@"
+else
+  step "unit tests"
+  run_tests "${ASSAY_UNIT_TEST_TIMEOUT:-15m}" --skip AssayIntegrationTests
+  step "integration tests (real llama-server, real CLI)"
+  run_tests "${ASSAY_TEST_TIMEOUT:-40m}" --filter AssayIntegrationTests
+fi
+step "done"

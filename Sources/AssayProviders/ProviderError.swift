@@ -13,12 +13,14 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidResponse(String)
     /// Wrong configuration (missing key, bad URL): retrying cannot help.
     case misconfigured(String)
+    /// The circuit breaker is open after repeated provider failures; no call was made.
+    case circuitOpen(retryIn: Duration)
 
     public var isRetryable: Bool {
         switch self {
         case .http(let status, _, _): status == 429 || status == 408 || status >= 500
         case .timeout, .unreachable: true
-        case .invalidResponse, .misconfigured: false
+        case .invalidResponse, .misconfigured, .circuitOpen: false
         }
     }
 
@@ -42,6 +44,8 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unreachable(let why): return "provider unreachable: \(why)"
         case .invalidResponse(let why): return "provider reply not understood: \(why)"
         case .misconfigured(let why): return "provider misconfigured: \(why)"
+        case .circuitOpen(let retryIn):
+            return "provider failing repeatedly; calls paused (circuit open, next try in \(retryIn.components.seconds) s)"
         }
     }
 }

@@ -20,6 +20,7 @@ final class ChildProcess: @unchecked Sendable {
     private let process = Process()
     private let outPipe = Pipe(), errPipe = Pipe()
     private let drained = DispatchGroup()
+    private let exited = DispatchSemaphore(value: 0)
     private let lock = NSLock()
     private var out = Data(), err = Data()
     private var timedOut = false
@@ -32,6 +33,7 @@ final class ChildProcess: @unchecked Sendable {
         process.standardOutput = outPipe
         process.standardError = errPipe
         process.standardInput = FileHandle.nullDevice
+        process.terminationHandler = { [exited] _ in exited.signal() }
     }
 
     func start() throws {
@@ -68,19 +70,23 @@ final class ChildProcess: @unchecked Sendable {
     func interrupt() { process.interrupt() }
 
     /// Waits for the child to exit and its output to be read, at most `limit`.
+    ///
+    /// The wait is on the child's exit, not on the pipes' end: a process the child started in
+    /// the background (llama-server) may hold a copy of a pipe open for as long as it lives, so
+    /// after the exit the pipes get a short grace period to drain and no more.
     func finish(limit: Duration) async -> Result {
         let seconds = Double(limit.components.seconds)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread { [self] in
-                if drained.wait(timeout: .now() + seconds) == .timedOut {
+                if exited.wait(timeout: .now() + seconds) == .timedOut {
                     lock.withLock { timedOut = true }
                     kill(process.processIdentifier, SIGQUIT)
-                    if drained.wait(timeout: .now() + 30) == .timedOut {
+                    if exited.wait(timeout: .now() + 30) == .timedOut {
                         kill(process.processIdentifier, SIGKILL)
-                        _ = drained.wait(timeout: .now() + 10)
+                        exited.wait()
                     }
                 }
-                process.waitUntilExit()
+                _ = drained.wait(timeout: .now() + 10)
                 done.resume()
             }
         }

@@ -9,6 +9,12 @@ import Testing
         #expect((1...4).map { policy.delay(beforeRetry: $0, retryAfter: nil) } == [.seconds(1), .seconds(2), .seconds(4), .seconds(5)])
     }
 
+    @Test func theDefaultWaitsTwoFourEightSeconds() {
+        let policy = RetryPolicy()
+        #expect(policy.maxRetries == 3)
+        #expect((1...3).map { policy.delay(beforeRetry: $0, retryAfter: nil, random: 0) } == [.seconds(2), .seconds(4), .seconds(8)])
+    }
+
     @Test func jitterStaysWithinTheWindow() {
         let policy = RetryPolicy(baseDelay: .seconds(2), jitter: 0.5)
         #expect(policy.delay(beforeRetry: 1, retryAfter: nil, random: 1) == .seconds(1))

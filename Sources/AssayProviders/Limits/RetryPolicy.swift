@@ -10,7 +10,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// 0 = exactly base·2ⁿ; 1 = anywhere in [0, base·2ⁿ].
     public var jitter: Double
 
-    public init(maxRetries: Int = 3, baseDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(60), jitter: Double = 0.5) {
+    public init(maxRetries: Int = 3, baseDelay: Duration = .seconds(2), maxDelay: Duration = .seconds(60), jitter: Double = 0.5) {
         self.maxRetries = maxRetries
         self.baseDelay = baseDelay
         self.maxDelay = maxDelay
