@@ -20,6 +20,11 @@ struct RunCommand: AsyncParsableCommand {
               assay run --documents 3,7          # chosen documents, redone even if done
               assay run --all --pack             # several short documents per request
               assay run --all --record run.jsonl # keep every exchange; later: --replay run.jsonl
+              assay run --all --requests-per-minute 500 --tokens-per-minute 200000   # stay under a plan's limits
+
+            Failing calls (429, 5xx, timeouts) are retried after 2, 4 and 8 s, honouring Retry-After.
+            After 5 provider failures in a row the circuit opens: calls wait 30 s (or, with --fail-fast,
+            fail at once with a clear reason) and three successful calls close it again.
             """)
 
     @Option(help: "Run on a random sample of N documents not yet done.") var sample: Int?
@@ -37,6 +42,14 @@ struct RunCommand: AsyncParsableCommand {
     var record: String?
     @Option(help: ArgumentHelp("Answer from a recorded cassette instead of the model: deterministic and free.", valueName: "file"))
     var replay: String?
+    @Option(help: ArgumentHelp("Requests per minute the provider allows (default: $ASSAY_RPM, else no limit).", valueName: "n"))
+    var requestsPerMinute: Int?
+    @Option(help: ArgumentHelp("Tokens per minute the provider allows, prompt and output (default: $ASSAY_TPM, else no limit).", valueName: "n"))
+    var tokensPerMinute: Int?
+    @Option(help: ArgumentHelp("Seconds one document may take, retries included; then it is recorded as a timeout and the run goes on.", valueName: "seconds"))
+    var documentTimeout = 300
+    @Flag(help: "While the provider keeps failing, fail documents at once instead of waiting for it to recover.")
+    var failFast = false
     @OptionGroup var options: StoreOptions
 
     func validate() throws {
@@ -46,6 +59,10 @@ struct RunCommand: AsyncParsableCommand {
         if let sample, sample < 1 { throw ValidationError("--sample needs a positive number") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency needs at least 1") }
         guard tokenBudget >= 512 else { throw ValidationError("--token-budget needs at least 512 tokens") }
+        guard documentTimeout >= 1 else { throw ValidationError("--document-timeout needs at least 1 second") }
+        for (name, value) in [("--requests-per-minute", requestsPerMinute), ("--tokens-per-minute", tokensPerMinute)] {
+            if let value, value < 1 { throw ValidationError("\(name) needs a positive number") }
+        }
     }
 
     func run() async throws {
@@ -63,7 +80,8 @@ struct RunCommand: AsyncParsableCommand {
 
         var run = ExtractionEngine.Options(
             concurrency: concurrency, maxConsecutiveFailures: maxFailures, temperature: temperature,
-            packing: pack ? ExtractionEngine.Packing(requestTokens: tokenBudget) : nil)
+            packing: pack ? ExtractionEngine.Packing(requestTokens: tokenBudget) : nil,
+            documentTimeBudget: .seconds(documentTimeout))
         if let sample {
             run.kind = .sample
             run.selection = JobSelection(sampleSize: sample, seed: seed)
@@ -116,7 +134,15 @@ struct RunCommand: AsyncParsableCommand {
                 """
             throw CLIError(message)
         }
-        return RetryingProvider(provider, policy: RetryPolicy())
+        return guards().wrap(provider)
+    }
+
+    /// Retries, circuit breaker and rate limits, from the options or the environment.
+    func guards(_ env: [String: String] = ProcessInfo.processInfo.environment) -> ProviderGuards {
+        let limits = RateLimits(
+            requestsPerMinute: requestsPerMinute ?? env["ASSAY_RPM"].flatMap { Int($0) },
+            tokensPerMinute: tokensPerMinute ?? env["ASSAY_TPM"].flatMap { Int($0) })
+        return ProviderGuards(limits: limits, breaker: CircuitBreaker.Policy(waitWhenOpen: !failFast))
     }
 }
 
@@ -153,6 +179,9 @@ enum MetricsText {
         if m.reasks > 0 { parts.append("\(m.reasks) re-asked") }
         if m.splits > 0 { parts.append("\(m.splits) split") }
         if m.redoneAlone > 0 { parts.append("\(m.redoneAlone) redone alone") }
+        if m.retries > 0 { parts.append("\(m.retries) retried") }
+        if m.throttledMs > 0 { parts.append(String(format: "%.1f s waiting for rate limits", m.throttledMs / 1000)) }
+        if m.circuitOpenings > 0 { parts.append("circuit opened \(m.circuitOpenings)×") }
         var text = parts.joined(separator: ", ") + ")"
         text += String(format: ", latency avg %.1f s, p95 %.1f s", m.averageLatencyMs / 1000, m.p95LatencyMs / 1000)
         text += String(format: "; %.1f values/document, %d documents without values", m.valuesPerDocument, m.documentsWithoutValues)

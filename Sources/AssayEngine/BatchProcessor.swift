@@ -35,8 +35,17 @@ struct BatchProcessor: Sendable {
         })
         let entries: [String: PackedPrompt.Entry]
         let usage: TokenUsage
+        let schema = packed.schema(keys: keys)
         do {
-            let response = try await single.call(messages, schema: packed.schema(keys: keys), maxTokens: single.maxTokens * documents.count)
+            // The batch gets the time of its documents together; a batch that runs out is split
+            // like one that failed, so each half gets its own budget.
+            let budget = single.timeBudget.map { $0 * documents.count }
+            guard let response = try await TimeBudget.run(budget, { [single] in
+                try await single.call(messages, schema: schema, maxTokens: single.maxTokens * documents.count)
+            }) else {
+                try await split(documents, jobID: jobID, into: &results)
+                return
+            }
             usage = response.usage
             entries = try packed.parse(response.text, keys: keys)
         } catch is ProviderError {

@@ -12,10 +12,13 @@ struct DocumentProcessor: Sendable {
     let temperature: Double
     let maxTokens: Int
     let recorder: MetricsRecorder
+    /// Wall time one document may take, retries and re-ask included; nil for no limit.
+    let timeBudget: Duration?
 
     init(provider: any LLMProvider, prompt: ExtractionPrompt, codebookVersion: Int, temperature: Double = 0, maxTokens: Int? = nil,
-         recorder: MetricsRecorder = MetricsRecorder()) {
+         recorder: MetricsRecorder = MetricsRecorder(), timeBudget: Duration? = nil) {
         self.recorder = recorder
+        self.timeBudget = timeBudget
         self.provider = provider
         self.prompt = prompt
         self.codebookVersion = codebookVersion
@@ -36,29 +39,54 @@ struct DocumentProcessor: Sendable {
         }
 
         let messages = prompt.messages(for: document.text, title: document.title)
-        let parsed: ParsedReply
+        let exchange: Exchange?
         do {
-            let first = try await call(messages)
-            usage = usage + first.usage
-            do {
-                parsed = try ResponseParser.parse(first.text, prompt: prompt)
-            } catch let problem {
-                // One more chance, telling the model what was wrong.
-                try Task.checkCancellation()
-                await recorder.reask()
-                let retry = try await call(prompt.retryMessages(after: messages, reply: first.text, problem: problem.description))
-                usage = usage + retry.usage
-                do {
-                    parsed = try ResponseParser.parse(retry.text, prompt: prompt)
-                } catch let again {
-                    return failed(again.kind, "reply unusable after one retry: \(again.description)", reply: retry.text)
-                }
-            }
+            exchange = try await TimeBudget.run(timeBudget) { try await self.ask(messages) }
         } catch let error as ProviderError {
             return failed(error.errorKind, error.description)
         }
+        guard let exchange else {
+            let seconds = timeBudget.map { "\($0.components.seconds) s" } ?? ""
+            return failed(.timeout, "no usable reply within the time budget of \(seconds) per document")
+        }
+        usage = exchange.usage
+        let parsed: ParsedReply
+        switch exchange.reply {
+        case .parsed(let reply): parsed = reply
+        case .unusable(let kind, let reason, let text): return failed(kind, reason, reply: text)
+        }
 
         return result(from: parsed, document: document, jobID: jobID, usage: usage)
+    }
+
+    /// What asking the model about one document came to: a usable reply or why not, and the
+    /// tokens it cost.
+    struct Exchange: Sendable {
+        enum Reply: Sendable {
+            case parsed(ParsedReply)
+            case unusable(ErrorKind, String, reply: String)
+        }
+        var reply: Reply
+        var usage: TokenUsage
+    }
+
+    /// Asks, parses and validates; asks once more, saying what was wrong, if the reply is unusable.
+    private func ask(_ messages: [ChatMessage]) async throws -> Exchange {
+        let first = try await call(messages)
+        do {
+            return Exchange(reply: .parsed(try ResponseParser.parse(first.text, prompt: prompt)), usage: first.usage)
+        } catch let problem {
+            try Task.checkCancellation()
+            await recorder.reask()
+            let retry = try await call(prompt.retryMessages(after: messages, reply: first.text, problem: problem.description))
+            let usage = first.usage + retry.usage
+            do {
+                return Exchange(reply: .parsed(try ResponseParser.parse(retry.text, prompt: prompt)), usage: usage)
+            } catch let again {
+                return Exchange(reply: .unusable(again.kind, "reply unusable after one retry: \(again.description)", reply: retry.text),
+                                usage: usage)
+            }
+        }
     }
 
     /// The stored form of a usable reply: coerced, checked and grounded values.

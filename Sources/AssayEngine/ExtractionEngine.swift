@@ -28,10 +28,15 @@ public struct ExtractionEngine: Sendable {
         public var temperature: Double
         /// Pack several short documents into one request under this budget; nil sends one per request.
         public var packing: Packing?
+        /// Wall time one document may take, retries included; past it the document is recorded
+        /// as a timeout and the job goes on. Nil for no limit.
+        public var documentTimeBudget: Duration?
 
         public init(kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
-                    maxConsecutiveFailures: Int = 10, temperature: Double = 0, packing: Packing? = nil) {
+                    maxConsecutiveFailures: Int = 10, temperature: Double = 0, packing: Packing? = nil,
+                    documentTimeBudget: Duration? = nil) {
             self.packing = packing
+            self.documentTimeBudget = documentTimeBudget
             self.kind = kind
             self.selection = selection
             self.concurrency = concurrency
@@ -86,10 +91,14 @@ public struct ExtractionEngine: Sendable {
         let recorder = MetricsRecorder()
         let processor = DocumentProcessor(
             provider: provider, prompt: prompt, codebookVersion: version.version, temperature: options.temperature,
-            recorder: recorder)
+            recorder: recorder, timeBudget: options.documentTimeBudget)
         var stopReason: String?
         do {
-            stopReason = try await processAll(documents, job: job, processor: processor, options: options, progress: progress)
+            // Retries, rate-limit waits and circuit openings inside the provider wrappers count
+            // into this job's metrics.
+            stopReason = try await ProviderEvents.$observer.withValue(recorder.observe) {
+                try await processAll(documents, job: job, processor: processor, options: options, progress: progress)
+            }
         } catch is CancellationError {
             stopReason = "cancelled"
         } catch {

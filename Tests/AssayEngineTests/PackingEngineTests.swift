@@ -6,15 +6,18 @@ import Foundation
 import Testing
 
 /// Answers packed requests (documents tagged `<document id="Dn">`) and single ones like a good
-/// model; can drop tags from packed replies and fail requests that hold a poisoned text.
+/// model; can drop tags from packed replies, fail requests that hold a poisoned text and hang
+/// on requests that hold a stuck one.
 actor PackingModel: LLMProvider {
     nonisolated let model = "packing-fake"
     var requests: [LLMRequest] = []
     let dropKeys: Set<String>
     let failPacked: Bool
     let poison: String?
+    let stuck: String?
 
-    init(dropKeys: Set<String> = [], failPacked: Bool = false, poison: String? = nil) {
+    init(dropKeys: Set<String> = [], failPacked: Bool = false, poison: String? = nil, stuck: String? = nil) {
+        self.stuck = stuck
         self.dropKeys = dropKeys
         self.failPacked = failPacked
         self.poison = poison
@@ -24,6 +27,7 @@ actor PackingModel: LLMProvider {
         requests.append(request)
         let user = request.messages.first { $0.role == .user }?.content ?? ""
         if let poison, user.contains(poison) { throw ProviderError.http(status: 500, message: "poisoned", retryAfter: nil) }
+        if let stuck, user.contains(stuck) { try await Task.sleep(for: .seconds(3600)) }
         let tagged = Self.taggedDocuments(user)
         if tagged.isEmpty { return LLMResponse(text: FakeModel.goodReply(for: request)) }
         if failPacked { throw ProviderError.http(status: 503, message: "too big", retryAfter: nil) }

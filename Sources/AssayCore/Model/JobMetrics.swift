@@ -15,9 +15,16 @@ public struct JobMetrics: Sendable, Hashable, Codable {
     public var valuesStored: Int
     /// Documents that ended without a single non-null value.
     public var documentsWithoutValues: Int
+    /// Calls tried again after a retryable provider error (429, 5xx, timeout).
+    public var retries: Int
+    /// Time calls spent waiting for the requests/tokens-per-minute budget, summed over calls.
+    public var throttledMs: Double
+    /// Times the circuit breaker opened because the provider kept failing.
+    public var circuitOpenings: Int
 
     public init(requests: Int = 0, documents: Int = 0, reasks: Int = 0, splits: Int = 0, redoneAlone: Int = 0,
-                averageLatencyMs: Double = 0, p95LatencyMs: Double = 0, valuesStored: Int = 0, documentsWithoutValues: Int = 0) {
+                averageLatencyMs: Double = 0, p95LatencyMs: Double = 0, valuesStored: Int = 0, documentsWithoutValues: Int = 0,
+                retries: Int = 0, throttledMs: Double = 0, circuitOpenings: Int = 0) {
         self.requests = requests
         self.documents = documents
         self.reasks = reasks
@@ -27,6 +34,27 @@ public struct JobMetrics: Sendable, Hashable, Codable {
         self.p95LatencyMs = p95LatencyMs
         self.valuesStored = valuesStored
         self.documentsWithoutValues = documentsWithoutValues
+        self.retries = retries
+        self.throttledMs = throttledMs
+        self.circuitOpenings = circuitOpenings
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case requests, documents, reasks, splits, redoneAlone, averageLatencyMs, p95LatencyMs, valuesStored,
+             documentsWithoutValues, retries, throttledMs, circuitOpenings
+    }
+
+    /// Metrics stored before a field existed read it as zero.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func int(_ key: CodingKeys) throws -> Int { try c.decodeIfPresent(Int.self, forKey: key) ?? 0 }
+        func double(_ key: CodingKeys) throws -> Double { try c.decodeIfPresent(Double.self, forKey: key) ?? 0 }
+        self.init(requests: try int(.requests), documents: try int(.documents), reasks: try int(.reasks),
+                  splits: try int(.splits), redoneAlone: try int(.redoneAlone),
+                  averageLatencyMs: try double(.averageLatencyMs), p95LatencyMs: try double(.p95LatencyMs),
+                  valuesStored: try int(.valuesStored), documentsWithoutValues: try int(.documentsWithoutValues),
+                  retries: try int(.retries), throttledMs: try double(.throttledMs),
+                  circuitOpenings: try int(.circuitOpenings))
     }
 
     public var documentsPerRequest: Double { requests == 0 ? 0 : Double(documents) / Double(requests) }

@@ -92,6 +92,7 @@ public actor CircuitBreaker {
             if case .open = state { return }
             state = .open(until: now() + policy.openDuration)
             openings += 1
+            ProviderEvents.emit(.circuitOpened)
             consecutiveFailures = 0
         }
     }

@@ -40,6 +40,8 @@ public actor RateLimiter {
     /// Waits for a slot and for budget for one request of about `estimatedTokens`, then takes them.
     public func acquire(estimatedTokens: Int) async throws {
         try await acquireSlot()
+        var waited = Duration.zero
+        defer { if waited > .zero { ProviderEvents.emit(.throttled(waited)) } }
         do {
             while true {
                 let now = clock.now
@@ -47,6 +49,7 @@ public actor RateLimiter {
                                tokens?.waitTime(for: Double(estimatedTokens), now: now) ?? .zero)
                 if wait == .zero { break }
                 throttled += wait
+                waited += wait
                 try await Task.sleep(for: wait)
             }
         } catch {

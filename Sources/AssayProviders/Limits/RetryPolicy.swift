@@ -54,6 +54,7 @@ public struct RetryingProvider: LLMProvider {
             } catch let error as ProviderError where error.isRetryable && attempt < policy.maxRetries {
                 attempt += 1
                 onRetry(error, attempt)
+                ProviderEvents.emit(.retried(attempt: attempt))
                 var retryAfter: Duration? = nil
                 if case .http(_, _, let after) = error { retryAfter = after }
                 try await sleep(policy.delay(beforeRetry: attempt, retryAfter: retryAfter))
