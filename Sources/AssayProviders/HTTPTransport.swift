@@ -17,6 +17,21 @@ struct HTTPTransport: Sendable {
         var body: String
 
         var retryAfter: Duration? { headers.first(name: "retry-after").flatMap(HTTPTransport.parseRetryAfter) }
+
+        /// Any status but 2xx as a `ProviderError.http` carrying the API's own message, so every
+        /// provider sorts failures into retryable (408, 429, 5xx, 529) and not the same way.
+        func requireSuccess(retryAfter fallback: (String) -> Duration? = { _ in nil }) throws {
+            guard (200..<300).contains(status) else {
+                throw ProviderError.http(status: status, message: HTTPTransport.errorMessage(from: body),
+                                         retryAfter: retryAfter ?? fallback(body))
+            }
+        }
+
+        /// The body as JSON; a proxy's HTML page or a cut-off body is an invalid response.
+        func json() throws -> JSONValue {
+            guard let json = try? JSONValue.parse(body) else { throw ProviderError.invalidResponse("the body is not JSON") }
+            return json
+        }
     }
 
     let client: HTTPClient
@@ -41,6 +56,15 @@ struct HTTPTransport: Sendable {
             http.body = .bytes(ByteBuffer(string: body.serialized()))
         }
         return http
+    }
+
+    /// POSTs `body` as JSON and returns the JSON of a 2xx reply. `retryAfter` reads a wait from
+    /// an error body, for APIs that put it there rather than in the header.
+    func postJSON(_ path: String, headers: [(String, String)], body: JSONValue,
+                  retryAfter: (String) -> Duration? = { _ in nil }) async throws -> JSONValue {
+        let reply = try await send(try request(path, headers: headers, json: body))
+        try reply.requireSuccess(retryAfter: retryAfter)
+        return try reply.json()
     }
 
     /// Sends and reads the whole reply; every failure comes out as a `ProviderError` (or cancellation).

@@ -25,18 +25,14 @@ public struct OpenAICompatibleProvider: LLMProvider, Reachable {
     public func complete(_ request: LLMRequest) async throws -> LLMResponse {
         let http = try transport.request("chat/completions", headers: authHeaders, json: body(for: request))
         let reply = try await transport.send(http)
-        guard reply.status == 200 else {
-            throw ProviderError.http(status: reply.status, message: Self.errorMessage(from: reply.body), retryAfter: reply.retryAfter)
-        }
+        try reply.requireSuccess()
         return try Self.parseCompletion(reply.body)
     }
 
     /// Checks that the server answers at all (`GET {base}/models`), for a clear error before a run.
     public func checkReachable() async throws {
         let reply = try await transport.send(try transport.request("models", headers: authHeaders), timeout: .seconds(10))
-        if reply.status == 401 || reply.status == 403 {
-            throw ProviderError.http(status: reply.status, message: Self.errorMessage(from: reply.body), retryAfter: nil)
-        }
+        if reply.status == 401 || reply.status == 403 { try reply.requireSuccess() }
     }
 
     func endpoint(_ path: String) throws -> String { try transport.url(path) }

@@ -3,7 +3,7 @@ import Foundation
 /// Where the model is and how to call it. Read from the environment so secrets never sit in
 /// files or command lines: `ASSAY_PROVIDER`, `ASSAY_BASE_URL`, `ASSAY_MODEL`, `ASSAY_API_KEY`
 /// (or the provider's own key variable, such as `OPENAI_API_KEY` or `GEMINI_API_KEY`).
-public struct ProviderSettings: Sendable, Hashable {
+public struct ProviderSettings: Sendable, Hashable, CustomStringConvertible {
     /// The local llama-server that `scripts/local-llm.sh start` runs.
     public static let localBaseURL = "http://127.0.0.1:8088/v1"
     public static let localModel = "SmolLM2-135M-Instruct"
@@ -29,6 +29,11 @@ public struct ProviderSettings: Sendable, Hashable {
         self.temperature = temperature
         self.maxTokens = maxTokens
         self.schemaMode = schemaMode
+    }
+
+    /// Says whether a key is set, never the key: settings end up in messages and logs.
+    public var description: String {
+        "\(kind.rawValue) \(model) at \(baseURL) (\(apiKey == nil ? "no key" : "key set"))"
     }
 
     /// True when no provider was configured and the local llama-server is meant.
@@ -74,8 +79,8 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable {
     public var defaultModel: String {
         switch self {
         case .openai: ProviderSettings.localModel
-        case .gemini: "gemini-2.0-flash"
-        case .anthropic: "claude-3-5-haiku-latest"
+        case .gemini: "gemini-2.5-flash"
+        case .anthropic: "claude-haiku-4-5"
         case .ollama: "llama3.1"
         }
     }
@@ -89,6 +94,15 @@ public enum ProviderKind: String, Sendable, Hashable, CaseIterable {
         case .gemini: GeminiProvider.Auth(baseURL: baseURL) == .apiKey ? ["GEMINI_API_KEY", "GOOGLE_API_KEY"] : []
         case .anthropic: ["ANTHROPIC_API_KEY"]
         case .ollama: []
+        }
+    }
+
+    /// Whether a call without a key is bound to fail: hosted APIs, not local servers.
+    func requiresKey(baseURL: String) -> Bool {
+        switch self {
+        case .openai: baseURL.contains("api.openai.com")
+        case .gemini, .anthropic: true
+        case .ollama: false
         }
     }
 }
