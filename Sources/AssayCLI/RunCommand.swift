@@ -68,7 +68,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         let workspace = try options.workspace()
         let project = try await workspace.project(named: options.project)
-        let settings = ProviderSettings.fromEnvironment()
+        let settings = try ProviderSettings.fromEnvironment()
         let provider: any LLMProvider
         if let replay {
             provider = try RecordReplayProvider(mode: .replay, cassette: URL(fileURLWithPath: replay))
@@ -118,7 +118,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The provider, with retries, after checking it answers: a clear message beats ten failed documents.
     func connect(_ settings: ProviderSettings) async throws -> any LLMProvider {
-        let provider = OpenAICompatibleProvider(settings: settings)
+        let provider = try makeProvider(settings)
         do {
             try await provider.checkReachable()
         } catch {

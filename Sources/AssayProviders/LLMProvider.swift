@@ -2,11 +2,17 @@ import AssayCore
 import Foundation
 
 /// Anything that turns a chat request with a response schema into text: OpenAI-compatible
-/// servers (OpenAI, vLLM, llama.cpp, Ollama), and later Gemini and Anthropic.
+/// servers (OpenAI, vLLM, llama.cpp, Ollama), Gemini, Anthropic and Ollama's native API.
 public protocol LLMProvider: Sendable {
     /// The model name recorded with every value this provider produced.
     var model: String { get }
     func complete(_ request: LLMRequest) async throws -> LLMResponse
+}
+
+/// A provider that can tell, cheaply and before a run, whether its server answers and accepts the key.
+public protocol Reachable: Sendable {
+    /// Throws a `ProviderError` when the server cannot be reached or refuses the credentials.
+    func checkReachable() async throws
 }
 
 /// One call: messages, the JSON Schema the reply must follow, and sampling parameters.

@@ -1,15 +1,13 @@
 import AssayCore
 import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 
 /// The chat-completions API as OpenAI defines it and OpenAI, vLLM, llama.cpp's llama-server and
 /// Ollama serve it: `POST {base}/chat/completions` with `response_format` carrying the JSON schema.
-public struct OpenAICompatibleProvider: LLMProvider {
+public struct OpenAICompatibleProvider: LLMProvider, Reachable {
     public let settings: ProviderSettings
     let client: HTTPClient
-    static let maxBodyBytes = 16 * 1024 * 1024
+    static let maxBodyBytes = HTTPTransport.maxBodyBytes
 
     public init(settings: ProviderSettings, client: HTTPClient = .shared) {
         self.settings = settings
@@ -18,37 +16,26 @@ public struct OpenAICompatibleProvider: LLMProvider {
 
     public var model: String { settings.model }
 
-    public func complete(_ request: LLMRequest) async throws -> LLMResponse {
-        var http = HTTPClientRequest(url: try endpoint("chat/completions"))
-        http.method = .POST
-        http.headers.add(name: "Content-Type", value: "application/json")
-        if let key = settings.apiKey { http.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        http.body = .bytes(ByteBuffer(string: body(for: request).serialized()))
+    var transport: HTTPTransport { HTTPTransport(client: client, baseURL: settings.baseURL, timeout: settings.timeout) }
 
-        let (status, headers, text) = try await send(http)
-        guard status == 200 else {
-            throw ProviderError.http(status: status, message: Self.errorMessage(from: text),
-                                     retryAfter: headers.first(name: "retry-after").flatMap(Self.parseRetryAfter))
-        }
-        return try Self.parseCompletion(text)
+    var authHeaders: [(String, String)] {
+        settings.apiKey.map { [("Authorization", "Bearer \($0)")] } ?? []
+    }
+
+    public func complete(_ request: LLMRequest) async throws -> LLMResponse {
+        let http = try transport.request("chat/completions", headers: authHeaders, json: body(for: request))
+        let reply = try await transport.send(http)
+        try reply.requireSuccess()
+        return try Self.parseCompletion(reply.body)
     }
 
     /// Checks that the server answers at all (`GET {base}/models`), for a clear error before a run.
     public func checkReachable() async throws {
-        var http = HTTPClientRequest(url: try endpoint("models"))
-        if let key = settings.apiKey { http.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        let (status, _, text) = try await send(http, timeout: .seconds(10))
-        if status == 401 || status == 403 {
-            throw ProviderError.http(status: status, message: Self.errorMessage(from: text), retryAfter: nil)
-        }
+        let reply = try await transport.send(try transport.request("models", headers: authHeaders), timeout: .seconds(10))
+        if reply.status == 401 || reply.status == 403 { try reply.requireSuccess() }
     }
 
-    func endpoint(_ path: String) throws -> String {
-        guard let url = URL(string: settings.baseURL), url.scheme == "http" || url.scheme == "https" else {
-            throw ProviderError.misconfigured("base URL '\(settings.baseURL)' is not an http(s) URL")
-        }
-        return settings.baseURL.hasSuffix("/") ? settings.baseURL + path : settings.baseURL + "/" + path
-    }
+    func endpoint(_ path: String) throws -> String { try transport.url(path) }
 
     func body(for request: LLMRequest) -> JSONValue {
         var body: JSONValue = [
@@ -73,30 +60,6 @@ public struct OpenAICompatibleProvider: LLMProvider {
         return body
     }
 
-    private func send(_ request: HTTPClientRequest, timeout: Duration? = nil) async throws -> (Int, HTTPHeaders, String) {
-        let limit = timeout ?? settings.timeout
-        do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Int64(limit.components.seconds) * 1_000_000_000 + limit.components.attoseconds / 1_000_000_000))
-            let buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
-            return (Int(response.status.code), response.headers, String(buffer: buffer))
-        } catch let error as ProviderError {
-            throw error
-        } catch let error as HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout, .connectTimeout, .writeTimeout:
-                throw ProviderError.timeout(seconds: Double(limit.components.seconds))
-            case .invalidURL, .emptyHost, .emptyScheme:
-                throw ProviderError.misconfigured("invalid base URL '\(settings.baseURL)'")
-            default:
-                throw ProviderError.unreachable("\(settings.baseURL): \(error)")
-            }
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            throw ProviderError.unreachable("\(settings.baseURL): \(String(describing: error).prefix(200))")
-        }
-    }
-
     static func parseCompletion(_ text: String) throws -> LLMResponse {
         guard let json = try? JSONValue.parse(text) else {
             throw ProviderError.invalidResponse("the body is not JSON")
@@ -114,23 +77,8 @@ public struct OpenAICompatibleProvider: LLMProvider {
     }
 
     /// The API's own error message, or a short excerpt of the body.
-    static func errorMessage(from body: String) -> String {
-        if let json = try? JSONValue.parse(body) {
-            if let message = json["error"]?["message"]?.stringValue { return String(message.prefix(300)) }
-            if let message = json["error"]?.stringValue { return String(message.prefix(300)) }
-        }
-        return Excerpt.redacted(body, limit: 200)
-    }
+    static func errorMessage(from body: String) -> String { HTTPTransport.errorMessage(from: body) }
 
     /// `Retry-After` is either delta-seconds or an HTTP date.
-    static func parseRetryAfter(_ value: String) -> Duration? {
-        let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if let seconds = Double(trimmed) { return .milliseconds(Int(max(0, seconds) * 1000)) }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
-        guard let date = formatter.date(from: trimmed) else { return nil }
-        return .milliseconds(Int(max(0, date.timeIntervalSinceNow) * 1000))
-    }
+    static func parseRetryAfter(_ value: String) -> Duration? { HTTPTransport.parseRetryAfter(value) }
 }

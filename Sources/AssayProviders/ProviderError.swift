@@ -11,6 +11,9 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     case unreachable(String)
     /// The server answered 200 but not in the API's format.
     case invalidResponse(String)
+    /// The model declined this content (a safety filter, recitation, a refusal): the same
+    /// request would be declined again, so it is not retried.
+    case refused(String)
     /// Wrong configuration (missing key, bad URL): retrying cannot help.
     case misconfigured(String)
     /// The circuit breaker is open after repeated provider failures; no call was made.
@@ -20,7 +23,7 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .http(let status, _, _): status == 429 || status == 408 || status >= 500
         case .timeout, .unreachable: true
-        case .invalidResponse, .misconfigured, .circuitOpen: false
+        case .invalidResponse, .refused, .misconfigured, .circuitOpen: false
         }
     }
 
@@ -43,6 +46,7 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
         case .timeout(let seconds): return "provider did not answer within \(Int(seconds)) s"
         case .unreachable(let why): return "provider unreachable: \(why)"
         case .invalidResponse(let why): return "provider reply not understood: \(why)"
+        case .refused(let why): return "provider declined to answer: \(why)"
         case .misconfigured(let why): return "provider misconfigured: \(why)"
         case .circuitOpen(let retryIn):
             return "provider failing repeatedly; calls paused (circuit open, next try in \(retryIn.components.seconds) s)"

@@ -1,12 +1,14 @@
 import Foundation
 
 /// Where the model is and how to call it. Read from the environment so secrets never sit in
-/// files or command lines: `ASSAY_BASE_URL`, `ASSAY_MODEL`, `ASSAY_API_KEY` (or `OPENAI_API_KEY`).
-public struct ProviderSettings: Sendable, Hashable {
+/// files or command lines: `ASSAY_PROVIDER`, `ASSAY_BASE_URL`, `ASSAY_MODEL`, `ASSAY_API_KEY`
+/// (or the provider's own key variable, such as `OPENAI_API_KEY` or `GEMINI_API_KEY`).
+public struct ProviderSettings: Sendable, Hashable, CustomStringConvertible {
     /// The local llama-server that `scripts/local-llm.sh start` runs.
     public static let localBaseURL = "http://127.0.0.1:8088/v1"
     public static let localModel = "SmolLM2-135M-Instruct"
 
+    public var kind: ProviderKind
     public var baseURL: String
     public var model: String
     public var apiKey: String?
@@ -15,11 +17,13 @@ public struct ProviderSettings: Sendable, Hashable {
     public var maxTokens: Int
     public var schemaMode: SchemaMode
 
-    public init(baseURL: String = ProviderSettings.localBaseURL, model: String = ProviderSettings.localModel,
+    /// A base URL or model left out is the kind's default.
+    public init(kind: ProviderKind = .openai, baseURL: String? = nil, model: String? = nil,
                 apiKey: String? = nil, timeout: Duration = .seconds(120), temperature: Double = 0,
                 maxTokens: Int = 1024, schemaMode: SchemaMode = .jsonSchema) {
-        self.baseURL = baseURL
-        self.model = model
+        self.kind = kind
+        self.baseURL = baseURL ?? kind.defaultBaseURL
+        self.model = model ?? kind.defaultModel
         self.apiKey = apiKey
         self.timeout = timeout
         self.temperature = temperature
@@ -27,18 +31,79 @@ public struct ProviderSettings: Sendable, Hashable {
         self.schemaMode = schemaMode
     }
 
-    /// True when no provider was configured and the local llama-server is meant.
-    public var isLocalDefault: Bool { baseURL == Self.localBaseURL }
+    /// Says whether a key is set, never the key: settings end up in messages and logs.
+    public var description: String {
+        "\(kind.rawValue) \(model) at \(baseURL) (\(apiKey == nil ? "no key" : "key set"))"
+    }
 
-    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> ProviderSettings {
-        var settings = ProviderSettings()
-        if let url = env["ASSAY_BASE_URL"], !url.isEmpty { settings.baseURL = url }
-        if let model = env["ASSAY_MODEL"], !model.isEmpty { settings.model = model }
-        settings.apiKey = env["ASSAY_API_KEY"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? (settings.baseURL.contains("api.openai.com") ? env["OPENAI_API_KEY"] : nil)
+    /// True when no provider was configured and the local llama-server is meant.
+    public var isLocalDefault: Bool { kind == .openai && baseURL == Self.localBaseURL }
+
+    /// Throws `ProviderError.misconfigured` for an `ASSAY_PROVIDER` it does not know, rather than
+    /// quietly sending a typo's requests (and key) to the default server.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ProviderSettings {
+        func value(_ name: String) -> String? {
+            env[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
+        }
+        var kind = ProviderKind.openai
+        if let name = value("ASSAY_PROVIDER") {
+            guard let known = ProviderKind(rawValue: name.lowercased()) else {
+                let names = ProviderKind.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ProviderError.misconfigured("ASSAY_PROVIDER '\(name)' is not one of \(names)")
+            }
+            kind = known
+        }
+        var settings = ProviderSettings(kind: kind, baseURL: value("ASSAY_BASE_URL"), model: value("ASSAY_MODEL"))
+        settings.apiKey = value("ASSAY_API_KEY") ?? kind.keyVariables(baseURL: settings.baseURL).lazy.compactMap(value).first
         if let t = env["ASSAY_TIMEOUT"].flatMap(Double.init) { settings.timeout = .milliseconds(Int(t * 1000)) }
         if let mode = env["ASSAY_SCHEMA_MODE"].flatMap(SchemaMode.init(rawValue:)) { settings.schemaMode = mode }
         return settings
+    }
+}
+
+/// Which API a provider speaks. `openai` is any OpenAI-compatible chat-completions server.
+public enum ProviderKind: String, Sendable, Hashable, CaseIterable {
+    case openai, gemini, anthropic, ollama
+
+    /// Where requests go when `ASSAY_BASE_URL` is not set.
+    public var defaultBaseURL: String {
+        switch self {
+        case .openai: ProviderSettings.localBaseURL
+        case .gemini: "https://generativelanguage.googleapis.com/v1beta"
+        case .anthropic: "https://api.anthropic.com/v1"
+        case .ollama: "http://127.0.0.1:11434"
+        }
+    }
+
+    /// The model used when `ASSAY_MODEL` is not set.
+    public var defaultModel: String {
+        switch self {
+        case .openai: ProviderSettings.localModel
+        case .gemini: "gemini-2.5-flash"
+        case .anthropic: "claude-haiku-4-5"
+        case .ollama: "llama3.1"
+        }
+    }
+
+    /// The provider's own key variables, read when `ASSAY_API_KEY` is not set. A key goes only to
+    /// the service it was made for: OpenAI's only to api.openai.com, a Gemini API key never to
+    /// Vertex AI (which wants an access token in `ASSAY_API_KEY`).
+    func keyVariables(baseURL: String) -> [String] {
+        switch self {
+        case .openai: baseURL.contains("api.openai.com") ? ["OPENAI_API_KEY"] : []
+        case .gemini: GeminiProvider.Auth(baseURL: baseURL) == .apiKey ? ["GEMINI_API_KEY", "GOOGLE_API_KEY"] : []
+        case .anthropic: ["ANTHROPIC_API_KEY"]
+        case .ollama: []
+        }
+    }
+
+    /// Whether a call without a key is bound to fail: hosted APIs, not local servers.
+    func requiresKey(baseURL: String) -> Bool {
+        switch self {
+        case .openai: baseURL.contains("api.openai.com")
+        case .gemini, .anthropic: true
+        case .ollama: false
+        }
     }
 }
 

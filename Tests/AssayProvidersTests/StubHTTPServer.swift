@@ -19,6 +19,11 @@ final class StubHTTPServer: Sendable {
         var uri: String
         var headers: [(String, String)]
         var body: String
+
+        /// A header's value, by case-insensitive name.
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.lowercased() == name.lowercased() }?.1
+        }
     }
 
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
@@ -41,6 +46,8 @@ final class StubHTTPServer: Sendable {
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    /// The server with no path, for APIs whose base URL has none (Ollama).
+    var origin: String { "http://127.0.0.1:\(port)" }
     var received: [Received] { state.withLockedValue { $0.received } }
 
     func shutdown() {

@@ -1,0 +1,22 @@
+import AsyncHTTPClient
+
+/// The provider the settings name (`ASSAY_PROVIDER`), ready to call.
+///
+/// Throws `ProviderError.misconfigured` naming the variable to set when a hosted API's key is
+/// missing: better one clear line before the run than a 401 for every document.
+public func makeProvider(_ settings: ProviderSettings, client: HTTPClient = .shared) throws -> any LLMProvider & Reachable {
+    if settings.apiKey == nil && settings.kind.requiresKey(baseURL: settings.baseURL) {
+        let variables = settings.kind.keyVariables(baseURL: settings.baseURL) + ["ASSAY_API_KEY"]
+        var message = "ASSAY_PROVIDER=\(settings.kind.rawValue) needs a key: set " + variables.joined(separator: " or ")
+        if settings.kind == .gemini && GeminiProvider.Auth(baseURL: settings.baseURL) == .bearer {
+            message += " to a Vertex AI access token (gcloud auth print-access-token)"
+        }
+        throw ProviderError.misconfigured(message)
+    }
+    return switch settings.kind {
+    case .openai: OpenAICompatibleProvider(settings: settings, client: client)
+    case .gemini: GeminiProvider(settings: settings, client: client)
+    case .anthropic: AnthropicProvider(settings: settings, client: client)
+    case .ollama: OllamaProvider(settings: settings, client: client)
+    }
+}
