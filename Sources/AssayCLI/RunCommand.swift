@@ -127,10 +127,12 @@ struct RunCommand: AsyncParsableCommand {
                 message += "Start the local model with: scripts/local-llm.sh start\n"
             }
             message += """
-                Or point Assay at another OpenAI-compatible server, for example:
-                  OpenAI: ASSAY_BASE_URL=https://api.openai.com/v1 ASSAY_MODEL=gpt-4o-mini ASSAY_API_KEY=sk-...
-                  Ollama: ASSAY_BASE_URL=http://localhost:11434/v1 ASSAY_MODEL=llama3.1
-                  vLLM:   ASSAY_BASE_URL=http://HOST:8000/v1 ASSAY_MODEL=NAME
+                Or point Assay at another model, for example:
+                  OpenAI:    ASSAY_BASE_URL=https://api.openai.com/v1 ASSAY_MODEL=gpt-4o-mini OPENAI_API_KEY=sk-...
+                  vLLM:      ASSAY_BASE_URL=http://HOST:8000/v1 ASSAY_MODEL=NAME
+                  Ollama:    ASSAY_PROVIDER=ollama ASSAY_MODEL=llama3.1
+                  Gemini:    ASSAY_PROVIDER=gemini GEMINI_API_KEY=...
+                  Anthropic: ASSAY_PROVIDER=anthropic ANTHROPIC_API_KEY=...
                 """
             throw CLIError(message)
         }

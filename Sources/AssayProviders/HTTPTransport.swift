@@ -71,9 +71,15 @@ struct HTTPTransport: Sendable {
     func send(_ request: HTTPClientRequest, timeout: Duration? = nil) async throws -> Reply {
         let limit = timeout ?? self.timeout
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(limit)))
-            let buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
-            return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: buffer))
+            // The client's deadline ends at the reply's head; the budget also covers a body that
+            // stops arriving half way.
+            let reply = try await TimeBudget.run(limit) { [client] in
+                let response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(limit)))
+                let buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
+                return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: buffer))
+            }
+            guard let reply else { throw ProviderError.timeout(seconds: Double(limit.components.seconds)) }
+            return reply
         } catch let error as ProviderError {
             throw error
         } catch let error as HTTPClientError {

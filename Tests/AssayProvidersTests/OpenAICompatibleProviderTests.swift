@@ -3,7 +3,7 @@ import AssayCore
 import NIOCore
 import Testing
 
-@Suite struct OpenAICompatibleProviderTests {
+@Suite(.timeLimit(.minutes(1))) struct OpenAICompatibleProviderTests {
     let request = LLMRequest(
         messages: [.system("s"), .user("u")], responseSchema: ["type": "object"], temperature: 0.2, maxTokens: 99)
 
@@ -72,6 +72,15 @@ import Testing
         defer { server.shutdown() }
         let error = await #expect(throws: ProviderError.self) {
             try await provider(server, timeout: .milliseconds(300)).complete(request)
+        }
+        #expect(error?.errorKind == .timeout)
+    }
+
+    @Test func aReplyThatStallsMidBodyTimesOut() async throws {
+        let server = try StubHTTPServer(replies: [.init(body: Completions.body(content: "never finished"), stallsMidBody: true)])
+        defer { server.shutdown() }
+        let error = await #expect(throws: ProviderError.self) {
+            try await provider(server, timeout: .milliseconds(500)).complete(request)
         }
         #expect(error?.errorKind == .timeout)
     }

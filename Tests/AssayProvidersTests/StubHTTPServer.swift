@@ -12,6 +12,8 @@ final class StubHTTPServer: Sendable {
         var headers: [(String, String)] = [("Content-Type", "application/json")]
         var body: String
         var delay: TimeAmount = .zero
+        /// Send the head and half the body, then nothing more: a server that stalls mid-reply.
+        var stallsMidBody = false
     }
 
     struct Received: Sendable {
@@ -82,6 +84,11 @@ final class StubHTTPServer: Sendable {
                     headers.add(name: "Content-Length", value: "\(reply.body.utf8.count)")
                     let response = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
                     context.write(self.wrapOutboundOut(.head(response)), promise: nil)
+                    if reply.stallsMidBody {
+                        let half = String(reply.body.prefix(reply.body.count / 2))
+                        context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: half)))), promise: nil)
+                        return
+                    }
                     context.write(self.wrapOutboundOut(.body(.byteBuffer(ByteBuffer(string: reply.body)))), promise: nil)
                     context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
                 }
