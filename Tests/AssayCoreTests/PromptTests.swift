@@ -13,6 +13,15 @@ import Testing
         #expect(schema["properties"]?["city"]?["properties"]?["value"]?["maxLength"] == 60)
     }
 
+    @Test func listItemsOfAnAllVariableAreNeverNull() {
+        let text = ExtractionSchema.valueSchema(for: Variable(name: "names", type: .text, ifMultipleValues: .all))
+        #expect(text["type"] == ["array", "null"])
+        #expect(text["items"]?["type"] == "string")
+        let category = ExtractionSchema.valueSchema(for: Variable(
+            name: "kinds", type: .category, categories: [Category(code: "a", label: "A")], ifMultipleValues: .all))
+        #expect(category["items"]?["enum"] == ["a"])
+    }
+
     @Test func theGoodReplyMatchesTheFullSchema() {
         let schema = ExtractionSchema.make(for: Fixtures.codebook)
         #expect(SchemaValidator.violations(of: Fixtures.goodReply, against: schema).isEmpty)

@@ -82,7 +82,8 @@ public enum ExtractionSchema {
     static func nonNull(_ schema: JSONValue) -> JSONValue {
         guard var object = schema.objectValue else { return schema }
         if let types = object["type"]?.arrayValue {
-            let kept = types.filter { !$0.isNull }
+            // Types are names: the type to drop is the string "null", not a JSON null.
+            let kept = types.filter { $0.stringValue != "null" }
             object["type"] = kept.count == 1 ? kept[0] : .array(kept)
         }
         if let options = object["enum"]?.arrayValue {
