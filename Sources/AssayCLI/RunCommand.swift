@@ -12,7 +12,8 @@ struct RunCommand: AsyncParsableCommand {
         discussion: """
             Sends each document once with every variable of the current codebook, checks the reply
             against the schema (asking once more if it does not fit), applies the codebook's rules and
-            stores the values with their evidence. Runs are resumable: documents already done with the
+            stores the values with their evidence. Documents longer than --chunk-tokens go in overlapping
+            chunks whose values are merged by each variable's if_multiple_values rule. Runs are resumable: documents already done with the
             current codebook version are skipped, so after Ctrl-C or a crash just run again.
             Examples:
               assay run --sample 5               # a random sample (same sample for the same --seed)
@@ -50,6 +51,10 @@ struct RunCommand: AsyncParsableCommand {
     var documentTimeout = 300
     @Flag(help: "While the provider keeps failing, fail documents at once instead of waiting for it to recover.")
     var failFast = false
+    @Option(help: ArgumentHelp("Send documents longer than this many tokens in overlapping chunks, merging the values (0: never).", valueName: "tokens"))
+    var chunkTokens = 2500
+    @Option(help: ArgumentHelp("Tokens consecutive chunks share.", valueName: "tokens"))
+    var chunkOverlap = 250
     @OptionGroup var options: StoreOptions
 
     func validate() throws {
@@ -59,6 +64,10 @@ struct RunCommand: AsyncParsableCommand {
         if let sample, sample < 1 { throw ValidationError("--sample needs a positive number") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency needs at least 1") }
         guard tokenBudget >= 512 else { throw ValidationError("--token-budget needs at least 512 tokens") }
+        guard chunkTokens == 0 || chunkTokens >= 256 else { throw ValidationError("--chunk-tokens needs 0 (off) or at least 256") }
+        guard chunkOverlap >= 0 && chunkOverlap * 2 <= max(chunkTokens, 1) else {
+            throw ValidationError("--chunk-overlap must be between 0 and half of --chunk-tokens")
+        }
         guard documentTimeout >= 1 else { throw ValidationError("--document-timeout needs at least 1 second") }
         for (name, value) in [("--requests-per-minute", requestsPerMinute), ("--tokens-per-minute", tokensPerMinute)] {
             if let value, value < 1 { throw ValidationError("\(name) needs a positive number") }
@@ -81,7 +90,8 @@ struct RunCommand: AsyncParsableCommand {
         var run = ExtractionEngine.Options(
             concurrency: concurrency, maxConsecutiveFailures: maxFailures, temperature: temperature,
             packing: pack ? ExtractionEngine.Packing(requestTokens: tokenBudget) : nil,
-            documentTimeBudget: .seconds(documentTimeout))
+            documentTimeBudget: .seconds(documentTimeout),
+            chunking: chunkTokens == 0 ? nil : Chunker(chunkTokens: chunkTokens, overlapTokens: chunkOverlap))
         if let sample {
             run.kind = .sample
             run.selection = JobSelection(sampleSize: sample, seed: seed)
@@ -184,6 +194,7 @@ enum MetricsText {
         if m.retries > 0 { parts.append("\(m.retries) retried") }
         if m.throttledMs > 0 { parts.append(String(format: "%.1f s waiting for rate limits", m.throttledMs / 1000)) }
         if m.circuitOpenings > 0 { parts.append("circuit opened \(m.circuitOpenings)×") }
+        if m.chunkedDocuments > 0 { parts.append("\(m.chunkedDocuments) long documents sent in \(m.chunks) chunks") }
         var text = parts.joined(separator: ", ") + ")"
         text += String(format: ", latency avg %.1f s, p95 %.1f s", m.averageLatencyMs / 1000, m.p95LatencyMs / 1000)
         text += String(format: "; %.1f values/document, %d documents without values", m.valuesPerDocument, m.documentsWithoutValues)

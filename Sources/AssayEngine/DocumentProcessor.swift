@@ -12,11 +12,15 @@ struct DocumentProcessor: Sendable {
     let temperature: Double
     let maxTokens: Int
     let recorder: MetricsRecorder
-    /// Wall time one document may take, retries and re-ask included; nil for no limit.
+    /// Wall time one document may take, retries and re-ask included; nil for no limit. A
+    /// chunked document gets it once per chunk.
     let timeBudget: Duration?
+    /// How documents longer than the model should see at once are split; nil sends them whole.
+    let chunker: Chunker?
 
     init(provider: any LLMProvider, prompt: ExtractionPrompt, codebookVersion: Int, temperature: Double = 0, maxTokens: Int? = nil,
-         recorder: MetricsRecorder = MetricsRecorder(), timeBudget: Duration? = nil) {
+         recorder: MetricsRecorder = MetricsRecorder(), timeBudget: Duration? = nil, chunker: Chunker? = nil) {
+        self.chunker = chunker
         self.recorder = recorder
         self.timeBudget = timeBudget
         self.provider = provider
@@ -38,16 +42,24 @@ struct DocumentProcessor: Sendable {
                 tokensIn: usage.promptTokens, tokensOut: usage.completionTokens)
         }
 
-        let messages = prompt.messages(for: document.text, title: document.title)
+        let chunks = chunker?.chunks(document.text) ?? []
         let exchange: Exchange?
         do {
-            exchange = try await TimeBudget.run(timeBudget) { try await self.ask(messages) }
+            if chunks.count > 1 {
+                exchange = try await TimeBudget.run(timeBudget.map { $0 * chunks.count }) {
+                    try await self.ask(chunks, of: document)
+                }
+            } else {
+                let messages = prompt.messages(for: document.text, title: document.title)
+                exchange = try await TimeBudget.run(timeBudget) { try await self.ask(messages) }
+            }
         } catch let error as ProviderError {
             return failed(error.errorKind, error.description)
         }
         guard let exchange else {
             let seconds = timeBudget.map { "\($0.components.seconds) s" } ?? ""
-            return failed(.timeout, "no usable reply within the time budget of \(seconds) per document")
+            return failed(.timeout, "no usable reply within the time budget of \(seconds) per document"
+                          + (chunks.count > 1 ? " part (\(chunks.count) parts)" : ""))
         }
         usage = exchange.usage
         let parsed: ParsedReply
@@ -87,6 +99,28 @@ struct DocumentProcessor: Sendable {
                                 usage: usage)
             }
         }
+    }
+
+    /// Asks about each chunk in turn and merges the answers (`ChunkMerge`); the document fails
+    /// with the first part that stays unusable.
+    private func ask(_ chunks: [Chunker.Chunk], of document: Document) async throws -> Exchange {
+        var replies: [ParsedReply] = []
+        var usage = TokenUsage()
+        for (index, chunk) in chunks.enumerated() {
+            try Task.checkCancellation()
+            let part = "part \(index + 1) of \(chunks.count)"
+            let title = document.title.map { "\($0) (\(part))" } ?? part
+            let exchange = try await ask(prompt.messages(for: chunk.text, title: title))
+            usage = usage + exchange.usage
+            switch exchange.reply {
+            case .parsed(let reply): replies.append(reply)
+            case .unusable(let kind, let reason, let text):
+                return Exchange(reply: .unusable(kind, "\(part): \(reason)", reply: text), usage: usage)
+            }
+        }
+        await recorder.chunked(parts: chunks.count)
+        let merged = ChunkMerge.merge(replies, codebook: prompt.codebook, documentText: document.text)
+        return Exchange(reply: .parsed(merged), usage: usage)
     }
 
     /// The stored form of a usable reply: coerced, checked and grounded values.

@@ -31,10 +31,13 @@ public struct ExtractionEngine: Sendable {
         /// Wall time one document may take, retries included; past it the document is recorded
         /// as a timeout and the job goes on. Nil for no limit.
         public var documentTimeBudget: Duration?
+        /// How long documents are split (2,500-token chunks, 250 overlapping); nil sends them whole.
+        public var chunking: Chunker?
 
         public init(kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
                     maxConsecutiveFailures: Int = 10, temperature: Double = 0, packing: Packing? = nil,
-                    documentTimeBudget: Duration? = nil) {
+                    documentTimeBudget: Duration? = nil, chunking: Chunker? = Chunker()) {
+            self.chunking = chunking
             self.packing = packing
             self.documentTimeBudget = documentTimeBudget
             self.kind = kind
@@ -91,7 +94,7 @@ public struct ExtractionEngine: Sendable {
         let recorder = MetricsRecorder()
         let processor = DocumentProcessor(
             provider: provider, prompt: prompt, codebookVersion: version.version, temperature: options.temperature,
-            recorder: recorder, timeBudget: options.documentTimeBudget)
+            recorder: recorder, timeBudget: options.documentTimeBudget, chunker: options.chunking)
         var stopReason: String?
         do {
             // Retries, rate-limit waits and circuit openings inside the provider wrappers count
@@ -148,13 +151,15 @@ public struct ExtractionEngine: Sendable {
     }
 
     /// The requests a job makes: one document each, or packed batches under the token budget.
-    func batches(_ documents: [Document], processor: DocumentProcessor, packing: Packing?) -> [[Document]] {
+    func batches(_ documents: [Document], processor: DocumentProcessor, packing: Packing?, chunking: Chunker? = nil) -> [[Document]] {
         guard let packing else { return documents.map { [$0] } }
         let budget = Packer.Budget(
             requestTokens: packing.requestTokens,
             fixedTokens: TokenEstimator.estimate(processor.prompt.system + processor.prompt.codebookSection) + 64,
             outputTokensPerDocument: processor.maxTokens, maxDocumentsPerRequest: packing.maxDocumentsPerRequest)
-        return Packer.pack(documents.map { Packer.Item(tokens: $0.tokenCount) }, budget: budget)
+        // A document that will be chunked is never packed: it counts as too long to share.
+        let chunkTokens = chunking?.chunkTokens ?? Int.max
+        return Packer.pack(documents.map { Packer.Item(tokens: $0.tokenCount > chunkTokens ? Int.max / 4 : $0.tokenCount) }, budget: budget)
             .map { indices in indices.map { documents[$0] } }
     }
 
@@ -166,7 +171,7 @@ public struct ExtractionEngine: Sendable {
         let batcher = BatchProcessor(single: processor)
         let byID = Dictionary(uniqueKeysWithValues: documents.map { ($0.id, $0) })
         return try await withThrowingTaskGroup(of: [DocumentResult].self) { group in
-            var next = batches(documents, processor: processor, packing: options.packing).makeIterator()
+            var next = batches(documents, processor: processor, packing: options.packing, chunking: options.chunking).makeIterator()
             var processed = 0
             var consecutiveFailures = 0
             var lastFailure = ""

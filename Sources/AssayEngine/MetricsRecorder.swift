@@ -29,6 +29,10 @@ actor MetricsRecorder {
     func reask() { metrics.reasks += 1 }
     func split() { metrics.splits += 1 }
     func redoneAlone() { metrics.redoneAlone += 1 }
+    func chunked(parts: Int) {
+        metrics.chunkedDocuments += 1
+        metrics.chunks += parts
+    }
 
     func finished(_ result: DocumentResult) {
         metrics.documents += 1

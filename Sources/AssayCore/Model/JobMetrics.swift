@@ -21,10 +21,15 @@ public struct JobMetrics: Sendable, Hashable, Codable {
     public var throttledMs: Double
     /// Times the circuit breaker opened because the provider kept failing.
     public var circuitOpenings: Int
+    /// Documents too long for one request, and the chunks they were sent in.
+    public var chunkedDocuments: Int
+    public var chunks: Int
 
     public init(requests: Int = 0, documents: Int = 0, reasks: Int = 0, splits: Int = 0, redoneAlone: Int = 0,
                 averageLatencyMs: Double = 0, p95LatencyMs: Double = 0, valuesStored: Int = 0, documentsWithoutValues: Int = 0,
-                retries: Int = 0, throttledMs: Double = 0, circuitOpenings: Int = 0) {
+                retries: Int = 0, throttledMs: Double = 0, circuitOpenings: Int = 0, chunkedDocuments: Int = 0, chunks: Int = 0) {
+        self.chunkedDocuments = chunkedDocuments
+        self.chunks = chunks
         self.requests = requests
         self.documents = documents
         self.reasks = reasks
@@ -41,7 +46,7 @@ public struct JobMetrics: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case requests, documents, reasks, splits, redoneAlone, averageLatencyMs, p95LatencyMs, valuesStored,
-             documentsWithoutValues, retries, throttledMs, circuitOpenings
+             documentsWithoutValues, retries, throttledMs, circuitOpenings, chunkedDocuments, chunks
     }
 
     /// Metrics stored before a field existed read it as zero.
@@ -54,7 +59,8 @@ public struct JobMetrics: Sendable, Hashable, Codable {
                   averageLatencyMs: try double(.averageLatencyMs), p95LatencyMs: try double(.p95LatencyMs),
                   valuesStored: try int(.valuesStored), documentsWithoutValues: try int(.documentsWithoutValues),
                   retries: try int(.retries), throttledMs: try double(.throttledMs),
-                  circuitOpenings: try int(.circuitOpenings))
+                  circuitOpenings: try int(.circuitOpenings), chunkedDocuments: try int(.chunkedDocuments),
+                  chunks: try int(.chunks))
     }
 
     public var documentsPerRequest: Double { requests == 0 ? 0 : Double(documents) / Double(requests) }
