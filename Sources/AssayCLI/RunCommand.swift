@@ -104,7 +104,10 @@ struct RunCommand: AsyncParsableCommand {
             run.selection = JobSelection(documentIDs: ids)
         }
 
-        let engine = ExtractionEngine(store: workspace.store, provider: provider)
+        // Packing fills requests to exact counts where the server has a tokenizer (llama-server).
+        let tokenizer = pack && replay == nil && settings.kind == .openai
+            ? await LlamaServerTokenizer.probe(baseURL: settings.baseURL) : nil
+        let engine = ExtractionEngine(store: workspace.store, provider: provider, tokenCounter: tokenizer)
         let progress = ProgressReporter()
         let source = replay.map { "replaying \($0)" } ?? "\(settings.model) at \(settings.baseURL)"
         printError("Running on '\(project.name)' with \(source) (\(concurrency) at a time). Ctrl-C stops cleanly.")

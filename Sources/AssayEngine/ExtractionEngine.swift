@@ -10,8 +10,13 @@ public struct ExtractionEngine: Sendable {
     public let store: any Store
     public let provider: any LLMProvider
     public var logger: Logger
+    /// The model's own tokenizer, when it has one (llama-server's /tokenize): packing then fills
+    /// requests to exact counts instead of estimates.
+    public var tokenCounter: (any TokenCounting)?
 
-    public init(store: any Store, provider: any LLMProvider, logger: Logger = Logger(label: "assay.engine")) {
+    public init(store: any Store, provider: any LLMProvider, tokenCounter: (any TokenCounting)? = nil,
+                logger: Logger = Logger(label: "assay.engine")) {
+        self.tokenCounter = tokenCounter
         self.store = store
         self.provider = provider
         self.logger = logger
@@ -151,7 +156,8 @@ public struct ExtractionEngine: Sendable {
     }
 
     /// The requests a job makes: one document each, or packed batches under the token budget.
-    func batches(_ documents: [Document], processor: DocumentProcessor, packing: Packing?, chunking: Chunker? = nil) -> [[Document]] {
+    func batches(_ documents: [Document], processor: DocumentProcessor, packing: Packing?, chunking: Chunker? = nil,
+                 tokens: [Int64: Int] = [:]) -> [[Document]] {
         guard let packing else { return documents.map { [$0] } }
         let budget = Packer.Budget(
             requestTokens: packing.requestTokens,
@@ -159,7 +165,10 @@ public struct ExtractionEngine: Sendable {
             outputTokensPerDocument: processor.maxTokens, maxDocumentsPerRequest: packing.maxDocumentsPerRequest)
         // A document that will be chunked is never packed: it counts as too long to share.
         let chunkTokens = chunking?.chunkTokens ?? Int.max
-        return Packer.pack(documents.map { Packer.Item(tokens: $0.tokenCount > chunkTokens ? Int.max / 4 : $0.tokenCount) }, budget: budget)
+        return Packer.pack(documents.map { document in
+            let count = tokens[document.id] ?? document.tokenCount
+            return Packer.Item(tokens: document.tokenCount > chunkTokens ? Int.max / 4 : count)
+        }, budget: budget)
             .map { indices in indices.map { documents[$0] } }
     }
 
@@ -171,7 +180,9 @@ public struct ExtractionEngine: Sendable {
         let batcher = BatchProcessor(single: processor)
         let byID = Dictionary(uniqueKeysWithValues: documents.map { ($0.id, $0) })
         return try await withThrowingTaskGroup(of: [DocumentResult].self) { group in
-            var next = batches(documents, processor: processor, packing: options.packing, chunking: options.chunking).makeIterator()
+            let exact = options.packing == nil ? [:] : await exactTokenCounts(documents)
+            var next = batches(documents, processor: processor, packing: options.packing, chunking: options.chunking,
+                               tokens: exact).makeIterator()
             var processed = 0
             var consecutiveFailures = 0
             var lastFailure = ""
@@ -213,6 +224,27 @@ public struct ExtractionEngine: Sendable {
             }
             try Task.checkCancellation()
             return nil
+        }
+    }
+
+    /// Exact token counts of the documents from the tokenizer, eight at a time; a document the
+    /// tokenizer cannot count keeps its estimate.
+    func exactTokenCounts(_ documents: [Document]) async -> [Int64: Int] {
+        guard let counter = tokenCounter else { return [:] }
+        return await withTaskGroup(of: (Int64, Int?).self) { group in
+            var counts: [Int64: Int] = [:]
+            var pending = documents.makeIterator()
+            func add() -> Bool {
+                guard let document = pending.next() else { return false }
+                group.addTask { (document.id, try? await counter.countTokens(document.text)) }
+                return true
+            }
+            for _ in 0..<8 where add() {}
+            while let (id, count) = await group.next() {
+                if let count { counts[id] = count }
+                _ = add()
+            }
+            return counts
         }
     }
 

@@ -126,3 +126,28 @@ actor PackingModel: LLMProvider {
         #expect(engine.batches(docs, processor: processor, packing: .init(requestTokens: oneEach)).map(\.count) == [1, 1, 1, 1, 1])
     }
 }
+
+/// A tokenizer that reports a fixed count for every text.
+struct FixedTokenizer: TokenCounting {
+    let tokens: Int
+    func countTokens(_ text: String) async throws -> Int { tokens }
+}
+
+@Suite struct ExactTokenCountTests {
+    @Test func packingFollowsTheTokenizerRatherThanTheEstimate() async throws {
+        let f = try await EngineFixture(documents: 6)
+        let options = ExtractionEngine.Options(concurrency: 1, packing: .init(requestTokens: 8192))
+
+        // The estimate (~20 tokens each) would pack all six; the tokenizer says 3,000 each.
+        let big = PackingModel()
+        var engine = ExtractionEngine(store: f.store, provider: big, tokenCounter: FixedTokenizer(tokens: 3000))
+        _ = try await engine.run(projectID: f.project.id, options: options)
+        #expect(await big.requests.count == 6)
+
+        let g = try await EngineFixture(documents: 6)
+        let small = PackingModel()
+        engine = ExtractionEngine(store: g.store, provider: small, tokenCounter: FixedTokenizer(tokens: 10))
+        _ = try await engine.run(projectID: g.project.id, options: options)
+        #expect(await small.requests.count == 1)
+    }
+}

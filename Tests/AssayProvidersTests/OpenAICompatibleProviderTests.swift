@@ -112,3 +112,21 @@ import Testing
         #expect(OpenAICompatibleProvider.parseRetryAfter("soon") == nil)
     }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct LlamaServerTokenizerTests {
+    @Test func countsWithTokenizeAtTheServerRoot() async throws {
+        let server = try StubHTTPServer(replies: [.init(body: #"{"tokens":[9906,1917,13]}"#)])
+        defer { server.shutdown() }
+        let count = try await LlamaServerTokenizer(baseURL: server.baseURL).countTokens("Hello world.")
+        #expect(count == 3)
+        let sent = try #require(server.received.first)
+        #expect(sent.method == "POST" && sent.uri == "/tokenize")
+        #expect(try JSONValue.parse(sent.body)["content"] == "Hello world.")
+    }
+
+    @Test func aServerWithoutTokenizeIsNotUsed() async throws {
+        let server = try StubHTTPServer(replies: [.init(status: 404, body: #"{"error":"not found"}"#)])
+        defer { server.shutdown() }
+        #expect(await LlamaServerTokenizer.probe(baseURL: server.baseURL) == nil)
+    }
+}
