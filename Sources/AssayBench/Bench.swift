@@ -28,6 +28,8 @@ struct Bench: AsyncParsableCommand {
     @Option(help: "Share of requests that fail (0…1).") var faultRate = 0.0
     @Option(help: "Token budget per packed request.") var packBudget = 8192
     @Option(help: "Modes to run: bare, single, packed.") var modes = "bare,single,packed"
+    @Option(help: ArgumentHelp("Also report the token estimator's error against this llama-server's /tokenize, on the example documents.", valueName: "url"))
+    var tokenizerURL: String?
 
     func run() async throws {
         LoggingSystem.bootstrap { label in
@@ -35,6 +37,7 @@ struct Bench: AsyncParsableCommand {
             handler.logLevel = .warning
             return handler
         }
+        if let tokenizerURL { try await EstimatorReport.print(tokenizerURL: tokenizerURL) }
         let server = try MockOpenAIServer(config: .init(latency: .milliseconds(Int64(latencyMs)), faultRate: faultRate, seed: 7))
         defer { server.shutdown() }
         var config = HTTPClient.Configuration()

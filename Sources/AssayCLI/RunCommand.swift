@@ -107,7 +107,8 @@ struct RunCommand: AsyncParsableCommand {
         // Packing fills requests to exact counts where the server has a tokenizer (llama-server).
         let tokenizer = pack && replay == nil && settings.kind == .openai
             ? await LlamaServerTokenizer.probe(baseURL: settings.baseURL) : nil
-        let engine = ExtractionEngine(store: workspace.store, provider: provider, tokenCounter: tokenizer)
+        var engine = ExtractionEngine(store: workspace.store, provider: provider, tokenCounter: tokenizer)
+        engine.tokenFamily = settings.tokenFamily
         let progress = ProgressReporter()
         let source = replay.map { "replaying \($0)" } ?? "\(settings.model) at \(settings.baseURL)"
         printError("Running on '\(project.name)' with \(source) (\(concurrency) at a time). Ctrl-C stops cleanly.")

@@ -13,6 +13,8 @@ public struct ExtractionEngine: Sendable {
     /// The model's own tokenizer, when it has one (llama-server's /tokenize): packing then fills
     /// requests to exact counts instead of estimates.
     public var tokenCounter: (any TokenCounting)?
+    /// Which tokenizer the estimates should imitate when there is no exact count.
+    public var tokenFamily: TokenEstimator.Family = .generic
 
     public init(store: any Store, provider: any LLMProvider, tokenCounter: (any TokenCounting)? = nil,
                 logger: Logger = Logger(label: "assay.engine")) {
@@ -166,7 +168,7 @@ public struct ExtractionEngine: Sendable {
         // A document that will be chunked is never packed: it counts as too long to share.
         let chunkTokens = chunking?.chunkTokens ?? Int.max
         return Packer.pack(documents.map { document in
-            let count = tokens[document.id] ?? document.tokenCount
+            let count = tokens[document.id] ?? TokenEstimator.estimate(document.text, family: tokenFamily)
             return Packer.Item(tokens: document.tokenCount > chunkTokens ? Int.max / 4 : count)
         }, budget: budget)
             .map { indices in indices.map { documents[$0] } }

@@ -1,4 +1,5 @@
 import Foundation
+import AssayCore
 
 /// Where the model is and how to call it. Read from the environment so secrets never sit in
 /// files or command lines: `ASSAY_PROVIDER`, `ASSAY_BASE_URL`, `ASSAY_MODEL`, `ASSAY_API_KEY`
@@ -38,6 +39,17 @@ public struct ProviderSettings: Sendable, Hashable, CustomStringConvertible {
 
     /// True when no provider was configured and the local llama-server is meant.
     public var isLocalDefault: Bool { kind == .openai && baseURL == Self.localBaseURL }
+
+    /// The tokenizer family token estimates should imitate for this provider and model.
+    public var tokenFamily: TokenEstimator.Family {
+        switch kind {
+        case .anthropic: return .anthropic
+        case .gemini: return .gemini
+        case .openai, .ollama:
+            if baseURL.contains("api.openai.com") { return .openai }
+            return model.lowercased().contains("smollm") ? .smollm : .generic
+        }
+    }
 
     /// Throws `ProviderError.misconfigured` for an `ASSAY_PROVIDER` it does not know, rather than
     /// quietly sending a typo's requests (and key) to the default server.

@@ -99,3 +99,13 @@ import Testing
         #expect(ChunkMerge.merge([only], codebook: Self.codebook, documentText: Self.document) == only)
     }
 }
+
+@Suite struct TokenEstimatorTests {
+    @Test func familiesDivideByTheirCharactersPerToken() {
+        let text = String(repeating: "a", count: 900)
+        #expect(TokenEstimator.estimate(text) == 225)
+        #expect(TokenEstimator.estimate(text, family: .smollm) == 200)
+        #expect(TokenEstimator.estimate(text, family: .anthropic) == 258)
+        #expect(TokenEstimator.estimate("") == 0 && TokenEstimator.estimate("a") == 1)
+    }
+}

@@ -1,3 +1,4 @@
+import AssayCore
 @testable import AssayProviders
 import Testing
 
@@ -85,5 +86,15 @@ import Testing
         #expect(!settings.description.contains("secret"))
         #expect(settings.description.contains("key set"))
         #expect(!"\(settings)".contains("secret"))
+    }
+}
+
+@Suite struct TokenFamilyTests {
+    @Test func eachProviderEstimatesLikeItsTokenizer() throws {
+        #expect(try ProviderSettings.fromEnvironment([:]).tokenFamily == .smollm)  // the local model
+        #expect(try ProviderSettings.fromEnvironment(["ASSAY_PROVIDER": "anthropic", "ANTHROPIC_API_KEY": "k"]).tokenFamily == .anthropic)
+        #expect(try ProviderSettings.fromEnvironment(["ASSAY_PROVIDER": "gemini", "GEMINI_API_KEY": "k"]).tokenFamily == .gemini)
+        #expect(try ProviderSettings.fromEnvironment(["ASSAY_BASE_URL": "https://api.openai.com/v1", "OPENAI_API_KEY": "k"]).tokenFamily == .openai)
+        #expect(try ProviderSettings.fromEnvironment(["ASSAY_BASE_URL": "http://gpu:8000/v1", "ASSAY_MODEL": "Qwen"]).tokenFamily == .generic)
     }
 }

@@ -19,7 +19,7 @@ public enum TokenEstimator {
             switch self {
             case .generic, .openai, .gemini: 4.0
             case .anthropic: 3.5
-            case .smollm: 4.3
+            case .smollm: 4.5
             }
         }
     }
