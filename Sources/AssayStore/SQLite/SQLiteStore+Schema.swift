@@ -163,6 +163,32 @@ extension SQLiteStore {
                 );
                 """)
         }
+        migrator.registerMigration("v3: failure patterns and run summaries") { db in
+            try db.execute(sql: """
+                CREATE TABLE failure_patterns (
+                    pattern_id TEXT NOT NULL,
+                    project_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+                    document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                    source_trace_id TEXT NOT NULL,
+                    job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+                    failure_type TEXT NOT NULL,
+                    trigger_condition TEXT NOT NULL,
+                    severity TEXT NOT NULL,
+                    confidence REAL NOT NULL,
+                    pattern_json TEXT NOT NULL,
+                    extracted_at REAL NOT NULL,
+                    PRIMARY KEY (project_id, source_trace_id)
+                );
+                CREATE INDEX failure_patterns_type ON failure_patterns(project_id, failure_type);
+                CREATE INDEX failure_patterns_document ON failure_patterns(document_id);
+
+                CREATE TABLE run_summaries (
+                    job_id INTEGER PRIMARY KEY REFERENCES jobs(id) ON DELETE CASCADE,
+                    summary_json TEXT NOT NULL,
+                    updated_at REAL NOT NULL
+                );
+                """)
+        }
         return migrator
     }()
 }
