@@ -132,7 +132,10 @@ extension FailurePattern {
         }
 
         guard missing.isEmpty, let failureType, let severity else {
-            throw FailurePatternError(traceID: traceID, violations: missing)
+            // In schema order, as the schema's own violations come.
+            let order = FailurePatternSchema.schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? []
+            let rank = { (v: SchemaViolation) in order.firstIndex(of: String(v.path.dropFirst(2))) ?? order.count }
+            throw FailurePatternError(traceID: traceID, violations: missing.sorted { rank($0) < rank($1) })
         }
         return try FailurePattern(
             patternID: patternID(forTrace: traceID), sourceTraceID: traceID, title: title, failureType: failureType,
