@@ -15,7 +15,8 @@ public struct SchemaViolation: Sendable, Hashable, CustomStringConvertible {
 
 /// Validates JSON values against the subset of JSON Schema that Assay generates and providers
 /// accept: type (single or list), enum, const, properties, required, additionalProperties, items,
-/// min/maxItems, minimum/maximum, min/maxLength, pattern, anyOf, oneOf, allOf.
+/// min/maxItems, minimum/maximum, min/maxLength, pattern, format `date-time` (RFC 3339), anyOf,
+/// oneOf, allOf. Other formats and annotations (`description`, `$id`) are ignored.
 /// Hand-written because no mirrored package validates JSON Schema; the subset is small and fixed.
 public enum SchemaValidator {
     public static func violations(of value: JSONValue, against schema: JSONValue, at path: String = "$") -> [SchemaViolation] {
@@ -70,6 +71,9 @@ public enum SchemaValidator {
             if let max = rules["maxLength"]?.doubleValue, Double(length) > max { fail("longer than \(Int(max)) characters") }
             if let pattern = rules["pattern"]?.stringValue, text.range(of: pattern, options: .regularExpression) == nil {
                 fail("does not match the pattern \(pattern)")
+            }
+            if rules["format"]?.stringValue == "date-time", RFC3339.parse(text) == nil {
+                fail("is not an RFC 3339 date-time")
             }
         default: break
         }
