@@ -26,7 +26,8 @@ public struct Workspace: Sendable {
             guard let project = try await store.project(named: name) else { throw EngineError.noProject(name) }
             return project
         }
-        let all = try await store.projects()
+        // The failure-patterns project lives beside research projects; naming it is needed to use it.
+        let all = try await store.projects().filter { $0.name != TraceRunner.projectName }
         switch all.count {
         case 0: throw EngineError.noProject("")
         case 1: return all[0]

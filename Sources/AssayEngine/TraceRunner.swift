@@ -1,0 +1,201 @@
+import AssayCore
+import AssayIngest
+import AssayProviders
+import AssayStore
+import Foundation
+import Logging
+
+/// Failure traces → failure patterns. Traces are documents of one project whose codebook is the
+/// built-in failure-pattern template, so the same engine, store and exports serve them; after
+/// the engine has coded a batch, each trace's values and deterministic signals are assembled into
+/// a pattern, validated against the published schema and stored. A trace counts as processed
+/// only once its pattern is stored, so a crash in between means it is simply picked up again,
+/// and storing a pattern again replaces the earlier one.
+public struct TraceRunner: Sendable {
+    /// The project that holds the traces, in the same database as everything else.
+    public static let projectName = "failure-patterns"
+
+    public let store: any Store
+    public var logger: Logger
+
+    public init(store: any Store, logger: Logger = Logger(label: "assay.traces")) {
+        self.store = store
+        self.logger = logger
+    }
+
+    public struct Options: Sendable {
+        /// Unprocessed traces taken per run.
+        public var batchSize: Int
+        /// Wall time per trace; a trace past it is recorded as a timeout and the batch goes on.
+        public var traceTimeBudget: Duration
+        public var concurrency: Int
+        public var temperature: Double
+        /// A project's own trigger-condition labels, beside the built-in ones.
+        public var extraTriggers: [Category]
+
+        public init(batchSize: Int = 50, traceTimeBudget: Duration = .seconds(10), concurrency: Int = 4,
+                    temperature: Double = 0, extraTriggers: [Category] = []) {
+            self.batchSize = batchSize
+            self.traceTimeBudget = traceTimeBudget
+            self.concurrency = concurrency
+            self.temperature = temperature
+            self.extraTriggers = extraTriggers
+        }
+    }
+
+    /// The traces project, created with the template codebook on first use; the codebook is
+    /// refreshed (a new version) when the template or the extra triggers change.
+    public func project(extraTriggers: [Category] = []) async throws -> Project {
+        let workspace = Workspace(store: store)
+        var found = try await store.project(named: Self.projectName)
+        if found == nil {
+            found = try await workspace.createProject(name: Self.projectName, description: "Failure patterns from LLM application traces")
+        }
+        guard let project = found else { throw EngineError.noProject(Self.projectName) }
+        _ = try await workspace.importCodebook(try FailurePatternTemplate.codebook(extraTriggers: extraTriggers), projectID: project.id)
+        return project
+    }
+
+    /// What adding traces did.
+    public struct AddReport: Sendable {
+        public var added = 0, updated = 0, unchanged = 0
+        /// Traces skipped (no id, no timestamp, broken JSON …) with their location and reason.
+        public var skipped: [String] = []
+        /// Traces accepted with gaps (their patterns get a lowered confidence).
+        public var incomplete: [String] = []
+    }
+
+    /// Stores each readable trace as a document (its redacted rendering, signals in metadata);
+    /// every trace that cannot be read is reported with where and why, and the rest go on.
+    public func add(_ results: [TraceReadResult], extraTriggers: [Category] = []) async throws -> AddReport {
+        let project = try await project(extraTriggers: extraTriggers)
+        var report = AddReport()
+        for result in results {
+            switch result {
+            case .problem(let problem):
+                report.skipped.append(problem.description)
+            case .trace(let trace, let source):
+                let prepared = PreparedTrace(trace)
+                if !prepared.incompleteReasons.isEmpty {
+                    report.incomplete.append("\(source): \(prepared.incompleteReasons.joined(separator: "; "))")
+                }
+                switch try await store.upsertDocument(prepared.documentInput, projectID: project.id).outcome {
+                case .inserted: report.added += 1
+                case .updated: report.updated += 1
+                case .unchanged: report.unchanged += 1
+                }
+            }
+        }
+        return report
+    }
+
+    /// Processes up to `batchSize` unprocessed traces; nil when there were none.
+    public func run(provider: any LLMProvider, options: Options = Options(),
+                    progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> TraceRunSummary? {
+        let project = try await project(extraTriggers: options.extraTriggers)
+        let ids = try await store.documentsWithoutPattern(projectID: project.id, limit: options.batchSize)
+        guard !ids.isEmpty else { return nil }
+        let started = Date()
+        var engine = ExtractionEngine(store: store, provider: provider)
+        engine.logger = logger
+        // Traces are cut to their tail, not chunked: the end of a trace is where it failed.
+        let run = try await engine.run(projectID: project.id, options: .init(
+            kind: .full, selection: JobSelection(documentIDs: ids), concurrency: options.concurrency,
+            temperature: options.temperature, documentTimeBudget: options.traceTimeBudget, chunking: nil), progress: progress)
+        let job = run.job
+
+        let outcomes = Dictionary(try await store.outcomes(projectID: project.id).map { ($0.documentID, $0) }) { $1 }
+        let errors = try await store.errorRecords(projectID: project.id, jobID: job.id)
+        var summary = TraceRunSummary(
+            runID: job.id, status: job.status.rawValue, startedAt: started, finishedAt: started, tracesReceived: ids.count,
+            patternsStored: 0, validationFailures: 0, processingErrors: 0, timeouts: 0, failures: [], model: job.model,
+            temperature: options.temperature, traceTimeBudgetSeconds: Int(options.traceTimeBudget.components.seconds),
+            promptHash: job.promptHash)
+        for id in ids {
+            guard let document = try await store.document(id: id) else { continue }
+            let traceID = document.externalID
+            guard let outcome = outcomes[id], outcome.jobID == job.id else {
+                summary.failures.append(.init(traceID: traceID, kind: "not_reached", reason: "the run stopped before this trace"))
+                continue
+            }
+            guard outcome.outcome != .failed else {
+                let kind = outcome.errorKind ?? errors.first { $0.documentID == id }?.kind ?? .providerError
+                if kind == .timeout { summary.timeouts += 1 } else { summary.processingErrors += 1 }
+                summary.failures.append(.init(traceID: traceID, kind: kind.rawValue, reason: outcome.reason ?? "failed"))
+                continue
+            }
+            do {
+                try await storePattern(for: document, jobID: job.id)
+                summary.patternsStored += 1
+            } catch let error as FailurePatternError {
+                summary.validationFailures += 1
+                summary.failures.append(.init(traceID: traceID, kind: ErrorKind.schemaValidation.rawValue, reason: error.description))
+                try await recordInvalid(error, document: document, jobID: job.id)
+            }
+        }
+        summary.finishedAt = Date()
+        try await store.saveRunSummary(String(decoding: try JSONEncoder.sorted.encode(summary), as: UTF8.self), jobID: job.id)
+        logger.info("trace run finished", metadata: [
+            "run": "\(job.id)", "traces": "\(ids.count)", "patterns": "\(summary.patternsStored)",
+            "invalid": "\(summary.validationFailures)", "errors": "\(summary.processingErrors)", "timeouts": "\(summary.timeouts)",
+            "model": "\(job.model)", "prompt_hash": "\(job.promptHash.prefix(12))",
+        ])
+        return summary
+    }
+
+    /// Assembles, validates and stores one trace's pattern (replacing an earlier one).
+    func storePattern(for document: Document, jobID: Int64) async throws {
+        guard let prepared = PreparedTrace(document: document) else {
+            throw FailurePatternError(traceID: document.externalID, violations: [
+                SchemaViolation(path: "$", message: "the document is not a trace"),
+            ])
+        }
+        let extractions = try await store.extractions(projectID: document.projectID, documentID: document.id)
+        let pattern = try FailurePattern.assemble(from: extractions, for: prepared, extractedAt: Date())
+        try await store.savePattern(StoredPattern(
+            patternID: pattern.patternID, projectID: document.projectID, documentID: document.id,
+            sourceTraceID: pattern.sourceTraceID, jobID: jobID, failureType: pattern.failureType.rawValue,
+            triggerCondition: pattern.triggerCondition, severity: pattern.severity.rawValue, confidence: pattern.confidence,
+            json: pattern.json.serialized(), extractedAt: pattern.extractedAt))
+    }
+
+    /// An output that makes no valid pattern is an error record with the SHA-256 of the values
+    /// and a short redacted excerpt — never a stored pattern.
+    func recordInvalid(_ error: FailurePatternError, document: Document, jobID: Int64) async throws {
+        let extractions = try await store.extractions(projectID: document.projectID, documentID: document.id)
+        let values = extractions.map { "\($0.variable)=\($0.value.serialized())" }.joined(separator: "; ")
+        try await store.addErrorRecord(ErrorRecord(
+            jobID: jobID, documentID: document.id, kind: .schemaValidation, reason: "no valid pattern: \(error.description)",
+            responseHash: Hashing.sha256(values), excerpt: Redactor().excerpt(values, limit: 200)), projectID: document.projectID)
+    }
+
+    /// Stored patterns, newest schema form, for lists and the evaluation.
+    public func patterns(_ filter: PatternFilter = PatternFilter()) async throws -> [FailurePattern] {
+        guard let project = try await store.project(named: Self.projectName) else { return [] }
+        return try await store.patterns(projectID: project.id, filter: filter).map { try FailurePattern(json: JSONValue.parse($0.json)) }
+    }
+
+    public func summaries() async throws -> [TraceRunSummary] {
+        guard let project = try await store.project(named: Self.projectName) else { return [] }
+        return try await store.runSummaries(projectID: project.id).map {
+            try JSONDecoder.iso.decode(TraceRunSummary.self, from: Data($0.json.utf8))
+        }
+    }
+}
+
+extension JSONEncoder {
+    static var sorted: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    static var iso: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

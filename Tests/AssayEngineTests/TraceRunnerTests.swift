@@ -1,0 +1,94 @@
+import AssayCore
+import AssayIngest
+import AssayProviders
+import AssayStore
+import Foundation
+import Testing
+@testable import AssayEngine
+
+/// Failure traces through the engine with a scripted model: patterns stored, idempotent,
+/// invalid output and timeouts recorded, a summary per run.
+@Suite(.timeLimit(.minutes(1))) struct TraceRunnerTests {
+    static func trace(_ id: String, error: String = "tool returned 500") -> String {
+        #"{"trace_id":"\#(id)","timestamp":"2026-11-01T10:00:00Z","service":"support-bot","spans":[{"span_id":"a1b2c3d4e5f60718","name":"execute_tool lookup_order","start_time":"2026-11-01T10:00:00Z","end_time":"2026-11-01T10:00:01Z","status":{"code":"ERROR","message":"\#(error)"},"attributes":{"tool.name":"lookup_order","exception.message":"upstream 500 for jane.doe@example.com"}}]}"#
+    }
+
+    /// A reply filling the template with one failure type; `severity` can be made invalid.
+    static func reply(failureType: String = "tool_error", severity: String = "high") -> ScriptedProvider.Step {
+        .respond { _ in
+            func v(_ value: JSONValue, _ evidence: String = "") -> JSONValue {
+                ["evidence": .string(evidence), "rationale": "from the trace", "value": value, "confidence": 0.9]
+            }
+            let reply: JSONValue = [
+                "summary": v("The order lookup tool failed with a 500."),
+                "failure_type": v(.string(failureType), "execute_tool lookup_order"),
+                "trigger_condition": v("upstream_api_error"),
+                "root_cause_hypothesis": v("The order service was down."),
+                "severity": v(.string(severity)),
+                "recommended_actions": v(["Retry the tool call with backoff"]),
+                "reproduction_context": v("Ask for an order status."),
+                "title": v("Order lookup tool returns 500"),
+            ]
+            return reply.serialized()
+        }
+    }
+
+    static func runner() throws -> TraceRunner { TraceRunner(store: try SQLiteStore.inMemory()) }
+
+    static func add(_ runner: TraceRunner, _ lines: [String]) async throws -> TraceRunner.AddReport {
+        try await runner.add(TraceReader.read(Data(lines.joined(separator: "\n").utf8), source: "t.jsonl"))
+    }
+
+    @Test func eachTraceGetsOnePatternAndRerunsNeverDuplicate() async throws {
+        let runner = try Self.runner()
+        let added = try await Self.add(runner, [Self.trace("aaaa0001"), Self.trace("aaaa0002"), #"{"timestamp":"2026-11-01T10:00:00Z"}"#])
+        #expect(added.added == 2 && added.skipped.count == 1 && added.skipped[0].contains("no trace id"))
+
+        let summary = try #require(try await runner.run(provider: ScriptedProvider(steps: [], then: Self.reply())))
+        #expect(summary.tracesReceived == 2 && summary.patternsStored == 2 && summary.failures.isEmpty)
+        let patterns = try await runner.patterns()
+        #expect(patterns.map(\.sourceTraceID) == ["aaaa0001", "aaaa0002"])
+        #expect(patterns.allSatisfy { $0.failureType.rawValue == "tool_error" && !$0.evidence.signals.isEmpty })
+        // Nothing left to do; and the stored text never holds the planted email.
+        #expect(try await runner.run(provider: ScriptedProvider(steps: [])) == nil)
+        let project = try #require(try await runner.store.project(named: TraceRunner.projectName))
+        let docs = try await runner.store.documents(projectID: project.id, status: .ready)
+        #expect(docs.allSatisfy { !$0.text.contains("jane.doe@example.com") })
+
+        // Adding the same traces again changes nothing; a pattern saved again replaces.
+        #expect(try await Self.add(runner, [Self.trace("aaaa0001")]).unchanged == 1)
+        try await runner.storePattern(for: docs[0], jobID: summary.runID)
+        #expect(try await runner.patterns().count == 2)
+        #expect(try await runner.summaries().map(\.runID) == [summary.runID])
+    }
+
+    @Test func invalidOutputIsAnErrorRecordNotAPattern() async throws {
+        let runner = try Self.runner()
+        _ = try await Self.add(runner, [Self.trace("bbbb0001")])
+        // "catastrophic" is not a severity: post-processing drops it, and assembly refuses the pattern.
+        let summary = try #require(try await runner.run(provider: ScriptedProvider(steps: [], then: Self.reply(severity: "catastrophic"))))
+        #expect(summary.patternsStored == 0 && summary.validationFailures + summary.processingErrors == 1)
+        #expect(try await runner.patterns().isEmpty)
+        let project = try #require(try await runner.store.project(named: TraceRunner.projectName))
+        let errors = try await runner.store.errorRecords(projectID: project.id, jobID: summary.runID)
+        #expect(!errors.isEmpty)
+        // Still unprocessed: the next run picks it up again.
+        #expect(try await runner.store.documentsWithoutPattern(projectID: project.id, limit: 10).count == 1)
+    }
+
+    @Test func aTraceOverItsTimeBudgetIsATimeoutAndTheBatchGoesOn() async throws {
+        let runner = try Self.runner()
+        _ = try await Self.add(runner, [Self.trace("cccc0001", error: "slow"), Self.trace("cccc0002")])
+        actor SlowOnOne: LLMProvider {
+            nonisolated let model = "slow-on-one"
+            func complete(_ request: LLMRequest) async throws -> LLMResponse {
+                if request.messages.contains(where: { $0.content.contains("cccc0001") }) { try await Task.sleep(for: .seconds(3600)) }
+                return try await ScriptedProvider(steps: [], then: TraceRunnerTests.reply()).complete(request)
+            }
+        }
+        let summary = try #require(try await runner.run(
+            provider: SlowOnOne(), options: .init(traceTimeBudget: .milliseconds(300))))
+        #expect(summary.timeouts == 1 && summary.patternsStored == 1)
+        #expect(summary.failures.map(\.traceID) == ["cccc0001"])
+    }
+}
