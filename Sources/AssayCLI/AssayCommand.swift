@@ -30,7 +30,7 @@ public struct AssayCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, CodebookCommand.self, AddCommand.self, RunCommand.self, StatusCommand.self,
-            ShowCommand.self, ExportCommand.self, ProjectsCommand.self, DocumentsCommand.self,
+            ShowCommand.self, ExportCommand.self, ProjectsCommand.self, DocumentsCommand.self, TracesCommand.self,
         ]
     )
 

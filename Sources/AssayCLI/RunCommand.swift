@@ -130,8 +130,12 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// The provider, with retries, after checking it answers: a clear message beats ten failed documents.
+    /// The provider, guarded, after checking it answers: a clear message beats ten failed documents.
     func connect(_ settings: ProviderSettings) async throws -> any LLMProvider {
+        try await Self.connect(settings, guards: guards())
+    }
+
+    static func connect(_ settings: ProviderSettings, guards: ProviderGuards) async throws -> any LLMProvider {
         let provider = try makeProvider(settings)
         do {
             try await provider.checkReachable()
@@ -150,7 +154,7 @@ struct RunCommand: AsyncParsableCommand {
                 """
             throw CLIError(message)
         }
-        return guards().wrap(provider)
+        return guards.wrap(provider)
     }
 
     /// Retries, circuit breaker and rate limits, from the options or the environment.

@@ -10,6 +10,8 @@ public struct TraceRunSummary: Sendable, Hashable, Codable {
         public var reason: String
     }
 
+    /// The traces' documents, for the next batch of the same pass to leave out.
+    public var documentIDs: [Int64]
     /// The run's id: the id of the job that ran the template over the traces.
     public var runID: Int64
     public var status: String

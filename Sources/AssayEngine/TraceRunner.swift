@@ -89,11 +89,13 @@ public struct TraceRunner: Sendable {
         return report
     }
 
-    /// Processes up to `batchSize` unprocessed traces; nil when there were none.
-    public func run(provider: any LLMProvider, options: Options = Options(),
+    /// Processes up to `batchSize` unprocessed traces, leaving out `excluding` (traces that already
+    /// failed in this pass, so a pass ends); nil when there were none.
+    public func run(provider: any LLMProvider, options: Options = Options(), excluding: Set<Int64> = [],
                     progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> TraceRunSummary? {
         let project = try await project(extraTriggers: options.extraTriggers)
-        let ids = try await store.documentsWithoutPattern(projectID: project.id, limit: options.batchSize)
+        let ids = Array(try await store.documentsWithoutPattern(projectID: project.id, limit: options.batchSize + excluding.count)
+            .filter { !excluding.contains($0) }.prefix(options.batchSize))
         guard !ids.isEmpty else { return nil }
         let started = Date()
         var engine = ExtractionEngine(store: store, provider: provider)
@@ -107,6 +109,7 @@ public struct TraceRunner: Sendable {
         let outcomes = Dictionary(try await store.outcomes(projectID: project.id).map { ($0.documentID, $0) }) { $1 }
         let errors = try await store.errorRecords(projectID: project.id, jobID: job.id)
         var summary = TraceRunSummary(
+            documentIDs: ids,
             runID: job.id, status: job.status.rawValue, startedAt: started, finishedAt: started, tracesReceived: ids.count,
             patternsStored: 0, validationFailures: 0, processingErrors: 0, timeouts: 0, failures: [], model: job.model,
             temperature: options.temperature, traceTimeBudgetSeconds: Int(options.traceTimeBudget.components.seconds),

@@ -91,4 +91,16 @@ import Testing
         #expect(summary.timeouts == 1 && summary.patternsStored == 1)
         #expect(summary.failures.map(\.traceID) == ["cccc0001"])
     }
+
+    @Test func aPassLeavesOutTracesThatAlreadyFailedInIt() async throws {
+        let runner = try Self.runner()
+        _ = try await Self.add(runner, [Self.trace("dddd0001"), Self.trace("dddd0002"), Self.trace("dddd0003")])
+        let down = ScriptedProvider(steps: [], then: .fail(.http(status: 400, message: "bad request", retryAfter: nil)))
+        let first = try #require(try await runner.run(provider: down, options: .init(batchSize: 2)))
+        #expect(first.tracesReceived == 2 && first.processingErrors == 2)
+        let second = try #require(try await runner.run(provider: down, options: .init(batchSize: 2), excluding: Set(first.documentIDs)))
+        #expect(second.tracesReceived == 1 && Set(second.documentIDs).isDisjoint(with: first.documentIDs))
+        #expect(try await runner.run(provider: down, options: .init(batchSize: 2),
+                                     excluding: Set(first.documentIDs + second.documentIDs)) == nil)
+    }
 }
