@@ -4,6 +4,9 @@
 ///
 /// Variables come in the order the model answers them: first what happened, then the labels,
 /// then the advice, and the title last — a small model classifies better after describing.
+///
+/// Text limits are short on purpose: grammar-constrained small models write up to the limit, and
+/// a pattern is read by someone on call — a few sentences per field.
 public enum FailurePatternTemplate {
     /// Codebook name; also the name under which a project can refer to the template.
     public static let name = "failure-patterns"
@@ -59,7 +62,7 @@ public enum FailurePatternTemplate {
                     What happened, in two to five plain sentences a reader can follow without the trace: \
                     what the user or job asked, what the system did step by step, and where it went wrong. \
                     Describe, do not judge yet.
-                    """, required: true, validation: ValidationRules(minLength: 1, maxLength: 1200)),
+                    """, required: true, validation: ValidationRules(minLength: 1, maxLength: 400)),
                 Variable(name: Field.failureType, displayName: "Failure type", type: .category, instructions: """
                     The one primary failure. Rules when several fit: (1) name the first step after which the \
                     run could no longer succeed, not the last symptom; (2) the cause beats its effects; \
@@ -79,7 +82,7 @@ public enum FailurePatternTemplate {
                 Variable(name: Field.rootCauseHypothesis, displayName: "Root cause hypothesis", type: .text, instructions: """
                     The most likely cause, as a hypothesis the trace supports, in one to three sentences. \
                     Explain why it happened, do not restate the symptom.
-                    """, required: true, validation: ValidationRules(minLength: 1, maxLength: 1000)),
+                    """, required: true, validation: ValidationRules(minLength: 1, maxLength: 400)),
                 Variable(name: Field.severity, displayName: "Severity", type: .category, instructions: """
                     The impact the trace shows or makes likely, not how interesting the failure is.
                     """, categories: FailureSeverity.allCases.map { Category(code: $0.rawValue, label: $0.label, description: $0.definition) },
@@ -88,12 +91,12 @@ public enum FailurePatternTemplate {
                     Concrete next steps for the team that owns the application, most useful first, each one \
                     sentence starting with a verb (e.g. "Add a fallback model for 529 responses."). Give one \
                     to five.
-                    """, required: true, ifMultipleValues: .all, maxValues: 5,
-                    validation: ValidationRules(minLength: 1, maxLength: 300)),
+                    """, required: true, ifMultipleValues: .all, maxValues: 3,
+                    validation: ValidationRules(minLength: 1, maxLength: 200)),
                 Variable(name: Field.reproductionContext, displayName: "Reproduction context", type: .text, instructions: """
                     What someone needs to reproduce the failure: service, model and parameters, the kind of \
                     input, tool or index state, in one to three sentences. Empty when the trace does not say.
-                    """, validation: ValidationRules(maxLength: 1000)),
+                    """, validation: ValidationRules(maxLength: 300)),
                 Variable(name: Field.title, displayName: "Title", type: .text, instructions: """
                     One line of at most 120 characters naming the failure: who did what wrong, e.g. \
                     "Support bot invents a 60-day refund window for opened items". No ids or personal data.

@@ -38,10 +38,10 @@ import Testing
         #expect(title.required)
         let actions = try #require(codebook.variable(named: "recommended_actions"))
         #expect(actions.ifMultipleValues == .all)
-        #expect(actions.maxValues == 5)
+        #expect(actions.maxValues == 3)
         #expect(actions.required)
-        #expect(actions.validation?.maxLength == 300)
-        #expect(codebook.variable(named: "summary")?.validation?.maxLength == 1200)
+        #expect(actions.validation?.maxLength == 200)
+        #expect(codebook.variable(named: "summary")?.validation?.maxLength == 400)
         #expect(codebook.variable(named: "reproduction_context")?.required == false)
     }
 
