@@ -73,7 +73,12 @@ public struct TraceRunner: Sendable {
         for result in results {
             switch result {
             case .problem(let problem):
+                // Kept as a failed document so `assay status` and `assay documents --status failed`
+                // show it with its reason; failed documents are never run.
                 report.skipped.append(problem.description)
+                _ = try await store.upsertDocument(
+                    .failed(externalID: "skipped: \(problem.source)", mediaType: TraceRendering.mediaType, reason: problem.reason),
+                    projectID: project.id)
             case .trace(let trace, let source):
                 let prepared = PreparedTrace(trace)
                 if !prepared.incompleteReasons.isEmpty {

@@ -43,6 +43,9 @@ import Testing
         let runner = try Self.runner()
         let added = try await Self.add(runner, [Self.trace("aaaa0001"), Self.trace("aaaa0002"), #"{"timestamp":"2026-11-01T10:00:00Z"}"#])
         #expect(added.added == 2 && added.skipped.count == 1 && added.skipped[0].contains("no trace id"))
+        let traces = try #require(try await runner.store.project(named: TraceRunner.projectName))
+        let skipped = try await runner.store.documents(projectID: traces.id, status: .failed)
+        #expect(skipped.count == 1 && skipped[0].externalID == "skipped: t.jsonl:3" && skipped[0].error?.contains("no trace id") == true)
 
         let summary = try #require(try await runner.run(provider: ScriptedProvider(steps: [], then: Self.reply())))
         #expect(summary.tracesReceived == 2 && summary.patternsStored == 2 && summary.failures.isEmpty)

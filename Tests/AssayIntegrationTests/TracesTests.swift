@@ -54,3 +54,19 @@ import Testing
         #expect(evaluation.stdout.contains("PII"))
     }
 }
+
+@Suite(.timeLimit(.minutes(30))) struct TracesWatchTests {
+    @Test func watchStopsCleanlyOnCtrlC() async throws {
+        try await LocalModel.start()
+        let dir = try CLIHarness.temporaryDirectory()
+        var cli = CLIHarness(database: dir.appendingPathComponent("watch.sqlite").path)
+        cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
+        let watch = try cli.start("traces", "watch", "--every", "1h")
+        #expect(await watch.waitForStderr(containing: "Watching for traces"), "\(watch.stderrSoFar)")
+        try await Task.sleep(for: .seconds(1))
+        watch.interrupt()
+        let stopped = await watch.finish(limit: .seconds(120))
+        #expect(stopped.status == 0, "\(stopped.output)")
+        #expect(stopped.stdout.contains("Stopped."), "\(stopped.output)")
+    }
+}
