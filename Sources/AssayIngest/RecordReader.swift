@@ -31,7 +31,7 @@ struct RecordReader {
             return items.enumerated().map { record($1, number: $0 + 1, label: "record \($0 + 1)", seen: &seen) }
         default:
             return [.failed(externalID: source, mediaType: mediaType,
-                            reason: "expected a JSON object or an array of objects, found \(Self.kind(of: value))")]
+                            reason: "expected a JSON object or an array of objects, found \(value.kindDescription)")]
         }
     }
 
@@ -63,7 +63,7 @@ struct RecordReader {
     private func record(_ value: JSONValue, number: Int, label: String, seen: inout [String: String]) -> DocumentInput {
         guard case .object(let object) = value else {
             return .failed(externalID: "\(source):\(number)", mediaType: mediaType,
-                           reason: "\(label) is not a JSON object (found \(Self.kind(of: value)))")
+                           reason: "\(label) is not a JSON object (found \(value.kindDescription))")
         }
         var metadata = object
 
@@ -91,7 +91,7 @@ struct RecordReader {
             text = s
         case let other?:
             return .failed(externalID: externalID, mediaType: mediaType,
-                           reason: "\(label): '\(fields.text)' is \(Self.kind(of: other)), not text")
+                           reason: "\(label): '\(fields.text)' is \(other.kindDescription), not text")
         }
         metadata[fields.text] = nil
         guard !text.allSatisfy(\.isWhitespace) else {
@@ -108,16 +108,6 @@ struct RecordReader {
                              metadata: metadata.isEmpty ? .null : .object(metadata))
     }
 
-    static func kind(of value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
 
     /// A JSON syntax error with its line and column in `text`.
     static func describe(_ error: any Error, in text: String) -> String {

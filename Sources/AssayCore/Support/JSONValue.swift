@@ -145,3 +145,17 @@ extension JSONValue: Codable {
         }
     }
 }
+
+extension JSONValue {
+    /// What kind of JSON value this is, in words for error messages ("a number", "an array").
+    public var kindDescription: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "an array"
+        case .object: "an object"
+        }
+    }
+}

@@ -30,7 +30,7 @@ public enum TraceJSON {
     public static let maxTraceIDLength = 256
 
     public static func decode(_ value: JSONValue) -> Result<Trace, TraceJSONProblem> {
-        guard case .object(let object) = value else { return .failure(.notAnObject(found: kind(of: value))) }
+        guard case .object(let object) = value else { return .failure(.notAnObject(found: value.kindDescription)) }
 
         guard let traceID = string(object, "trace_id", "traceId", "traceID"),
               !traceID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
@@ -47,7 +47,7 @@ public enum TraceJSON {
             }
             timestamp = date
         case let other?:
-            return .failure(.noTimestamp(detail: "timestamp is \(kind(of: other)), not an RFC 3339 date-time text"))
+            return .failure(.noTimestamp(detail: "timestamp is \(other.kindDescription), not an RFC 3339 date-time text"))
         }
 
         var extra: [String] = []
@@ -64,7 +64,7 @@ public enum TraceJSON {
         case nil, .null?:
             break
         case let other?:
-            extra.append("'spans' is \(kind(of: other)), not a list")
+            extra.append("'spans' is \(other.kindDescription), not a list")
         }
         let service = string(object, "service", "service_name", "serviceName")
         let gaps = Trace.structuralGaps(of: spans)
@@ -146,14 +146,4 @@ public enum TraceJSON {
         return nil
     }
 
-    static func kind(of value: JSONValue) -> String {
-        switch value {
-        case .null: "null"
-        case .bool: "a boolean"
-        case .number: "a number"
-        case .string: "a string"
-        case .array: "an array"
-        case .object: "an object"
-        }
-    }
 }
