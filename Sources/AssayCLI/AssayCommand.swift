@@ -18,8 +18,11 @@ public struct AssayCommand: AsyncParsableCommand {
               assay status
               assay export --format csv --layout wide --out protests.csv
 
+            Failure traces of LLM applications → failure patterns: assay traces --help
+
             The model: by default a local llama-server at \(defaultModelURL) (start it with \
-            scripts/local-llm.sh start). Any OpenAI-compatible server works (OpenAI, vLLM, Ollama):
+            scripts/local-llm.sh start). ASSAY_PROVIDER=gemini|anthropic|ollama selects a native API \
+            (keys from GEMINI_API_KEY, ANTHROPIC_API_KEY); any OpenAI-compatible server works (OpenAI, vLLM):
               ASSAY_BASE_URL   e.g. https://api.openai.com/v1 or http://localhost:11434/v1
               ASSAY_MODEL      e.g. gpt-4o-mini, llama3.1
               ASSAY_API_KEY    the key, if the server needs one (never put it on the command line)

@@ -12,11 +12,12 @@ struct TracesCommand: AsyncParsableCommand {
         commandName: "traces",
         abstract: "Turn failure traces of LLM applications into structured failure patterns.",
         discussion: """
-            Traces live in the project '\(TraceRunner.projectName)' of the same database, redacted before they
-            are stored: emails, phones, card numbers, IBANs, SSNs, IPs, keys, tokens and passwords never
-            reach the store or the logs. Each trace gets one pattern (failure type from a controlled
-            vocabulary, trigger condition, root cause, evidence, actions, severity, confidence), checked
+            Traces live in the project '\(TraceRunner.projectName)' of the same database, redacted before they \
+            are stored: emails, phones, card numbers, IBANs, SSNs, IPs, keys, tokens and passwords never \
+            reach the store or the logs. Each trace gets one pattern (failure type from a controlled \
+            vocabulary, trigger condition, root cause, evidence, actions, severity, confidence), checked \
             against schemas/failure-pattern.schema.json; running again never duplicates.
+
               assay traces add examples/traces/traces.jsonl   # JSON, JSONL or folders; OpenTelemetry-style spans
               assay traces run                                # every unprocessed trace, 50 per batch
               assay traces watch --every 30m                  # the scheduled form; Ctrl-C or SIGTERM stops cleanly
@@ -216,9 +217,9 @@ struct TracesEval: AsyncParsableCommand {
         commandName: "eval",
         abstract: "Score stored patterns against labels: accuracy, calibration and a PII audit.",
         discussion: """
-            LABELS is JSON Lines, one {trace_id, failure_type, trigger_condition, planted_pii: [{kind, value}]} per
-            line (see examples/traces/labels.jsonl). A pattern counts as correct when failure type and trigger
-            condition both match. The PII audit scans every stored field for anything the redactor finds and for
+            LABELS is JSON Lines, one {trace_id, failure_type, trigger_condition, planted_pii: [{kind, value}]} per \
+            line (see examples/traces/labels.jsonl). A pattern counts as correct when failure type and trigger \
+            condition both match. The PII audit scans every stored field for anything the redactor finds and for \
             every planted value; it must find nothing.
             """)
 
