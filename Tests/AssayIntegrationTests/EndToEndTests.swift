@@ -19,10 +19,12 @@ import Testing
             let result = try await cli.run(step)
             #expect(result.status == 0, "\(step): \(result.output)")
         }
-        let sample = try await cli.run("run", "--sample", "3", "--concurrency", "4")
+        // A long per-document budget: the integration tests share one small model server on two
+        // cores, where the 300 s default would measure the machine, not Assay.
+        let sample = try await cli.run("run", "--sample", "3", "--concurrency", "4", "--document-timeout", "1200")
         #expect(sample.status == 0, "\(sample.output)")
         #expect(sample.stdout.contains("Run #1 (sample) completed"))
-        let full = try await cli.run("run", "--all", "--concurrency", "4")
+        let full = try await cli.run("run", "--all", "--concurrency", "4", "--document-timeout", "1200")
         #expect(full.status == 0, "\(full.output)")
         #expect(full.stdout.contains("3 already done and skipped"))
 

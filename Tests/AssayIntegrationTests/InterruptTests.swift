@@ -36,7 +36,7 @@ import Testing
         #expect(Set(values.map(\.documentID)) == done)
         #expect(values.count == done.count * 7)
 
-        let resumed = try await cli.run("run", "--all", "--concurrency", "4")
+        let resumed = try await cli.run("run", "--all", "--concurrency", "4", "--document-timeout", "1200")
         #expect(resumed.status == 0, "\(resumed.output)")
         #expect(resumed.stdout.contains("\(12 - outcomes.filter { $0.outcome != .failed }.count) selected"))
         #expect(Set(try await store.outcomes(projectID: project.id).map(\.documentID)).count == 12)

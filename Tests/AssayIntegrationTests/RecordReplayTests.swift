@@ -34,7 +34,7 @@ import Testing
         }
 
         let recorded = try await project("recorded")
-        let live = try await recorded.run("run", "--all", "--record", cassette)
+        let live = try await recorded.run("run", "--all", "--record", cassette, "--document-timeout", "1200")
         #expect(live.status == 0, "\(live.output)")
 
         var replayed = try await project("replayed")

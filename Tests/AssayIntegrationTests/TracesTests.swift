@@ -24,9 +24,10 @@ import Testing
         for reason in ["no trace id", "no timestamp", "not valid JSON"] {
             #expect(added.stdout.contains(reason), "\(reason): \(added.stdout)")
         }
-        // The small model is slow on a shared CPU: a generous budget per trace, so the figures
-        // measure its answers rather than the machine.
-        let run = try await cli.run("traces", "run", "--trace-timeout", "600")
+        // The small model is slow on a shared CPU (the other integration tests use the same
+        // server): a generous budget per trace and two slots of four, so the figures measure its
+        // answers rather than the machine.
+        let run = try await cli.run("traces", "run", "--trace-timeout", "600", "--concurrency", "2")
         #expect(run.status == 0, "\(run.output)")
         let evaluation = try await cli.run("traces", "eval", "examples/traces/labels.jsonl")
         #expect(evaluation.status == 0, "\(evaluation.output)")
