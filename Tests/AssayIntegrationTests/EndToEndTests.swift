@@ -62,12 +62,18 @@ import Testing
             #expect(value.promptHash == codebook.promptHash)
         }
 
-        // A second run finds nothing to do and duplicates nothing.
-        let again = try await cli.run("run", "--all")
+        // A second run redoes only the documents that failed (the small model sometimes gives an
+        // unusable reply), leaves every other value as it was, and duplicates nothing.
+        let failed = Set(outcomes.filter { $0.outcome == .failed }.map(\.documentID))
+        let again = try await cli.run("run", "--all", "--document-timeout", "1200")
         #expect(again.status == 0, "\(again.output)")
-        #expect(again.stdout.contains("0 selected, 12 already done"))
+        #expect(again.stdout.contains("\(failed.count) selected, \(12 - failed.count) already done"), "\(again.stdout)")
         let after = try await store.extractions(projectID: project.id, documentID: nil)
-        #expect(after.count == values.count)
+        func kept(_ list: [Extraction]) -> [String] {
+            list.filter { !failed.contains($0.documentID) }
+                .map { "\($0.documentID)/\($0.variable)/\($0.entityIndex)=\($0.value.serialized())" }.sorted()
+        }
+        #expect(kept(after) == kept(values))
         #expect(Set(after.map { "\($0.documentID)/\($0.variable)/\($0.entityIndex)" }).count == after.count)
 
         // Status and export show the same picture.
