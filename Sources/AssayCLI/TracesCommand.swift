@@ -171,10 +171,7 @@ struct TracesRuns: AsyncParsableCommand {
         if summaries.isEmpty { print("No trace runs yet. Run: assay traces run") }
         for summary in summaries {
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys]
-                encoder.dateEncodingStrategy = .iso8601
-                print(String(decoding: try encoder.encode(summary), as: UTF8.self))
+                print(try summary.jsonText())
             } else {
                 print(summary.line)
                 for failure in summary.failures { print("  \(failure.traceID): \(failure.kind): \(failure.reason)") }

@@ -165,13 +165,13 @@ public struct ExtractionEngine: Sendable {
             requestTokens: packing.requestTokens,
             fixedTokens: TokenEstimator.estimate(processor.prompt.system + processor.prompt.codebookSection) + 64,
             outputTokensPerDocument: processor.maxTokens, maxDocumentsPerRequest: packing.maxDocumentsPerRequest)
-        // A document that will be chunked is never packed: it counts as too long to share.
-        let chunkTokens = chunking?.chunkTokens ?? Int.max
-        return Packer.pack(documents.map { document in
-            let count = tokens[document.id] ?? TokenEstimator.estimate(document.text, family: tokenFamily)
-            return Packer.Item(tokens: document.tokenCount > chunkTokens ? Int.max / 4 : count)
-        }, budget: budget)
-            .map { indices in indices.map { documents[$0] } }
+        // A document that will be chunked is never packed: it goes alone, in its chunks.
+        let chunked = documents.filter { chunking?.needsChunking($0.text) ?? false }
+        let shared = documents.filter { !(chunking?.needsChunking($0.text) ?? false) }
+        let packed = Packer.pack(shared.map { document in
+            Packer.Item(tokens: tokens[document.id] ?? TokenEstimator.estimate(document.text, family: tokenFamily))
+        }, budget: budget).map { indices in indices.map { shared[$0] } }
+        return chunked.map { [$0] } + packed
     }
 
     /// Processes documents with at most `concurrency` requests in flight. Returns why it stopped early, or nil.

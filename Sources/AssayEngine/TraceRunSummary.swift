@@ -32,10 +32,27 @@ public struct TraceRunSummary: Sendable, Hashable, Codable {
     public var traceTimeBudgetSeconds: Int
     public var promptHash: String
 
+    /// The stored form, also what `assay traces runs --json` prints: sorted keys, ISO 8601 dates.
+    public func jsonText() throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return String(decoding: try encoder.encode(self), as: UTF8.self)
+    }
+
     /// One line for lists.
     public var line: String {
         let date = ISO8601DateFormatter().string(from: startedAt)
         return "run #\(runID) \(status) \(date): \(tracesReceived) traces, \(patternsStored) patterns, "
             + "\(validationFailures) invalid, \(processingErrors) errors, \(timeouts) timeouts (model \(model), prompt \(promptHash.prefix(12)))"
+    }
+}
+
+extension TraceRunSummary {
+    /// Reads the stored form back (an extension, so the memberwise initializer stays).
+    public init(jsonText: String) throws {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        self = try decoder.decode(TraceRunSummary.self, from: Data(jsonText.utf8))
     }
 }

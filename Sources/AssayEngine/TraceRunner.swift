@@ -142,7 +142,7 @@ public struct TraceRunner: Sendable {
             }
         }
         summary.finishedAt = Date()
-        try await store.saveRunSummary(String(decoding: try JSONEncoder.sorted.encode(summary), as: UTF8.self), jobID: job.id)
+        try await store.saveRunSummary(try summary.jsonText(), jobID: job.id)
         logger.info("trace run finished", metadata: [
             "run": "\(job.id)", "traces": "\(ids.count)", "patterns": "\(summary.patternsStored)",
             "invalid": "\(summary.validationFailures)", "errors": "\(summary.processingErrors)", "timeouts": "\(summary.timeouts)",
@@ -185,25 +185,6 @@ public struct TraceRunner: Sendable {
 
     public func summaries() async throws -> [TraceRunSummary] {
         guard let project = try await store.project(named: Self.projectName) else { return [] }
-        return try await store.runSummaries(projectID: project.id).map {
-            try JSONDecoder.iso.decode(TraceRunSummary.self, from: Data($0.json.utf8))
-        }
-    }
-}
-
-extension JSONEncoder {
-    static var sorted: JSONEncoder {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        return encoder
-    }
-}
-
-extension JSONDecoder {
-    static var iso: JSONDecoder {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return decoder
+        return try await store.runSummaries(projectID: project.id).map { try TraceRunSummary(jsonText: $0.json) }
     }
 }

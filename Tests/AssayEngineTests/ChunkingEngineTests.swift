@@ -50,4 +50,18 @@ import Testing
         _ = try await f.engine(provider).run(projectID: f.project.id, options: .init(chunking: nil))
         #expect(await provider.callCount == 1)
     }
+
+    @Test func aChunkedDocumentIsNeverPackedWhileShortOnesShareARequest() async throws {
+        let f = try await EngineFixture(documents: 3)
+        let long = (1...300).map { "Nothing happened in hour \($0) of the day." }.joined(separator: " ")
+        _ = try await f.store.upsertDocument(
+            DocumentInput(externalID: "long.txt", mediaType: "text/plain", text: long), projectID: f.project.id)
+        let chunker = Chunker(chunkTokens: 1000, overlapTokens: 100)
+        let model = PackingModel()
+        let summary = try await f.engine(model).run(projectID: f.project.id, options: .init(
+            concurrency: 1, packing: .init(requestTokens: 8192), chunking: chunker))
+        #expect(summary.succeeded + summary.flagged == 4)
+        #expect(await model.requests.count == chunker.chunks(long).count + 1)
+        #expect(summary.metrics?.chunkedDocuments == 1)
+    }
 }
