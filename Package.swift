@@ -86,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "AssayBench",
             dependencies: [
-                "AssayCore", "AssayProviders", "AssayStore", "AssayEngine",
+                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),

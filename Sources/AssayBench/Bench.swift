@@ -9,13 +9,23 @@ import Logging
 import NIOCore
 import NIOHTTP1
 
-/// Measures Assay against a bare HTTP load on a mock OpenAI-compatible server, one document per
-/// request and packed, and prints the ratios side by side.
+/// The benchmark's entry point: `compare` (the default) on the mock server, `live` against a real
+/// model server, `mock-server` to serve the mock for runs through the real CLI.
 @main
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assay-bench",
-        abstract: "Throughput benchmark: bare HTTP load vs Assay one-per-request vs Assay packed, on a mock server.",
+        abstract: "Throughput benchmarks for Assay; the README's performance section quotes them.",
+        subcommands: [CompareCommand.self, LiveCommand.self, MockServerCommand.self],
+        defaultSubcommand: CompareCommand.self)
+}
+
+/// Measures Assay against a bare HTTP load on a mock OpenAI-compatible server, one document per
+/// request and packed, and prints the ratios side by side.
+struct CompareCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Bare HTTP load vs Assay one-per-request vs Assay packed, on the mock server (the default).",
         discussion: """
             Example (the README's figures): swift run -c release assay-bench --documents 2000 --concurrency 64 --latency-ms 200
             With faults: add --fault-rate 0.2 (429, 500, timeouts, truncated and non-JSON replies); every document
@@ -32,11 +42,7 @@ struct Bench: AsyncParsableCommand {
     var tokenizerURL: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = .warning
-            return handler
-        }
+        Bench.quietLogs()
         if let tokenizerURL { try await EstimatorReport.print(tokenizerURL: tokenizerURL) }
         let server = try MockOpenAIServer(config: .init(latency: .milliseconds(Int64(latencyMs)), faultRate: faultRate, seed: 7))
         defer { server.shutdown() }
@@ -149,7 +155,21 @@ struct Bench: AsyncParsableCommand {
                    stored: summary.succeeded + summary.flagged, failed: summary.failed, seconds: seconds(summary.wallTime))
     }
 
-    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    func seconds(_ d: Duration) -> Double { d.seconds }
+}
+
+extension Bench {
+    static func quietLogs() {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = .warning
+            return handler
+        }
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
 
 enum BenchCorpus {

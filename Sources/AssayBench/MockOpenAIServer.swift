@@ -22,7 +22,7 @@ final class MockOpenAIServer: Sendable {
     let port: Int
     private let counters: NIOLockedValueBox<[String: Int]>
 
-    init(config: Config, threads: Int = 2) throws {
+    init(config: Config, threads: Int = 2, port requestedPort: Int = 0) throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let counters = NIOLockedValueBox<[String: Int]>([:])
         let random = NIOLockedValueBox(SplitMix(seed: config.seed))
@@ -35,7 +35,7 @@ final class MockOpenAIServer: Sendable {
                     channel.pipeline.addHandler(Handler(config: config, counters: counters, random: random))
                 }
             }
-            .bind(host: "127.0.0.1", port: 0).wait()
+            .bind(host: "127.0.0.1", port: requestedPort).wait()
         port = channel.localAddress!.port!
     }
 

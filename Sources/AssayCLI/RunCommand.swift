@@ -15,11 +15,15 @@ struct RunCommand: AsyncParsableCommand {
             stores the values with their evidence. Documents longer than --chunk-tokens go in overlapping
             chunks whose values are merged by each variable's if_multiple_values rule. Runs are resumable: documents already done with the
             current codebook version are skipped, so after Ctrl-C or a crash just run again.
+            Packing: on a hosted API, short documents (shorter than the codebook's shared prompt) go
+            several to a request under --token-budget, which saves the prompt each request repeats; the
+            job's first event says what was decided and why. A model server on this machine caches
+            that prompt and gains nothing, so there each document goes alone unless you pass --pack.
             Examples:
               assay run --sample 5               # a random sample (same sample for the same --seed)
               assay run --all --concurrency 4
               assay run --documents 3,7          # chosen documents, redone even if done
-              assay run --all --pack             # several short documents per request
+              assay run --all --no-pack          # one document per request, always
               assay run --all --record run.jsonl # keep every exchange; later: --replay run.jsonl
               assay run --all --requests-per-minute 500 --tokens-per-minute 200000   # stay under a plan's limits
 
@@ -36,8 +40,10 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Documents in flight at once.") var concurrency = 8
     @Option(help: "Stop after this many documents fail in a row (a model that is down).") var maxFailures = 10
     @Option(help: "Sampling temperature.") var temperature = 0.0
-    @Flag(help: "Pack several short documents into one request (fewer calls; best with capable models).") var pack = false
-    @Option(help: "With --pack: tokens one request may use, counting prompt, documents and expected output.")
+    @Flag(inversion: .prefixedNo,
+          help: "Pack several short documents into one request, or never (default: where it pays, on hosted APIs).")
+    var pack: Bool?
+    @Option(help: "When packing: tokens one request may use, counting prompt, documents and expected output.")
     var tokenBudget = 8192
     @Option(help: ArgumentHelp("Record every request and reply to this cassette (JSON Lines).", valueName: "file"))
     var record: String?
@@ -87,9 +93,16 @@ struct RunCommand: AsyncParsableCommand {
             provider = try await connect(settings)
         }
 
+        // Packing where it pays: never against a server on this machine (it caches the shared
+        // prompt, so packing only lengthens replies), by the job's documents elsewhere.
+        let packing: ExtractionEngine.Packing? = switch pack {
+        case true?: ExtractionEngine.Packing(requestTokens: tokenBudget)
+        case false?: nil
+        case nil: settings.isOnThisMachine ? nil : ExtractionEngine.Packing(requestTokens: tokenBudget, onlyWhereItPays: true)
+        }
         var run = ExtractionEngine.Options(
             concurrency: concurrency, maxConsecutiveFailures: maxFailures, temperature: temperature,
-            packing: pack ? ExtractionEngine.Packing(requestTokens: tokenBudget) : nil,
+            packing: packing,
             documentTimeBudget: .seconds(documentTimeout),
             chunking: chunkTokens == 0 ? nil : Chunker(chunkTokens: chunkTokens, overlapTokens: chunkOverlap))
         if let sample {
@@ -105,7 +118,7 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         // Packing fills requests to exact counts where the server has a tokenizer (llama-server).
-        let tokenizer = pack && replay == nil && settings.kind == .openai
+        let tokenizer = packing != nil && replay == nil && settings.kind == .openai
             ? await LlamaServerTokenizer.probe(baseURL: settings.baseURL) : nil
         var engine = ExtractionEngine(store: workspace.store, provider: provider, tokenCounter: tokenizer)
         engine.tokenFamily = settings.tokenFamily

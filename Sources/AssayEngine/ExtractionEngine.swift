@@ -64,10 +64,13 @@ public struct ExtractionEngine: Sendable {
         /// Tokens one request may use: prompt, documents and expected output.
         public var requestTokens: Int
         public var maxDocumentsPerRequest: Int
+        /// Pack only when the job's documents make it pay (see `PackingDecision`); otherwise always.
+        public var onlyWhereItPays: Bool
 
-        public init(requestTokens: Int = 8192, maxDocumentsPerRequest: Int = 16) {
+        public init(requestTokens: Int = 8192, maxDocumentsPerRequest: Int = 16, onlyWhereItPays: Bool = false) {
             self.requestTokens = requestTokens
             self.maxDocumentsPerRequest = maxDocumentsPerRequest
+            self.onlyWhereItPays = onlyWhereItPays
         }
     }
 
@@ -83,16 +86,26 @@ public struct ExtractionEngine: Sendable {
         }
         let prompt = ExtractionPrompt(codebook: version.codebook)
         let (documents, alreadyDone) = try await select(options.selection, projectID: projectID, version: version.version)
+        var options = options
+        var packingNote = ""
+        if let packing = options.packing, packing.onlyWhereItPays {
+            let decision = PackingDecision(
+                documents, sharedPromptTokens: TokenEstimator.estimate(prompt.system + prompt.codebookSection),
+                outputTokensPerDocument: ExtractionSchema.maxOutputTokens(for: version.codebook), packing: packing, family: tokenFamily)
+            if !decision.pays { options.packing = nil }
+            packingNote = "; packing \(decision.pays ? "on" : "off"): \(decision.reason)"
+        }
 
         var job = try await store.createJob(
             projectID: projectID, kind: options.kind, codebookVersion: version.version, promptHash: prompt.hash,
             model: provider.model, selection: options.selection, total: documents.count)
         try await store.setJobStatus(.running, error: nil, jobID: job.id)
         try await store.appendEvent(jobID: job.id, kind: .jobStarted, documentID: nil,
-                                    message: "\(documents.count) documents, codebook v\(version.version), model \(provider.model)")
+                                    message: "\(documents.count) documents, codebook v\(version.version), model \(provider.model)\(packingNote)")
         if options.kind == .full { try await store.setProjectStatus(.processing, projectID: projectID) }
         job.status = .running
         progress(.started(job: job, alreadyDone: alreadyDone))
+        if !packingNote.isEmpty { logger.info("packing decided", metadata: ["job": "\(job.id)", "decision": "\(packingNote.dropFirst(2))"]) }
         logger.info("job started", metadata: [
             "job": "\(job.id)", "documents": "\(documents.count)", "prompt_hash": "\(prompt.hash.prefix(12))",
             "model": "\(provider.model)",
@@ -128,7 +141,8 @@ public struct ExtractionEngine: Sendable {
         try await detached { try await store.saveMetrics(metrics, jobID: finishedJob) }
         try await finish(job: job.id, status: status, event: event, message: stopReason)
         if status == .completed {
-            try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: options.kind, version: version.version) }
+            let kind = options.kind
+            try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: kind, version: version.version) }
         }
         let jobID = job.id
         let summary = try await detached { try await self.summary(jobID: jobID, alreadyDone: alreadyDone, wallTime: clock.now - started) }
@@ -140,47 +154,48 @@ public struct ExtractionEngine: Sendable {
         return summary
     }
 
-    /// The documents a selection covers, and how many ready ones were skipped as already done.
-    func select(_ selection: JobSelection, projectID: Int64, version: Int) async throws -> ([Document], Int) {
-        let pending = try await store.documentsNeedingWork(projectID: projectID, codebookVersion: version)
-        let ready = try await store.documents(projectID: projectID, status: .ready)
+    /// The documents a selection covers (without their texts), and how many ready ones were
+    /// skipped as already done.
+    func select(_ selection: JobSelection, projectID: Int64, version: Int) async throws -> ([WorkItem], Int) {
         if let ids = selection.documentIDs {
             // Chosen documents run even when done: the user asked for them by name.
-            let byID = Dictionary(uniqueKeysWithValues: ready.map { ($0.id, $0) })
-            let missing = ids.filter { byID[$0] == nil }
+            let found = try await store.workItems(documentIDs: ids, projectID: projectID)
+            let known = Set(found.map(\.documentID))
+            let missing = ids.filter { !known.contains($0) }
             guard missing.isEmpty else { throw EngineError.unknownDocuments(missing.map { "#\($0)" }) }
-            return (ids.compactMap { byID[$0] }, 0)
+            return (found, 0)
         }
-        let alreadyDone = ready.count - pending.count
+        let pending = try await store.pendingWork(projectID: projectID, codebookVersion: version)
+        let alreadyDone = try await store.documentCount(projectID: projectID, status: .ready) - pending.count
         guard let size = selection.sampleSize else { return (pending, alreadyDone) }
         var generator = SeededGenerator(seed: selection.seed ?? 42)
-        return (Array(pending.shuffled(using: &generator).prefix(size)).sorted { $0.id < $1.id }, alreadyDone)
+        return (Array(pending.shuffled(using: &generator).prefix(size)).sorted { $0.documentID < $1.documentID }, alreadyDone)
     }
 
     /// The requests a job makes: one document each, or packed batches under the token budget.
-    func batches(_ documents: [Document], processor: DocumentProcessor, packing: Packing?, chunking: Chunker? = nil,
-                 tokens: [Int64: Int] = [:]) -> [[Document]] {
-        guard let packing else { return documents.map { [$0] } }
+    func batches(_ items: [WorkItem], processor: DocumentProcessor, packing: Packing?, chunking: Chunker? = nil,
+                 tokens: [Int64: Int] = [:]) -> [[WorkItem]] {
+        guard let packing else { return items.map { [$0] } }
         let budget = Packer.Budget(
             requestTokens: packing.requestTokens,
             fixedTokens: TokenEstimator.estimate(processor.prompt.system + processor.prompt.codebookSection) + 64,
             outputTokensPerDocument: processor.maxTokens, maxDocumentsPerRequest: packing.maxDocumentsPerRequest)
         // A document that will be chunked is never packed: it goes alone, in its chunks.
-        let chunked = documents.filter { chunking?.needsChunking($0.text) ?? false }
-        let shared = documents.filter { !(chunking?.needsChunking($0.text) ?? false) }
-        let packed = Packer.pack(shared.map { document in
-            Packer.Item(tokens: tokens[document.id] ?? TokenEstimator.estimate(document.text, family: tokenFamily))
+        let chunked = items.filter { chunking?.needsChunking(characters: $0.characters) ?? false }
+        let shared = items.filter { !(chunking?.needsChunking(characters: $0.characters) ?? false) }
+        let packed = Packer.pack(shared.map { item in
+            Packer.Item(tokens: tokens[item.documentID] ?? TokenEstimator.estimate(characters: item.characters, family: tokenFamily))
         }, budget: budget).map { indices in indices.map { shared[$0] } }
         return chunked.map { [$0] } + packed
     }
 
     /// Processes documents with at most `concurrency` requests in flight. Returns why it stopped early, or nil.
-    private func processAll(_ documents: [Document], job: Job, processor: DocumentProcessor, options: Options,
+    private func processAll(_ documents: [WorkItem], job: Job, processor: DocumentProcessor, options: Options,
                             progress: @escaping @Sendable (RunProgress) -> Void) async throws -> String? {
         let store = self.store
         let logger = self.logger
         let batcher = BatchProcessor(single: processor)
-        let byID = Dictionary(uniqueKeysWithValues: documents.map { ($0.id, $0) })
+        let names = Dictionary(documents.map { ($0.documentID, $0.externalID) }) { first, _ in first }
         return try await withThrowingTaskGroup(of: [DocumentResult].self) { group in
             let exact = options.packing == nil ? [:] : await exactTokenCounts(documents)
             var next = batches(documents, processor: processor, packing: options.packing, chunking: options.chunking,
@@ -191,7 +206,9 @@ public struct ExtractionEngine: Sendable {
             func launch() -> Bool {
                 guard let batch = next.next() else { return false }
                 group.addTask {
-                    let results = try await batcher.process(batch, jobID: job.id)
+                    // Texts are read when their request goes out, so a job holds only the batches in flight.
+                    let texts = try await store.documents(ids: batch.map(\.documentID))
+                    let results = try await batcher.process(texts, jobID: job.id)
                     // Cancelled mid-call: store nothing for these; the next run redoes them.
                     try Task.checkCancellation()
                     for result in results { try await store.record(result) }
@@ -204,12 +221,11 @@ public struct ExtractionEngine: Sendable {
                 for result in results {
                     processed += 1
                     await processor.recorder.finished(result)
-                    let document = byID[result.documentID]
                     let reason = result.errors.first.map { "\($0.kind.rawValue): \($0.reason)" }
                     logger.debug("document done", metadata: [
                         "job": "\(job.id)", "document": "\(result.documentID)", "outcome": "\(result.outcome.rawValue)",
                     ])
-                    progress(.documentFinished(documentID: result.documentID, externalID: document?.externalID ?? "#\(result.documentID)",
+                    progress(.documentFinished(documentID: result.documentID, externalID: names[result.documentID] ?? "#\(result.documentID)",
                                                outcome: result.outcome, reason: reason, processed: processed, total: documents.count))
                     if result.outcome == .failed {
                         consecutiveFailures += 1
@@ -229,25 +245,28 @@ public struct ExtractionEngine: Sendable {
         }
     }
 
-    /// Exact token counts of the documents from the tokenizer, eight at a time; a document the
-    /// tokenizer cannot count keeps its estimate.
-    func exactTokenCounts(_ documents: [Document]) async -> [Int64: Int] {
+    /// Exact token counts of the documents from the tokenizer, eight at a time, reading texts a
+    /// page at a time; a document the tokenizer cannot count keeps its estimate.
+    func exactTokenCounts(_ items: [WorkItem]) async -> [Int64: Int] {
         guard let counter = tokenCounter else { return [:] }
-        return await withTaskGroup(of: (Int64, Int?).self) { group in
-            var counts: [Int64: Int] = [:]
-            var pending = documents.makeIterator()
-            func add() -> Bool {
-                guard let document = pending.next() else { return false }
-                group.addTask { (document.id, try? await counter.countTokens(document.text)) }
-                return true
+        var counts: [Int64: Int] = [:]
+        for page in stride(from: 0, to: items.count, by: 256).map({ items[$0..<min($0 + 256, items.count)] }) {
+            guard let documents = try? await store.documents(ids: page.map(\.documentID)) else { continue }
+            await withTaskGroup(of: (Int64, Int?).self) { group in
+                var pending = documents.makeIterator()
+                func add() -> Bool {
+                    guard let document = pending.next() else { return false }
+                    group.addTask { (document.id, try? await counter.countTokens(document.text)) }
+                    return true
+                }
+                for _ in 0..<8 where add() {}
+                while let (id, count) = await group.next() {
+                    if let count { counts[id] = count }
+                    _ = add()
+                }
             }
-            for _ in 0..<8 where add() {}
-            while let (id, count) = await group.next() {
-                if let count { counts[id] = count }
-                _ = add()
-            }
-            return counts
         }
+        return counts
     }
 
     /// Final writes run detached so they still happen when the run itself was cancelled.
@@ -271,7 +290,7 @@ public struct ExtractionEngine: Sendable {
                 try await store.setProjectStatus(.sampleComplete, projectID: projectID)
             }
         case .full:
-            let remaining = try await store.documentsNeedingWork(projectID: projectID, codebookVersion: version)
+            let remaining = try await store.pendingWork(projectID: projectID, codebookVersion: version)
             try await store.setProjectStatus(remaining.isEmpty ? .complete : .processing, projectID: projectID)
         }
     }

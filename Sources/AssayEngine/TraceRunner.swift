@@ -103,13 +103,15 @@ public struct TraceRunner: Sendable {
             .filter { !excluding.contains($0) }.prefix(options.batchSize))
         guard !ids.isEmpty else { return nil }
         let started = Date()
-        var engine = ExtractionEngine(store: store, provider: provider)
+        let replies = ReplyLog()
+        var engine = ExtractionEngine(store: store, provider: ReplyLog.Recording(base: provider, log: replies))
         engine.logger = logger
         // Traces are cut to their tail, not chunked: the end of a trace is where it failed.
         let run = try await engine.run(projectID: project.id, options: .init(
             kind: .full, selection: JobSelection(documentIDs: ids), concurrency: options.concurrency,
             temperature: options.temperature, documentTimeBudget: options.traceTimeBudget, chunking: nil), progress: progress)
         let job = run.job
+        let prompt = ExtractionPrompt(codebook: try FailurePatternTemplate.codebook(extraTriggers: options.extraTriggers))
 
         let outcomes = Dictionary(try await store.outcomes(projectID: project.id).map { ($0.documentID, $0) }) { $1 }
         let errors = try await store.errorRecords(projectID: project.id, jobID: job.id)
@@ -138,7 +140,8 @@ public struct TraceRunner: Sendable {
             } catch let error as FailurePatternError {
                 summary.validationFailures += 1
                 summary.failures.append(.init(traceID: traceID, kind: ErrorKind.schemaValidation.rawValue, reason: error.description))
-                try await recordInvalid(error, document: document, jobID: job.id)
+                let reply = await replies.reply(to: prompt.messages(for: document.text, title: document.title))
+                try await recordInvalid(error, document: document, jobID: job.id, reply: reply)
             }
         }
         summary.finishedAt = Date()
@@ -167,14 +170,19 @@ public struct TraceRunner: Sendable {
             json: pattern.json.serialized(), extractedAt: pattern.extractedAt))
     }
 
-    /// An output that makes no valid pattern is an error record with the SHA-256 of the values
-    /// and a short redacted excerpt — never a stored pattern.
-    func recordInvalid(_ error: FailurePatternError, document: Document, jobID: Int64) async throws {
-        let extractions = try await store.extractions(projectID: document.projectID, documentID: document.id)
-        let values = extractions.map { "\($0.variable)=\($0.value.serialized())" }.joined(separator: "; ")
+    /// An output that makes no valid pattern is an error record with the SHA-256 of the model's
+    /// reply and a short redacted excerpt of it — never a stored pattern. Without the reply (it came
+    /// from an earlier run) the stored values stand in for it.
+    func recordInvalid(_ error: FailurePatternError, document: Document, jobID: Int64, reply: String? = nil) async throws {
+        var output = reply
+        if output == nil {
+            let extractions = try await store.extractions(projectID: document.projectID, documentID: document.id)
+            output = extractions.map { "\($0.variable)=\($0.value.serialized())" }.joined(separator: "; ")
+        }
+        let text = output ?? ""
         try await store.addErrorRecord(ErrorRecord(
             jobID: jobID, documentID: document.id, kind: .schemaValidation, reason: "no valid pattern: \(error.description)",
-            responseHash: Hashing.sha256(values), excerpt: Redactor().excerpt(values, limit: 200)), projectID: document.projectID)
+            responseHash: Hashing.sha256(text), excerpt: Redactor().excerpt(text, limit: 200)), projectID: document.projectID)
     }
 
     /// Stored patterns, newest schema form, for lists and the evaluation.

@@ -37,7 +37,9 @@ public struct OpenAICompatibleProvider: LLMProvider, Reachable {
 
     func endpoint(_ path: String) throws -> String { try transport.url(path) }
 
-    func body(for request: LLMRequest) -> JSONValue {
+    /// The JSON body this provider posts for a request (public so a benchmark can replay the
+    /// very same bytes without Assay in between).
+    public func body(for request: LLMRequest) -> JSONValue {
         var body: JSONValue = [
             "model": .string(settings.model),
             "messages": .array(request.messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }),

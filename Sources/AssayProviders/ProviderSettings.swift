@@ -40,6 +40,13 @@ public struct ProviderSettings: Sendable, Hashable, CustomStringConvertible {
     /// True when no provider was configured and the local llama-server is meant.
     public var isLocalDefault: Bool { kind == .openai && baseURL == Self.localBaseURL }
 
+    /// True when the model server runs on this machine (a loopback address): calls cost nothing
+    /// but compute, and such servers (llama-server, Ollama) cache the prompt prefix requests share.
+    public var isOnThisMachine: Bool {
+        guard let host = URLComponents(string: baseURL)?.host?.lowercased() else { return false }
+        return host == "localhost" || host.hasPrefix("127.") || host == "::1" || host == "[::1]"
+    }
+
     /// The tokenizer family token estimates should imitate for this provider and model.
     public var tokenFamily: TokenEstimator.Family {
         switch kind {

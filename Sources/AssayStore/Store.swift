@@ -28,6 +28,13 @@ public protocol Store: Sendable {
     func documents(projectID: Int64, status: DocumentStatus?) async throws -> [Document]
     /// Ready documents without an outcome of `succeeded`/`flagged` for this codebook version and their current content.
     func documentsNeedingWork(projectID: Int64, codebookVersion: Int) async throws -> [Document]
+    /// The same documents as `documentsNeedingWork`, without their texts: what a job plans with.
+    func pendingWork(projectID: Int64, codebookVersion: Int) async throws -> [WorkItem]
+    /// The project's ready documents among these ids, without their texts, in the order given.
+    func workItems(documentIDs: [Int64], projectID: Int64) async throws -> [WorkItem]
+    /// These documents, in the order given; ids that do not exist are left out.
+    func documents(ids: [Int64]) async throws -> [Document]
+    func documentCount(projectID: Int64, status: DocumentStatus?) async throws -> Int
 
     // MARK: Jobs
     func createJob(projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,

@@ -47,7 +47,7 @@ import Testing
         let version = try #require(try await f.store.latestCodebook(projectID: f.project.id)).version
         let a = try await engine.select(JobSelection(sampleSize: 5, seed: 7), projectID: f.project.id, version: version).0
         let b = try await engine.select(JobSelection(sampleSize: 5, seed: 7), projectID: f.project.id, version: version).0
-        #expect(a.map(\.id) == b.map(\.id))
+        #expect(a.map(\.documentID) == b.map(\.documentID))
         #expect(a.count == 5)
     }
 

@@ -115,7 +115,7 @@ actor PackingModel: LLMProvider {
     @Test func theBudgetDecidesTheBatches() async throws {
         let f = try await EngineFixture(documents: 5)
         let engine = f.engine(PackingModel())
-        let docs = try await f.store.documents(projectID: f.project.id, status: .ready)
+        let docs = try await f.store.documents(projectID: f.project.id, status: .ready).map(WorkItem.init)
         let prompt = ExtractionPrompt(codebook: EngineFixture.codebook)
         let processor = DocumentProcessor(provider: PackingModel(), prompt: prompt, codebookVersion: 1)
         #expect(engine.batches(docs, processor: processor, packing: nil).map(\.count) == [1, 1, 1, 1, 1])

@@ -79,6 +79,23 @@ import Testing
         #expect(try await runner.store.documentsWithoutPattern(projectID: project.id, limit: 10).count == 1)
     }
 
+    /// The error record of output that makes no valid pattern carries the hash of the model's
+    /// own reply (not of values derived from it) and a redacted excerpt of that reply.
+    @Test func invalidOutputIsRecordedWithTheHashOfTheRawReply() async throws {
+        let runner = try Self.runner()
+        _ = try await Self.add(runner, [Self.trace("cccc0001")])
+        // No recommended action: the reply fits the extraction schema, the pattern needs at least one.
+        let raw = #"{"summary":{"evidence":"","rationale":"r","value":"Tool failed.","confidence":0.9},"failure_type":{"evidence":"execute_tool lookup_order","rationale":"r","value":"tool_error","confidence":0.9},"trigger_condition":{"evidence":"","rationale":"r","value":"upstream_api_error","confidence":0.9},"root_cause_hypothesis":{"evidence":"","rationale":"r","value":"Down. Contact ops@example.com","confidence":0.9},"severity":{"evidence":"","rationale":"r","value":"high","confidence":0.9},"recommended_actions":{"evidence":"","rationale":"r","value":[],"confidence":0.9},"reproduction_context":{"evidence":"","rationale":"r","value":"Ask.","confidence":0.9},"title":{"evidence":"","rationale":"r","value":"Lookup fails","confidence":0.9}}"#
+        let summary = try #require(try await runner.run(provider: ScriptedProvider(steps: [], then: .reply(raw))))
+        #expect(summary.validationFailures == 1 && summary.patternsStored == 0)
+        let project = try #require(try await runner.store.project(named: TraceRunner.projectName))
+        let record = try #require(try await runner.store.errorRecords(projectID: project.id, jobID: summary.runID)
+            .first { $0.kind == .schemaValidation })
+        #expect(record.responseHash == Hashing.sha256(raw))
+        #expect(record.excerpt?.contains("tool_error") == true)
+        #expect(record.excerpt?.contains("ops@example.com") == false, "the excerpt is redacted")
+    }
+
     @Test func aTraceOverItsTimeBudgetIsATimeoutAndTheBatchGoesOn() async throws {
         let runner = try Self.runner()
         _ = try await Self.add(runner, [Self.trace("cccc0001", error: "slow"), Self.trace("cccc0002")])

@@ -11,6 +11,17 @@ import Testing
         #expect(try makeProvider(settings) is OpenAICompatibleProvider)
     }
 
+    /// Packing's default hangs on this: a server on a loopback address is on this machine.
+    @Test func aLoopbackServerIsOnThisMachine() throws {
+        for url in ["http://127.0.0.1:8088/v1", "http://localhost:11434", "http://[::1]:8000/v1", "http://127.0.1.1/v1"] {
+            #expect(try ProviderSettings.fromEnvironment(["ASSAY_BASE_URL": url]).isOnThisMachine, "\(url)")
+        }
+        for url in ["https://api.openai.com/v1", "http://gpu-box:8000/v1", "http://models.example.com/v1"] {
+            #expect(try !ProviderSettings.fromEnvironment(["ASSAY_BASE_URL": url]).isOnThisMachine, "\(url)")
+        }
+        #expect(try !ProviderSettings.fromEnvironment(["ASSAY_PROVIDER": "gemini", "GEMINI_API_KEY": "k"]).isOnThisMachine)
+    }
+
     @Test func eachProviderGetsItsDefaultsAndItsOwnKey() throws {
         let gemini = try ProviderSettings.fromEnvironment(["ASSAY_PROVIDER": "gemini", "GEMINI_API_KEY": "g1", "ANTHROPIC_API_KEY": "a1"])
         #expect(gemini.kind == .gemini)

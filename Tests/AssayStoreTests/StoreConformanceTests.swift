@@ -212,6 +212,48 @@ struct StoreConformanceTests {
             == [docs[0].id, docs[2].id, docs[3].id])
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func pendingWorkMatchesDocumentsNeedingWorkWithoutTexts(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let (project, docs) = try await Fixtures.project(in: store, documents: 3)
+        _ = try await store.upsertDocument(Fixtures.input("é-accent", text: "Café — naïve"), projectID: project.id)
+        let job = try await Fixtures.job(in: store, project: project)
+        try await store.record(Fixtures.result(job: job, document: docs[0], outcome: .succeeded))
+
+        let needing = try await store.documentsNeedingWork(projectID: project.id, codebookVersion: 1)
+        let pending = try await store.pendingWork(projectID: project.id, codebookVersion: 1)
+        #expect(pending == needing.map(WorkItem.init))
+        // Lengths are Unicode scalars, as the token estimate counts them.
+        #expect(pending.last?.characters == "Café — naïve".unicodeScalars.count)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func workItemsAndDocumentsByIDKeepTheOrderGiven(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let (project, docs) = try await Fixtures.project(in: store, documents: 3)
+        let other = try await store.createProject(name: "other", description: nil)
+        let foreign = try await store.upsertDocument(Fixtures.input("x"), projectID: other.id).document
+        let unready = try await store.upsertDocument(Fixtures.input("u", status: .parsed), projectID: project.id).document
+        let ids = [docs[2].id, docs[0].id, foreign.id, unready.id, 9_999]
+
+        // Only the project's ready documents are work.
+        #expect(try await store.workItems(documentIDs: ids, projectID: project.id).map(\.documentID) == [docs[2].id, docs[0].id])
+        #expect(try await store.documents(ids: ids).map(\.id) == [docs[2].id, docs[0].id, foreign.id, unready.id])
+        #expect(try await store.documents(ids: []).isEmpty)
+        #expect(try await store.documentCount(projectID: project.id, status: .ready) == 3)
+        #expect(try await store.documentCount(projectID: project.id, status: nil) == 4)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func largeIDListsArePaged(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let (project, docs) = try await Fixtures.project(in: store, documents: 2)
+        // More ids than SQLite binds in one statement by default on older builds.
+        let ids = Array(repeating: docs.map(\.id), count: 700).flatMap { $0 }
+        #expect(try await store.documents(ids: ids).count == ids.count)
+        #expect(try await store.workItems(documentIDs: ids, projectID: project.id).count == ids.count)
+    }
+
     // MARK: Jobs
 
     @Test(arguments: StoreKind.allCases)

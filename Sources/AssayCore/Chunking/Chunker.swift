@@ -20,7 +20,10 @@ public struct Chunker: Sendable, Hashable {
     }
 
     /// True when the text is longer than one chunk.
-    public func needsChunking(_ text: String) -> Bool { TokenEstimator.estimate(text) > chunkTokens }
+    public func needsChunking(_ text: String) -> Bool { needsChunking(characters: text.unicodeScalars.count) }
+
+    /// True when a text of this many Unicode scalars is longer than one chunk.
+    public func needsChunking(characters: Int) -> Bool { TokenEstimator.estimate(characters: characters) > chunkTokens }
 
     public func chunks(_ text: String) -> [Chunk] {
         let scalars = Array(text.unicodeScalars)

@@ -27,8 +27,12 @@ public enum TokenEstimator {
     public static func estimate(_ text: String) -> Int { estimate(text, family: .generic) }
 
     public static func estimate(_ text: String, family: Family) -> Int {
-        let chars = text.unicodeScalars.count
-        return chars == 0 ? 0 : max(1, Int((Double(chars) / family.charactersPerToken).rounded(.up)))
+        estimate(characters: text.unicodeScalars.count, family: family)
+    }
+
+    /// The estimate for a text of this many Unicode scalars, when only its length is at hand.
+    public static func estimate(characters: Int, family: Family = .generic) -> Int {
+        characters <= 0 ? 0 : max(1, Int((Double(characters) / family.charactersPerToken).rounded(.up)))
     }
 
     public static func wordCount(_ text: String) -> Int {

@@ -73,23 +73,84 @@ extension SQLiteStore {
     /// computed from their current content. Failed outcomes do not count as done: they are retried.
     public func documentsNeedingWork(projectID: Int64, codebookVersion: Int) async throws -> [Document] {
         try await writer.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT d.* FROM documents d
-                    WHERE d.project_id = ? AND d.status = ?
-                      AND NOT EXISTS (
-                        SELECT 1 FROM document_outcomes o
-                        WHERE o.document_id = d.id
-                          AND o.codebook_version = ?
-                          AND o.content_hash = d.content_hash
-                          AND o.outcome IN (?, ?))
-                    ORDER BY d.id
-                    """,
-                arguments: [projectID, DocumentStatus.ready.rawValue, codebookVersion,
-                            DocumentOutcomeKind.succeeded.rawValue, DocumentOutcomeKind.flagged.rawValue]
-            ).map(Document.init(row:))
+            try Row.fetchAll(db, sql: Self.needingWork(columns: "d.*"),
+                             arguments: Self.needingWorkArguments(projectID, codebookVersion))
+                .map(Document.init(row:))
         }
+    }
+
+    public func pendingWork(projectID: Int64, codebookVersion: Int) async throws -> [WorkItem] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: Self.needingWork(columns: "d.id, d.external_id, length(d.text) AS characters"),
+                             arguments: Self.needingWorkArguments(projectID, codebookVersion))
+                .map { WorkItem(documentID: $0["id"], externalID: $0["external_id"], characters: $0["characters"]) }
+        }
+    }
+
+    public func workItems(documentIDs: [Int64], projectID: Int64) async throws -> [WorkItem] {
+        let found = try await writer.read { db in
+            var found: [Int64: WorkItem] = [:]
+            for page in documentIDs.chunked(500) {
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, external_id, length(text) AS characters FROM documents
+                        WHERE project_id = ? AND status = ? AND id IN (\(page.map { _ in "?" }.joined(separator: ",")))
+                        """,
+                    arguments: StatementArguments([projectID, DocumentStatus.ready.rawValue] as [any DatabaseValueConvertible])
+                        + StatementArguments(page))
+                for row in rows {
+                    let item = WorkItem(documentID: row["id"], externalID: row["external_id"], characters: row["characters"])
+                    found[item.documentID] = item
+                }
+            }
+            return found
+        }
+        return documentIDs.compactMap { found[$0] }
+    }
+
+    public func documents(ids: [Int64]) async throws -> [Document] {
+        let found = try await writer.read { db in
+            var found: [Int64: Document] = [:]
+            for page in ids.chunked(500) {
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM documents WHERE id IN (\(page.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments(page))
+                for document in try rows.map(Document.init(row:)) { found[document.id] = document }
+            }
+            return found
+        }
+        return ids.compactMap { found[$0] }
+    }
+
+    public func documentCount(projectID: Int64, status: DocumentStatus?) async throws -> Int {
+        try await writer.read { db in
+            if let status {
+                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE project_id = ? AND status = ?",
+                                        arguments: [projectID, status.rawValue]) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE project_id = ?", arguments: [projectID]) ?? 0
+        }
+    }
+
+    /// Ready documents without a `succeeded`/`flagged` outcome for this version and content; `columns` picks what to read.
+    static func needingWork(columns: String) -> String {
+        """
+        SELECT \(columns) FROM documents d
+        WHERE d.project_id = ? AND d.status = ?
+          AND NOT EXISTS (
+            SELECT 1 FROM document_outcomes o
+            WHERE o.document_id = d.id
+              AND o.codebook_version = ?
+              AND o.content_hash = d.content_hash
+              AND o.outcome IN (?, ?))
+        ORDER BY d.id
+        """
+    }
+
+    static func needingWorkArguments(_ projectID: Int64, _ codebookVersion: Int) -> StatementArguments {
+        [projectID, DocumentStatus.ready.rawValue, codebookVersion,
+         DocumentOutcomeKind.succeeded.rawValue, DocumentOutcomeKind.flagged.rawValue]
     }
 
     static func document(_ db: Database, id: Int64) throws -> Document? {
@@ -100,5 +161,12 @@ extension SQLiteStore {
         try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE project_id = ? AND external_id = ?",
                          arguments: [projectID, externalID])
             .map(Document.init(row:))
+    }
+}
+
+extension Array {
+    /// The array in consecutive slices of at most `size` elements (SQLite caps bound parameters).
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
     }
 }

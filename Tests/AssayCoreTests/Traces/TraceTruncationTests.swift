@@ -2,7 +2,7 @@ import AssayCore
 import Foundation
 import Testing
 
-/// The payload rule with a trace shaped like examples/traces/malformed/make-large.py's: a tool
+/// The payload rule with a trace shaped like examples/traces/large/make-large.py's: a tool
 /// output of about 1 MB with markers by distance from its end, and planted values at both ends.
 @Suite struct TraceTruncationTests {
     static let headEmail = "oncall.head@example.com"

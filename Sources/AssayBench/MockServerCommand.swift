@@ -1,0 +1,29 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+
+/// Serves the mock model on a fixed port until the process is stopped, so a run through the real
+/// `assay` CLI (scripts/bench-100k.sh) can be measured from outside, memory included.
+struct MockServerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-server",
+        abstract: "Serve the mock OpenAI-compatible model on 127.0.0.1 until stopped (SIGTERM or Ctrl-C).",
+        discussion: """
+            It answers POST /v1/chat/completions for the bench codebook (examples/bench/codebook.yaml) and
+            documents written like the bench corpus, single or packed. Example:
+              assay-bench mock-server --port 8099 &
+              ASSAY_BASE_URL=http://127.0.0.1:8099/v1 ASSAY_MODEL=mock assay run --all --concurrency 64
+            """)
+
+    @Option(help: "The port to listen on.") var port = 8099
+    @Option(help: "Latency per request, in milliseconds.") var latencyMs = 0
+    @Option(help: "Share of requests that fail (0…1).") var faultRate = 0.0
+
+    func run() async throws {
+        let server = try MockOpenAIServer(
+            config: .init(latency: .milliseconds(Int64(latencyMs)), faultRate: faultRate, seed: 7), port: port)
+        FileHandle.standardOutput.write(Data("mock-server: listening on \(server.baseURL)\n".utf8))
+        // Serve until the process is stopped; the default action of SIGTERM/SIGINT ends it.
+        while true { try await Task.sleep(for: .seconds(3600)) }
+    }
+}

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The large-job benchmark: N short documents (default 100,000) through the real `assay` CLI
+# against the mock model (assay-bench mock-server), with the run stopped half way by Ctrl-C
+# (SIGINT) and resumed. Prints each step's peak memory (RSS) and wall time, then checks that
+# every document has exactly one outcome and one value per variable: none lost, none duplicated.
+#
+#   scripts/bench-100k.sh                  # release build, 100,000 documents, concurrency 64
+#   N=20000 CONFIG=debug scripts/bench-100k.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+N="${N:-100000}"; CONFIG="${CONFIG:-release}"; PORT="${PORT:-8099}"; CONCURRENCY="${CONCURRENCY:-64}"
+step() { echo "[bench-100k $(date -u +%H:%M:%S)] $*" >&2; }
+
+step "building ($CONFIG)"
+swift build -c "$CONFIG" --product assay >&2
+swift build -c "$CONFIG" --product assay-bench >&2
+BIN="$(swift build -c "$CONFIG" --show-bin-path)"
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/assay-bench-100k.XXXXXX")"
+
+step "writing $N documents to $WORK/docs.jsonl"
+python3 - "$N" >"$WORK/docs.jsonl" <<'PY'
+import json, sys
+filler = (" The march went through the old town and ended at the main square, where speakers addressed the crowd."
+          " Shops stayed open and traffic was diverted for two hours. Organizers thanked volunteers and the city services."
+          " A spokesperson said the group would meet the mayor next week to present its demands in writing."
+          " Local radio covered the event live, and several residents joined the march along the way."
+          " Police reported no incidents, and the organizers said they were pleased with the turnout and the weather that day.")
+for i in range(1, int(sys.argv[1]) + 1):
+    text = f"Protest in City{i}. About {i % 5000 + 10} people came. It was peaceful." + filler
+    print(json.dumps({"id": f"doc{i}", "text": text}))
+PY
+
+"$BIN/assay-bench" mock-server --port "$PORT" >/dev/null &
+MOCK=$!
+trap 'kill $MOCK 2>/dev/null || true' EXIT
+export ASSAY_DB="$WORK/bench.sqlite" ASSAY_BASE_URL="http://127.0.0.1:$PORT/v1" ASSAY_MODEL=mock
+for _ in $(seq 1 50); do curl -fsS "$ASSAY_BASE_URL/models" >/dev/null 2>&1 && break; sleep 0.2; done
+"$BIN/assay" init --name bench >/dev/null
+"$BIN/assay" codebook import examples/bench/codebook.yaml >/dev/null
+
+# Peak RSS (kB) and wall seconds of one command, via GNU time.
+measured() { local name="$1"; shift; /usr/bin/time -f "%M %e" -o "$WORK/$name.time" "$@"; }
+report() { read -r rss secs <"$WORK/$1.time"; printf '%-28s peak RSS %6.1f MB   %7.1f s\n' "$2" "$(echo "$rss/1024" | bc -l)" "$secs"; }
+outcomes() { sqlite3 "$ASSAY_DB" "SELECT COUNT(*) FROM document_outcomes"; }
+
+step "assay add"
+measured add "$BIN/assay" add "$WORK/docs.jsonl" >"$WORK/add.log"
+
+step "assay run --all, stopped with SIGINT after half the documents"
+/usr/bin/time -f "%M %e" -o "$WORK/first.time" "$BIN/assay" run --all --concurrency "$CONCURRENCY" >"$WORK/first.log" 2>&1 &
+RUN=$!  # GNU time, which ignores SIGINT itself: the signal goes to its child, assay
+while kill -0 "$RUN" 2>/dev/null && [ "$(outcomes)" -lt $((N / 2)) ]; do sleep 0.5; done
+RUNNER="$(pgrep -P "$RUN" -x assay || echo "$RUN")"
+kill -INT "$RUNNER" 2>/dev/null || true
+wait "$RUN" || true
+STOPPED_AT="$(outcomes)"
+
+step "assay run --all again: resumes with what is left"
+measured second "$BIN/assay" run --all --concurrency "$CONCURRENCY" >"$WORK/second.log" 2>&1
+
+echo
+echo "bench-100k: $N documents (~150 tokens each), $CONFIG build, concurrency $CONCURRENCY, mock model, SQLite"
+report add "assay add (JSONL)"
+report first "assay run (stopped)"
+echo "  stopped after $STOPPED_AT documents"
+report second "assay run (resumed)"
+sqlite3 "$ASSAY_DB" <<SQL
+.mode list
+SELECT 'documents ready          ' || COUNT(*) FROM documents WHERE status = 'ready';
+SELECT 'documents with an outcome ' || COUNT(*) FROM document_outcomes;
+SELECT 'values stored            ' || COUNT(*) FROM extractions;
+SELECT 'duplicate values         ' || (SELECT COUNT(*) FROM (SELECT 1 FROM extractions GROUP BY document_id, variable, entity_index HAVING COUNT(*) > 1));
+SELECT 'jobs                     ' || GROUP_CONCAT(status || ' ' || processed, ', ') FROM jobs;
+SQL
+grep -h "docs/s\|Succeeded\|succeeded" "$WORK/second.log" | tail -3 || true
+values="$(sqlite3 "$ASSAY_DB" "SELECT COUNT(*) FROM extractions")"
+done_count="$(outcomes)"
+if [ "$done_count" -ne "$N" ] || [ "$values" -ne $((3 * N)) ]; then
+  echo "bench-100k: FAILED: $done_count outcomes and $values values for $N documents" >&2
+  exit 1
+fi
+echo "bench-100k: every document has one outcome and three values; nothing lost, nothing duplicated"
+rm -rf "$WORK"
