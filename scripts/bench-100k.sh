@@ -17,17 +17,21 @@ swift build -c "$CONFIG" --product assay-bench >&2
 BIN="$(swift build -c "$CONFIG" --show-bin-path)"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/assay-bench-100k.XXXXXX")"
 
-step "writing $N documents to $WORK/docs.jsonl"
-python3 - "$N" >"$WORK/docs.jsonl" <<'PY'
+step "writing $N documents to $WORK/docs/ (JSON Lines, 10,000 per file, as a sharded export would)"
+mkdir -p "$WORK/docs"
+python3 - "$N" "$WORK/docs" <<'PY'
 import json, sys
 filler = (" The march went through the old town and ended at the main square, where speakers addressed the crowd."
           " Shops stayed open and traffic was diverted for two hours. Organizers thanked volunteers and the city services."
           " A spokesperson said the group would meet the mayor next week to present its demands in writing."
           " Local radio covered the event live, and several residents joined the march along the way."
           " Police reported no incidents, and the organizers said they were pleased with the turnout and the weather that day.")
-for i in range(1, int(sys.argv[1]) + 1):
-    text = f"Protest in City{i}. About {i % 5000 + 10} people came. It was peaceful." + filler
-    print(json.dumps({"id": f"doc{i}", "text": text}))
+n, folder = int(sys.argv[1]), sys.argv[2]
+for part in range(0, n, 10000):
+    with open(f"{folder}/part-{part // 10000:03d}.jsonl", "w") as out:
+        for i in range(part + 1, min(n, part + 10000) + 1):
+            text = f"Protest in City{i}. About {i % 5000 + 10} people came. It was peaceful." + filler
+            out.write(json.dumps({"id": f"doc{i}", "text": text}) + "\n")
 PY
 
 "$BIN/assay-bench" mock-server --port "$PORT" >/dev/null &
@@ -40,11 +44,11 @@ for _ in $(seq 1 50); do curl -fsS "$ASSAY_BASE_URL/models" >/dev/null 2>&1 && b
 
 # Peak RSS (kB) and wall seconds of one command, via GNU time.
 measured() { local name="$1"; shift; /usr/bin/time -f "%M %e" -o "$WORK/$name.time" "$@"; }
-report() { read -r rss secs <"$WORK/$1.time"; printf '%-28s peak RSS %6.1f MB   %7.1f s\n' "$2" "$(echo "$rss/1024" | bc -l)" "$secs"; }
+report() { read -r rss secs < <(tail -n 1 "$WORK/$1.time"); printf '%-28s peak RSS %6.1f MB   %7.1f s\n' "$2" "$(echo "$rss/1024" | bc -l)" "$secs"; }
 outcomes() { sqlite3 "$ASSAY_DB" "SELECT COUNT(*) FROM document_outcomes"; }
 
 step "assay add"
-measured add "$BIN/assay" add "$WORK/docs.jsonl" >"$WORK/add.log"
+measured add "$BIN/assay" add "$WORK/docs" >"$WORK/add.log"
 
 step "assay run --all, stopped with SIGINT after half the documents"
 /usr/bin/time -f "%M %e" -o "$WORK/first.time" "$BIN/assay" run --all --concurrency "$CONCURRENCY" >"$WORK/first.log" 2>&1 &

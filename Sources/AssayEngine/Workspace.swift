@@ -62,12 +62,22 @@ public struct Workspace: Sendable {
 
     /// Reads files, folders and JSONL into documents; a re-added file with the same content is
     /// left alone, a changed one is updated, an unreadable one is stored as failed with its reason.
+    /// Files are read and stored one at a time, so adding a large collection holds one file in memory.
     public func addDocuments(_ paths: [String], options: IngestOptions = IngestOptions(), relativeTo base: URL? = nil,
                              projectID: Int64) async throws -> AddReport {
-        let batch = try Ingestor.collect(paths, options: options, relativeTo: base)
+        let plan = try Ingestor.plan(paths, relativeTo: base)
         var report = AddReport()
-        report.skipped = batch.skipped
-        for input in batch.documents {
+        report.skipped = plan.skipped
+        try await store(plan.unlistable, projectID: projectID, into: &report)
+        for file in plan.files {
+            try await store(Ingestor.readFile(at: file.url, externalID: file.externalID, options: options),
+                            projectID: projectID, into: &report)
+        }
+        return report
+    }
+
+    private func store(_ inputs: [DocumentInput], projectID: Int64, into report: inout AddReport) async throws {
+        for input in inputs {
             let (_, outcome) = try await store.upsertDocument(input, projectID: projectID)
             if input.status == .failed {
                 report.failed.append((input.externalID, input.error ?? "unreadable"))
@@ -79,7 +89,6 @@ public struct Workspace: Sendable {
             case .unchanged: report.unchanged += 1
             }
         }
-        return report
     }
 
     /// A document by id (`12`, `#12`) or external id (exact, or a unique suffix such as a file name).

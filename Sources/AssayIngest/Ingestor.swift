@@ -7,11 +7,29 @@ public struct IngestOptions: Sendable, Hashable {
     public var recordFields: RecordFields
     /// Files larger than this become failed documents without being read.
     public var maxFileBytes: Int
+    /// The same for JSON Lines files, which hold many documents (an export of a whole collection).
+    public var maxRecordsFileBytes: Int
 
-    public init(recordFields: RecordFields = RecordFields(), maxFileBytes: Int = 20 * 1024 * 1024) {
+    public init(recordFields: RecordFields = RecordFields(), maxFileBytes: Int = 20 * 1024 * 1024,
+                maxRecordsFileBytes: Int = 1024 * 1024 * 1024) {
         self.recordFields = recordFields
         self.maxFileBytes = maxFileBytes
+        self.maxRecordsFileBytes = maxRecordsFileBytes
     }
+
+    func limit(for format: DocumentFormat) -> Int { format == .jsonLines ? maxRecordsFileBytes : maxFileBytes }
+}
+
+/// The files an ingest will read, found without reading them.
+public struct IngestPlan: Sendable {
+    /// Each file with its external id, in reading order.
+    public var files: [(url: URL, externalID: String)] = []
+    /// Hidden files and folders left alone.
+    public var skipped: [String] = []
+    /// Folders that could not be listed, as failed documents.
+    public var unlistable: [DocumentInput] = []
+
+    public init() {}
 }
 
 /// What ingest found: a document (ready or failed) for every file or record, and the hidden
@@ -52,6 +70,17 @@ public enum Ingestor {
     /// - Throws: `IngestError.notFound` before reading anything when a path does not exist.
     public static func collect(_ paths: [String], options: IngestOptions = IngestOptions(),
                                relativeTo base: URL? = nil) throws(IngestError) -> IngestBatch {
+        let plan = try plan(paths, relativeTo: base)
+        var batch = IngestBatch(documents: plan.unlistable, skipped: plan.skipped)
+        for file in plan.files {
+            batch.documents += readFile(at: file.url, externalID: file.externalID, options: options)
+        }
+        return batch
+    }
+
+    /// The files `paths` name, in the order `collect` reads them, without reading any: a caller
+    /// that stores as it goes reads one file at a time (`readFile`) and holds no more in memory.
+    public static func plan(_ paths: [String], relativeTo base: URL? = nil) throws(IngestError) -> IngestPlan {
         let fileManager = FileManager.default
         var roots: [URL] = []
         for path in paths {
@@ -70,7 +99,7 @@ public enum Ingestor {
             return path
         }
 
-        var batch = IngestBatch()
+        var plan = IngestPlan()
         var seenFiles = Set<String>()
         for root in roots {
             var walk = FolderWalk()
@@ -80,15 +109,15 @@ public enum Ingestor {
             } else {
                 walk.files.append(root)
             }
-            batch.skipped += walk.skipped.map(externalID)
+            plan.skipped += walk.skipped.map(externalID)
             for (url, reason) in walk.unlistable {
-                batch.documents.append(.failed(externalID: externalID(url), mediaType: "inode/directory", reason: reason))
+                plan.unlistable.append(.failed(externalID: externalID(url), mediaType: "inode/directory", reason: reason))
             }
             for file in walk.files.sorted(by: { $0.path < $1.path }) where seenFiles.insert(file.path).inserted {
-                batch.documents += readFile(at: file, externalID: externalID(file), options: options)
+                plan.files.append((file, externalID(file)))
             }
         }
-        return batch
+        return plan
     }
 
     /// Reads one file's content as documents, for content that arrives without a file (an upload).
@@ -104,7 +133,9 @@ public enum Ingestor {
 
     // MARK: - One file
 
-    static func readFile(at url: URL, externalID: String, options: IngestOptions) -> [DocumentInput] {
+    /// One file's documents: one for a text file, one per record for JSON/JSONL, or a failed
+    /// document with the reason when the file cannot be read.
+    public static func readFile(at url: URL, externalID: String, options: IngestOptions) -> [DocumentInput] {
         let ext = url.pathExtension
         guard let format = DocumentFormat(pathExtension: ext) else { return [unsupported(ext, externalID: externalID)] }
         func failed(_ reason: String) -> [DocumentInput] {
@@ -121,7 +152,7 @@ public enum Ingestor {
         }
         let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
         if size == 0 { return failed("empty file") }
-        if size > options.maxFileBytes { return failed(overLimit(size, options.maxFileBytes)) }
+        if size > options.limit(for: format) { return failed(overLimit(size, options.limit(for: format))) }
         guard FileManager.default.isReadableFile(atPath: resolved.path) else {
             return failed("cannot read file: permission denied")
         }
@@ -141,7 +172,7 @@ public enum Ingestor {
             [.failed(externalID: source, mediaType: format.mediaType, reason: reason)]
         }
         if data.isEmpty { return failed("empty file") }
-        if data.count > options.maxFileBytes { return failed(overLimit(data.count, options.maxFileBytes)) }
+        if data.count > options.limit(for: format) { return failed(overLimit(data.count, options.limit(for: format))) }
         let text: String
         switch TextDecoding.decode(data) {
         case .success(let decoded): text = decoded

@@ -113,6 +113,32 @@ import Testing
         #expect(document.mediaType == "text/plain")
     }
 
+    /// A JSON Lines file holds a whole collection: it has its own, larger limit.
+    @Test func jsonLinesFilesHaveTheirOwnLimit() throws {
+        let folder = try TempFolder()
+        let lines = (1...40).map { #"{"id": "r\#($0)", "text": "Record number \#($0) with some words in it."}"# }.joined(separator: "\n")
+        try folder.write("big.jsonl", lines)
+        try folder.write("big.txt", lines)
+        let options = IngestOptions(maxFileBytes: 1024, maxRecordsFileBytes: 64 * 1024)
+        let batch = try Ingestor.collect([folder.path], options: options, relativeTo: folder.url)
+        #expect(batch.ready.count == 40)
+        #expect(batch.failed.map(\.externalID) == ["big.txt"])
+        let tight = try Ingestor.collect([folder.path + "/big.jsonl"], options: IngestOptions(maxRecordsFileBytes: 1024), relativeTo: folder.url)
+        #expect(tight.failed.first?.error?.hasSuffix("over the 1 KB limit") == true)
+    }
+
+    /// The plan lists files without reading them, in the order collect reads them.
+    @Test func thePlanNamesTheFilesCollectReads() throws {
+        let folder = try TempFolder()
+        try folder.write("b.txt", "b")
+        try folder.write("a/z.md", "z")
+        try folder.write(".hidden.txt", "h")
+        let plan = try Ingestor.plan([folder.path], relativeTo: folder.url)
+        #expect(plan.files.map(\.externalID) == ["a/z.md", "b.txt"])
+        #expect(plan.skipped == [".hidden.txt"])
+        #expect(try Ingestor.collect([folder.path], relativeTo: folder.url).documents.map(\.externalID) == plan.files.map(\.externalID))
+    }
+
     @Test func sizeLimitMessageForMegabytes() {
         #expect(Ingestor.overLimit(26_528_972, 20 * 1024 * 1024) == "file is 25.3 MB, over the 20 MB limit")
     }

@@ -14,6 +14,9 @@ import Testing
         let dir = try CLIHarness.temporaryDirectory()
         var cli = CLIHarness(database: dir.appendingPathComponent("traces.sqlite").path)
         cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
+        // A slow shared CPU must not turn into per-request timeouts: the per-trace budget below decides.
+        cli.environment["ASSAY_TIMEOUT"] = "600"
+        cli.limit = .seconds(1500)
 
         // Eight of the 36 labelled traces keep the run to minutes on CI; the README quotes a run of all 36.
         let all = try String(contentsOf: CLIHarness.repoRoot.appendingPathComponent("examples/traces/traces.jsonl"), encoding: .utf8)
