@@ -59,6 +59,11 @@ struct CompareCommand: AsyncParsableCommand {
         if chosen.contains("packed") { rows.append(try await assay(texts, server: server, client: client, packed: true)) }
         try await client.shutdown()
         print(Row.table(rows))
+        let single = rows.first { $0.mode == "assay single" }?.values
+        let packed = rows.first { $0.mode == "assay packed" }?.values
+        if let single, let packed, faultRate == 0 {
+            print("stored values, single vs packed: \(single == packed ? "identical" : "DIFFERENT") (\(single.count) values)")
+        }
         print("mock server: \(server.counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))")
     }
 
@@ -68,6 +73,8 @@ struct CompareCommand: AsyncParsableCommand {
         var stored: Int
         var failed: Int
         var seconds: Double
+        /// Every stored value as `document/variable=value/status`, sorted: to compare modes.
+        var values: [String] = []
         var docsPerSecond: Double { seconds > 0 ? Double(stored + failed) / seconds : 0 }
 
         static func table(_ rows: [Row]) -> String {
@@ -95,32 +102,10 @@ struct CompareCommand: AsyncParsableCommand {
                                    "response_format": ["type": "json_schema", "json_schema": ["name": "extraction", "strict": true, "schema": prompt.schema]]]
             return body.serialized()
         }
-        let url = server.baseURL + "/chat/completions"
+        let load = BareLoad(client: client, url: server.baseURL + "/chat/completions", concurrency: concurrency, timeout: .seconds(2))
         let clock = ContinuousClock()
         let start = clock.now
-        let ok = try await withThrowingTaskGroup(of: Bool.self) { group in
-            var next = bodies.makeIterator()
-            var ok = 0
-            func launch() -> Bool {
-                guard let body = next.next() else { return false }
-                group.addTask {
-                    var request = HTTPClientRequest(url: url)
-                    request.method = .POST
-                    request.headers.add(name: "Content-Type", value: "application/json")
-                    request.body = .bytes(ByteBuffer(string: body))
-                    guard let response = try? await client.execute(request, timeout: .seconds(2)) else { return false }
-                    _ = try? await response.body.collect(upTo: 1 << 24)
-                    return response.status == .ok
-                }
-                return true
-            }
-            for _ in 0..<concurrency where launch() {}
-            while let success = try await group.next() {
-                if success { ok += 1 }
-                _ = launch()
-            }
-            return ok
-        }
+        let ok = try await load.post(bodies).filter(\.ok).count
         return Row(mode: "bare HTTP", requests: texts.count, stored: ok, failed: texts.count - ok, seconds: seconds(clock.now - start))
     }
 
@@ -151,8 +136,11 @@ struct CompareCommand: AsyncParsableCommand {
         guard outcomes.count == texts.count, keys.count == values.count else {
             throw ValidationError("integrity check failed: \(outcomes.count) outcomes for \(texts.count) documents, \(values.count - keys.count) duplicates")
         }
+        let documents = Dictionary(uniqueKeysWithValues: try await store.documents(projectID: project.id, status: nil).map { ($0.id, $0.externalID) })
+        let fingerprint = values.map { "\(documents[$0.documentID] ?? "?")/\($0.variable)=\($0.value.serialized())/\($0.status.rawValue)" }.sorted()
         return Row(mode: packed ? "assay packed" : "assay single", requests: summary.metrics?.requests ?? 0,
-                   stored: summary.succeeded + summary.flagged, failed: summary.failed, seconds: seconds(summary.wallTime))
+                   stored: summary.succeeded + summary.flagged, failed: summary.failed, seconds: seconds(summary.wallTime),
+                   values: fingerprint)
     }
 
     func seconds(_ d: Duration) -> Double { d.seconds }

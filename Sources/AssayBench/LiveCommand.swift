@@ -95,32 +95,10 @@ struct LiveCommand: AsyncParsableCommand {
     /// The ceiling: the captured bodies posted with the same client and concurrency, nothing else.
     func bareLoad(_ bodies: [String], client: HTTPClient) async throws -> Row {
         let endpoint = url.hasSuffix("/") ? url + "chat/completions" : url + "/chat/completions"
+        let load = BareLoad(client: client, url: endpoint, concurrency: concurrency, timeout: .seconds(600))
         let clock = ContinuousClock()
         let start = clock.now
-        let tokens = try await withThrowingTaskGroup(of: Int.self) { group in
-            var next = bodies.makeIterator()
-            var total = 0
-            func launch() -> Bool {
-                guard let body = next.next() else { return false }
-                group.addTask {
-                    var request = HTTPClientRequest(url: endpoint)
-                    request.method = .POST
-                    request.headers.add(name: "Content-Type", value: "application/json")
-                    request.body = .bytes(ByteBuffer(string: body))
-                    let response = try await client.execute(request, timeout: .seconds(600))
-                    let reply = try await response.body.collect(upTo: 1 << 24)
-                    let json = try? JSONValue.parse(String(buffer: reply))
-                    return Int(json?["usage"]?["completion_tokens"]?.doubleValue ?? 0)
-                }
-                return true
-            }
-            for _ in 0..<concurrency where launch() {}
-            while let count = try await group.next() {
-                total += count
-                _ = launch()
-            }
-            return total
-        }
+        let tokens = try await load.post(bodies).reduce(0) { $0 + $1.completionTokens }
         return Row(mode: "bare HTTP", requests: bodies.count, documents: bodies.count, tokensOut: tokens,
                    seconds: (clock.now - start).seconds)
     }
