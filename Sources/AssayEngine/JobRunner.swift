@@ -74,6 +74,9 @@ public actor JobRunner {
         throw JobRunnerError.notStarted
     }
 
+    /// How many live subscribers the job has.
+    public func subscriberCount(jobID: Int64) -> Int { subscribers[jobID]?.count ?? 0 }
+
     /// Whether this process is running the job now.
     public func isActive(jobID: Int64) -> Bool { active[jobID] != nil }
 

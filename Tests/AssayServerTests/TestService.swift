@@ -115,14 +115,21 @@ struct API: Sendable {
     }
 
     /// Starts a job and reads its SSE stream to the end; returns the job id and the event names.
-    func runJob(_ session: Session, project: Int64, json: String) async throws -> (job: Int64, events: [String]) {
+    /// With a held model, the model is released only once the stream listens, so it sees every event.
+    func runJob(_ session: Session, project: Int64, json: String, holding held: HeldProvider? = nil) async throws
+        -> (job: Int64, events: [String]) {
         let started = try await call(.post, "/projects/\(project)/jobs", token: session.access, json: json)
         #expect(started.status == .accepted, "\(String(buffer: started.body))")
         let job = try started.id()
-        let stream = try await call(.get, "/jobs/\(job)/stream", token: session.access)
-        #expect(stream.status == .ok)
-        #expect(stream.headers[.contentType] == "text/event-stream")
-        let events = String(buffer: stream.body).split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
+        async let stream = call(.get, "/jobs/\(job)/stream", token: session.access)
+        if let held {
+            while await parts.runner.subscriberCount(jobID: job) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            await held.release()
+        }
+        let response = try await stream
+        #expect(response.status == .ok)
+        #expect(response.headers[.contentType] == "text/event-stream")
+        let events = String(buffer: response.body).split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { String($0.dropFirst(7)) }
         return (job, events)
     }
 }
