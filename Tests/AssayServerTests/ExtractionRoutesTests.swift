@@ -55,8 +55,9 @@ struct ExtractionRoutesTests {
 
     @Test func oneValueWithEvidenceOffsets() async throws {
         try await TestService().test { api in
-            let (ada, project, _, _) = try await Self.coded(api)
-            let list = try await api.call(.get, "/projects/\(project)/extractions?variable=city&limit=1", token: ada.access).json()
+            let (ada, project, documents, _) = try await Self.coded(api)
+            let list = try await api.call(.get, "/projects/\(project)/extractions?variable=city&document=\(documents[0])",
+                                          token: ada.access).json()
             let id = Int64(try #require(list["items"]?[0]?["id"]?.doubleValue))
             let value = try await api.call(.get, "/extractions/\(id)", token: ada.access).json()
             #expect(value["value"]?.stringValue == "City1")
