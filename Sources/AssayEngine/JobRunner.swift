@@ -54,19 +54,19 @@ public actor JobRunner {
             return try await engine.run(projectID: projectID, options: options) { sink.yield($0) }
         }
         let (started, startedSink) = AsyncStream.makeStream(of: Result<Job, any Error>.self, bufferingPolicy: .bufferingNewest(1))
-        // One consumer per job keeps its events in order.
+        // One consumer per job keeps its events in order; it runs on this actor.
         Task {
             var jobID: Int64?
             for await event in events {
                 if case .started(let job, _) = event {
                     jobID = job.id
-                    await self.register(job, task: runTask, gate: gate)
+                    self.register(job, task: runTask, gate: gate)
                     startedSink.yield(.success(job))
                 } else if let jobID {
-                    await self.publish(event, jobID: jobID)
+                    self.publish(event, jobID: jobID)
                 }
             }
-            if let jobID { await self.ended(jobID) }
+            if let jobID { self.ended(jobID) }
             if case .failure(let error) = await runTask.result { startedSink.yield(.failure(error)) }
             startedSink.finish()
         }

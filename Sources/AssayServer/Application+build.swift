@@ -48,9 +48,9 @@ func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, 
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestIDMiddleware()
+        AccessLogMiddleware()
         MetricsMiddleware(metrics: metrics)
         ProblemMiddleware()
-        LogRequestsMiddleware(.info, includeHeaders: .none)
     }
     let store = config.store
     let ownership = Ownership(store: store)

@@ -5,6 +5,7 @@ import AssayStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import HummingbirdTesting
 import NIOCore
 import Testing
@@ -71,6 +72,24 @@ struct OperationsTests {
             let response = try await api.call(.get, "/health/live")
             #expect(response.headers[HTTPField.Name("X-Request-ID")!]?.isEmpty == false)
         }
+    }
+
+    @Test func logsCarryRequestIDsButNoSecretsOrText() async throws {
+        let logs = CapturedLogs()
+        try await TestService().test(logger: logs.logger) { api in
+            let ada = try await api.register(password: "pass-word-secret")
+            let (project, documents) = try await api.researchProject(ada, documents: 1)
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            _ = try await api.call(.get, "/jobs/\(run.job)/stream?token=\(ada.access)")
+            _ = try await api.call(.get, "/documents/\(documents[0])", token: ada.access)
+        }
+        let text = logs.text
+        #expect(text.contains("hb.request.id"))
+        #expect(text.contains("/jobs/1/stream"))
+        #expect(!text.contains("pass-word-secret"))
+        #expect(!text.contains("token="))
+        #expect(!text.contains("eyJ"))
+        #expect(!text.contains("Protest in City1"))
     }
 
     @Test func metricsCountRequestsJobsAndDocuments() async throws {

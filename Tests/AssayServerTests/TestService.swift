@@ -7,6 +7,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Testing
 
@@ -25,8 +26,8 @@ struct TestService {
     }
 
     /// Runs `test` against the router, no socket.
-    func test<Value: Sendable>(_ test: @Sendable (API) async throws -> Value) async throws -> Value {
-        let (app, parts) = await buildApplication(config: config)
+    func test<Value: Sendable>(logger: Logger = Logger(label: "assay.test"), _ test: @Sendable (API) async throws -> Value) async throws -> Value {
+        let (app, parts) = await buildApplication(config: config, logger: logger)
         return try await app.test(.router) { client in try await test(API(client: client, parts: parts)) }
     }
 
@@ -189,5 +190,33 @@ actor HeldProvider: LLMProvider {
         calls += 1
         while !open { try await Task.sleep(for: .milliseconds(20)) }
         return LLMResponse(text: FakeModel.goodReply(for: request))
+    }
+}
+
+/// Keeps every log line a test's service writes, rendered as text.
+final class CapturedLogs: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    var text: String { lock.withLock { lines.joined(separator: "\n") } }
+
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+
+    var logger: Logger {
+        Logger(label: "assay.test") { _ in CapturingHandler(logs: self) }
+    }
+
+    struct CapturingHandler: LogHandler {
+        let logs: CapturedLogs
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            let all = metadata.merging(event.metadata ?? [:]) { $1 }
+            logs.append("\(event.level) \(event.message) \(all)")
+        }
     }
 }
