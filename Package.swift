@@ -151,7 +151,14 @@ let package = Package(
         // Tests that talk to real servers (llama-server) and run the real CLI.
         .testTarget(
             name: "AssayIntegrationTests",
-            dependencies: ["AssayCore", "AssayStore", "AssayCLI", "AssayEngine", "AssayExport"],
+            dependencies: [
+                "AssayCore", "AssayStore", "AssayCLI", "AssayEngine", "AssayExport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -36,7 +36,9 @@ public func buildApplication(config: ServerConfig, logger: Logger = Logger(label
         .addWebSocketRoutes(to: wsRouter, tokens: tokens, accounts: config.store)
     let app = Application(
         router: router,
-        server: .http1WebSocketUpgrade(webSocketRouter: wsRouter),
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: wsRouter,
+            configuration: .init(ws: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: config.webSocketPing)))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "assay"),
         services: [JobRunnerService(runner: runner, grace: config.shutdownGrace, store: config.store)],
         logger: logger)

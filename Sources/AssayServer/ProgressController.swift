@@ -40,14 +40,25 @@ struct ProgressController {
                 return .dontUpgrade
             }
             return .upgrade([:])
-        } onUpgrade: { _, outbound, context in
+        } onUpgrade: { inbound, outbound, context in
             guard let token = context.request.uri.queryParameters.get("token"),
                   let identity = try? await AuthMiddleware.resolve(token, tokens: tokens, accounts: accounts),
                   let id = context.requestContext.parameters.get("id").flatMap(Int64.init),
                   let job = try? await ownership.job(id, for: identity) else { return }
-            for await update in await Self.updates(for: job, runner: runner).cancelOnGracefulShutdown() {
-                let data = try APIJSON.encoder().encode(update)
-                try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
+            let updates = await Self.updates(for: job, runner: runner)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                // Control frames (the client's pongs, its close) are handled only while the inbound
+                // stream is read; without this the server's pings time out on a long job.
+                group.addTask { for try await _ in inbound {} }
+                group.addTask {
+                    for await update in updates.cancelOnGracefulShutdown() {
+                        let data = try APIJSON.encoder().encode(update)
+                        try await outbound.write(.text(String(decoding: data, as: UTF8.self)))
+                    }
+                }
+                // Whichever ends first (the job, or the client going away) ends the connection.
+                try await group.next()
+                group.cancelAll()
             }
         }
     }

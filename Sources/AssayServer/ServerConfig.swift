@@ -30,6 +30,8 @@ public struct ServerConfig: Sendable {
     public var maxFileBytes = 20 << 20
     /// Options every job starts from.
     public var jobOptions = ExtractionEngine.Options(documentTimeBudget: .seconds(300))
+    /// How often the server pings WebSocket clients (a client that stops answering is dropped).
+    public var webSocketPing: Duration = .seconds(30)
     /// How long a shutdown waits for documents in flight before it cancels them.
     public var shutdownGrace: Duration = .seconds(30)
     /// Trace runs (`POST /extraction/run-once`).

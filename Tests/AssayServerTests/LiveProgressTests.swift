@@ -39,6 +39,36 @@ struct LiveProgressTests {
         }
     }
 
+    /// A job quiet for longer than the ping period keeps its WebSocket: the server reads the
+    /// client's pongs (it once ignored them and dropped the connection with "Ping timeout").
+    @Test func webSocketSurvivesPingsDuringAQuietJob() async throws {
+        let held = HeldProvider()
+        var service = try TestService(provider: held)
+        service.config.webSocketPing = .milliseconds(20)
+        try await service.live { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 1)
+            let job = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#).id()
+            let client = api.client
+            let watcher = Task {
+                let types = Collected()
+                try await client.ws("/ws/jobs/\(job)?token=\(ada.access)") { inbound, _, _ in
+                    for try await message in inbound.messages(maxSize: 1 << 16) {
+                        guard case .text(let text) = message else { continue }
+                        await types.append(try JSONValue.parse(text)["type"]?.stringValue ?? "?")
+                    }
+                }
+                return await types.items
+            }
+            while await api.parts.runner.subscriberCount(jobID: job) == 0 { try await Task.sleep(for: .milliseconds(5)) }
+            // Several ping periods pass with nothing to send.
+            try await Task.sleep(for: .milliseconds(300))
+            await held.release()
+            let types = try await watcher.value
+            #expect(types.last == "job_completed", "\(types)")
+        }
+    }
+
     @Test func webSocketRefusesMissingTokensAndOtherUsersJobs() async throws {
         try await TestService().live { api in
             let ada = try await api.register()
