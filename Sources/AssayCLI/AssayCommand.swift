@@ -35,7 +35,7 @@ public struct AssayCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, CodebookCommand.self, AddCommand.self, RunCommand.self, StatusCommand.self,
             ShowCommand.self, ExportCommand.self, ProjectsCommand.self, DocumentsCommand.self, TracesCommand.self,
-            ServeCommand.self,
+            ServeCommand.self, UsersCommand.self,
         ]
     )
 

@@ -180,7 +180,7 @@ struct JobDTO: Codable, Sendable {
     var createdAt: Date
     var startedAt: Date?
     var finishedAt: Date?
-    var selection: JobSelection
+    var selection: SelectionDTO
     enum CodingKeys: String, CodingKey {
         case id, kind, status, model, total, processed, succeeded, flagged, failed, progress, error, selection
         case projectID = "project_id", codebookVersion = "codebook_version", tokensIn = "tokens_in", tokensOut = "tokens_out"
@@ -206,7 +206,21 @@ struct JobDTO: Codable, Sendable {
         createdAt = j.createdAt
         startedAt = j.startedAt
         finishedAt = j.finishedAt
-        selection = j.selection
+        selection = SelectionDTO(j.selection)
+    }
+}
+
+/// Which documents a job covers, as the start request names them.
+struct SelectionDTO: Codable, Sendable {
+    var sampleSize: Int?
+    var documentIDs: [Int64]?
+    var seed: UInt64?
+    enum CodingKeys: String, CodingKey { case seed, sampleSize = "sample_size", documentIDs = "document_ids" }
+
+    init(_ s: JobSelection) {
+        sampleSize = s.sampleSize
+        documentIDs = s.documentIDs
+        seed = s.seed
     }
 }
 

@@ -2779,7 +2779,22 @@ enum OpenAPIDocument {
             "format": "date-time"
           },
           "selection": {
-            "type": "object"
+            "type": "object",
+            "properties": {
+              "sample_size": {
+                "type": "integer"
+              },
+              "document_ids": {
+                "type": "array",
+                "items": {
+                  "type": "integer",
+                  "format": "int64"
+                }
+              },
+              "seed": {
+                "type": "integer"
+              }
+            }
           }
         }
       },

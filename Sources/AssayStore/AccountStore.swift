@@ -7,6 +7,8 @@ public protocol AccountStore: Sendable {
     func createUser(email: String, passwordHash: String, role: String) async throws -> UserAccount
     func user(id: Int64) async throws -> UserAccount?
     func user(email: String) async throws -> UserAccount?
+    /// Every account, oldest first.
+    func users() async throws -> [UserAccount]
     func setUserRole(_ role: String, userID: Int64) async throws
 
     func saveRefreshToken(hash: String, userID: Int64, expiresAt: Date) async throws

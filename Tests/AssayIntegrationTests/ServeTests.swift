@@ -78,6 +78,13 @@ import Testing
         #expect(rows.count == 5, "\(csv.text)")
         #expect(rows.first?.hasPrefix("document_id,title") == true, "\(rows.first ?? "")")
 
+        // An administrator grants the failure-pattern role from the command line; it applies at once.
+        #expect(try await api.send("GET", "/failure-patterns").status == 403)
+        let granted = try await cli.run("users", "set-role", "ada@example.org", "ml_engineer")
+        #expect(granted.status == 0, "\(granted.output)")
+        #expect(try await api.send("GET", "/auth/me").json["can_see_patterns"]?.boolValue == true)
+        #expect(try await api.send("GET", "/failure-patterns").status == 200)
+
         // SIGTERM: a clean stop.
         server.terminate()
         let result = await server.finish(limit: .seconds(120))

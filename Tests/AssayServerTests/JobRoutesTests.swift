@@ -1,6 +1,7 @@
 import AssayCore
 import AssayEngine
 import AssayProviders
+import AssayStore
 @testable import AssayServer
 import Foundation
 import Hummingbird
@@ -126,6 +127,32 @@ struct JobRoutesTests {
             let rest = try await api.call(.get, "/jobs/\(job)/stream", token: ada.access)
             #expect(String(buffer: rest.body).contains("event: job_completed"))
             #expect(try await api.call(.get, "/jobs/\(job)", token: ada.access).json()["processed"]?.doubleValue == 3)
+        }
+    }
+
+    /// A job a stopped service left paused continues as a new job over what is left.
+    @Test func resumingAnOrphanedJobStartsANewOneAndSaysSo() async throws {
+        let service = try TestService()
+        let store = service.store
+        try await service.test { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 2)
+            let orphan = try await store.createJob(projectID: project, kind: .full, codebookVersion: 1, promptHash: "p",
+                                                   model: "scripted", selection: .all, total: 2)
+            try await store.setJobStatus(.paused, error: nil, jobID: orphan.id)
+            let resumed = try await api.call(.post, "/jobs/\(orphan.id)/resume", token: ada.access)
+            #expect(resumed.status == .accepted)
+            let next = try resumed.id()
+            #expect(next != orphan.id)
+            #expect(try resumed.json()["selection"]?["sample_size"] == nil)
+            let old = try await api.call(.get, "/jobs/\(orphan.id)", token: ada.access).json()
+            #expect(old["status"]?.stringValue == "cancelled")
+            #expect(old["error"]?.stringValue?.contains("job #\(next)") == true)
+            let stream = try await api.call(.get, "/jobs/\(next)/stream", token: ada.access)
+            #expect(String(buffer: stream.body).contains("event: job_completed"))
+            let notes = try await api.call(.get, "/jobs/\(next)/events", token: ada.access).json()["items"]?.arrayValue?
+                .compactMap { $0["message"]?.stringValue } ?? []
+            #expect(notes.contains("continues job #\(orphan.id)"))
         }
     }
 

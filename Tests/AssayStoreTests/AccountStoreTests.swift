@@ -21,6 +21,7 @@ struct AccountStoreTests {
         }
         try await store.setUserRole("ml_engineer", userID: ada.id)
         #expect(try await store.user(id: ada.id)?.role == "ml_engineer")
+        #expect(try await store.users().map(\.email) == ["ada@example.org"])
     }
 
     @Test(arguments: StoreKind.allCases)

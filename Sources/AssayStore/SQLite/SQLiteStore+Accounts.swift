@@ -26,6 +26,12 @@ extension SQLiteStore: AccountStore {
         }
     }
 
+    public func users() async throws -> [UserAccount] {
+        try await writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM users ORDER BY id").map(UserAccount.init(row:))
+        }
+    }
+
     public func setUserRole(_ role: String, userID: Int64) async throws {
         try await writer.write { db in
             try db.execute(sql: "UPDATE users SET role = ? WHERE id = ?", arguments: [role, userID])
