@@ -20,7 +20,11 @@ extension Workspace {
         public var safeName: String {
             let last = fileName.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
             let cleaned = String(last.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.map(Character.init))
-            return cleaned.isEmpty || cleaned == "." || cleaned == ".." ? "upload" : cleaned
+            guard !cleaned.isEmpty, cleaned != ".", cleaned != ".." else { return "upload" }
+            // Keep the extension (it picks the reader) when cutting a very long name.
+            guard cleaned.count > 200 else { return cleaned }
+            let ext = (cleaned as NSString).pathExtension
+            return String(cleaned.prefix(190)) + (ext.isEmpty || ext.count > 9 ? "" : "." + ext)
         }
     }
 

@@ -65,8 +65,8 @@ struct OperationsTests {
         var service = try TestService()
         service.config.maxBodyBytes = 64
         try await service.test { api in
-            let missing = try await api.call(.get, "/nowhere")
-            #expect(missing.status == .notFound)
+            try await api.call(.get, "/nowhere").problem(.notFound)
+            try await api.call(.put, "/health/live").problem(.notFound)
             let huge = #"{"email":"\#(String(repeating: "a", count: 100))@b.org","password":"long enough"}"#
             try await api.call(.post, "/auth/register", json: huge).problem(.contentTooLarge)
             let response = try await api.call(.get, "/health/live")
