@@ -91,3 +91,15 @@ struct UploadNameTests {
         #expect(results[1].document.error?.contains("over the limit") == true)
     }
 }
+
+@Suite("Workspace on a served database")
+struct ServedWorkspaceTests {
+    @Test func theOnlyProjectIgnoresTheServiceUsersProjects() async throws {
+        let store = try SQLiteStore.inMemory()
+        let workspace = Workspace(store: store)
+        _ = try await store.createProject(name: "theirs", description: nil, owner: "7")
+        let mine = try await workspace.createProject(name: "mine")
+        #expect(try await workspace.project(named: nil) == mine)
+        #expect(try await workspace.project(named: "theirs").owner == "7")
+    }
+}
