@@ -95,6 +95,7 @@ public actor JobRunner {
     /// job over the documents still to do; the old job is closed with a note naming the new one.
     public func resume(jobID: Int64) async throws -> Job {
         if let entry = active[jobID] {
+            guard await entry.gate.isClosed else { return try await notRunning(jobID, doing: "resume") }
             await entry.gate.open()
             try await store.setJobStatus(.running, error: nil, jobID: jobID)
             try await store.appendEvent(jobID: jobID, kind: .jobResumed, documentID: nil, message: nil)

@@ -85,6 +85,7 @@ struct JobRoutesTests {
             let started = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#)
             let job = try started.id()
             #expect(try started.json()["status"]?.stringValue == "running")
+            try await api.call(.post, "/jobs/\(job)/resume", token: ada.access).problem(.conflict)
             let paused = try await api.call(.post, "/jobs/\(job)/pause", token: ada.access)
             #expect(try paused.json()["status"]?.stringValue == "paused")
             let resumed = try await api.call(.post, "/jobs/\(job)/resume", token: ada.access)
