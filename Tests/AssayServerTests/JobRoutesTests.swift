@@ -55,6 +55,12 @@ struct JobRoutesTests {
             #expect(job["failed"]?.doubleValue == 1 && job["total"]?.doubleValue == 1)
             try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","document_ids":[999]}"#)
                 .problem(.unprocessableContent, field: "document_ids")
+            // Two failures in a row stop a job: it fails, and its stream says so with the reason.
+            let stopped = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            #expect(stopped.events.last == "job_failed")
+            let failed = try await api.call(.get, "/jobs/\(stopped.job)", token: ada.access).json()
+            #expect(failed["status"]?.stringValue == "failed")
+            #expect(failed["error"]?.stringValue?.contains("failed in a row") == true)
         }
     }
 
@@ -181,6 +187,10 @@ struct JobRoutesTests {
             let run = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
             let stream = try await api.call(.get, "/jobs/\(run.job)/stream?token=\(ada.access)")
             #expect(stream.status == .ok)
+            let data = try #require(String(buffer: stream.body).split(separator: "\n").first { $0.hasPrefix("data: ") })
+            let update = try JSONValue.parse(String(data.dropFirst(6)))
+            #expect(update["job_id"]?.doubleValue == Double(run.job))
+            #expect(update["type"]?.stringValue == "job_completed" && update["processed"]?.doubleValue == 1)
             try await api.call(.get, "/jobs/\(run.job)/events?token=\(ada.access)").problem(.unauthorized)
         }
     }
