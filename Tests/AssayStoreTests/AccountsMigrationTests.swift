@@ -35,7 +35,7 @@ struct AccountsMigrationTests {
         // The documents' foreign key now refers to the rebuilt table: deleting the project cascades.
         try await store.deleteProject(id: 1)
         #expect(try await store.document(externalID: "a.txt", projectID: 1) == nil)
-        let violations = try await store.writer.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
+        let violations = try store.writer.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") }
         #expect(violations.isEmpty)
     }
 }
