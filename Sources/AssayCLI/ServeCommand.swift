@@ -12,15 +12,19 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run Assay as an HTTP service (JSON API, live job progress, metrics).",
         discussion: """
-            Serves the API on --host:--port (default 127.0.0.1:8080) over the database (--db, $ASSAY_DB,
-            default ./assay.sqlite, created when missing) with the model configured as for assay run
-            (ASSAY_PROVIDER, ASSAY_BASE_URL, ASSAY_MODEL, ...). Access tokens are signed with
-            $ASSAY_JWT_SECRET (at least 32 characters); --dev makes an ephemeral one instead.
-            Failure patterns are visible to accounts with the role $ASSAY_PATTERN_ROLE (default
-            ml_engineer) and to the emails in $ASSAY_ML_ENGINEERS (comma-separated).
-            SIGTERM or Ctrl-C stops cleanly: no new work, documents in flight finish (up to
+            Serves the API on --host:--port (default 127.0.0.1:8080) over the database (--db, $ASSAY_DB, \
+            default ./assay.sqlite, created when missing) with the model configured as for assay run \
+            (ASSAY_PROVIDER, ASSAY_BASE_URL, ASSAY_MODEL, ...).
+
+            Access tokens are signed with $ASSAY_JWT_SECRET (at least 32 characters); --dev makes an \
+            ephemeral one instead. Failure patterns are visible to accounts with the role \
+            $ASSAY_PATTERN_ROLE (default ml_engineer), to the emails in $ASSAY_ML_ENGINEERS \
+            (comma-separated) and to accounts given the role with: assay users set-role EMAIL ROLE
+
+            SIGTERM or Ctrl-C stops cleanly: no new work, documents in flight finish (up to \
             --shutdown-grace seconds), then the store is closed. Logs are JSON lines on stderr.
-            The API is described at /openapi.json; see the README for curl examples.
+
+            The API is described at /openapi.json; the README has curl examples.
             """)
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
