@@ -26,6 +26,14 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.7.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         // Pure values and logic, no I/O.
@@ -71,11 +79,29 @@ let package = Package(
             dependencies: ["AssayCore", "AssayStore", .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: swiftSettings
         ),
+        // The HTTP service (`assay serve`): routes translate requests and call the engine.
+        .target(
+            name: "AssayServer",
+            dependencies: [
+                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command-line front end: argument parsing and rendering only.
         .target(
             name: "AssayCLI",
             dependencies: [
-                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport",
+                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport", "AssayServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -113,10 +139,26 @@ let package = Package(
         .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayEngineTests", dependencies: ["AssayEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayExportTests", dependencies: ["AssayExport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AssayServerTests",
+            dependencies: [
+                "AssayServer", "AssayEngine", "AssayStore", "AssayProviders",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Tests that talk to real servers (llama-server) and run the real CLI.
         .testTarget(
             name: "AssayIntegrationTests",
-            dependencies: ["AssayCore", "AssayStore", "AssayCLI", "AssayEngine", "AssayExport"],
+            dependencies: [
+                "AssayCore", "AssayStore", "AssayCLI", "AssayEngine", "AssayExport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AssayServer
 import Foundation
 import Logging
 
@@ -19,6 +20,7 @@ public struct AssayCommand: AsyncParsableCommand {
               assay export --format csv --layout wide --out protests.csv
 
             Failure traces of LLM applications → failure patterns: assay traces --help
+            As an HTTP service for web front ends and schedulers: assay serve --help
 
             The model: by default a local llama-server at \(defaultModelURL) (start it with \
             scripts/local-llm.sh start). ASSAY_PROVIDER=gemini|anthropic|ollama selects a native API \
@@ -34,6 +36,7 @@ public struct AssayCommand: AsyncParsableCommand {
         subcommands: [
             InitCommand.self, CodebookCommand.self, AddCommand.self, RunCommand.self, StatusCommand.self,
             ShowCommand.self, ExportCommand.self, ProjectsCommand.self, DocumentsCommand.self, TracesCommand.self,
+            ServeCommand.self, UsersCommand.self,
         ]
     )
 
@@ -59,7 +62,14 @@ public struct AssayCommand: AsyncParsableCommand {
 
     /// Logs go to stderr at `ASSAY_LOG_LEVEL` (default warning) so they never mix with output.
     public static func bootstrapLogging() {
-        let level = ProcessInfo.processInfo.environment["ASSAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        let serving = CommandLine.arguments.dropFirst().first == "serve"
+        let level = ProcessInfo.processInfo.environment["ASSAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
+            ?? (serving ? .info : .warning)
+        // The service logs JSON lines (with the request id) for log collectors; the CLI stays readable.
+        if serving {
+            LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+            return
+        }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level

@@ -7,6 +7,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case noCodebook(project: String)
     case nothingToRun(String)
     case unknownDocuments([String])
+    case unknownVariable(String)
 
     public var description: String {
         switch self {
@@ -19,6 +20,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             "project '\(project)' has no codebook yet; import one with: assay codebook import FILE"
         case .nothingToRun(let why): why
         case .unknownDocuments(let ids): "no such documents: \(ids.joined(separator: ", "))"
+        case .unknownVariable(let name): "the codebook has no variable named '\(name)'"
         }
     }
 }

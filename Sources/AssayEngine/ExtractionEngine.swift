@@ -40,11 +40,14 @@ public struct ExtractionEngine: Sendable {
         public var documentTimeBudget: Duration?
         /// How long documents are split (2,500-token chunks, 250 overlapping); nil sends them whole.
         public var chunking: Chunker?
+        /// Closed while the job is paused: documents in flight finish, no new one starts.
+        public var gate: PauseGate?
 
         public init(kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
                     maxConsecutiveFailures: Int = 10, temperature: Double = 0, packing: Packing? = nil,
-                    documentTimeBudget: Duration? = nil, chunking: Chunker? = Chunker()) {
+                    documentTimeBudget: Duration? = nil, chunking: Chunker? = Chunker(), gate: PauseGate? = nil) {
             self.chunking = chunking
+            self.gate = gate
             self.packing = packing
             self.documentTimeBudget = documentTimeBudget
             self.kind = kind
@@ -205,14 +208,22 @@ public struct ExtractionEngine: Sendable {
             var lastFailure = ""
             func launch() -> Bool {
                 guard let batch = next.next() else { return false }
+                let gate = options.gate
                 group.addTask {
-                    // Texts are read when their request goes out, so a job holds only the batches in flight.
-                    let texts = try await store.documents(ids: batch.map(\.documentID))
-                    let results = try await batcher.process(texts, jobID: job.id)
-                    // Cancelled mid-call: store nothing for these; the next run redoes them.
-                    try Task.checkCancellation()
-                    for result in results { try await store.record(result) }
-                    return results
+                    try await gate?.admit()
+                    do {
+                        // Texts are read when their request goes out, so a job holds only the batches in flight.
+                        let texts = try await store.documents(ids: batch.map(\.documentID))
+                        let results = try await batcher.process(texts, jobID: job.id)
+                        // Cancelled mid-call: store nothing for these; the next run redoes them.
+                        try Task.checkCancellation()
+                        for result in results { try await store.record(result) }
+                        await gate?.done()
+                        return results
+                    } catch {
+                        await gate?.done()
+                        throw error
+                    }
                 }
                 return true
             }

@@ -26,8 +26,9 @@ public struct Workspace: Sendable {
             guard let project = try await store.project(named: name) else { throw EngineError.noProject(name) }
             return project
         }
-        // The failure-patterns project lives beside research projects; naming it is needed to use it.
-        let all = try await store.projects().filter { $0.name != TraceRunner.projectName }
+        // The failure-patterns project lives beside research projects, and the service's users'
+        // projects (those with an owner) share a served database; naming them is needed to use them.
+        let all = try await store.projects().filter { $0.name != TraceRunner.projectName && $0.owner == nil }
         switch all.count {
         case 0: throw EngineError.noProject("")
         case 1: return all[0]

@@ -1,5 +1,6 @@
 import AssayCore
 @testable import AssayEngine
+import AssayIngest
 import AssayProviders
 import AssayStore
 import Foundation
@@ -60,5 +61,45 @@ import Testing
         #expect(status.failuresByKind == [.invalidJSON: 1])
         #expect(status.recentFailures.first?.document == "doc1.txt")
         #expect(status.codebookVersion == 1)
+    }
+}
+
+@Suite("Uploads")
+struct UploadNameTests {
+    @Test(arguments: [
+        ("../../etc/passwd.txt", "passwd.txt"), ("C:\\Users\\x\\notes.md", "notes.md"), ("..", "upload"), ("", "upload"),
+        ("a\u{0}b\u{1F}.txt", "ab.txt"), ("dir/", "dir"),
+    ])
+    func fileNamesAreNamesNotPaths(sent: String, kept: String) {
+        #expect(Workspace.Upload(fileName: sent, data: Data()).safeName == kept)
+    }
+
+    @Test func veryLongNamesKeepTheirExtension() {
+        let name = Workspace.Upload(fileName: String(repeating: "a", count: 500) + ".txt", data: Data()).safeName
+        #expect(name.count == 194 && name.hasSuffix(".txt"))
+    }
+
+    @Test func uploadsBecomeDocumentsAndOversizedOnesFail() async throws {
+        let store = try SQLiteStore.inMemory()
+        let workspace = Workspace(store: store)
+        let project = try await workspace.createProject(name: "p")
+        let results = try await workspace.addUploads([
+            Workspace.Upload(fileName: "a.txt", data: Data("Some text.".utf8)),
+            Workspace.Upload(fileName: "big.txt", data: Data(repeating: 65, count: 100)),
+        ], options: IngestOptions(maxFileBytes: 50), projectID: project.id)
+        #expect(results.map(\.document.status) == [.ready, .failed])
+        #expect(results[1].document.error?.contains("over the limit") == true)
+    }
+}
+
+@Suite("Workspace on a served database")
+struct ServedWorkspaceTests {
+    @Test func theOnlyProjectIgnoresTheServiceUsersProjects() async throws {
+        let store = try SQLiteStore.inMemory()
+        let workspace = Workspace(store: store)
+        _ = try await store.createProject(name: "theirs", description: nil, owner: "7")
+        let mine = try await workspace.createProject(name: "mine")
+        #expect(try await workspace.project(named: nil) == mine)
+        #expect(try await workspace.project(named: "theirs").owner == "7")
     }
 }

@@ -147,6 +147,9 @@ final class ChildProcess: @unchecked Sendable {
     /// Sends SIGINT, as Ctrl-C in a terminal does.
     func interrupt() { kill(pid, SIGINT) }
 
+    /// Sends SIGTERM, as a service manager does to stop a service.
+    func terminate() { kill(pid, SIGTERM) }
+
     /// Waits for the child to exit and its output to be read, at most `limit`.
     ///
     /// The wait is on the child's exit, not on the pipes' end: a process the child started in

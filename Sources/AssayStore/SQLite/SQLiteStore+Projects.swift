@@ -23,10 +23,13 @@ extension SQLiteStore {
         try await writer.read { db in try Self.project(db, id: id) }
     }
 
-    /// The project with this exact name, or nil.
+    /// The project with this exact name, or nil. Projects without an owner (the CLI's and the
+    /// built-in failure-patterns project) come first: a service user's project of the same name
+    /// never stands in for them.
     public func project(named name: String) async throws -> Project? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM projects WHERE name = ?", arguments: [name]).map(Project.init(row:))
+            try Row.fetchOne(db, sql: "SELECT * FROM projects WHERE name = ? ORDER BY owner IS NOT NULL, id LIMIT 1",
+                             arguments: [name]).map(Project.init(row:))
         }
     }
 

@@ -189,6 +189,7 @@ extension SQLiteStore {
                 );
                 """)
         }
+        SQLiteStore.registerAccounts(in: &migrator)
         return migrator
     }()
 }

@@ -1,0 +1,83 @@
+import ArgumentParser
+import AssayEngine
+import AssayProviders
+import AssayServer
+import AssayStore
+import Foundation
+import Hummingbird
+import Logging
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run Assay as an HTTP service (JSON API, live job progress, metrics).",
+        discussion: """
+            Serves the API on --host:--port (default 127.0.0.1:8080) over the database (--db, $ASSAY_DB, \
+            default ./assay.sqlite, created when missing) with the model configured as for assay run \
+            (ASSAY_PROVIDER, ASSAY_BASE_URL, ASSAY_MODEL, ...).
+
+            Access tokens are signed with $ASSAY_JWT_SECRET (at least 32 characters); --dev makes an \
+            ephemeral one instead. Failure patterns are visible to accounts with the role \
+            $ASSAY_PATTERN_ROLE (default ml_engineer), to the emails in $ASSAY_ML_ENGINEERS \
+            (comma-separated) and to accounts given the role with: assay users set-role EMAIL ROLE
+
+            SIGTERM or Ctrl-C stops cleanly: no new work, documents in flight finish (up to \
+            --shutdown-grace seconds), then the store is closed. Logs are JSON lines on stderr.
+
+            The API is described at /openapi.json; the README has curl examples.
+            """)
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(name: .long, help: ArgumentHelp("The Assay database file (default: ./assay.sqlite or $ASSAY_DB).", valueName: "path"))
+    var db: String?
+    @Flag(help: "Development mode: without ASSAY_JWT_SECRET, sign tokens with an ephemeral secret (sessions end with the process).")
+    var dev = false
+    @Option(help: ArgumentHelp("Largest upload in MB, all files together.", valueName: "MB")) var maxUploadMb = 32
+    @Option(help: ArgumentHelp("Largest single uploaded file in MB.", valueName: "MB")) var maxFileMb = 20
+    @Option(help: "Documents in flight at once per job.") var concurrency = 8
+    @Option(help: ArgumentHelp("Seconds one document may take, retries included.", valueName: "seconds")) var documentTimeout = 300
+    @Option(help: ArgumentHelp("Seconds a shutdown waits for documents in flight.", valueName: "seconds")) var shutdownGrace = 30
+    @Option(help: ArgumentHelp("bcrypt cost of password hashes.", valueName: "n")) var bcryptCost = 12
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+        guard maxUploadMb >= 1, maxFileMb >= 1 else { throw ValidationError("upload limits need at least 1 MB") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency needs at least 1") }
+        guard (4...31).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 31") }
+    }
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let logger = Logger(label: "assay.server")
+        let secret: String
+        if let configured = env["ASSAY_JWT_SECRET"], !configured.isEmpty {
+            guard configured.utf8.count >= 32 else { throw CLIError("ASSAY_JWT_SECRET must have at least 32 characters") }
+            secret = configured
+        } else if dev {
+            secret = (0..<4).map { _ in UUID().uuidString }.joined()
+            printError("Development mode: tokens are signed with an ephemeral secret and stop working when the service stops.")
+        } else {
+            throw CLIError("set ASSAY_JWT_SECRET (at least 32 random characters, e.g. openssl rand -hex 32) or pass --dev")
+        }
+        let path = db ?? env["ASSAY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "assay.sqlite"
+        let store = try SQLiteStore(path: path)
+        let settings = try ProviderSettings.fromEnvironment()
+        let raw = try makeProvider(settings)
+        let guards = ProviderGuards(
+            limits: RateLimits(requestsPerMinute: env["ASSAY_RPM"].flatMap { Int($0) },
+                               tokensPerMinute: env["ASSAY_TPM"].flatMap { Int($0) }),
+            breaker: CircuitBreaker.Policy(waitWhenOpen: true))
+        var config = ServerConfig(host: host, port: port, store: store, provider: guards.wrap(raw),
+                                  providerCheck: { try await raw.checkReachable() }, jwtSecret: secret)
+        config.maxUploadBytes = maxUploadMb << 20
+        config.maxFileBytes = maxFileMb << 20
+        config.bcryptCost = UInt8(bcryptCost)
+        config.patternAccess = PatternAccess.fromEnvironment(env)
+        config.jobOptions = ExtractionEngine.Options(concurrency: concurrency, documentTimeBudget: .seconds(documentTimeout))
+        config.shutdownGrace = .seconds(shutdownGrace)
+        let (app, _) = await buildApplication(config: config, logger: logger)
+        printError("Serving on http://\(host):\(port) with \(settings.model) at \(settings.baseURL), database \(path).")
+        try await app.runService()
+    }
+}

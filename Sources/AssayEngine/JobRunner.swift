@@ -1,0 +1,238 @@
+import AssayCore
+import AssayStore
+import Foundation
+import Logging
+
+/// Runs extraction jobs in the background for a long-lived front end (the HTTP service): starts
+/// them, tracks them by job id, pauses, resumes and cancels them, and streams their progress to
+/// any number of subscribers.
+///
+/// Pausing closes the job's `PauseGate`: documents in flight finish and are stored, no new one
+/// starts, and the job's status is `paused`. Cancelling cancels the run's task; the engine stores
+/// nothing for a document it was still working on, so the store stays consistent and the next
+/// run redoes exactly what is left.
+public actor JobRunner {
+    public let engine: ExtractionEngine
+    /// Options every job starts from (concurrency, time budget, chunking); kind and selection are per job.
+    public let baseOptions: ExtractionEngine.Options
+    private let logger: Logger
+    /// Sees every update of every job once (metrics).
+    private let observer: @Sendable (JobUpdate) -> Void
+
+    private struct Active {
+        var task: Task<RunSummary, any Error>
+        var gate: PauseGate
+        var job: Job
+    }
+    private var active: [Int64: Active] = [:]
+    private var subscribers: [Int64: [UUID: AsyncStream<JobUpdate>.Continuation]] = [:]
+    private var acceptingWork = true
+
+    public init(engine: ExtractionEngine, baseOptions: ExtractionEngine.Options = ExtractionEngine.Options(),
+                logger: Logger = Logger(label: "assay.jobs"), observer: @escaping @Sendable (JobUpdate) -> Void = { _ in }) {
+        self.observer = observer
+        self.engine = engine
+        self.baseOptions = baseOptions
+        self.logger = logger
+    }
+
+    public var store: any Store { engine.store }
+
+    /// Starts a job and returns it once it is stored and running. Throws what the engine throws
+    /// before the job exists (no codebook, unknown documents).
+    public func start(projectID: Int64, kind: JobKind, selection: JobSelection) async throws -> Job {
+        guard acceptingWork else { throw JobRunnerError.shuttingDown }
+        var options = baseOptions
+        options.kind = kind
+        options.selection = selection
+        let gate = PauseGate()
+        options.gate = gate
+        let engine = self.engine
+        let (events, sink) = AsyncStream.makeStream(of: RunProgress.self)
+        let runTask = Task {
+            defer { sink.finish() }
+            return try await engine.run(projectID: projectID, options: options) { sink.yield($0) }
+        }
+        let (started, startedSink) = AsyncStream.makeStream(of: Result<Job, any Error>.self, bufferingPolicy: .bufferingNewest(1))
+        // One consumer per job keeps its events in order; it runs on this actor.
+        Task {
+            var jobID: Int64?
+            for await event in events {
+                if case .started(let job, _) = event {
+                    jobID = job.id
+                    self.register(job, task: runTask, gate: gate)
+                    startedSink.yield(.success(job))
+                } else if let jobID {
+                    self.publish(event, jobID: jobID)
+                }
+            }
+            if let jobID { self.ended(jobID) }
+            if case .failure(let error) = await runTask.result { startedSink.yield(.failure(error)) }
+            startedSink.finish()
+        }
+        for await result in started { return try result.get() }
+        throw JobRunnerError.notStarted
+    }
+
+    /// How many live subscribers the job has.
+    public func subscriberCount(jobID: Int64) -> Int { subscribers[jobID]?.count ?? 0 }
+
+    /// Whether this process is running the job now.
+    public func isActive(jobID: Int64) -> Bool { active[jobID] != nil }
+
+    /// Stops taking new documents; those in flight finish. The job's status becomes `paused`.
+    public func pause(jobID: Int64) async throws -> Job {
+        guard let entry = active[jobID] else { return try await notRunning(jobID, doing: "pause") }
+        await entry.gate.close()
+        try await store.setJobStatus(.paused, error: nil, jobID: jobID)
+        try await store.appendEvent(jobID: jobID, kind: .jobPaused, documentID: nil, message: nil)
+        let job = try await current(jobID)
+        send(JobUpdate(type: .jobPaused, job: job), to: jobID)
+        return job
+    }
+
+    /// Resumes a paused job. A job paused by a process that is gone (a restart) continues as a new
+    /// job over the documents still to do; the old job is closed with a note naming the new one.
+    public func resume(jobID: Int64) async throws -> Job {
+        if let entry = active[jobID] {
+            guard await entry.gate.isClosed else { return try await notRunning(jobID, doing: "resume") }
+            await entry.gate.open()
+            try await store.setJobStatus(.running, error: nil, jobID: jobID)
+            try await store.appendEvent(jobID: jobID, kind: .jobResumed, documentID: nil, message: nil)
+            let job = try await current(jobID)
+            send(JobUpdate(type: .jobResumed, job: job), to: jobID)
+            return job
+        }
+        let old = try await current(jobID)
+        guard old.status == .paused || old.status == .running else {
+            throw JobRunnerError.notResumable(jobID: jobID, status: old.status)
+        }
+        let next = try await start(projectID: old.projectID, kind: old.kind, selection: old.selection)
+        try await store.appendEvent(jobID: jobID, kind: .jobResumed, documentID: nil, message: "continued as job #\(next.id)")
+        try await store.setJobStatus(.cancelled, error: "interrupted; the remaining documents continue as job #\(next.id)", jobID: jobID)
+        try await store.appendEvent(jobID: next.id, kind: .jobResumed, documentID: nil, message: "continues job #\(jobID)")
+        return next
+    }
+
+    /// Cancels the job: documents in flight are dropped whole and redone by the next run.
+    public func cancel(jobID: Int64) async throws -> Job {
+        guard let entry = active[jobID] else {
+            let job = try await current(jobID)
+            guard !job.status.isFinished else { throw JobRunnerError.notResumable(jobID: jobID, status: job.status) }
+            // Left running or paused by a process that is gone.
+            try await store.setJobStatus(.cancelled, error: "cancelled", jobID: jobID)
+            try await store.appendEvent(jobID: jobID, kind: .jobCancelled, documentID: nil, message: "cancelled")
+            return try await current(jobID)
+        }
+        entry.task.cancel()
+        _ = await entry.task.result
+        return try await current(jobID)
+    }
+
+    /// Live updates of a job until it ends. Each subscriber has its own bounded buffer: a slow
+    /// reader loses the oldest updates, never holds up the job. Finished or unknown jobs get an
+    /// empty stream; callers send the job's final state from the store.
+    public func updates(jobID: Int64) -> AsyncStream<JobUpdate> {
+        let (stream, continuation) = AsyncStream.makeStream(of: JobUpdate.self, bufferingPolicy: .bufferingNewest(256))
+        guard active[jobID] != nil else {
+            continuation.finish()
+            return stream
+        }
+        let id = UUID()
+        subscribers[jobID, default: [:]][id] = continuation
+        continuation.onTermination = { _ in Task { await self.unsubscribe(id, from: jobID) } }
+        return stream
+    }
+
+    /// Graceful stop: no new jobs, no new documents; documents in flight get `grace` to finish,
+    /// then the runs are cancelled (what was not stored is redone by the next run).
+    public func shutdown(grace: Duration) async {
+        acceptingWork = false
+        let entries = Array(active.values)
+        for entry in entries { await entry.gate.close() }
+        let drained = Task {
+            for entry in entries { await entry.gate.drained() }
+        }
+        let timer = Task {
+            try? await Task.sleep(for: grace)
+            drained.cancel()
+        }
+        await drained.value
+        timer.cancel()
+        for entry in entries {
+            entry.task.cancel()
+            _ = await entry.task.result
+        }
+        logger.info("job runner stopped", metadata: ["jobs": "\(entries.count)"])
+    }
+
+    // MARK: - Events
+
+    private func register(_ job: Job, task: Task<RunSummary, any Error>, gate: PauseGate) {
+        active[job.id] = Active(task: task, gate: gate, job: job)
+        send(JobUpdate(type: .jobStarted, job: job), to: job.id)
+    }
+
+    private func publish(_ event: RunProgress, jobID: Int64) {
+        switch event {
+        case .started: break
+        case .documentFinished(let documentID, let externalID, let outcome, let reason, let processed, _):
+            guard var job = active[jobID]?.job else { return }
+            job.processed = processed
+            switch outcome {
+            case .succeeded: job.succeeded += 1
+            case .flagged: job.flagged += 1
+            case .failed: job.failed += 1
+            }
+            active[jobID]?.job = job
+            send(JobUpdate(type: outcome == .failed ? .documentFailed : .documentCompleted, job: job,
+                           documentID: documentID, externalID: externalID, reason: reason), to: jobID)
+            send(JobUpdate(type: .progress, job: job), to: jobID)
+        case .finished(let summary):
+            send(JobUpdate.final(for: summary.job), to: jobID)
+        }
+    }
+
+    /// The run is over (finished, failed or thrown): close every stream.
+    private func ended(_ jobID: Int64) {
+        for continuation in subscribers[jobID]?.values ?? [:].values { continuation.finish() }
+        subscribers[jobID] = nil
+        active[jobID] = nil
+    }
+
+    private func send(_ update: JobUpdate, to jobID: Int64) {
+        observer(update)
+        for continuation in subscribers[jobID]?.values ?? [:].values { continuation.yield(update) }
+    }
+
+    private func unsubscribe(_ id: UUID, from jobID: Int64) {
+        subscribers[jobID]?[id] = nil
+    }
+
+    private func current(_ jobID: Int64) async throws -> Job {
+        guard let job = try await store.job(id: jobID) else { throw StoreError.notFound("job #\(jobID)") }
+        return job
+    }
+
+    private func notRunning(_ jobID: Int64, doing action: String) async throws -> Job {
+        let job = try await current(jobID)
+        throw JobRunnerError.notRunning(jobID: jobID, status: job.status, action: action)
+    }
+}
+
+/// Why a job cannot be started, paused, resumed or cancelled now.
+public enum JobRunnerError: Error, Sendable, Equatable, CustomStringConvertible {
+    case shuttingDown
+    case notStarted
+    case notRunning(jobID: Int64, status: JobStatus, action: String)
+    case notResumable(jobID: Int64, status: JobStatus)
+
+    public var description: String {
+        switch self {
+        case .shuttingDown: "the service is shutting down and takes no new jobs"
+        case .notStarted: "the job could not be started"
+        case .notRunning(let id, let status, let action): "job #\(id) is \(status.rawValue), so there is nothing to \(action)"
+        case .notResumable(let id, let status): "job #\(id) is \(status.rawValue) and cannot be changed any more"
+        }
+    }
+}

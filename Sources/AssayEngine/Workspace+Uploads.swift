@@ -1,0 +1,54 @@
+import AssayCore
+import AssayIngest
+import AssayStore
+import Foundation
+
+extension Workspace {
+    /// A file that arrives as bytes (an HTTP upload) rather than a path.
+    public struct Upload: Sendable {
+        /// The file name as sent; only its last component is kept, as the document's external id.
+        public var fileName: String
+        public var data: Data
+
+        public init(fileName: String, data: Data) {
+            self.fileName = fileName
+            self.data = data
+        }
+
+        /// The name with any folders, `..` and control characters removed: it names the document,
+        /// it never becomes a path.
+        public var safeName: String {
+            let last = fileName.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
+            let cleaned = String(last.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.map(Character.init))
+            guard !cleaned.isEmpty, cleaned != ".", cleaned != ".." else { return "upload" }
+            // Keep the extension (it picks the reader) when cutting a very long name.
+            guard cleaned.count > 200 else { return cleaned }
+            let ext = (cleaned as NSString).pathExtension
+            return String(cleaned.prefix(190)) + (ext.isEmpty || ext.count > 9 ? "" : "." + ext)
+        }
+    }
+
+    /// What happened to each uploaded document.
+    public struct UploadResult: Sendable {
+        public var document: Document
+        public var outcome: UpsertOutcome
+    }
+
+    /// Reads uploaded files into documents (the same readers as `add`); an unreadable file is stored
+    /// as a failed document with its reason.
+    public func addUploads(_ uploads: [Upload], options: IngestOptions = IngestOptions(), projectID: Int64) async throws
+        -> [UploadResult] {
+        var results: [UploadResult] = []
+        for upload in uploads {
+            let inputs = upload.data.count > options.maxFileBytes
+                ? [DocumentInput.failed(externalID: upload.safeName, mediaType: "application/octet-stream",
+                                        reason: "file is \(upload.data.count) bytes, over the limit of \(options.maxFileBytes)")]
+                : Ingestor.read(upload.data, source: upload.safeName, options: options)
+            for input in inputs {
+                let (document, outcome) = try await store.upsertDocument(input, projectID: projectID)
+                results.append(UploadResult(document: document, outcome: outcome))
+            }
+        }
+        return results
+    }
+}

@@ -1,0 +1,309 @@
+import AssayCore
+import AssayEngine
+import AssayStore
+import Foundation
+
+// The JSON shapes of the API, snake_case, one per noun. Built from the core types so the
+// handlers never format by hand.
+
+struct UserDTO: Codable, Sendable {
+    var id: Int64
+    var email: String
+    var role: String
+    var canSeePatterns: Bool
+    enum CodingKeys: String, CodingKey { case id, email, role, canSeePatterns = "can_see_patterns" }
+
+    init(identity: Identity, canSeePatterns: Bool) {
+        id = identity.userID
+        email = identity.email
+        role = identity.role
+        self.canSeePatterns = canSeePatterns
+    }
+}
+
+struct TokenDTO: Codable, Sendable {
+    var accessToken: String
+    var refreshToken: String
+    var expiresIn: Int
+    var tokenType = "Bearer"
+    var user: UserDTO
+    enum CodingKeys: String, CodingKey {
+        case user, accessToken = "access_token", refreshToken = "refresh_token", expiresIn = "expires_in", tokenType = "token_type"
+    }
+}
+
+struct APIKeyDTO: Codable, Sendable {
+    var id: Int64
+    var name: String
+    var prefix: String
+    var createdAt: Date
+    enum CodingKeys: String, CodingKey { case id, name, prefix, createdAt = "created_at" }
+
+    init(_ record: APIKeyRecord) {
+        id = record.id
+        name = record.name
+        prefix = record.prefix
+        createdAt = record.createdAt
+    }
+}
+
+struct NewAPIKeyDTO: Codable, Sendable {
+    var key: APIKeyDTO
+    /// Shown once; only its hash is kept.
+    var secret: String
+}
+
+struct ListDTO<Item: Codable & Sendable>: Codable, Sendable {
+    var items: [Item]
+}
+
+struct PageDTO<Item: Codable & Sendable>: Codable, Sendable {
+    var items: [Item]
+    var total: Int
+    var limit: Int
+    var offset: Int
+    var nextOffset: Int?
+    enum CodingKeys: String, CodingKey { case items, total, limit, offset, nextOffset = "next_offset" }
+
+    init(items: [Item], total: Int, limit: Int, offset: Int) {
+        self.items = items
+        self.total = total
+        self.limit = limit
+        self.offset = offset
+        nextOffset = offset + items.count < total ? offset + items.count : nil
+    }
+}
+
+struct ProjectDTO: Codable, Sendable {
+    var id: Int64
+    var name: String
+    var description: String?
+    var status: ProjectStatus
+    var unit: UnitOfObservation
+    var createdAt: Date
+    enum CodingKeys: String, CodingKey { case id, name, description, status, unit, createdAt = "created_at" }
+
+    init(_ p: Project) {
+        id = p.id
+        name = p.name
+        description = p.description
+        status = p.status
+        unit = p.unit
+        createdAt = p.createdAt
+    }
+}
+
+struct DocumentDTO: Codable, Sendable {
+    var id: Int64
+    var projectID: Int64
+    var externalID: String
+    var title: String?
+    var mediaType: String
+    var status: DocumentStatus
+    var error: String?
+    var wordCount: Int
+    var tokenCount: Int
+    var contentHash: String
+    var createdAt: Date
+    /// Only in `GET /documents/{id}`.
+    var text: String?
+    var metadata: JSONValue?
+    /// The latest outcome under any codebook version, when it has one.
+    var outcome: DocumentOutcomeKind?
+    enum CodingKeys: String, CodingKey {
+        case id, title, status, error, text, metadata, outcome
+        case projectID = "project_id", externalID = "external_id", mediaType = "media_type", wordCount = "word_count"
+        case tokenCount = "token_count", contentHash = "content_hash", createdAt = "created_at"
+    }
+
+    init(_ d: Document, full: Bool = false, outcome: DocumentOutcomeKind? = nil) {
+        id = d.id
+        projectID = d.projectID
+        externalID = d.externalID
+        title = d.title
+        mediaType = d.mediaType
+        status = d.status
+        error = d.error
+        wordCount = d.wordCount
+        tokenCount = d.tokenCount
+        contentHash = d.contentHash
+        createdAt = d.createdAt
+        text = full ? d.text : nil
+        metadata = full ? d.metadata : nil
+        self.outcome = outcome
+    }
+}
+
+struct UploadDTO: Codable, Sendable {
+    var document: DocumentDTO
+    var outcome: UpsertOutcome
+}
+
+struct CodebookVersionDTO: Codable, Sendable {
+    var version: Int
+    var promptHash: String
+    var codebookHash: String
+    var createdAt: Date
+    var variables: Int
+    var codebook: Codebook?
+    enum CodingKeys: String, CodingKey {
+        case version, variables, codebook, promptHash = "prompt_hash", codebookHash = "codebook_hash", createdAt = "created_at"
+    }
+
+    init(_ v: CodebookVersion, full: Bool) {
+        version = v.version
+        promptHash = v.promptHash
+        codebookHash = v.codebookHash
+        createdAt = v.createdAt
+        variables = v.codebook.variables.count
+        codebook = full ? v.codebook : nil
+    }
+}
+
+struct JobDTO: Codable, Sendable {
+    var id: Int64
+    var projectID: Int64
+    var kind: JobKind
+    var status: JobStatus
+    var codebookVersion: Int
+    var model: String
+    var total: Int
+    var processed: Int
+    var succeeded: Int
+    var flagged: Int
+    var failed: Int
+    /// Processed share of the total, 0...1.
+    var progress: Double
+    var tokensIn: Int
+    var tokensOut: Int
+    var error: String?
+    var createdAt: Date
+    var startedAt: Date?
+    var finishedAt: Date?
+    var selection: SelectionDTO
+    enum CodingKeys: String, CodingKey {
+        case id, kind, status, model, total, processed, succeeded, flagged, failed, progress, error, selection
+        case projectID = "project_id", codebookVersion = "codebook_version", tokensIn = "tokens_in", tokensOut = "tokens_out"
+        case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at"
+    }
+
+    init(_ j: Job) {
+        id = j.id
+        projectID = j.projectID
+        kind = j.kind
+        status = j.status
+        codebookVersion = j.codebookVersion
+        model = j.model
+        total = j.total
+        processed = j.processed
+        succeeded = j.succeeded
+        flagged = j.flagged
+        failed = j.failed
+        progress = j.total == 0 ? (j.status == .completed ? 1 : 0) : Double(j.processed) / Double(j.total)
+        tokensIn = j.tokensIn
+        tokensOut = j.tokensOut
+        error = j.error
+        createdAt = j.createdAt
+        startedAt = j.startedAt
+        finishedAt = j.finishedAt
+        selection = SelectionDTO(j.selection)
+    }
+}
+
+/// Which documents a job covers, as the start request names them.
+struct SelectionDTO: Codable, Sendable {
+    var sampleSize: Int?
+    var documentIDs: [Int64]?
+    var seed: UInt64?
+    enum CodingKeys: String, CodingKey { case seed, sampleSize = "sample_size", documentIDs = "document_ids" }
+
+    init(_ s: JobSelection) {
+        sampleSize = s.sampleSize
+        documentIDs = s.documentIDs
+        seed = s.seed
+    }
+}
+
+struct JobEventDTO: Codable, Sendable {
+    var id: Int64
+    var kind: JobEventKind
+    var documentID: Int64?
+    var message: String?
+    var createdAt: Date
+    enum CodingKeys: String, CodingKey { case id, kind, message, documentID = "document_id", createdAt = "created_at" }
+
+    init(_ e: JobEvent) {
+        id = e.id
+        kind = e.kind
+        documentID = e.documentID
+        message = e.message
+        createdAt = e.createdAt
+    }
+}
+
+struct ExtractionDTO: Codable, Sendable {
+    var id: Int64
+    var documentID: Int64
+    var variable: String
+    var entityIndex: Int
+    var entityText: String?
+    var value: JSONValue
+    var confidence: Double?
+    var evidence: Evidence?
+    var rationale: String?
+    var status: ExtractionStatus
+    var error: String?
+    var codebookVersion: Int
+    var model: String
+    var jobID: Int64?
+    var createdAt: Date
+    enum CodingKeys: String, CodingKey {
+        case id, variable, value, confidence, evidence, rationale, status, error, model
+        case documentID = "document_id", entityIndex = "entity_index", entityText = "entity_text"
+        case codebookVersion = "codebook_version", jobID = "job_id", createdAt = "created_at"
+    }
+
+    init(_ e: Extraction) {
+        id = e.id
+        documentID = e.documentID
+        variable = e.variable
+        entityIndex = e.entityIndex
+        entityText = e.entityText
+        value = e.value
+        confidence = e.confidence
+        evidence = e.evidence
+        rationale = e.rationale
+        status = e.status
+        error = e.error
+        codebookVersion = e.codebookVersion
+        model = e.model
+        jobID = e.jobID
+        createdAt = e.createdAt
+    }
+}
+
+struct FeedbackDTO: Codable, Sendable {
+    var id: Int64
+    var extractionID: Int64
+    var variable: String?
+    var verdict: FeedbackVerdict
+    var correctedValue: JSONValue?
+    var note: String?
+    var author: String?
+    var createdAt: Date
+    enum CodingKeys: String, CodingKey {
+        case id, variable, verdict, note, author
+        case extractionID = "extraction_id", correctedValue = "corrected_value", createdAt = "created_at"
+    }
+
+    init(_ f: Feedback) {
+        id = f.id
+        extractionID = f.extractionID
+        variable = f.variable
+        verdict = f.verdict
+        correctedValue = f.correctedValue
+        note = f.note
+        author = f.author
+        createdAt = f.createdAt
+    }
+}

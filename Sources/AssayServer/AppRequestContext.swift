@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+
+/// Who a request acts for, once authenticated.
+public struct Identity: Sendable, Hashable {
+    public var userID: Int64
+    public var email: String
+    public var role: String
+    /// True when the request carried an API key rather than an access token.
+    public var viaAPIKey: Bool
+
+    /// The owner string stored on the user's projects.
+    var owner: String { String(userID) }
+}
+
+/// The request context of every route: Hummingbird's core storage plus the identity.
+public struct AppRequestContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public var identity: Identity?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.identity = nil
+    }
+
+    public var requestDecoder: JSONDecoder { APIJSON.decoder() }
+    public var responseEncoder: JSONEncoder { APIJSON.encoder() }
+
+    /// The identity, or 401 for a route that forgot its authentication middleware.
+    func requireIdentity() throws -> Identity {
+        guard let identity else { throw APIProblem.unauthorized("sign in first: send Authorization: Bearer TOKEN") }
+        return identity
+    }
+}
+
+/// The service's JSON: ISO 8601 dates, sorted keys so responses are stable.
+enum APIJSON {
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }
+}

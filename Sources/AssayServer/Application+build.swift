@@ -1,0 +1,110 @@
+import AssayCore
+import AssayEngine
+import AssayStore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The parts of a running service that tests and `assay serve` reach into.
+public struct ServerParts: Sendable {
+    public let runner: JobRunner
+    public let metrics: ServerMetrics
+    public let tokens: TokenServiceHandle
+}
+
+/// Opaque access to the token service for tests that need an expired or forged token.
+public struct TokenServiceHandle: Sendable {
+    let service: TokenService
+}
+
+/// Builds the service: routes, middleware, the job runner as a Service. `app.runService()` (or
+/// the ServiceGroup of `runServer`) serves until SIGTERM/SIGINT, then shuts down gracefully.
+public func buildApplication(config: ServerConfig, logger: Logger = Logger(label: "assay.server")) async
+    -> (app: some ApplicationProtocol, parts: ServerParts) {
+    let metrics = ServerMetrics()
+    var engine = ExtractionEngine(store: config.store, provider: config.provider)
+    engine.logger = Logger(label: "assay.engine")
+    let runner = JobRunner(engine: engine, baseOptions: config.jobOptions, observer: { metrics.observe($0) })
+    let tokens = await TokenService.make(config: config)
+    let router = buildRouter(config: config, runner: runner, tokens: tokens, metrics: metrics)
+    let wsRouter = Router(context: BasicWebSocketRequestContext.self)
+    ProgressController(runner: runner, ownership: Ownership(store: config.store))
+        .addWebSocketRoutes(to: wsRouter, tokens: tokens, accounts: config.store)
+    let app = Application(
+        router: router,
+        server: .http1WebSocketUpgrade(
+            webSocketRouter: wsRouter,
+            configuration: .init(ws: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: config.webSocketPing)))),
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "assay"),
+        services: [JobRunnerService(runner: runner, grace: config.shutdownGrace, store: config.store)],
+        logger: logger)
+    return (app, ServerParts(runner: runner, metrics: metrics, tokens: TokenServiceHandle(service: tokens)))
+}
+
+/// Every HTTP route. Operations routes are open; every data route sits behind `AuthMiddleware`.
+func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, metrics: ServerMetrics) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    router.addMiddleware {
+        RequestIDMiddleware()
+        AccessLogMiddleware()
+        MetricsMiddleware(metrics: metrics)
+        ProblemMiddleware()
+    }
+    let store = config.store
+    let ownership = Ownership(store: store)
+    let workspace = Workspace(store: store)
+
+    HealthController(store: store, providerCheck: config.providerCheck).addRoutes(to: router)
+    router.get("/metrics") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+    }
+    router.get("/openapi.json") { _, _ in
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+    }
+
+    let accounts = AccountController(accounts: store, tokens: tokens, patternAccess: config.patternAccess, maxBodyBytes: config.maxBodyBytes)
+    accounts.addPublicRoutes(to: router.group())
+
+    let api = router.group().add(middleware: AuthMiddleware(tokens: tokens, accounts: store))
+    accounts.addRoutes(to: api)
+    ProjectController(store: store, ownership: ownership, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    DocumentController(workspace: workspace, store: store, ownership: ownership, maxUploadBytes: config.maxUploadBytes,
+                       maxFileBytes: config.maxFileBytes).addRoutes(to: api)
+    CodebookController(workspace: workspace, store: store, ownership: ownership, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    JobController(runner: runner, store: store, ownership: ownership, maxBodyBytes: config.maxBodyBytes,
+                  onStart: { metrics.jobStarted(kind: $0.kind.rawValue) }).addRoutes(to: api)
+    ProgressController(runner: runner, ownership: ownership).addRoutes(to: api)
+    ExtractionController(store: store, ownership: ownership, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    ExportController(store: store, ownership: ownership).addRoutes(to: api)
+    PatternController(runner: TraceRunner(store: store), provider: config.provider, access: config.patternAccess,
+                      options: config.traceOptions).addRoutes(to: api)
+    return router
+}
+
+/// Runs the job runner for the application's lifetime; on graceful shutdown it stops taking work,
+/// lets documents in flight finish (or cancels them after the grace period) and closes the store.
+struct JobRunnerService: Service {
+    let runner: JobRunner
+    let grace: Duration
+    let store: any Store
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await runner.shutdown(grace: grace)
+        if let closable = store as? any ClosableStore { try closable.close() }
+    }
+}
+
+/// Puts a request id on every response (`X-Request-ID`) — the id the logs carry as `hb.request.id`.
+struct RequestIDMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[HTTPField.Name("X-Request-ID")!] = context.id
+        return response
+    }
+}

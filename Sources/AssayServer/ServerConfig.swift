@@ -1,0 +1,74 @@
+import AssayCore
+import AssayEngine
+import AssayProviders
+import AssayStore
+import Foundation
+
+/// Everything `buildApplication` needs: where to listen, the store, the model, secrets and limits.
+public struct ServerConfig: Sendable {
+    public var host: String
+    public var port: Int
+    /// The store; SQLite by default. It must also keep accounts and reviews.
+    public var store: any Store & AccountStore & ReviewStore
+    /// The model every job uses, already wrapped in retries and limits.
+    public var provider: any LLMProvider
+    /// Whether the model answers; `/health/ready` calls it.
+    public var providerCheck: @Sendable () async throws -> Void
+    /// HMAC secret the access tokens are signed with.
+    public var jwtSecret: String
+    public var accessTokenLifetime: Duration = .seconds(15 * 60)
+    public var refreshTokenLifetime: Duration = .seconds(7 * 24 * 3600)
+    /// bcrypt cost of password hashes (12 in service; tests use the minimum).
+    public var bcryptCost: UInt8 = 12
+    /// Who may see failure patterns and run summaries.
+    public var patternAccess: PatternAccess = PatternAccess()
+    /// Largest JSON (or YAML) request body.
+    public var maxBodyBytes = 1 << 20
+    /// Largest multipart upload, all files together.
+    public var maxUploadBytes = 32 << 20
+    /// Largest single uploaded file.
+    public var maxFileBytes = 20 << 20
+    /// Options every job starts from.
+    public var jobOptions = ExtractionEngine.Options(documentTimeBudget: .seconds(300))
+    /// How often the server pings WebSocket clients (a client that stops answering is dropped).
+    public var webSocketPing: Duration = .seconds(30)
+    /// How long a shutdown waits for documents in flight before it cancels them.
+    public var shutdownGrace: Duration = .seconds(30)
+    /// Trace runs (`POST /extraction/run-once`).
+    public var traceOptions = TraceRunner.Options()
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, store: any Store & AccountStore & ReviewStore,
+                provider: any LLMProvider, providerCheck: @escaping @Sendable () async throws -> Void = {}, jwtSecret: String) {
+        self.host = host
+        self.port = port
+        self.store = store
+        self.provider = provider
+        self.providerCheck = providerCheck
+        self.jwtSecret = jwtSecret
+    }
+}
+
+/// The role that sees failure patterns and run summaries (internal ML engineering, on-call), and
+/// accounts that have it by configuration (`ASSAY_PATTERN_ROLE`, `ASSAY_ML_ENGINEERS`).
+public struct PatternAccess: Sendable, Hashable {
+    public var role: String
+    /// Emails (lowercased) that have the role whatever their stored role.
+    public var emails: Set<String>
+
+    public init(role: String = "ml_engineer", emails: Set<String> = []) {
+        self.role = role
+        self.emails = Set(emails.map { $0.lowercased() })
+    }
+
+    public func allows(_ identity: Identity) -> Bool {
+        identity.role == role || emails.contains(identity.email.lowercased())
+    }
+
+    /// From `ASSAY_PATTERN_ROLE` and the comma-separated `ASSAY_ML_ENGINEERS`.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) -> PatternAccess {
+        let role = env["ASSAY_PATTERN_ROLE"].flatMap { $0.isEmpty ? nil : $0 } ?? "ml_engineer"
+        let emails = (env["ASSAY_ML_ENGINEERS"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        return PatternAccess(role: role, emails: Set(emails))
+    }
+}

@@ -1,0 +1,44 @@
+import AssayCore
+import Foundation
+
+/// What the multi-user service needs beyond `Store`: projects with an owner, deletes, values by
+/// id, paged and filtered value lists, and reviewers' feedback.
+public protocol ReviewStore: Sendable {
+    /// Creates a project owned by `owner`; names are unique per owner.
+    func createProject(name: String, description: String?, owner: String) async throws -> Project
+    /// The owner's projects, oldest first.
+    func projects(owner: String) async throws -> [Project]
+    /// Changes name and/or description; throws `StoreError.duplicateProject` when the owner has the name already.
+    func updateProject(id: Int64, name: String?, description: String?) async throws -> Project
+    /// Deletes the project with its documents, codebooks, jobs and values.
+    func deleteProject(id: Int64) async throws
+    /// Deletes the document with its values and outcome; job events keep their audit trail.
+    func deleteDocument(id: Int64) async throws
+
+    func extraction(id: Int64) async throws -> Extraction?
+    /// One page of the project's values matching the filter, ordered by id, and how many match in all.
+    func extractions(projectID: Int64, filter: ExtractionFilter, limit: Int, offset: Int) async throws -> (items: [Extraction], total: Int)
+
+    func addFeedback(_ feedback: Feedback) async throws -> Feedback
+    /// The project's feedback, oldest first; only that of one variable when given.
+    func feedback(projectID: Int64, variable: String?) async throws -> [Feedback]
+}
+
+/// Which values a list shows.
+public struct ExtractionFilter: Sendable, Hashable {
+    public var variable: String?
+    public var status: ExtractionStatus?
+    public var documentID: Int64?
+    public var jobID: Int64?
+    /// Values with a confidence below this (values without one are left out).
+    public var confidenceBelow: Double?
+
+    public init(variable: String? = nil, status: ExtractionStatus? = nil, documentID: Int64? = nil, jobID: Int64? = nil,
+                confidenceBelow: Double? = nil) {
+        self.variable = variable
+        self.status = status
+        self.documentID = documentID
+        self.jobID = jobID
+        self.confidenceBelow = confidenceBelow
+    }
+}

@@ -1,0 +1,122 @@
+import AssayCore
+@testable import AssayServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Extractions, feedback and exports")
+struct ExtractionRoutesTests {
+    /// Ada's project after a full run over three documents: nine values.
+    static func coded(_ api: API) async throws -> (API.Session, Int64, [Int64], Int64) {
+        let ada = try await api.register()
+        let (project, documents) = try await api.researchProject(ada, documents: 3)
+        let run = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+        return (ada, project, documents, run.job)
+    }
+
+    @Test func pagesAndTheirEdges() async throws {
+        try await TestService().test { api in
+            let (ada, project, _, _) = try await Self.coded(api)
+            let base = "/projects/\(project)/extractions"
+            let first = try await api.call(.get, "\(base)?limit=4", token: ada.access).json()
+            #expect(first["total"]?.doubleValue == 9 && first["items"]?.arrayValue?.count == 4 && first["next_offset"]?.doubleValue == 4)
+            let last = try await api.call(.get, "\(base)?limit=4&offset=8", token: ada.access).json()
+            #expect(last["items"]?.arrayValue?.count == 1 && last["next_offset"] == nil)
+            let beyond = try await api.call(.get, "\(base)?offset=100", token: ada.access).json()
+            #expect(beyond["items"]?.arrayValue?.isEmpty == true && beyond["total"]?.doubleValue == 9)
+            let exact = try await api.call(.get, "\(base)?limit=9", token: ada.access).json()
+            #expect(exact["items"]?.arrayValue?.count == 9 && exact["next_offset"] == nil)
+            try await api.call(.get, "\(base)?limit=0", token: ada.access).problem(.unprocessableContent, field: "limit")
+            try await api.call(.get, "\(base)?limit=501", token: ada.access).problem(.unprocessableContent, field: "limit")
+            try await api.call(.get, "\(base)?offset=-1", token: ada.access).problem(.unprocessableContent, field: "offset")
+            try await api.call(.get, "\(base)?limit=ten", token: ada.access).problem(.unprocessableContent, field: "limit")
+        }
+    }
+
+    @Test func filters() async throws {
+        try await TestService().test { api in
+            let (ada, project, documents, job) = try await Self.coded(api)
+            let base = "/projects/\(project)/extractions"
+            func total(_ query: String) async throws -> Double? {
+                try await api.call(.get, "\(base)?\(query)", token: ada.access).json()["total"]?.doubleValue
+            }
+            #expect(try await total("variable=city") == 3)
+            #expect(try await total("document=\(documents[0])") == 3)
+            #expect(try await total("job=\(job)") == 9)
+            #expect(try await total("job=\(job + 100)") == 0)
+            #expect(try await total("confidence_below=0.7") == 3)
+            #expect(try await total("status=validated&variable=city") == 3)
+            try await api.call(.get, "\(base)?status=maybe", token: ada.access).problem(.unprocessableContent, field: "status")
+            try await api.call(.get, "\(base)?confidence_below=2", token: ada.access).problem(.unprocessableContent, field: "confidence_below")
+            try await api.call(.get, "\(base)?document=x", token: ada.access).problem(.unprocessableContent, field: "document")
+        }
+    }
+
+    @Test func oneValueWithEvidenceOffsets() async throws {
+        try await TestService().test { api in
+            let (ada, project, documents, _) = try await Self.coded(api)
+            let list = try await api.call(.get, "/projects/\(project)/extractions?variable=city&document=\(documents[0])",
+                                          token: ada.access).json()
+            let id = Int64(try #require(list["items"]?[0]?["id"]?.doubleValue))
+            let value = try await api.call(.get, "/extractions/\(id)", token: ada.access).json()
+            #expect(value["value"]?.stringValue == "City1")
+            #expect(value["evidence"]?["quote"]?.stringValue == "Protest in City1")
+            #expect(value["evidence"]?["start"]?.doubleValue == 0 && value["evidence"]?["end"]?.doubleValue == 16)
+            try await api.call(.get, "/extractions/999999", token: ada.access).problem(.notFound)
+        }
+    }
+
+    @Test func feedbackPerVariable() async throws {
+        try await TestService().test { api in
+            let (ada, project, _, _) = try await Self.coded(api)
+            let list = try await api.call(.get, "/projects/\(project)/extractions?variable=participants&limit=2", token: ada.access).json()
+            let ids = list["items"]?.arrayValue?.compactMap { $0["id"]?.doubleValue }.map { Int64($0) } ?? []
+            let correct = try await api.call(.post, "/extractions/\(ids[0])/feedback", token: ada.access, json: #"{"verdict":"correct"}"#)
+            #expect(correct.status == .created)
+            let partly = try await api.call(.post, "/extractions/\(ids[1])/feedback", token: ada.access,
+                                            json: #"{"verdict":"partially_correct","corrected_value":250,"note":"about"}"#)
+            #expect(try partly.json()["corrected_value"]?.doubleValue == 250)
+            #expect(try partly.json()["author"]?.stringValue == "ada@example.org")
+            try await api.call(.post, "/extractions/\(ids[1])/feedback", token: ada.access, json: #"{"verdict":"meh"}"#)
+                .problem(.unprocessableContent, field: "verdict")
+            try await api.call(.post, "/extractions/\(ids[1])/feedback", token: ada.access, json: #"{"verdict":"incorrect"}"#)
+                .problem(.unprocessableContent, field: "corrected_value")
+            let listed = try await api.call(.get, "/projects/\(project)/feedback?variable=participants", token: ada.access).json()
+            #expect(listed["items"]?.arrayValue?.compactMap { $0["verdict"]?.stringValue } == ["correct", "partially_correct"])
+            #expect(try await api.call(.get, "/projects/\(project)/feedback?variable=city", token: ada.access)
+                .json()["items"]?.arrayValue?.isEmpty == true)
+        }
+    }
+
+    @Test func exportsInEveryFormat() async throws {
+        try await TestService().test { api in
+            let (ada, project, _, _) = try await Self.coded(api)
+            let wide = try await api.call(.get, "/projects/\(project)/export?format=csv&layout=wide", token: ada.access)
+            #expect(wide.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(wide.headers[.contentDisposition]?.contains("attachment") == true)
+            let wideRows = String(buffer: wide.body).split(separator: "\r\n")
+            #expect(wideRows.count == 4 && wideRows[0].contains("city"))
+            let long = try await api.call(.get, "/projects/\(project)/export?format=csv&layout=long", token: ada.access)
+            #expect(String(buffer: long.body).split(separator: "\r\n").count == 10)
+            let jsonl = try await api.call(.get, "/projects/\(project)/export?format=jsonl", token: ada.access)
+            #expect(String(buffer: jsonl.body).split(separator: "\n").count == 3)
+            try await api.call(.get, "/projects/\(project)/export?format=xlsx", token: ada.access).problem(.unprocessableContent, field: "format")
+            try await api.call(.get, "/projects/\(project)/export?layout=tall", token: ada.access).problem(.unprocessableContent, field: "layout")
+        }
+    }
+
+    @Test func anotherUsersValuesAreNotFound() async throws {
+        try await TestService().test { api in
+            let (ada, project, _, _) = try await Self.coded(api)
+            let bob = try await api.register("bob@example.org")
+            let list = try await api.call(.get, "/projects/\(project)/extractions?limit=1", token: ada.access).json()
+            let id = Int64(try #require(list["items"]?[0]?["id"]?.doubleValue))
+            try await api.call(.get, "/extractions/\(id)", token: bob.access).problem(.notFound)
+            try await api.call(.post, "/extractions/\(id)/feedback", token: bob.access, json: #"{"verdict":"correct"}"#).problem(.notFound)
+            try await api.call(.get, "/projects/\(project)/extractions", token: bob.access).problem(.notFound)
+            try await api.call(.get, "/projects/\(project)/feedback", token: bob.access).problem(.notFound)
+            try await api.call(.get, "/projects/\(project)/export", token: bob.access).problem(.notFound)
+        }
+    }
+}

@@ -1,0 +1,197 @@
+import AssayCore
+import AssayEngine
+import AssayProviders
+import AssayStore
+@testable import AssayServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Jobs: start, progress, pause, resume, cancel, events, SSE")
+struct JobRoutesTests {
+    @Test func sampleThenFullRunMovesTheProjectAlong() async throws {
+        let held = HeldProvider()
+        try await TestService(provider: held).test { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 3)
+            let sample = try await api.runJob(ada, project: project, json: #"{"kind":"sample","sample_size":2}"#, holding: held)
+            #expect(sample.events.filter { $0 == "document_completed" }.count == 2)
+            #expect(sample.events.contains("progress"))
+            #expect(sample.events.last == "job_completed")
+            let job = try await api.call(.get, "/jobs/\(sample.job)", token: ada.access).json()
+            #expect(job["status"]?.stringValue == "completed")
+            #expect(job["processed"]?.doubleValue == 2 && job["failed"]?.doubleValue == 0 && job["progress"]?.doubleValue == 1)
+            #expect(job["flagged"] != nil)
+            #expect(try await api.call(.get, "/projects/\(project)", token: ada.access).json()["status"]?.stringValue == "sample_complete")
+
+            let full = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            #expect(full.events.last == "job_completed")
+            #expect(try await api.call(.get, "/projects/\(project)", token: ada.access).json()["status"]?.stringValue == "complete")
+            let events = try await api.call(.get, "/jobs/\(full.job)/events", token: ada.access).json()
+            let kinds = events["items"]?.arrayValue?.compactMap { $0["kind"]?.stringValue } ?? []
+            #expect(kinds.first == "job_started" && kinds.last == "job_completed" && kinds.contains("doc_completed"))
+            let jobs = try await api.call(.get, "/projects/\(project)/jobs", token: ada.access).json()
+            #expect(jobs["items"]?.arrayValue?.count == 2)
+            // A finished job's stream sends its final state at once.
+            let again = try await api.call(.get, "/jobs/\(full.job)/stream", token: ada.access)
+            #expect(String(buffer: again.body).contains("event: job_completed"))
+        }
+    }
+
+    @Test func chosenDocumentsAndFailures() async throws {
+        let provider = ScriptedProvider(steps: [], then: .fail(.invalidResponse("boom")))
+        var service = try TestService(provider: provider)
+        service.config.jobOptions = ExtractionEngine.Options(concurrency: 1, maxConsecutiveFailures: 2)
+        try await service.test { api in
+            let ada = try await api.register()
+            let (project, documents) = try await api.researchProject(ada, documents: 2)
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"sample","document_ids":[\#(documents[0])]}"#)
+            #expect(run.events.last == "job_completed")
+            let kinds = try await api.call(.get, "/jobs/\(run.job)/events", token: ada.access).json()["items"]?.arrayValue?
+                .compactMap { $0["kind"]?.stringValue } ?? []
+            #expect(kinds.contains("doc_failed"))
+            let job = try await api.call(.get, "/jobs/\(run.job)", token: ada.access).json()
+            #expect(job["failed"]?.doubleValue == 1 && job["total"]?.doubleValue == 1)
+            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","document_ids":[999]}"#)
+                .problem(.unprocessableContent, field: "document_ids")
+            // Two failures in a row stop a job: it fails, and its stream says so with the reason.
+            let stopped = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            #expect(stopped.events.last == "job_failed")
+            let failed = try await api.call(.get, "/jobs/\(stopped.job)", token: ada.access).json()
+            #expect(failed["status"]?.stringValue == "failed")
+            #expect(failed["error"]?.stringValue?.contains("failed in a row") == true)
+        }
+    }
+
+    @Test func startValidation() async throws {
+        try await TestService().test { api in
+            let ada = try await api.register()
+            let project = try await api.createProject(ada)
+            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","sample_size":2}"#)
+                .problem(.conflict)
+            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample"}"#)
+                .problem(.unprocessableContent, field: "sample_size")
+            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","sample_size":0}"#)
+                .problem(.unprocessableContent, field: "sample_size")
+            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"everything"}"#)
+                .problem(.unprocessableContent, field: "kind")
+            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","document_ids":[]}"#)
+                .problem(.unprocessableContent, field: "document_ids")
+        }
+    }
+
+    @Test func pauseResumeAndCancel() async throws {
+        let provider = HeldProvider()
+        var service = try TestService(provider: provider)
+        service.config.jobOptions = ExtractionEngine.Options(concurrency: 1)
+        try await service.test { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 3)
+            let started = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#)
+            let job = try started.id()
+            #expect(try started.json()["status"]?.stringValue == "running")
+            try await api.call(.post, "/jobs/\(job)/resume", token: ada.access).problem(.conflict)
+            let paused = try await api.call(.post, "/jobs/\(job)/pause", token: ada.access)
+            #expect(try paused.json()["status"]?.stringValue == "paused")
+            let resumed = try await api.call(.post, "/jobs/\(job)/resume", token: ada.access)
+            #expect(resumed.status == .ok)
+            #expect(try resumed.json()["status"]?.stringValue == "running")
+            let cancelled = try await api.call(.post, "/jobs/\(job)/cancel", token: ada.access)
+            #expect(try cancelled.json()["status"]?.stringValue == "cancelled")
+            // Nothing half-written: the document in flight was dropped whole.
+            #expect(try await api.call(.get, "/projects/\(project)/extractions", token: ada.access).json()["total"]?.doubleValue == 0)
+            let kinds = try await api.call(.get, "/jobs/\(job)/events", token: ada.access).json()["items"]?.arrayValue?
+                .compactMap { $0["kind"]?.stringValue } ?? []
+            #expect(kinds.contains("job_paused") && kinds.contains("job_resumed") && kinds.last == "job_cancelled")
+            try await api.call(.post, "/jobs/\(job)/cancel", token: ada.access).problem(.conflict)
+            try await api.call(.post, "/jobs/\(job)/pause", token: ada.access).problem(.conflict)
+            try await api.call(.post, "/jobs/\(job)/resume", token: ada.access).problem(.conflict)
+        }
+    }
+
+    @Test func pausedJobFinishesItsDocumentInFlightAndWaits() async throws {
+        let provider = HeldProvider()
+        var service = try TestService(provider: provider)
+        service.config.jobOptions = ExtractionEngine.Options(concurrency: 1)
+        try await service.test { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 3)
+            let job = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#).id()
+            _ = try await api.call(.post, "/jobs/\(job)/pause", token: ada.access)
+            let updates = await api.parts.runner.updates(jobID: job)
+            await provider.release()
+            // The document in flight completes; then nothing more starts until resumed.
+            var seen: [JobUpdate.Kind] = []
+            for await update in updates {
+                seen.append(update.type)
+                if update.type == .progress { break }
+            }
+            #expect(seen.contains(.documentCompleted))
+            #expect(await provider.calls == 1)
+            #expect(try await api.call(.get, "/jobs/\(job)", token: ada.access).json()["status"]?.stringValue == "paused")
+            _ = try await api.call(.post, "/jobs/\(job)/resume", token: ada.access)
+            let rest = try await api.call(.get, "/jobs/\(job)/stream", token: ada.access)
+            #expect(String(buffer: rest.body).contains("event: job_completed"))
+            #expect(try await api.call(.get, "/jobs/\(job)", token: ada.access).json()["processed"]?.doubleValue == 3)
+        }
+    }
+
+    /// A job a stopped service left paused continues as a new job over what is left.
+    @Test func resumingAnOrphanedJobStartsANewOneAndSaysSo() async throws {
+        let service = try TestService()
+        let store = service.store
+        try await service.test { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 2)
+            let orphan = try await store.createJob(projectID: project, kind: .full, codebookVersion: 1, promptHash: "p",
+                                                   model: "scripted", selection: .all, total: 2)
+            try await store.setJobStatus(.paused, error: nil, jobID: orphan.id)
+            let resumed = try await api.call(.post, "/jobs/\(orphan.id)/resume", token: ada.access)
+            #expect(resumed.status == .accepted)
+            let next = try resumed.id()
+            #expect(next != orphan.id)
+            #expect(try resumed.json()["selection"]?["sample_size"] == nil)
+            let old = try await api.call(.get, "/jobs/\(orphan.id)", token: ada.access).json()
+            #expect(old["status"]?.stringValue == "cancelled")
+            #expect(old["error"]?.stringValue?.contains("job #\(next)") == true)
+            let stream = try await api.call(.get, "/jobs/\(next)/stream", token: ada.access)
+            #expect(String(buffer: stream.body).contains("event: job_completed"))
+            let notes = try await api.call(.get, "/jobs/\(next)/events", token: ada.access).json()["items"]?.arrayValue?
+                .compactMap { $0["message"]?.stringValue } ?? []
+            #expect(notes.contains("continues job #\(orphan.id)"))
+        }
+    }
+
+    @Test func anotherUsersJobIsNotFound() async throws {
+        try await TestService().test { api in
+            let ada = try await api.register()
+            let bob = try await api.register("bob@example.org")
+            let (project, _) = try await api.researchProject(ada, documents: 1)
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            for path in ["", "/events", "/stream"] {
+                try await api.call(.get, "/jobs/\(run.job)\(path)", token: bob.access).problem(.notFound)
+            }
+            for action in ["pause", "resume", "cancel"] {
+                try await api.call(.post, "/jobs/\(run.job)/\(action)", token: bob.access).problem(.notFound)
+            }
+            try await api.call(.get, "/projects/\(project)/jobs", token: bob.access).problem(.notFound)
+            try await api.call(.post, "/projects/\(project)/jobs", token: bob.access, json: #"{"kind":"full"}"#).problem(.notFound)
+        }
+    }
+
+    @Test func streamAcceptsTheTokenInTheQuery() async throws {
+        try await TestService().test { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 1)
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            let stream = try await api.call(.get, "/jobs/\(run.job)/stream?token=\(ada.access)")
+            #expect(stream.status == .ok)
+            let data = try #require(String(buffer: stream.body).split(separator: "\n").first { $0.hasPrefix("data: ") })
+            let update = try JSONValue.parse(String(data.dropFirst(6)))
+            #expect(update["job_id"]?.doubleValue == Double(run.job))
+            #expect(update["type"]?.stringValue == "job_completed" && update["processed"]?.doubleValue == 1)
+            try await api.call(.get, "/jobs/\(run.job)/events?token=\(ada.access)").problem(.unauthorized)
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import AssayCore
+import AssayEngine
+import AssayIngest
+import AssayProviders
+@testable import AssayServer
+import AssayStore
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+@Suite("Failure patterns over HTTP")
+struct PatternRoutesTests {
+    static func trace(_ id: String) -> String {
+        #"{"trace_id":"\#(id)","timestamp":"2026-11-01T10:00:00Z","service":"support-bot","spans":[{"span_id":"a1b2c3d4e5f60718","name":"execute_tool lookup_order","start_time":"2026-11-01T10:00:00Z","end_time":"2026-11-01T10:00:01Z","status":{"code":"ERROR","message":"tool returned 500"},"attributes":{"tool.name":"lookup_order"}}]}"#
+    }
+
+    /// A model that fills the failure-pattern template with a tool error.
+    static let model = ScriptedProvider(steps: [], then: .respond { _ in
+        func v(_ value: JSONValue, _ evidence: String = "") -> JSONValue {
+            ["evidence": .string(evidence), "rationale": "from the trace", "value": value, "confidence": 0.9]
+        }
+        let reply: JSONValue = [
+            "summary": v("The order lookup tool failed with a 500."),
+            "failure_type": v("tool_error", "execute_tool lookup_order"),
+            "trigger_condition": v("upstream_api_error"),
+            "root_cause_hypothesis": v("The order service was down."),
+            "severity": v("high"),
+            "recommended_actions": v(["Retry the tool call with backoff"]),
+            "reproduction_context": v("Ask for an order status."),
+            "title": v("Order lookup tool returns 500"),
+        ]
+        return reply.serialized()
+    })
+
+    @Test func runOnceThenRunsAndPatternsWithFilters() async throws {
+        var service = try TestService(provider: Self.model)
+        service.config.patternAccess = PatternAccess(emails: ["oncall@example.org"])
+        let traces = TraceRunner(store: service.store)
+        let lines = [Self.trace("aaaa0001"), Self.trace("aaaa0002")].joined(separator: "\n")
+        _ = try await traces.add(TraceReader.read(Data(lines.utf8), source: "t.jsonl"))
+        try await service.test { api in
+            let oncall = try await api.register("oncall@example.org")
+            let once = try await api.call(.post, "/extraction/run-once", token: oncall.access)
+            #expect(once.status == .created, "\(String(buffer: once.body))")
+            #expect(try once.json()["detail"]?.stringValue == "2 patterns stored")
+            let runs = try await api.call(.get, "/failure-patterns/runs", token: oncall.access).json()
+            #expect(runs["items"]?.arrayValue?.count == 1)
+            let all = try await api.call(.get, "/failure-patterns", token: oncall.access).json()
+            #expect(all["items"]?.arrayValue?.count == 2)
+            #expect(all["items"]?[0]?["failure_type"]?.stringValue == "tool_error")
+            #expect(try await api.call(.get, "/failure-patterns?failure_type=tool_error&min_confidence=0.1", token: oncall.access)
+                .json()["items"]?.arrayValue?.count == 2)
+            #expect(try await api.call(.get, "/failure-patterns?failure_type=hallucination", token: oncall.access)
+                .json()["items"]?.arrayValue?.isEmpty == true)
+            // Nothing left: a second run says so.
+            let again = try await api.call(.post, "/extraction/run-once", token: oncall.access)
+            #expect(again.status == .ok)
+            // A researcher sees none of it, and the traces project is not theirs.
+            let ada = try await api.register()
+            try await api.call(.get, "/failure-patterns", token: ada.access).problem(.forbidden)
+            #expect(try await api.call(.get, "/projects", token: ada.access).json()["items"]?.arrayValue?.isEmpty == true)
+        }
+    }
+}

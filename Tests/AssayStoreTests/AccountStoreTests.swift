@@ -1,0 +1,116 @@
+import AssayCore
+import AssayStore
+import Foundation
+import Testing
+
+/// The contract of `AccountStore` and `ReviewStore`, run against every SQLite kind.
+@Suite("Account and review stores")
+struct AccountStoreTests {
+    func make(_ kind: StoreKind) throws -> SQLiteStore {
+        try kind.make() as! SQLiteStore
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func usersAreUniqueByEmailIgnoringCase(kind: StoreKind) async throws {
+        let store = try make(kind)
+        let ada = try await store.createUser(email: "ada@example.org", passwordHash: "h1", role: "user")
+        #expect(try await store.user(email: "ada@example.org") == ada)
+        #expect(try await store.user(id: ada.id)?.email == "ada@example.org")
+        await #expect(throws: AccountStoreError.duplicateEmail("ADA@example.org")) {
+            _ = try await store.createUser(email: "ADA@example.org", passwordHash: "h2", role: "user")
+        }
+        try await store.setUserRole("ml_engineer", userID: ada.id)
+        #expect(try await store.user(id: ada.id)?.role == "ml_engineer")
+        #expect(try await store.users().map(\.email) == ["ada@example.org"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func refreshTokensExpireAndAreUsedOnce(kind: StoreKind) async throws {
+        let store = try make(kind)
+        let user = try await store.createUser(email: "a@b.c", passwordHash: "h", role: "user")
+        let now = Date()
+        try await store.saveRefreshToken(hash: "live", userID: user.id, expiresAt: now.addingTimeInterval(60))
+        try await store.saveRefreshToken(hash: "old", userID: user.id, expiresAt: now.addingTimeInterval(-1))
+        #expect(try await store.refreshTokenOwner(hash: "live", now: now) == user.id)
+        #expect(try await store.refreshTokenOwner(hash: "old", now: now) == nil)
+        #expect(try await store.deleteRefreshToken(hash: "live"))
+        #expect(try await store.deleteRefreshToken(hash: "live") == false)
+        #expect(try await store.refreshTokenOwner(hash: "live", now: now) == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func apiKeysBelongToTheirUser(kind: StoreKind) async throws {
+        let store = try make(kind)
+        let ada = try await store.createUser(email: "ada@x.y", passwordHash: "h", role: "user")
+        let bob = try await store.createUser(email: "bob@x.y", passwordHash: "h", role: "user")
+        let key = try await store.createAPIKey(userID: ada.id, name: "scheduler", prefix: "ak_1234", hash: "kh")
+        #expect(try await store.apiKey(hash: "kh") == key)
+        #expect(try await store.apiKeys(userID: bob.id).isEmpty)
+        #expect(try await store.deleteAPIKey(id: key.id, userID: bob.id) == false)
+        #expect(try await store.deleteAPIKey(id: key.id, userID: ada.id))
+        #expect(try await store.apiKey(hash: "kh") == nil)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func projectNamesAreUniquePerOwner(kind: StoreKind) async throws {
+        let store = try make(kind)
+        let a = try await store.createProject(name: "Pilot", description: nil, owner: "1")
+        _ = try await store.createProject(name: "Pilot", description: nil, owner: "2")
+        await #expect(throws: StoreError.duplicateProject("Pilot")) {
+            _ = try await store.createProject(name: "Pilot", description: nil, owner: "1")
+        }
+        #expect(try await store.projects(owner: "1").map(\.id) == [a.id])
+        let renamed = try await store.updateProject(id: a.id, name: "Main", description: "d")
+        #expect(renamed.name == "Main" && renamed.description == "d" && renamed.owner == "1")
+        try await store.deleteProject(id: a.id)
+        #expect(try await store.project(id: a.id) == nil)
+        await #expect(throws: StoreError.notFound("project #\(a.id)")) { try await store.deleteProject(id: a.id) }
+        // The CLI's projects (no owner) keep one namespace.
+        _ = try await store.createProject(name: "cli", description: nil)
+        await #expect(throws: StoreError.duplicateProject("cli")) { _ = try await store.createProject(name: "cli", description: nil) }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func extractionsPageAndFilter(kind: StoreKind) async throws {
+        let store = try make(kind)
+        let (project, documents) = try await Fixtures.project(in: store)
+        let job = try await Fixtures.job(in: store, project: project)
+        for document in documents { try await store.record(Fixtures.result(job: job, document: document)) }
+        let all = try await store.extractions(projectID: project.id, filter: ExtractionFilter(), limit: 4, offset: 0)
+        #expect(all.total == 6 && all.items.count == 4)
+        let last = try await store.extractions(projectID: project.id, filter: ExtractionFilter(), limit: 4, offset: 4)
+        #expect(last.items.count == 2 && Set(last.items.map(\.id)).isDisjoint(with: all.items.map(\.id)))
+        let beyond = try await store.extractions(projectID: project.id, filter: ExtractionFilter(), limit: 4, offset: 10)
+        #expect(beyond.items.isEmpty && beyond.total == 6)
+        let amounts = try await store.extractions(
+            projectID: project.id, filter: ExtractionFilter(variable: "amount", documentID: documents[0].id), limit: 10, offset: 0)
+        #expect(amounts.items.map(\.variable) == ["amount"])
+        #expect(try await store.extractions(projectID: project.id, filter: ExtractionFilter(confidenceBelow: 0.5),
+                                            limit: 10, offset: 0).total == 0)
+        #expect(try await store.extractions(projectID: project.id, filter: ExtractionFilter(confidenceBelow: 0.95),
+                                            limit: 10, offset: 0).total == 6)
+        let one = try #require(all.items.first)
+        #expect(try await store.extraction(id: one.id) == one)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func feedbackIsListedPerVariableAndGoesWithItsDocument(kind: StoreKind) async throws {
+        let store = try make(kind)
+        let (project, documents) = try await Fixtures.project(in: store)
+        let job = try await Fixtures.job(in: store, project: project)
+        try await store.record(Fixtures.result(job: job, document: documents[0]))
+        let values = try await store.extractions(projectID: project.id, documentID: documents[0].id)
+        let amount = try #require(values.first { $0.variable == "amount" })
+        let saved = try await store.addFeedback(Feedback(extractionID: amount.id, verdict: .partiallyCorrect,
+                                                         correctedValue: 450, note: "typo", author: "ada"))
+        #expect(saved.id > 0 && saved.variable == "amount")
+        #expect(try await store.feedback(projectID: project.id, variable: "amount").map(\.correctedValue) == [450])
+        #expect(try await store.feedback(projectID: project.id, variable: "sentiment").isEmpty)
+        await #expect(throws: StoreError.notFound("extraction #999")) {
+            _ = try await store.addFeedback(Feedback(extractionID: 999, verdict: .correct))
+        }
+        try await store.deleteDocument(id: documents[0].id)
+        #expect(try await store.extraction(id: amount.id) == nil)
+        #expect(try await store.feedback(projectID: project.id, variable: nil).isEmpty)
+    }
+}
