@@ -43,7 +43,7 @@ struct LiveCommand: AsyncParsableCommand {
         let capture = CapturingProvider(provider)
         let warmUp = try await assay(codebook, provider: capture)
         let requests = capture.requests
-        let bare = try await bareLoad(requests.map { provider.body(for: $0).serialized() }, client: client)
+        let bare = try await bareLoad(requests.map { provider.body(for: $0).serialized() }, documents: warmUp.documents, client: client)
         let measured = try await assay(codebook, provider: provider)
         let packed = try await assay(codebook, provider: provider, packing: .init(requestTokens: packBudget)).renamed("assay packed")
         try await client.shutdown()
@@ -93,13 +93,14 @@ struct LiveCommand: AsyncParsableCommand {
     }
 
     /// The ceiling: the captured bodies posted with the same client and concurrency, nothing else.
-    func bareLoad(_ bodies: [String], client: HTTPClient) async throws -> Row {
+    /// They are the requests of `documents` documents (re-asks included), so it is that many documents' work.
+    func bareLoad(_ bodies: [String], documents: Int, client: HTTPClient) async throws -> Row {
         let endpoint = url.hasSuffix("/") ? url + "chat/completions" : url + "/chat/completions"
         let load = BareLoad(client: client, url: endpoint, concurrency: concurrency, timeout: .seconds(600))
         let clock = ContinuousClock()
         let start = clock.now
         let tokens = try await load.post(bodies).reduce(0) { $0 + $1.completionTokens }
-        return Row(mode: "bare HTTP", requests: bodies.count, documents: bodies.count, tokensOut: tokens,
+        return Row(mode: "bare HTTP", requests: bodies.count, documents: documents, tokensOut: tokens,
                    seconds: (clock.now - start).seconds)
     }
 }

@@ -92,7 +92,9 @@ public struct Workspace: Sendable {
         }
     }
 
-    /// A document by id (`12`, `#12`) or external id (exact, or a unique suffix such as a file name).
+    /// A document by id (`12`, `#12`) or external id: exact, or a unique ending made of whole path
+    /// parts (`a.txt` for `docs/a.txt`, a record id for `data.jsonl#r7`) — never part of a name, so
+    /// `a.txt` does not open `data.txt`.
     public func document(_ reference: String, projectID: Int64) async throws -> Document {
         let ref = reference.hasPrefix("#") ? String(reference.dropFirst()) : reference
         if let id = Int64(ref), let document = try await store.document(id: id), document.projectID == projectID {
@@ -100,7 +102,7 @@ public struct Workspace: Sendable {
         }
         if let document = try await store.document(externalID: reference, projectID: projectID) { return document }
         let matches = try await store.documents(projectID: projectID, status: nil)
-            .filter { $0.externalID.hasSuffix("/" + reference) || $0.externalID.hasSuffix(reference) }
+            .filter { $0.externalID.hasSuffix("/" + reference) || $0.externalID.hasSuffix("#" + reference) }
         guard matches.count == 1 else {
             throw matches.isEmpty
                 ? EngineError.unknownDocuments([reference])

@@ -24,8 +24,10 @@ public actor RecordReplayProvider: LLMProvider {
         switch mode {
         case .record(let base):
             self.model = model ?? base.model
-            if !FileManager.default.fileExists(atPath: cassette.path) {
-                FileManager.default.createFile(atPath: cassette.path, contents: nil)
+            // Made now, so a folder that does not exist fails before the run rather than at its first reply.
+            if !FileManager.default.fileExists(atPath: cassette.path),
+               !FileManager.default.createFile(atPath: cassette.path, contents: nil) {
+                throw ProviderError.misconfigured("cannot create cassette \(cassette.path): check that its folder exists and is writable")
             }
         case .replay:
             var byKey: [String: [LLMResponse]] = [:]

@@ -48,6 +48,21 @@ import Testing
         await #expect(throws: EngineError.unknownDocuments(["nope"])) { try await workspace.document("nope", projectID: f.project.id) }
     }
 
+    /// A reference matches whole path parts only: `a.txt` used to open `data.txt`, its only match by suffix.
+    @Test func aReferenceNeverMatchesPartOfAName() async throws {
+        let store = try SQLiteStore.inMemory()
+        let workspace = Workspace(store: store)
+        let project = try await workspace.createProject(name: "p")
+        for id in ["notes/data.txt", "notes/sub/b.txt", "export.jsonl#r7"] {
+            _ = try await store.upsertDocument(DocumentInput(externalID: id, mediaType: "text/plain", text: "text of \(id)"), projectID: project.id)
+        }
+        await #expect(throws: EngineError.unknownDocuments(["a.txt"])) { try await workspace.document("a.txt", projectID: project.id) }
+        #expect(try await workspace.document("data.txt", projectID: project.id).externalID == "notes/data.txt")
+        #expect(try await workspace.document("sub/b.txt", projectID: project.id).externalID == "notes/sub/b.txt")
+        #expect(try await workspace.document("r7", projectID: project.id).externalID == "export.jsonl#r7")
+        await #expect(throws: EngineError.unknownDocuments(["7"])) { try await workspace.document("7", projectID: project.id) }
+    }
+
     @Test func statusCountsResultsAndFailuresOfTheLastJob() async throws {
         let f = try await EngineFixture(documents: 3)
         _ = try await f.store.upsertDocument(.failed(externalID: "broken.txt", mediaType: "text/plain", reason: "empty file"), projectID: f.project.id)

@@ -39,6 +39,14 @@ import Testing
         #expect(error?.description.contains("record it again") == true)
     }
 
+    /// Recording into a folder that does not exist used to be found out only at the first reply.
+    @Test func aCassetteThatCannotBeCreatedFailsUpFront() {
+        let file = cassette().deletingLastPathComponent().appendingPathComponent("no-such-folder-\(UUID().uuidString)/calls.jsonl")
+        #expect(throws: ProviderError.self) {
+            _ = try RecordReplayProvider(mode: .record(base: ScriptedProvider(steps: [])), cassette: file)
+        }
+    }
+
     @Test func aBrokenCassetteFailsUpFront() throws {
         let file = cassette()
         try "{\"key\":\"k\",\"text\":\"ok\"}\nnot json\n".write(to: file, atomically: true, encoding: .utf8)
