@@ -17,15 +17,37 @@ import Testing
         }
     }
 
-    @Test func noMoreThanTheBoundInFlight() async throws {
-        let gauge = Gauge()
-        let provider = RateLimitedProvider(gauge, limiter: RateLimiter(RateLimits(maxInFlight: 3)))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for _ in 0..<12 {
-                group.addTask { _ = try await provider.complete(LLMRequest(messages: [.user("hi")], maxTokens: 10)) }
-            }
-            try await group.waitForAll()
+    /// Calls that stay inside until the test opens the gate, so how many run at once is observed,
+    /// not left to timing. (The first version slept 20 ms per call and expected a peak of exactly 3;
+    /// on a loaded machine the calls did not always overlap and it saw 2.)
+    final class HeldGauge: LLMProvider, Sendable {
+        let state = Mutex((now: 0, peak: 0, calls: 0, open: false))
+        var model: String { "held" }
+        func complete(_ request: LLMRequest) async throws -> LLMResponse {
+            state.withLock { $0.now += 1; $0.calls += 1; $0.peak = max($0.peak, $0.now) }
+            while !state.withLock({ $0.open }) { try await Task.sleep(for: .milliseconds(5)) }
+            state.withLock { $0.now -= 1 }
+            return LLMResponse(text: "{}", usage: TokenUsage(promptTokens: 10, completionTokens: 5))
         }
+    }
+
+    @Test(.timeLimit(.minutes(1))) func noMoreThanTheBoundInFlight() async throws {
+        let gauge = HeldGauge()
+        let provider = RateLimitedProvider(gauge, limiter: RateLimiter(RateLimits(maxInFlight: 3)))
+        let calls = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<12 {
+                    group.addTask { _ = try await provider.complete(LLMRequest(messages: [.user("hi")], maxTokens: 10)) }
+                }
+                try await group.waitForAll()
+            }
+        }
+        // Three get in; while they are held, a fourth has time to (wrongly) join them.
+        while gauge.state.withLock({ $0.now }) < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(gauge.state.withLock { ($0.now, $0.calls) } == (3, 3))
+        gauge.state.withLock { $0.open = true }
+        try await calls.value
         #expect(gauge.state.withLock { $0.calls } == 12)
         #expect(gauge.state.withLock { $0.peak } == 3)
     }
