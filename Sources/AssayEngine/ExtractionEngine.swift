@@ -90,13 +90,13 @@ public struct ExtractionEngine: Sendable {
         let prompt = ExtractionPrompt(codebook: version.codebook)
         let (documents, alreadyDone) = try await select(options.selection, projectID: projectID, version: version.version)
         var options = options
-        var packingNote = ""
+        var packingNote: String?
         if let packing = options.packing, packing.onlyWhereItPays {
             let decision = PackingDecision(
                 documents, sharedPromptTokens: TokenEstimator.estimate(prompt.system + prompt.codebookSection),
                 outputTokensPerDocument: ExtractionSchema.maxOutputTokens(for: version.codebook), packing: packing, family: tokenFamily)
             if !decision.pays { options.packing = nil }
-            packingNote = "; packing \(decision.pays ? "on" : "off"): \(decision.reason)"
+            packingNote = "packing \(decision.pays ? "on" : "off"): \(decision.reason)"
         }
 
         var job = try await store.createJob(
@@ -104,11 +104,11 @@ public struct ExtractionEngine: Sendable {
             model: provider.model, selection: options.selection, total: documents.count)
         try await store.setJobStatus(.running, error: nil, jobID: job.id)
         try await store.appendEvent(jobID: job.id, kind: .jobStarted, documentID: nil,
-                                    message: "\(documents.count) documents, codebook v\(version.version), model \(provider.model)\(packingNote)")
+                                    message: "\(documents.count) documents, codebook v\(version.version), model \(provider.model)\(packingNote.map { "; " + $0 } ?? "")")
         if options.kind == .full { try await store.setProjectStatus(.processing, projectID: projectID) }
         job.status = .running
         progress(.started(job: job, alreadyDone: alreadyDone))
-        if !packingNote.isEmpty { logger.info("packing decided", metadata: ["job": "\(job.id)", "decision": "\(packingNote.dropFirst(2))"]) }
+        if let packingNote { logger.info("packing decided", metadata: ["job": "\(job.id)", "decision": "\(packingNote)"]) }
         logger.info("job started", metadata: [
             "job": "\(job.id)", "documents": "\(documents.count)", "prompt_hash": "\(prompt.hash.prefix(12))",
             "model": "\(provider.model)",

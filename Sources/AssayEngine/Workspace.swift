@@ -69,15 +69,15 @@ public struct Workspace: Sendable {
         let plan = try Ingestor.plan(paths, relativeTo: base)
         var report = AddReport()
         report.skipped = plan.skipped
-        try await store(plan.unlistable, projectID: projectID, into: &report)
+        try await save(plan.unlistable, projectID: projectID, into: &report)
         for file in plan.files {
-            try await store(Ingestor.readFile(at: file.url, externalID: file.externalID, options: options),
+            try await save(Ingestor.readFile(at: file.url, externalID: file.externalID, options: options),
                             projectID: projectID, into: &report)
         }
         return report
     }
 
-    private func store(_ inputs: [DocumentInput], projectID: Int64, into report: inout AddReport) async throws {
+    private func save(_ inputs: [DocumentInput], projectID: Int64, into report: inout AddReport) async throws {
         for input in inputs {
             let (_, outcome) = try await store.upsertDocument(input, projectID: projectID)
             if input.status == .failed {
