@@ -145,11 +145,11 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The provider, guarded, after checking it answers: a clear message beats ten failed documents.
     func connect(_ settings: ProviderSettings) async throws -> any LLMProvider {
-        try await Self.connect(settings, guards: guards())
+        try await Self.connect(settings, guards: guards(), connections: concurrency)
     }
 
-    static func connect(_ settings: ProviderSettings, guards: ProviderGuards) async throws -> any LLMProvider {
-        let provider = try makeProvider(settings)
+    static func connect(_ settings: ProviderSettings, guards: ProviderGuards, connections: Int) async throws -> any LLMProvider {
+        let provider = try makeProvider(settings, connections: connections)
         do {
             try await provider.checkReachable()
         } catch {

@@ -63,7 +63,7 @@ struct ServeCommand: AsyncParsableCommand {
         let path = db ?? env["ASSAY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "assay.sqlite"
         let store = try SQLiteStore(path: path)
         let settings = try ProviderSettings.fromEnvironment()
-        let raw = try makeProvider(settings)
+        let raw = try makeProvider(settings, connections: concurrency)
         let guards = ProviderGuards(
             limits: RateLimits(requestsPerMinute: env["ASSAY_RPM"].flatMap { Int($0) },
                                tokensPerMinute: env["ASSAY_TPM"].flatMap { Int($0) }),

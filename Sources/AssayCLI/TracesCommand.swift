@@ -80,7 +80,7 @@ struct TraceRunOptions: ParsableArguments {
     func provider() async throws -> (any LLMProvider, ProviderSettings) {
         let settings: ProviderSettings
         do { settings = try ProviderSettings.fromEnvironment() } catch { throw CLIError("\(error)") }
-        return (try await RunCommand.connect(settings, guards: ProviderGuards()), settings)
+        return (try await RunCommand.connect(settings, guards: ProviderGuards(), connections: concurrency), settings)
     }
 
     /// Runs batches until no unprocessed trace is left; returns the summaries.

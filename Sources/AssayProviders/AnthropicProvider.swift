@@ -11,7 +11,7 @@ public struct AnthropicProvider: LLMProvider, Reachable {
     public let settings: ProviderSettings
     let client: HTTPClient
 
-    public init(settings: ProviderSettings, client: HTTPClient = .shared) {
+    public init(settings: ProviderSettings, client: HTTPClient = .forProviders(connections: 8)) {
         self.settings = settings
         self.client = client
     }

@@ -27,7 +27,7 @@ public struct GeminiProvider: LLMProvider, Reachable {
     public let settings: ProviderSettings
     let client: HTTPClient
 
-    public init(settings: ProviderSettings, client: HTTPClient = .shared) {
+    public init(settings: ProviderSettings, client: HTTPClient = .forProviders(connections: 8)) {
         self.settings = settings
         self.client = client
     }

@@ -8,7 +8,7 @@ public struct OllamaProvider: LLMProvider, Reachable {
     public let settings: ProviderSettings
     let client: HTTPClient
 
-    public init(settings: ProviderSettings, client: HTTPClient = .shared) {
+    public init(settings: ProviderSettings, client: HTTPClient = .forProviders(connections: 8)) {
         self.settings = settings
         self.client = client
     }

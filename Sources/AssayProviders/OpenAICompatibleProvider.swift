@@ -9,7 +9,7 @@ public struct OpenAICompatibleProvider: LLMProvider, Reachable {
     let client: HTTPClient
     static let maxBodyBytes = HTTPTransport.maxBodyBytes
 
-    public init(settings: ProviderSettings, client: HTTPClient = .shared) {
+    public init(settings: ProviderSettings, client: HTTPClient = .forProviders(connections: 8)) {
         self.settings = settings
         self.client = client
     }

@@ -4,7 +4,11 @@ import AsyncHTTPClient
 ///
 /// Throws `ProviderError.misconfigured` naming the variable to set when a hosted API's key is
 /// missing: better one clear line before the run than a 401 for every document.
-public func makeProvider(_ settings: ProviderSettings, client: HTTPClient = .shared) throws -> any LLMProvider & Reachable {
+///
+/// `connections` is how many requests may be in flight at once (the run's concurrency): the HTTP
+/// client's pool is sized to it.
+public func makeProvider(_ settings: ProviderSettings, connections: Int = 8) throws -> any LLMProvider & Reachable {
+    let client = HTTPClient.forProviders(connections: connections)
     if settings.apiKey == nil && settings.kind.requiresKey(baseURL: settings.baseURL) {
         let variables = settings.kind.keyVariables(baseURL: settings.baseURL) + ["ASSAY_API_KEY"]
         var message = "ASSAY_PROVIDER=\(settings.kind.rawValue) needs a key: set " + variables.joined(separator: " or ")

@@ -13,7 +13,7 @@ public struct LlamaServerTokenizer: TokenCounting {
     let transport: HTTPTransport
 
     /// `baseURL` may be the chat endpoint's (`http://host:port/v1`) or the server root.
-    public init(baseURL: String, client: HTTPClient = .shared, timeout: Duration = .seconds(30)) {
+    public init(baseURL: String, client: HTTPClient = .forProviders(connections: 8), timeout: Duration = .seconds(30)) {
         var root = baseURL
         while root.hasSuffix("/") { root.removeLast() }
         if root.hasSuffix("/v1") { root.removeLast(3) }
@@ -29,7 +29,7 @@ public struct LlamaServerTokenizer: TokenCounting {
     }
 
     /// The tokenizer when the server answers `/tokenize` (llama-server does, other servers not).
-    public static func probe(baseURL: String, client: HTTPClient = .shared) async -> LlamaServerTokenizer? {
+    public static func probe(baseURL: String, client: HTTPClient = .forProviders(connections: 8)) async -> LlamaServerTokenizer? {
         let tokenizer = LlamaServerTokenizer(baseURL: baseURL, client: client, timeout: .seconds(5))
         guard let count = try? await tokenizer.countTokens("Hello world"), count > 0 else { return nil }
         return tokenizer
