@@ -72,6 +72,12 @@ struct ScanText {
         }
         return words
     }
+
+    /// The nearest word before `index` naming what follows, past "no", "nr", "num" and "number"
+    /// (`order no. 123`, `card number 4111 …`).
+    func labelBefore(_ index: Int, within window: Int = 32) -> String? {
+        wordsBefore(index, count: 3, within: window).first { !["no", "nr", "num", "number"].contains($0) }
+    }
 }
 
 /// A stretch of the text a detector thinks is sensitive, in byte offsets.
