@@ -2,12 +2,15 @@ import AssayCore
 import Foundation
 import Testing
 
-/// Recall and precision of the card detector on a few thousand generated, labelled texts
-/// (RedactionCardCases). Set REDACTION_REPORT=1 to print the figures that docs/REDACTION.md quotes.
+/// Recall and precision of the card and phone detectors on a few thousand generated, labelled
+/// texts (RedactionCardCases, RedactionPhoneCases). Set REDACTION_REPORT=1 to print the figures
+/// that docs/REDACTION.md quotes.
 @Suite struct RedactionRecallTests {
+    /// Every generated text: a phone finding in a card text is as wrong as one in an address.
     static let corpus: [LabelledText] = {
         var random = SeededRandom(seed: 0xA55A_7_2024)
         return CardCases.positives(perLength: 200, &random) + CardCases.negatives(1200, &random)
+            + PhoneCases.positives(2000, &random) + PhoneCases.negatives(1500, &random)
     }()
 
     static func report(_ score: RedactionScore, _ title: String) {
@@ -29,6 +32,13 @@ import Testing
         #expect(score.total.precision >= 0.99, "\(score.wrong.prefix(10))")
     }
 
+    @Test func phonesAreFoundWithoutTakingOtherNumbers() {
+        let score = RedactionScore(Self.corpus, kind: .phone)
+        Self.report(score, "phones")
+        #expect(score.total.recall >= 0.90, "\(score.misses.prefix(10))")
+        #expect(score.total.precision >= 0.90, "\(score.wrong.prefix(10))")
+    }
+
     @Test func generatedCardsPassLuhnOrFailItAsAsked() {
         var random = SeededRandom(seed: 1)
         for length in 12...19 {
@@ -40,7 +50,7 @@ import Testing
     }
 }
 
-/// The misses and false positives named in issue 10, each of which the detector got wrong before.
+/// The misses and false positives named in issue 10, each of which the detectors got wrong before.
 @Suite struct RedactionRegressionTests {
     @Test(arguments: [
         ("Maestro 5018 0000 0009", "5018 0000 0009"),
@@ -53,6 +63,31 @@ import Testing
     ])
     func cardsMissedBefore(_ text: String, _ secret: String) {
         expectRedacted(text, secret: secret, as: .cardNumber)
+    }
+
+    @Test(arguments: [
+        ("call 555-123-4567x4587 today", "555-123-4567x4587"),
+        ("(555)123-4567x123", "(555)123-4567x123"),
+        ("+1-555-123-4567 x4587", "+1-555-123-4567 x4587"),
+        ("Office: 020 7946 0958 ext. 12, ask for Ana", "020 7946 0958 ext. 12"),
+        ("desk 415-555-0100 ext 12", "415-555-0100 ext 12"),
+        ("Call me at 5551234567.", "5551234567"),
+        ("1 (555) 123-4567", "1 (555) 123-4567"),
+        ("Moscow +7 495 123-45-67", "+7 495 123-45-67"),
+        ("São Paulo +55 11 91234-5678", "+55 11 91234-5678"),
+        ("München 089/1234567", "089/1234567"),
+    ])
+    func phonesMissedBefore(_ text: String, _ secret: String) {
+        expectRedacted(text, secret: secret, as: .phone)
+    }
+
+    @Test(arguments: [
+        "Suite 300 1200 Main St", "Boston, MA 02134 1234 Elm Street",
+        "PO Box 555-1234, Springfield, IL", "Order 555-123-4567 shipped", "invoice no. 0123 4567 89",
+        "Hartford, CT 06103-1234", "ref 0201 2345 678",
+    ])
+    func numbersTakenForPhonesBefore(_ text: String) {
+        #expect(redactor.redact(text) == text)
     }
 
     /// Luhn-valid, yet ids: an order number, a barcode, and 19 digits whose first 16 pass.

@@ -93,6 +93,7 @@ extension UInt8 {
     static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), plus = UInt8(ascii: "+")
     static let at = UInt8(ascii: "@"), equals = UInt8(ascii: "="), quote = UInt8(ascii: "\"")
     static let apostrophe = UInt8(ascii: "'"), openParen = UInt8(ascii: "("), closeParen = UInt8(ascii: ")")
+    static let zero = UInt8(ascii: "0")
 
     var isDigit: Bool { self >= 48 && self <= 57 }
     var isUpper: Bool { self >= 65 && self <= 90 }
