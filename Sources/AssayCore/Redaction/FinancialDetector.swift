@@ -9,13 +9,14 @@ enum FinancialDetector {
     // MARK: Payment cards
 
     /// Runs of digit groups joined by single spaces or hyphens; within a run the longest stretch of
-    /// 13–19 digits with one kind of separator, a card-issuer first digit (2–6) and a valid Luhn
-    /// check is a card number. Several cards in one run are found one after the other.
+    /// 12–19 digits in a card's layout, with one kind of separator, an issuer's first digit and a
+    /// valid Luhn check is a card number. Several cards in one run are found one after the other.
     static func cardNumbers(in text: ScanText) -> [Candidate] {
         var found: [Candidate] = []
         var index = 0
         while index < text.count {
-            guard text[index].isDigit, !text.continuesWord(before: index, isTokenPart) else {
+            // A `+` starts a phone number, never a card.
+            guard text[index].isDigit, !text.continuesWord(before: index, { isTokenPart($0) || $0 == .plus }) else {
                 index += 1
                 continue
             }
@@ -29,7 +30,9 @@ enum FinancialDetector {
                 cursor += 1
             }
             let runEnd = groups.last!.upperBound
-            if !text[runEnd].isAlnum, text[runEnd] != .underscore {
+            // `4111 1111 1111 1111 12/27`: the group before a slash is an expiry date's month.
+            if text[runEnd] == .slash, groups.count > 1 { groups.removeLast() }
+            if !text[runEnd].isAlnum, text[runEnd] != .underscore, !isLabelledID(before: index, in: text) {
                 found += cards(in: groups, of: text)
             }
             index = max(index + 1, runEnd)
@@ -40,28 +43,77 @@ enum FinancialDetector {
     private static func cards(in groups: [Range<Int>], of text: ScanText) -> [Candidate] {
         var found: [Candidate] = []
         var first = 0
+        // The first group not taken by a card found before.
+        var free = 0
         while first < groups.count {
-            var match: (span: Range<Int>, last: Int)?
-            var digits = 0
-            for last in first..<groups.count {
-                digits += groups[last].count
-                let window = groups[first...last]
-                guard digits <= 19, Set(window.dropLast().map { text[$0.upperBound] }).count <= 1 else { break }
-                guard digits >= 13, window.count == 1 || window.allSatisfy({ (3...8).contains($0.count) }) else { continue }
-                let number = window.flatMap { $0.map { text[$0].digitValue } }
-                if (2...6).contains(number[0]), luhnValid(number) {
-                    match = (window.first!.lowerBound..<window.last!.upperBound, last)
-                }
-            }
-            if let match {
-                found.append(Candidate(kind: .cardNumber, range: match.span))
-                first = match.last + 1
-            } else {
+            guard let last = longestCard(in: groups, from: first, of: text) else {
                 first += 1
+                continue
             }
+            // A card is a whole number. When a four-digit group before it or any group after it, in
+            // the same layout, would make it a longer card-shaped number, it is part of that number,
+            // which failed the check ("5018 0000 0009 0001": the first 12 digits pass Luhn, the 16
+            // do not) — unless a second card starts right after it.
+            let extendsBefore = first > free && groups[first - 1].count == 4 && layoutAllows(groups[first - 1...last], of: text)
+            let extendsAfter = last + 1 < groups.count && layoutAllows(groups[first...last + 1], of: text)
+                && longestCard(in: groups, from: last + 1, of: text) == nil
+            if extendsBefore || extendsAfter {
+                first += 1
+                continue
+            }
+            found.append(Candidate(kind: .cardNumber, range: groups[first].lowerBound..<groups[last].upperBound))
+            first = last + 1
+            free = first
         }
         return found
     }
+
+    /// The last group of the longest card starting at group `first`, if any.
+    private static func longestCard(in groups: [Range<Int>], from first: Int, of text: ScanText) -> Int? {
+        var match: Int?
+        var digits = 0
+        for last in first..<groups.count {
+            digits += groups[last].count
+            let window = groups[first...last]
+            guard digits <= 19, Set(window.dropLast().map { text[$0.upperBound] }).count <= 1 else { break }
+            guard digits >= 12, layoutAllows(window, of: text) else { continue }
+            let number = window.flatMap { $0.map { text[$0].digitValue } }
+            if issuerAllows(number), luhnValid(number) { match = last }
+        }
+        return match
+    }
+
+    /// How cards are printed: compact, in groups of 3–8 (fours, Amex 4-6-5, Diners 4-6-4), or in
+    /// fours with a shorter last group (4-4-4-4-3 for 19 digits, 4-4-4-1 for 13); at most 19 digits.
+    private static func layoutAllows(_ window: ArraySlice<Range<Int>>, of text: ScanText) -> Bool {
+        let sizes = window.map(\.count)
+        guard sizes.reduce(0, +) <= 19, Set(window.dropLast().map { text[$0.upperBound] }).count <= 1 else { return false }
+        if sizes.count == 1 || sizes.allSatisfy({ (3...8).contains($0) }) { return true }
+        return sizes.count >= 4 && sizes.dropLast().allSatisfy { $0 == 4 } && (1...3).contains(sizes.last!)
+    }
+
+    /// First digits cards of each length are issued with (ISO/IEC 7812 ranges): 2–6 for 13–19
+    /// digits (Mastercard, Mir, Amex, Diners, JCB, Visa, Maestro, Discover, UnionPay, RuPay); 12
+    /// digits only for Maestro (5, 6); `1` only for the 15 digits of UATP and JCB's `1800`. Other
+    /// first digits are timestamps (`17…` milliseconds to nanoseconds), barcodes (`978…`) and ids.
+    private static func issuerAllows(_ number: [Int]) -> Bool {
+        switch (number.count, number[0]) {
+        case (12, let first): (5...6).contains(first)
+        case (15, 1): true
+        case (_, let first): (2...6).contains(first)
+        }
+    }
+
+    /// A number right after a word such as "order", "invoice" or "EAN" is that id, whatever its
+    /// checksum ("card number" still reads as a card).
+    private static func isLabelledID(before index: Int, in text: ScanText) -> Bool {
+        text.labelBefore(index, within: 24).map(idLabels.contains) ?? false
+    }
+
+    static let idLabels: Set<String> = [
+        "order", "invoice", "tracking", "ticket", "booking", "confirmation", "ref", "reference", "sku", "isbn", "ean",
+        "upc", "gtin", "barcode", "serial", "id", "timestamp", "ts", "epoch",
+    ]
 
     static func luhnValid(_ digits: [Int]) -> Bool {
         var sum = 0

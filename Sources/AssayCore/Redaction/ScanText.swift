@@ -72,6 +72,12 @@ struct ScanText {
         }
         return words
     }
+
+    /// The nearest word before `index` naming what follows, past "no", "nr", "num" and "number"
+    /// (`order no. 123`, `card number 4111 …`).
+    func labelBefore(_ index: Int, within window: Int = 32) -> String? {
+        wordsBefore(index, count: 3, within: window).first { !["no", "nr", "num", "number"].contains($0) }
+    }
 }
 
 /// A stretch of the text a detector thinks is sensitive, in byte offsets.
@@ -87,6 +93,7 @@ extension UInt8 {
     static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), plus = UInt8(ascii: "+")
     static let at = UInt8(ascii: "@"), equals = UInt8(ascii: "="), quote = UInt8(ascii: "\"")
     static let apostrophe = UInt8(ascii: "'"), openParen = UInt8(ascii: "("), closeParen = UInt8(ascii: ")")
+    static let zero = UInt8(ascii: "0")
 
     var isDigit: Bool { self >= 48 && self <= 57 }
     var isUpper: Bool { self >= 65 && self <= 90 }
