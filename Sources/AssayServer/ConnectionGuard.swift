@@ -206,13 +206,16 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         refuse(context, status: status, detail: detail)
     }
 
-    /// Answers with a problem document and closes. A response still being written (a pipelined
-    /// request went bad) is not interrupted: the connection just closes.
+    /// Answers with a problem document and closes. When an earlier request's response is still
+    /// due (a pipelined request went bad), that response goes out first, then the connection closes.
     private func refuse(_ context: ChannelHandlerContext, status: HTTPResponseStatus, detail: String) {
         refused = true
         state.discarding = true
         cancelTimer()
-        guard open == 0 else { return linger(context) }
+        guard open == 0 else {
+            closeAfterResponse = true
+            return
+        }
         let body = Self.problem(status, detail)
         let head = HTTPResponseHead(version: .http1_1, status: status, headers: [
             "content-type": "application/problem+json", "content-length": String(body.readableBytes), "connection": "close",
@@ -224,11 +227,23 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         flushed.futureResult.assumeIsolated().whenComplete { _ in self.linger(context) }
     }
 
-    /// Closes our side but keeps reading (and dropping) for a moment, so a client still sending
-    /// gets the answer instead of a reset.
+    /// Closes our side once the answer is out, then the rest: input is dropped meanwhile.
     private func linger(_ context: ChannelHandlerContext) {
         context.close(mode: .output, promise: nil)
+        Self.endInput(context)
         context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(2)) { context.close(promise: nil) }
+    }
+
+    /// Closes the connection as if the client had: the pending WebSocket upgrade decision (first
+    /// request) then ends quietly instead of being logged as an error by Hummingbird, and a
+    /// keep-alive connection's request loop ends.
+    static func shutDown(_ context: ChannelHandlerContext) {
+        endInput(context)
+        context.close(promise: nil)
+    }
+
+    private static func endInput(_ context: ChannelHandlerContext) {
+        context.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
     }
 
     private func awaitHead(_ context: ChannelHandlerContext) {
@@ -238,7 +253,7 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 self.metrics.connectionRefused(.headerTimeout)
                 self.refuse(context, status: .requestTimeout, detail: "the request's headers did not arrive in time")
             } else {
-                context.close(promise: nil)
+                Self.shutDown(context)
             }
         }
     }
@@ -251,7 +266,7 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         metrics.connectionRefused(.bodyTimeout)
         state.discarding = true
         refused = true
-        context.close(promise: nil)
+        Self.shutDown(context)
     }
 
     private func schedule(_ context: ChannelHandlerContext, after delay: Duration,
