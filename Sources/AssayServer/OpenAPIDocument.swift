@@ -237,6 +237,12 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
           }
         },
         "requestBody": {
@@ -378,6 +384,12 @@ enum OpenAPIDocument {
           },
           "401": {
             "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
           }
         },
         "requestBody": {
@@ -488,6 +500,12 @@ enum OpenAPIDocument {
           },
           "401": {
             "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
           }
         },
         "requestBody": {
@@ -565,6 +583,12 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
             "$ref": "#/components/responses/Problem"
           }
         },
@@ -908,6 +932,9 @@ enum OpenAPIDocument {
           },
           "401": {
             "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
           }
         },
         "parameters": [
@@ -951,7 +978,8 @@ enum OpenAPIDocument {
             "content": {
               "application/yaml": {
                 "schema": {
-                  "type": "string"
+                  "type": "object",
+                  "description": "The codebook, as YAML (the same fields as the Codebook schema)"
                 }
               }
             }
@@ -1136,6 +1164,12 @@ enum OpenAPIDocument {
           },
           "401": {
             "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
           }
         },
         "parameters": [
@@ -1230,6 +1264,12 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
             "$ref": "#/components/responses/Problem"
           }
         },
@@ -1389,6 +1429,12 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
             "$ref": "#/components/responses/Problem"
           }
         },
@@ -1648,7 +1694,21 @@ enum OpenAPIDocument {
             "content": {
               "text/event-stream": {
                 "schema": {
-                  "type": "string"
+                  "type": "object",
+                  "description": "One Server-Sent Event: its name is the update's type, its data a JobUpdate as JSON",
+                  "properties": {
+                    "event": {
+                      "type": "string"
+                    },
+                    "data": {
+                      "type": "string",
+                      "description": "A JobUpdate, JSON-encoded"
+                    }
+                  },
+                  "required": [
+                    "event",
+                    "data"
+                  ]
                 }
               }
             }
@@ -1693,8 +1753,25 @@ enum OpenAPIDocument {
           "101": {
             "description": "Switching protocols"
           },
-          "405": {
-            "description": "Not upgraded: no or invalid token, or not the user's job"
+          "404": {
+            "description": "Not a WebSocket upgrade request: there is no such HTTP route (a problem document)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The upgrade was refused: no or invalid token, or not the user's job (a problem document)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -1893,6 +1970,12 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
             "$ref": "#/components/responses/Problem"
           }
         },
