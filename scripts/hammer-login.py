@@ -3,20 +3,23 @@
 
 While CLIENTS threads send wrong passwords to POST /auth/login as fast as they can (each from its
 own 127.0.0.x address, so the per-address limit does not simply cut them all off; with "same"
-all from 127.0.0.1, as one attacker would), one thread
+all from 127.0.0.1, as one attacker would) — for made-up emails, or with "known" all for one
+registered account, whose every wrong password costs a bcrypt check — one thread
 asks GET /health/live and another a signed-in GET /auth/me every 50 ms; their latencies are
 printed, with the flood's answers by status. Then an account gets 30 wrong passwords and the
 right one, and the answers are printed. Bounded: SECONDS of flood, then it stops.
 
     scripts/hammer-login.sh            # starts the service itself (bcrypt cost 12), runs this
-    scripts/hammer-login.py http://127.0.0.1:18092 [SECONDS] [CLIENTS] [same]
+    scripts/hammer-login.py http://127.0.0.1:18092 [SECONDS] [CLIENTS] [same|known]
 """
 import collections, http.client, json, statistics, sys, threading, time, urllib.parse
 
 base = urllib.parse.urlparse(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:18092")
 seconds = float(sys.argv[2]) if len(sys.argv) > 2 else 20
 clients = int(sys.argv[3]) if len(sys.argv) > 3 else 16
-same_address = len(sys.argv) > 4 and sys.argv[4] == "same"
+mode = sys.argv[4] if len(sys.argv) > 4 else ""
+same_address = mode == "same"
+known_account = mode == "known"
 
 
 def request(method, path, body=None, token=None, source="127.0.0.1", conn=None):
@@ -49,6 +52,8 @@ def percentiles(values):
 
 
 token = sign_in("watcher@example.org", "watching the flood go by")
+if known_account:
+    sign_in("victim@example.org", "the victim's own password", source="127.0.0.201")
 stop = threading.Event()
 flood = collections.Counter()
 latencies = {"/health/live": [], "/auth/me": []}
@@ -61,8 +66,8 @@ def hammer(index):
     while not stop.is_set():
         n += 1
         try:
-            status, _, _, _ = request("POST", "/auth/login", {"email": f"victim{index}-{n % 50}@example.org",
-                                                              "password": "not the password"}, conn=conn)
+            email = "victim@example.org" if known_account else f"victim{index}-{n % 50}@example.org"
+            status, _, _, _ = request("POST", "/auth/login", {"email": email, "password": "not the password"}, conn=conn)
             flood[status] += 1
         except (OSError, http.client.HTTPException):
             flood["connection error"] += 1
@@ -87,20 +92,23 @@ stop.set()
 for thread in threads:
     thread.join()
 
-print(f"{clients} clients ({'one address' if same_address else 'one address each'}) sent wrong passwords for {seconds:.0f} s: " +
+target = "one registered account" if known_account else "made-up emails"
+print(f"{clients} clients ({'one address' if same_address else 'one address each'}) sent wrong passwords for {target} for {seconds:.0f} s: " +
       ", ".join(f"{status}: {count}" for status, count in sorted(flood.items(), key=str)))
 for path, values in latencies.items():
     print(f"  GET {path:13} meanwhile: {percentiles(values)}")
 
 time.sleep(1)
 sign_in("ada@example.org", "the right password", source="127.0.0.200")
-answers = []
+answers, waits = collections.Counter(), []
 for _ in range(30):
     status, headers, _, _ = request("POST", "/auth/login", {"email": "ada@example.org", "password": "a wrong guess"},
                                     source="127.0.0.200")
-    answers.append(f"{status}" + (f" (Retry-After {headers.get('Retry-After')})" if status == 429 else ""))
+    answers[status] += 1
+    if status == 429:
+        waits.append(int(headers.get("Retry-After", "0")))
 status, headers, _, _ = request("POST", "/auth/login", {"email": "ada@example.org", "password": "the right password"},
                                 source="127.0.0.200")
-counted = collections.Counter(answers)
-print("30 wrong passwords for one account: " + ", ".join(f"{a} x{n}" for a, n in counted.items()))
-print(f"then the right one: {status}" + (f" (Retry-After {headers.get('Retry-After')})" if status == 429 else ""))
+print("30 wrong passwords for one account: " + ", ".join(f"{a} x{n}" for a, n in sorted(answers.items())) +
+      (f" (Retry-After {min(waits)}-{max(waits)} s on every 429)" if waits and len(waits) == answers[429] and min(waits) > 0 else ""))
+print(f"then the right one: {status}" + (f" (Retry-After {headers.get('Retry-After')} s)" if status == 429 else ""))

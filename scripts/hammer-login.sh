@@ -2,7 +2,7 @@
 # Starts the built `assay serve` (default bcrypt cost 12) on a loopback port over a throwaway
 # database and runs scripts/hammer-login.py against it: health and signed-in latency while 16
 # clients flood the login, then 30 wrong passwords and the right one for one account.
-#   scripts/hammer-login.sh [SECONDS] [CLIENTS] [same]      (ASSAY_HAMMER_BIN=path: another build)
+#   scripts/hammer-login.sh [SECONDS] [CLIENTS] [same|known]      (ASSAY_HAMMER_BIN=path: another build)
 set -Eeuo pipefail
 cd "$(dirname "$0")/.."
 port="${ASSAY_HAMMER_PORT:-18092}"

@@ -85,7 +85,7 @@ struct AccountController {
         let email = body.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard Self.looksLikeEmail(email) else { throw APIProblem.invalid("email", "must be an email address such as ada@example.org") }
         if let problem = PasswordPolicy.problem(password: body.password, email: email) { throw APIProblem.invalid("password", problem) }
-        try throttle.admit(email: nil, client: context.clientAddress)
+        try await throttle.admit(email: nil, client: context.clientAddress)
         let hash = try await hasher.hash(body.password)
         do {
             _ = try await accounts.createUser(email: email, passwordHash: hash, role: "user")
@@ -112,16 +112,13 @@ struct AccountController {
     }
 
     private func checkLogin(email: String, password: String, client: String) async throws -> JSONResponse<TokenDTO> {
-        try throttle.admit(email: email, client: client)
+        try await throttle.admit(email: email, client: client)
         // One answer, and the same work, for an unknown email and a wrong password.
         let user = try await accounts.user(email: email)
         let matches: Bool
         if let user { matches = try await hasher.verify(password, hash: user.passwordHash) }
         else { matches = try await hasher.verifyDecoy(password) }
-        guard let user, matches else {
-            throttle.failed(email: email)
-            throw APIProblem.unauthorized("wrong email or password")
-        }
+        guard let user, matches else { throw APIProblem.unauthorized("wrong email or password") }
         throttle.succeeded(email: email)
         return JSONResponse(try await issue(for: user))
     }
@@ -134,12 +131,12 @@ struct AccountController {
         if let problem = PasswordPolicy.problem(password: body.newPassword, email: identity.email) {
             throw APIProblem.invalid("new_password", problem)
         }
-        try throttle.admit(email: identity.email, client: context.clientAddress)
+        try await throttle.admit(email: identity.email, client: context.clientAddress)
         guard let user = try await accounts.user(id: identity.userID),
               try await hasher.verify(body.currentPassword, hash: user.passwordHash) else {
-            throttle.failed(email: identity.email)
             throw APIProblem.invalid("current_password", "is not your current password")
         }
+        throttle.succeeded(email: identity.email)
         try await accounts.setPassword(userID: user.id, passwordHash: try await hasher.hash(body.newPassword))
         guard let changed = try await accounts.user(id: user.id) else { throw APIProblem.notFound("user") }
         return JSONResponse(try await issue(for: changed))

@@ -6,7 +6,8 @@ import NIOConcurrencyHelpers
 /// service processes would each count on their own).
 public struct LoginLimits: Sendable {
     /// Wrong passwords for one email within `accountWindow`; past it that email answers 429
-    /// until the oldest failure leaves the window. A right password clears the count.
+    /// until the oldest failure leaves the window. A right password clears the count. An attempt
+    /// counts from the moment it is let in, so parallel guesses cannot slip past the limit.
     public var failuresPerAccount = 10
     public var accountWindow: Duration = .seconds(15 * 60)
     /// Logins, registrations and password changes from one client address within `clientWindow`.
@@ -16,6 +17,9 @@ public struct LoginLimits: Sendable {
     public var maxTracked = 10_000
     /// Password hashes waiting or running at once; past it 503 with Retry-After.
     public var maxPendingHashes = 16
+    /// How long a refused attempt waits before its 429: a flooding client that waits for its
+    /// answers sends a few a second instead of hundreds (the wait holds no thread).
+    public var refusalDelay: Duration = .milliseconds(250)
 
     public init() {}
 }
@@ -35,20 +39,19 @@ final class LoginThrottle: Sendable {
                                                    maxKeys: limits.maxTracked))
     }
 
-    /// Counts an attempt from the client, or throws 429 when the client or the email is over its limit.
-    func admit(email: String?, client: String) throws {
+    /// Counts an attempt from the client and against the email (as a failure until `succeeded`),
+    /// or throws 429 — after `refusalDelay` — when either is over its limit.
+    func admit(email: String?, client: String) async throws {
         let now = ContinuousClock.now
-        if let email, let wait = accounts.withLockedValue({ $0.wait(key: email, now: now) }) {
-            throw Self.tooMany("too many wrong passwords for this account", wait)
-        }
+        var refusal: APIProblem?
         if let wait = clients.withLockedValue({ $0.record(key: client, now: now) }) {
-            throw Self.tooMany("too many sign-in attempts from your address", wait)
+            refusal = Self.tooMany("too many sign-in attempts from your address", wait)
+        } else if let email, let wait = accounts.withLockedValue({ $0.record(key: email, now: now) }) {
+            refusal = Self.tooMany("too many wrong passwords for this account", wait)
         }
-    }
-
-    func failed(email: String) {
-        let now = ContinuousClock.now
-        _ = accounts.withLockedValue { $0.record(key: email, now: now) }
+        guard let refusal else { return }
+        try? await Task.sleep(for: limits.refusalDelay)
+        throw refusal
     }
 
     func succeeded(email: String) {

@@ -96,6 +96,7 @@ struct AccountRoutesTests {
     @Test func wrongPasswordsForOneAccountAreLimited() async throws {
         var service = try TestService()
         service.config.login.failuresPerAccount = 5
+        service.config.login.attemptsPerClient = 100
         try await service.test { api in
             _ = try await api.register()
             var statuses: [HTTPResponse.Status] = []

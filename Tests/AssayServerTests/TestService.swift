@@ -21,6 +21,7 @@ struct TestService {
         store = try SQLiteStore.inMemory()
         config = ServerConfig(store: store, provider: provider, jwtSecret: "test-secret-test-secret-test-secret-00")
         config.bcryptCost = 4
+        config.login.refusalDelay = .zero
         config.jobOptions = ExtractionEngine.Options(concurrency: 2)
         configure(&config)
     }
