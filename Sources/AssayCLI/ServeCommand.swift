@@ -39,12 +39,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Seconds one document may take, retries included.", valueName: "seconds")) var documentTimeout = 300
     @Option(help: ArgumentHelp("Seconds a shutdown waits for documents in flight.", valueName: "seconds")) var shutdownGrace = 30
     @Option(help: ArgumentHelp("bcrypt cost of password hashes.", valueName: "n")) var bcryptCost = 12
+    @Option(help: ArgumentHelp("Connections open at once (kept under the open-file limit).", valueName: "n")) var maxConnections = 512
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         guard maxUploadMb >= 1, maxFileMb >= 1 else { throw ValidationError("upload limits need at least 1 MB") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency needs at least 1") }
         guard (4...31).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 31") }
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections needs at least 1") }
     }
 
     func run() async throws {
@@ -76,8 +78,26 @@ struct ServeCommand: AsyncParsableCommand {
         config.patternAccess = PatternAccess.fromEnvironment(env)
         config.jobOptions = ExtractionEngine.Options(concurrency: concurrency, documentTimeBudget: .seconds(documentTimeout))
         config.shutdownGrace = .seconds(shutdownGrace)
+        config.connections.maxConnections = Self.connectionLimit(maxConnections)
         let (app, _) = await buildApplication(config: config, logger: logger)
         printError("Serving on http://\(host):\(port) with \(settings.model) at \(settings.baseURL), database \(path).")
         try await app.runService()
+    }
+
+    /// The limit, lowered when the process may not open that many files: each connection is one,
+    /// and the database, logs and model connections need some too (64 are kept for them).
+    static func connectionLimit(_ wanted: Int) -> Int {
+        var limit = rlimit()
+        #if canImport(Glibc)
+        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+        #else
+        let resource = RLIMIT_NOFILE
+        #endif
+        guard getrlimit(resource, &limit) == 0 else { return wanted }
+        let allowed = max(16, Int(clamping: limit.rlim_cur) &- 64)
+        if allowed < wanted {
+            printError("At most \(allowed) connections: the open-file limit is \(limit.rlim_cur) (ulimit -n).")
+        }
+        return min(wanted, allowed)
     }
 }

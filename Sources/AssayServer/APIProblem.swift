@@ -20,6 +20,10 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
     public var field: String?
     /// Every field problem when there are several.
     public var errors: [FieldProblem]?
+    /// Seconds to wait, sent as `Retry-After` (429, 503).
+    public var retryAfter: Int?
+    /// Close the connection after answering: the client is still sending a body we will not read.
+    public var closeConnection = false
 
     public struct FieldProblem: Sendable, Codable, Equatable {
         public var field: String
@@ -42,8 +46,10 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let data = try APIJSON.encoder().encode(self)
-        return Response(status: status, headers: [.contentType: "application/problem+json"],
-                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if closeConnection { headers[.connection] = "close" }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func notFound(_ what: String) -> APIProblem { APIProblem(.notFound, "\(what) not found") }
@@ -64,6 +70,10 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
             case .unavailable: return APIProblem(.serviceUnavailable, "the store is unavailable; try again later")
             }
         case let error as AccountStoreError: return APIProblem(.conflict, error.description, field: "email")
+        case is PasswordHasher.Busy:
+            var problem = APIProblem(.serviceUnavailable, "the service is busy checking passwords; try again in a moment")
+            problem.retryAfter = 1
+            return problem
         case let error as CodebookError: return codebook(error.problems)
         case let error as CodebookLoadError:
             if error.problems.isEmpty { return APIProblem(.unprocessableContent, error.description, field: "codebook") }
@@ -82,7 +92,10 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
             }
         case let error as ExportError: return APIProblem(.conflict, error.description)
         case let error as DecodingError: return decoding(error)
-        case is NIOTooManyBytesError: return APIProblem(.contentTooLarge, "the request body is over the limit")
+        case is NIOTooManyBytesError:
+            var problem = APIProblem(.contentTooLarge, "the request body is over the limit")
+            problem.closeConnection = true
+            return problem
         case let error as HTTPError:
             return APIProblem(error.status, error.body ?? (error.status == .notFound ? "no such route" : error.status.reasonPhrase))
         default: return nil

@@ -2,10 +2,17 @@ import AssayStore
 import Foundation
 import Hummingbird
 
-/// `/auth`: register, login, refresh, logout, who am I, and API keys for services.
+/// `/auth`: register, login, refresh, logout, password change, who am I, and API keys for services.
+///
+/// Nothing here tells whether an email has an account: registering a taken email answers exactly
+/// like a new one (202, then sign in), and a login for an unknown email checks the password
+/// against a decoy hash, so it takes as long as a wrong password for a real account.
 struct AccountController {
     let accounts: any AccountStore
     let tokens: TokenService
+    let hasher: PasswordHasher
+    let throttle: LoginThrottle
+    let metrics: ServerMetrics
     let patternAccess: PatternAccess
     let maxBodyBytes: Int
 
@@ -24,20 +31,36 @@ struct AccountController {
         enum CodingKeys: String, CodingKey { case refreshToken = "refresh_token" }
     }
 
+    struct PasswordChange: Decodable {
+        var currentPassword: String
+        var newPassword: String
+        enum CodingKeys: String, CodingKey {
+            case currentPassword = "current_password"
+            case newPassword = "new_password"
+        }
+    }
+
     struct APIKeyRequest: Decodable {
         var name: String
     }
 
+    /// The answer to every well-formed registration, new email or taken.
+    struct RegistrationDTO: Codable, Sendable {
+        var email: String
+        var detail: String
+    }
+
     /// Routes open to anyone (register, login, refresh).
     func addPublicRoutes(to group: RouterGroup<AppRequestContext>) {
-        group.post("/auth/register") { request, _ in try await register(request) }
-        group.post("/auth/login") { request, _ in try await login(request) }
+        group.post("/auth/register") { request, context in try await register(request, context) }
+        group.post("/auth/login") { request, context in try await login(request, context) }
         group.post("/auth/refresh") { request, _ in try await refresh(request) }
     }
 
     /// Routes that need a signed-in user.
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/auth/logout") { request, context in try await logout(request, context) }
+        group.post("/auth/password") { request, context in try await changePassword(request, context) }
         group.get("/auth/me") { _, context in
             let identity = try context.requireIdentity()
             return JSONResponse(UserDTO(identity: identity, canSeePatterns: patternAccess.allows(identity)))
@@ -55,26 +78,68 @@ struct AccountController {
         }
     }
 
-    func register(_ request: Request) async throws -> JSONResponse<TokenDTO> {
+    /// Creates the account when the email is free. A taken email gets the same answer (and the
+    /// same hashing work) and keeps its password: its owner signs in as before.
+    func register(_ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<RegistrationDTO> {
         let body = try await request.decodeJSON(Credentials.self, limit: maxBodyBytes)
         let email = body.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard Self.looksLikeEmail(email) else { throw APIProblem.invalid("email", "must be an email address such as ada@example.org") }
-        guard body.password.count >= 8 else { throw APIProblem.invalid("password", "must have at least 8 characters") }
-        guard body.password.utf8.count <= 72 else { throw APIProblem.invalid("password", "must have at most 72 bytes (bcrypt's limit)") }
-        let hash = await tokens.hashPassword(body.password)
-        let user = try await accounts.createUser(email: email, passwordHash: hash, role: "user")
-        return JSONResponse(try await issue(for: user), status: .created)
+        if let problem = PasswordPolicy.problem(password: body.password, email: email) { throw APIProblem.invalid("password", problem) }
+        try await throttle.admit(email: nil, client: context.clientAddress)
+        let hash = try await hasher.hash(body.password)
+        do {
+            _ = try await accounts.createUser(email: email, passwordHash: hash, role: "user")
+        } catch is AccountStoreError {
+            // Taken: answered below exactly like a new account.
+        }
+        return JSONResponse(RegistrationDTO(email: email, detail: "registered: sign in with POST /auth/login"), status: .accepted)
     }
 
-    func login(_ request: Request) async throws -> JSONResponse<TokenDTO> {
+    func login(_ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<TokenDTO> {
         let body = try await request.decodeJSON(Credentials.self, limit: maxBodyBytes)
         let email = body.email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        // One answer for an unknown email and a wrong password: no probing for accounts.
-        guard let user = try await accounts.user(email: email),
-              await tokens.verifyPassword(body.password, hash: user.passwordHash) else {
-            throw APIProblem.unauthorized("wrong email or password")
+        do {
+            let tokens = try await checkLogin(email: email, password: body.password, client: context.clientAddress)
+            metrics.login(.success)
+            return tokens
+        } catch let problem as APIProblem {
+            metrics.login(problem.code == 429 ? .limited : .failure)
+            throw problem
+        } catch let busy as PasswordHasher.Busy {
+            metrics.login(.busy)
+            throw busy
         }
+    }
+
+    private func checkLogin(email: String, password: String, client: String) async throws -> JSONResponse<TokenDTO> {
+        try await throttle.admit(email: email, client: client)
+        // One answer, and the same work, for an unknown email and a wrong password.
+        let user = try await accounts.user(email: email)
+        let matches: Bool
+        if let user { matches = try await hasher.verify(password, hash: user.passwordHash) }
+        else { matches = try await hasher.verifyDecoy(password) }
+        guard let user, matches else { throw APIProblem.unauthorized("wrong email or password") }
+        throttle.succeeded(email: email)
         return JSONResponse(try await issue(for: user))
+    }
+
+    /// Sets a new password and ends every session (access tokens too); answers a fresh pair so
+    /// the caller stays signed in. Wrong current passwords count like wrong logins.
+    func changePassword(_ request: Request, _ context: AppRequestContext) async throws -> JSONResponse<TokenDTO> {
+        let identity = try context.requireIdentity()
+        let body = try await request.decodeJSON(PasswordChange.self, limit: maxBodyBytes)
+        if let problem = PasswordPolicy.problem(password: body.newPassword, email: identity.email) {
+            throw APIProblem.invalid("new_password", problem)
+        }
+        try await throttle.admit(email: identity.email, client: context.clientAddress)
+        guard let user = try await accounts.user(id: identity.userID),
+              try await hasher.verify(body.currentPassword, hash: user.passwordHash) else {
+            throw APIProblem.invalid("current_password", "is not your current password")
+        }
+        throttle.succeeded(email: identity.email)
+        try await accounts.setPassword(userID: user.id, passwordHash: try await hasher.hash(body.newPassword))
+        guard let changed = try await accounts.user(id: user.id) else { throw APIProblem.notFound("user") }
+        return JSONResponse(try await issue(for: changed))
     }
 
     /// Exchanges a refresh token for a new pair; the old refresh token stops working (rotation).
@@ -89,7 +154,9 @@ struct AccountController {
         return JSONResponse(try await issue(for: user))
     }
 
-    /// Ends a session: the given refresh token, or every one of the user's when none is given.
+    /// Ends a session: with a refresh token, that session (the token and the access token the
+    /// request carries); without one, every session of the user. Either way the access token
+    /// used here stops working at once.
     func logout(_ request: Request, _ context: AppRequestContext) async throws -> Response {
         let identity = try context.requireIdentity()
         let data = try await request.bodyData(limit: maxBodyBytes)
@@ -99,8 +166,11 @@ struct AccountController {
             if try await accounts.refreshTokenOwner(hash: hash, now: .distantPast) == identity.userID {
                 _ = try await accounts.deleteRefreshToken(hash: hash)
             }
+            if let id = identity.tokenID {
+                try await accounts.revokeAccessToken(id: id, expiresAt: identity.tokenExpires ?? Date().addingTimeInterval(tokens.accessLifetime.seconds))
+            }
         } else {
-            try await accounts.deleteRefreshTokens(userID: identity.userID)
+            try await accounts.endSessions(userID: identity.userID)
         }
         return Response(status: .noContent)
     }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
+import NIOCore
 
 /// Who a request acts for, once authenticated.
 public struct Identity: Sendable, Hashable {
@@ -10,6 +11,9 @@ public struct Identity: Sendable, Hashable {
     public var role: String
     /// True when the request carried an API key rather than an access token.
     public var viaAPIKey: Bool
+    /// The access token's id and expiry, so logout can revoke exactly it.
+    public var tokenID: String? = nil
+    public var tokenExpires: Date? = nil
 
     /// The owner string stored on the user's projects.
     var owner: String { String(userID) }
@@ -19,10 +23,14 @@ public struct Identity: Sendable, Hashable {
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
+    /// The peer's IP address, which sign-in limits count by ("unknown" when there is no socket,
+    /// as in router tests). Proxies' X-Forwarded-For is not trusted: anyone can send one.
+    public let clientAddress: String
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
     public var requestDecoder: JSONDecoder { APIJSON.decoder() }

@@ -4,6 +4,7 @@ import AssayStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -14,6 +15,7 @@ public struct ServerParts: Sendable {
     public let runner: JobRunner
     public let metrics: ServerMetrics
     public let tokens: TokenServiceHandle
+    let hasher: PasswordHasher
 }
 
 /// Opaque access to the token service for tests that need an expired or forged token.
@@ -30,23 +32,34 @@ public func buildApplication(config: ServerConfig, logger: Logger = Logger(label
     engine.logger = Logger(label: "assay.engine")
     let runner = JobRunner(engine: engine, baseOptions: config.jobOptions, observer: { metrics.observe($0) })
     let tokens = await TokenService.make(config: config)
-    let router = buildRouter(config: config, runner: runner, tokens: tokens, metrics: metrics)
+    let hasher = PasswordHasher(cost: config.bcryptCost, maxPending: config.login.maxPendingHashes)
+    // The decoy hash is made now, so the first login for an unknown email is not slower than others.
+    _ = try? await hasher.decoyHash()
+    let router = buildRouter(config: config, runner: runner, tokens: tokens, metrics: metrics, hasher: hasher)
     let wsRouter = Router(context: BasicWebSocketRequestContext.self)
     ProgressController(runner: runner, ownership: Ownership(store: config.store))
         .addWebSocketRoutes(to: wsRouter, tokens: tokens, accounts: config.store)
+    let wsResponder = wsRouter.buildResponder()
+    let ws = WebSocketServerConfiguration(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: config.webSocketPing))
+    let limits = config.connections
+    let server = HTTPServerBuilder { responder in
+        GuardedChannel(inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: wsResponder,
+                                                           configuration: .init(ws: ws)),
+                       limits: limits, metrics: metrics)
+    }
     let app = Application(
         router: router,
-        server: .http1WebSocketUpgrade(
-            webSocketRouter: wsRouter,
-            configuration: .init(ws: .init(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: config.webSocketPing)))),
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "assay"),
+        server: server,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "assay",
+                             availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
         services: [JobRunnerService(runner: runner, grace: config.shutdownGrace, store: config.store)],
         logger: logger)
-    return (app, ServerParts(runner: runner, metrics: metrics, tokens: TokenServiceHandle(service: tokens)))
+    return (app, ServerParts(runner: runner, metrics: metrics, tokens: TokenServiceHandle(service: tokens), hasher: hasher))
 }
 
 /// Every HTTP route. Operations routes are open; every data route sits behind `AuthMiddleware`.
-func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, metrics: ServerMetrics) -> Router<AppRequestContext> {
+func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, metrics: ServerMetrics,
+                 hasher: PasswordHasher? = nil) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestIDMiddleware()
@@ -67,7 +80,10 @@ func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, 
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
     }
 
-    let accounts = AccountController(accounts: store, tokens: tokens, patternAccess: config.patternAccess, maxBodyBytes: config.maxBodyBytes)
+    let accounts = AccountController(
+        accounts: store, tokens: tokens,
+        hasher: hasher ?? PasswordHasher(cost: config.bcryptCost, maxPending: config.login.maxPendingHashes),
+        throttle: LoginThrottle(limits: config.login), metrics: metrics, patternAccess: config.patternAccess, maxBodyBytes: config.maxBodyBytes)
     accounts.addPublicRoutes(to: router.group())
 
     let api = router.group().add(middleware: AuthMiddleware(tokens: tokens, accounts: store))

@@ -2,6 +2,7 @@ import AssayStore
 import Foundation
 import HTTPTypes
 import Hummingbird
+import JWTKit
 
 /// Authenticates a request by `Authorization: Bearer <access token or API key>` or `X-API-Key`;
 /// streams (SSE) may pass the token as `?token=` because browsers' EventSource cannot set headers.
@@ -47,9 +48,13 @@ struct AuthMiddleware: RouterMiddleware {
             }
             return Identity(userID: user.id, email: user.email, role: user.role, viaAPIKey: true)
         }
-        guard let id = await tokens.userID(fromAccessToken: credential), let user = try await accounts.user(id: id) else {
-            throw APIProblem.unauthorized("the access token is invalid or expired; get a new one with POST /auth/refresh")
-        }
-        return Identity(userID: user.id, email: user.email, role: user.role, viaAPIKey: false)
+        let refused = APIProblem.unauthorized("the access token is invalid, expired or signed out; get a new one with POST /auth/refresh")
+        guard let claims = await tokens.claims(ofAccessToken: credential), let id = Int64(claims.sub.value),
+              let user = try await accounts.user(id: id) else { throw refused }
+        // Logout everywhere and password changes move the generation on; logout revokes one token.
+        guard (claims.gen ?? 0) == user.tokenGeneration else { throw refused }
+        if let tokenID = claims.jti?.value, try await accounts.isAccessTokenRevoked(id: tokenID) { throw refused }
+        return Identity(userID: user.id, email: user.email, role: user.role, viaAPIKey: false,
+                        tokenID: claims.jti?.value, tokenExpires: claims.exp.value)
     }
 }

@@ -17,7 +17,7 @@ struct DocumentController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/projects/:id/documents") { request, context in
             let project = try await ownership.project(try context.parameters.id(what: "project"), for: try context.requireIdentity())
-            let files = try await MultipartUpload.files(in: request, limit: maxUploadBytes)
+            let files = try await MultipartUpload.files(in: request, limit: maxUploadBytes, fileLimit: maxFileBytes)
             let results = try await workspace.addUploads(files, options: IngestOptions(maxFileBytes: maxFileBytes), projectID: project.id)
             return JSONResponse(ListDTO(items: results.map { UploadDTO(document: DocumentDTO($0.document), outcome: $0.outcome) }),
                                 status: .created)

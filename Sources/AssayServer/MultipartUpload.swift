@@ -1,41 +1,76 @@
 import AssayEngine
 import Foundation
 import Hummingbird
-import MultipartKit
 import NIOCore
 
-/// Files of a `multipart/form-data` upload. The body is read up to a limit first, so a huge
-/// upload is refused before it fills memory; file names are kept as names only.
+/// Files of a `multipart/form-data` upload, parsed while the body streams in. An upload over
+/// the total limit, or a file over the per-file limit, is refused (413) as soon as the limit is
+/// passed: nothing past it is read, and the connection is closed so the client stops sending.
+/// File names are kept as names only.
 enum MultipartUpload {
-    static func files(in request: Request, limit: Int) async throws -> [Workspace.Upload] {
+    static func files(in request: Request, limit: Int, fileLimit: Int) async throws -> [Workspace.Upload] {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = parameter("boundary", in: type) else {
+              let boundary = parameter("boundary", in: type), !boundary.isEmpty, boundary.utf8.count <= 70 else {
             throw APIProblem(.unsupportedMediaType, "send the files as multipart/form-data (curl -F files=@a.txt)", field: "body")
         }
-        let body = try await request.bodyData(limit: limit)
-        var uploads: [Workspace.Upload] = []
-        var headers: [(String, String)] = []
-        var data = Data()
-        let parser = MultipartParser(boundary: boundary)
-        parser.onHeader = { name, value in headers.append((name, value)) }
-        parser.onBody = { buffer in data.append(contentsOf: buffer.readableBytesView) }
-        parser.onPartComplete = {
-            let disposition = headers.first { $0.0.lowercased() == "content-disposition" }?.1 ?? ""
-            if let name = parameter("filename", in: disposition) {
-                uploads.append(Workspace.Upload(fileName: name, data: data))
-            }
-            headers = []
-            data = Data()
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw tooLarge("the upload is \(length) bytes, over the limit of \(limit) bytes")
         }
+        var collector = Collector(fileLimit: fileLimit)
+        var stream = MultipartStream(boundary: boundary)
+        var received = 0
         do {
-            try parser.execute([UInt8](body))
-        } catch {
+            for try await chunk in request.body {
+                received += chunk.readableBytes
+                guard received <= limit else { throw tooLarge("the upload is over the limit of \(limit) bytes") }
+                try stream.feed(chunk) { try collector.take($0) }
+                if stream.isComplete { break }
+            }
+        } catch let error as MultipartStream.SyntaxError {
             throw APIProblem(.badRequest, "the multipart body could not be read: \(error)", field: "body")
         }
-        guard !uploads.isEmpty else {
+        guard stream.isComplete else {
+            throw APIProblem(.badRequest, "the multipart body ended before its closing boundary", field: "body")
+        }
+        guard !collector.uploads.isEmpty else {
             throw APIProblem.invalid("files", "no file in the upload; send one or more parts with a filename (curl -F files=@a.txt)")
         }
-        return uploads
+        return collector.uploads
+    }
+
+    /// Keeps the parts that carry a file name; fields without one are skipped.
+    struct Collector {
+        let fileLimit: Int
+        var uploads: [Workspace.Upload] = []
+        private var name: String?
+        private var data = Data()
+
+        init(fileLimit: Int) { self.fileLimit = fileLimit }
+
+        mutating func take(_ event: MultipartStream.Event) throws {
+            switch event {
+            case .partStart(let headers):
+                let disposition = headers.first { $0.0 == "content-disposition" }?.1 ?? ""
+                name = MultipartUpload.parameter("filename", in: disposition)
+                data = Data()
+            case .body(let bytes):
+                guard let name else { return }
+                guard data.count + bytes.readableBytes <= fileLimit else {
+                    throw MultipartUpload.tooLarge("the file '\(name)' is over the per-file limit of \(fileLimit) bytes; nothing was stored")
+                }
+                data.append(contentsOf: bytes.readableBytesView)
+            case .partEnd:
+                if let name { uploads.append(Workspace.Upload(fileName: name, data: data)) }
+                name = nil
+                data = Data()
+            }
+        }
+    }
+
+    static func tooLarge(_ detail: String) -> APIProblem {
+        var problem = APIProblem(.contentTooLarge, detail, field: "files")
+        problem.closeConnection = true
+        return problem
     }
 
     /// A `key=value` or `key="value"` parameter of a header value.

@@ -1,5 +1,6 @@
 // The OpenAPI description of the whole API, served at /openapi.json. Kept equal to docs/openapi.json
 // (the readable copy) and checked against the router's routes by OpenAPITests.
+// Edit docs/openapi.json, then run scripts/sync-openapi.py.
 enum OpenAPIDocument {
     static let json = #"""
 {
@@ -7,7 +8,7 @@ enum OpenAPIDocument {
   "info": {
     "title": "Assay",
     "version": "0.1.0",
-    "description": "Assay as a service: projects, documents, codebooks, jobs with live progress, values with evidence, feedback, exports and failure patterns. Every error is an RFC 7807 problem document (application/problem+json); validation errors name the field. Every data route needs a bearer access token or an API key; another user's project, document, job or value answers 404."
+    "description": "Assay as a service: projects, documents, codebooks, jobs with live progress, values with evidence, feedback, exports and failure patterns. Every error is an RFC 7807 problem document (application/problem+json); validation errors name the field. Every data route needs a bearer access token or an API key; another user's project, document, job or value answers 404. A request that is not well-formed HTTP/1.1 (a bad request line, an invalid Content-Length, Content-Length with Transfer-Encoding) gets 400, a URL that is too long 414, headers over 80 KB 431, headers that do not arrive within 15 s 408; each is a problem document and the connection is closed."
   },
   "servers": [
     {
@@ -119,17 +120,17 @@ enum OpenAPIDocument {
     },
     "/auth/register": {
       "post": {
-        "summary": "Create an account (password hashed with bcrypt) and sign in",
+        "summary": "Create an account (password hashed with bcrypt); then sign in with /auth/login",
         "tags": [
           "accounts"
         ],
         "responses": {
-          "201": {
-            "description": "Signed in",
+          "202": {
+            "description": "Registered (or already registered): sign in next",
             "content": {
               "application/json": {
                 "schema": {
-                  "$ref": "#/components/schemas/Tokens"
+                  "$ref": "#/components/schemas/Registration"
                 }
               }
             }
@@ -137,11 +138,17 @@ enum OpenAPIDocument {
           "400": {
             "$ref": "#/components/responses/Problem"
           },
-          "409": {
+          "413": {
             "$ref": "#/components/responses/Problem"
           },
           "422": {
             "$ref": "#/components/responses/Problem"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Busy"
           }
         },
         "requestBody": {
@@ -154,7 +161,8 @@ enum OpenAPIDocument {
             }
           }
         },
-        "security": []
+        "security": [],
+        "description": "Answers 202 with the same body whether or not the email already had an account, so the answer does not tell which emails are registered; a taken email keeps its password. Counted against the client address's sign-in attempts."
       }
     },
     "/auth/login": {
@@ -179,6 +187,18 @@ enum OpenAPIDocument {
           },
           "422": {
             "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Busy"
           }
         },
         "requestBody": {
@@ -191,7 +211,8 @@ enum OpenAPIDocument {
             }
           }
         },
-        "security": []
+        "security": [],
+        "description": "A wrong password and an unknown email get the same 401 after the same work. After 10 wrong passwords for one email within 15 minutes, or 30 attempts from one client address within a minute, the answer is 429 with Retry-After."
       }
     },
     "/auth/refresh": {
@@ -215,6 +236,12 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "422": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
             "$ref": "#/components/responses/Problem"
           }
         },
@@ -241,7 +268,7 @@ enum OpenAPIDocument {
     },
     "/auth/logout": {
       "post": {
-        "summary": "End the session: the given refresh token, or all of the user's",
+        "summary": "Sign out: with a refresh token, that session; without, every session of the user",
         "tags": [
           "accounts"
         ],
@@ -250,6 +277,15 @@ enum OpenAPIDocument {
             "description": "Signed out"
           },
           "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
             "$ref": "#/components/responses/Problem"
           }
         },
@@ -267,7 +303,8 @@ enum OpenAPIDocument {
               }
             }
           }
-        }
+        },
+        "description": "The access token used for the call stops working at once (its id is revoked until it would have expired; without a refresh token every access token of the user is)."
       }
     },
     "/auth/me": {
@@ -346,6 +383,12 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
             "$ref": "#/components/responses/Problem"
           }
         },
@@ -457,6 +500,12 @@ enum OpenAPIDocument {
           },
           "401": {
             "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
           }
         },
         "requestBody": {
@@ -534,6 +583,12 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
             "$ref": "#/components/responses/Problem"
           }
         },
@@ -697,6 +752,9 @@ enum OpenAPIDocument {
           },
           "401": {
             "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
           }
         },
         "parameters": [
@@ -729,7 +787,8 @@ enum OpenAPIDocument {
               }
             }
           }
-        }
+        },
+        "description": "Parsed as it streams in: an upload over the total limit (--max-upload-mb) or a file over the per-file limit (--max-file-mb) is answered 413 as soon as the limit is passed, nothing of the upload is stored, and the connection is closed."
       }
     },
     "/documents/{id}": {
@@ -873,6 +932,9 @@ enum OpenAPIDocument {
           },
           "401": {
             "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
           }
         },
         "parameters": [
@@ -916,7 +978,8 @@ enum OpenAPIDocument {
             "content": {
               "application/yaml": {
                 "schema": {
-                  "type": "string"
+                  "type": "object",
+                  "description": "The codebook, as YAML (the same fields as the Codebook schema)"
                 }
               }
             }
@@ -1101,6 +1164,12 @@ enum OpenAPIDocument {
           },
           "401": {
             "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
           }
         },
         "parameters": [
@@ -1195,6 +1264,12 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
             "$ref": "#/components/responses/Problem"
           }
         },
@@ -1354,6 +1429,12 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
             "$ref": "#/components/responses/Problem"
           }
         },
@@ -1613,7 +1694,21 @@ enum OpenAPIDocument {
             "content": {
               "text/event-stream": {
                 "schema": {
-                  "type": "string"
+                  "type": "object",
+                  "description": "One Server-Sent Event: its name is the update's type, its data a JobUpdate as JSON",
+                  "properties": {
+                    "event": {
+                      "type": "string"
+                    },
+                    "data": {
+                      "type": "string",
+                      "description": "A JobUpdate, JSON-encoded"
+                    }
+                  },
+                  "required": [
+                    "event",
+                    "data"
+                  ]
                 }
               }
             }
@@ -1658,8 +1753,25 @@ enum OpenAPIDocument {
           "101": {
             "description": "Switching protocols"
           },
-          "405": {
-            "description": "Not upgraded: no or invalid token, or not the user's job"
+          "404": {
+            "description": "Not a WebSocket upgrade request: there is no such HTTP route (a problem document)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "The upgrade was refused: no or invalid token, or not the user's job (a problem document)",
+            "content": {
+              "application/problem+json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Problem"
+                }
+              }
+            }
           }
         },
         "parameters": [
@@ -1858,6 +1970,12 @@ enum OpenAPIDocument {
             "$ref": "#/components/responses/Problem"
           },
           "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
             "$ref": "#/components/responses/Problem"
           }
         },
@@ -2168,6 +2286,55 @@ enum OpenAPIDocument {
           }
         ]
       }
+    },
+    "/auth/password": {
+      "post": {
+        "summary": "Change the password; every session ends and a new token pair is returned",
+        "tags": [
+          "accounts"
+        ],
+        "description": "Access and refresh tokens issued before stop working. A wrong current password counts like a wrong login (429 past the limit).",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PasswordChange"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Changed; signed in again",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Tokens"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "401": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "413": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "422": {
+            "$ref": "#/components/responses/Problem"
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "503": {
+            "$ref": "#/components/responses/Busy"
+          }
+        }
+      }
     }
   },
   "components": {
@@ -2186,6 +2353,44 @@ enum OpenAPIDocument {
     "responses": {
       "Problem": {
         "description": "An RFC 7807 problem document",
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "TooManyRequests": {
+        "description": "Too many attempts (per account or per client address); a problem document. Retry-After says when to try again.",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        },
+        "content": {
+          "application/problem+json": {
+            "schema": {
+              "$ref": "#/components/schemas/Problem"
+            }
+          }
+        }
+      },
+      "Busy": {
+        "description": "Too many passwords being checked at once; a problem document. Retry-After says when to try again.",
+        "headers": {
+          "Retry-After": {
+            "description": "Seconds to wait",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          }
+        },
         "content": {
           "application/problem+json": {
             "schema": {
@@ -2261,7 +2466,9 @@ enum OpenAPIDocument {
           },
           "password": {
             "type": "string",
-            "minLength": 8
+            "minLength": 8,
+            "maxLength": 256,
+            "description": "At least 8 characters (Unicode code points), at most 256; not one of the most common passwords, not one character repeated or a run such as 12345678, not the email or its name part. No rules about digits, capitals or symbols (NIST SP 800-63B)."
           }
         },
         "required": [
@@ -3040,6 +3247,40 @@ enum OpenAPIDocument {
             "type": "string"
           }
         }
+      },
+      "Registration": {
+        "type": "object",
+        "description": "The same answer whether or not the email already had an account (no probing for accounts); sign in next.",
+        "properties": {
+          "email": {
+            "type": "string"
+          },
+          "detail": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "email",
+          "detail"
+        ]
+      },
+      "PasswordChange": {
+        "type": "object",
+        "properties": {
+          "current_password": {
+            "type": "string"
+          },
+          "new_password": {
+            "type": "string",
+            "minLength": 8,
+            "maxLength": 256,
+            "description": "The same rules as a new account's password"
+          }
+        },
+        "required": [
+          "current_password",
+          "new_password"
+        ]
       }
     }
   }

@@ -16,7 +16,10 @@ extension Request {
             let buffer = try await body.collect(upTo: limit)
             return Data(buffer.readableBytesView)
         } catch is NIOTooManyBytesError {
-            throw APIProblem(.contentTooLarge, "the body is over the limit of \(limit) bytes")
+            // The rest of the body is not read: the connection closes after the answer.
+            var problem = APIProblem(.contentTooLarge, "the body is over the limit of \(limit) bytes")
+            problem.closeConnection = true
+            throw problem
         }
     }
 

@@ -34,6 +34,10 @@ public struct ServerConfig: Sendable {
     public var webSocketPing: Duration = .seconds(30)
     /// How long a shutdown waits for documents in flight before it cancels them.
     public var shutdownGrace: Duration = .seconds(30)
+    /// How often passwords may be tried, and how many may be hashed at once.
+    public var login = LoginLimits()
+    /// Timeouts and the connection limit that keep slow or broken clients from holding the service.
+    public var connections = ConnectionLimits()
     /// Trace runs (`POST /extraction/run-once`).
     public var traceOptions = TraceRunner.Options()
 

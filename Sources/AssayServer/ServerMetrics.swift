@@ -4,51 +4,99 @@ import Foundation
 import Hummingbird
 import Prometheus
 
-/// The service's Prometheus metrics: requests and latencies by route, jobs, documents, tokens and
-/// provider errors. Its own registry (no global bootstrap), so every app — and every test — has one.
+/// The service's Prometheus metrics: requests and latencies by route, jobs, documents, tokens,
+/// provider errors, sign-ins and refused connections. Its own registry (no global bootstrap), so
+/// every app — and every test — has one. Every family is there from the first scrape, at zero
+/// (Prometheus convention: a query over a family that appears later sees a gap, not a zero).
 public final class ServerMetrics: Sendable {
     public let registry = PrometheusCollectorRegistry()
 
-    public init() {}
+    /// Each family's name and help, in one place: the registry refuses a second help text.
+    enum Family: String, CaseIterable {
+        case httpRequests = "http_requests", httpDuration = "http_request_duration", jobsStarted = "jobs_started"
+        case jobsFinished = "jobs_finished", documents = "documents_processed", providerErrors = "provider_errors"
+        case tokens, logins = "login_attempts", refusedConnections = "connections_refused"
 
-    private static func name(_ metric: String, _ unit: String, _ help: String) -> MetricNameDescriptor {
-        MetricNameDescriptor(namespace: "assay", metricName: metric, unitName: unit, helpText: help)
+        var descriptor: MetricNameDescriptor {
+            let (unit, help): (String, String) = switch self {
+            case .httpRequests: ("total", "HTTP requests by method, route and status")
+            case .httpDuration: ("seconds", "HTTP request latency by route")
+            case .jobsStarted: ("total", "Jobs started by kind")
+            case .jobsFinished: ("total", "Jobs finished by status")
+            case .documents: ("total", "Documents processed by outcome")
+            case .providerErrors: ("total", "Documents failed by the provider")
+            case .tokens: ("total", "Tokens used by jobs")
+            case .logins: ("total", "Sign-in attempts by outcome: success, failure, limited (429), busy (503)")
+            case .refusedConnections: ("total", "Connections closed for a malformed, too large or too slow request")
+            }
+            return MetricNameDescriptor(namespace: "assay", metricName: rawValue, unitName: unit, helpText: help)
+        }
+
+        /// The name as exported, `assay_jobs_started_total`.
+        var name: String { descriptor.name }
+    }
+
+    static let durationBuckets: [Duration] = [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250),
+                                              .milliseconds(1000), .seconds(5), .seconds(30)]
+
+    public init() {
+        // Every label value a family has from the start; request series start with the liveness probe.
+        _ = counter(.httpRequests, [("method", "GET"), ("route", "/health/live"), ("status", "200")])
+        _ = histogram(method: "GET", route: "/health/live")
+        for kind in JobKind.allCases { _ = counter(.jobsStarted, [("kind", kind.rawValue)]) }
+        for status in ["completed", "failed", "cancelled"] { _ = counter(.jobsFinished, [("status", status)]) }
+        for outcome in ["completed", "failed"] { _ = counter(.documents, [("outcome", outcome)]) }
+        for kind in ["provider_error", "timeout"] { _ = counter(.providerErrors, [("kind", kind)]) }
+        for direction in ["in", "out"] { _ = counter(.tokens, [("direction", direction)]) }
+        for outcome in LoginOutcome.allCases { _ = counter(.logins, [("outcome", outcome.rawValue)]) }
+        for reason in RefusalReason.allCases { _ = counter(.refusedConnections, [("reason", reason.rawValue)]) }
+    }
+
+    enum LoginOutcome: String, CaseIterable { case success, failure, limited, busy }
+    enum RefusalReason: String, CaseIterable {
+        case malformed, tooLarge = "too_large", headerTimeout = "header_timeout", bodyTimeout = "body_timeout"
+    }
+
+    private func counter(_ family: Family, _ labels: [(String, String)]) -> Counter {
+        registry.makeCounter(descriptor: family.descriptor, labels: labels)
+    }
+
+    private func histogram(method: String, route: String) -> DurationHistogram {
+        registry.makeDurationHistogram(descriptor: Family.httpDuration.descriptor, labels: [("method", method), ("route", route)],
+                                       buckets: Self.durationBuckets)
     }
 
     func request(method: String, route: String, status: Int, duration: Duration) {
-        registry.makeCounter(descriptor: Self.name("http_requests", "total", "HTTP requests by method, route and status"),
-                             labels: [("method", method), ("route", route), ("status", String(status))]).increment()
-        registry.makeDurationHistogram(
-            descriptor: Self.name("http_request_duration", "seconds", "HTTP request latency by route"),
-            labels: [("method", method), ("route", route)],
-            buckets: [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250), .milliseconds(1000),
-                      .seconds(5), .seconds(30)]).record(duration)
+        counter(.httpRequests, [("method", method), ("route", route), ("status", String(status))]).increment()
+        histogram(method: method, route: route).record(duration)
     }
 
     func jobStarted(kind: String) {
-        registry.makeCounter(descriptor: Self.name("jobs_started", "total", "Jobs started by kind"), labels: [("kind", kind)])
-            .increment()
+        counter(.jobsStarted, [("kind", kind)]).increment()
+    }
+
+    func login(_ outcome: LoginOutcome) {
+        counter(.logins, [("outcome", outcome.rawValue)]).increment()
+    }
+
+    /// A connection the service closed on a client: malformed, too large, or too slow.
+    func connectionRefused(_ reason: RefusalReason) {
+        counter(.refusedConnections, [("reason", reason.rawValue)]).increment()
     }
 
     /// Counts what a job's live updates say: documents by outcome, provider errors, finished jobs and tokens.
     func observe(_ update: JobUpdate) {
         switch update.type {
         case .documentCompleted, .documentFailed:
-            let outcome = update.type == .documentFailed ? "failed" : "completed"
-            registry.makeCounter(descriptor: Self.name("documents_processed", "total", "Documents processed by outcome"),
-                                 labels: [("outcome", outcome)]).increment()
+            counter(.documents, [("outcome", update.type == .documentFailed ? "failed" : "completed")]).increment()
             if let reason = update.reason, let kind = reason.split(separator: ":").first,
                ["provider_error", "timeout"].contains(String(kind)) {
-                registry.makeCounter(descriptor: Self.name("provider_errors", "total", "Documents failed by the provider"),
-                                     labels: [("kind", String(kind))]).increment()
+                counter(.providerErrors, [("kind", String(kind))]).increment()
             }
         case .jobCompleted, .jobFailed, .jobCancelled:
-            registry.makeCounter(descriptor: Self.name("jobs_finished", "total", "Jobs finished by status"),
-                                 labels: [("status", update.status.rawValue)]).increment()
-            registry.makeCounter(descriptor: Self.name("tokens", "total", "Tokens used by jobs"), labels: [("direction", "in")])
-                .increment(by: Int64(update.tokensIn))
-            registry.makeCounter(descriptor: Self.name("tokens", "total", "Tokens used by jobs"), labels: [("direction", "out")])
-                .increment(by: Int64(update.tokensOut))
+            counter(.jobsFinished, [("status", update.status.rawValue)]).increment()
+            counter(.tokens, [("direction", "in")]).increment(by: Int64(update.tokensIn))
+            counter(.tokens, [("direction", "out")]).increment(by: Int64(update.tokensOut))
         default: break
         }
     }

@@ -1,30 +1,32 @@
 import AssayCore
 import AssayStore
 import Foundation
-import HummingbirdBcrypt
 import JWTKit
 
-/// Issues and checks credentials: bcrypt password hashes, signed access tokens (JWT, HS256),
+/// Issues and checks credentials: signed access tokens (JWT, HS256),
 /// refresh tokens and API keys (random, stored as SHA-256 hashes).
 struct TokenService: Sendable {
     let keys: JWTKeyCollection
     let accessLifetime: Duration
     let refreshLifetime: Duration
-    let bcryptCost: UInt8
 
     static func make(config: ServerConfig) async -> TokenService {
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: config.jwtSecret), digestAlgorithm: .sha256)
         return TokenService(keys: keys, accessLifetime: config.accessTokenLifetime,
-                            refreshLifetime: config.refreshTokenLifetime, bcryptCost: config.bcryptCost)
+                            refreshLifetime: config.refreshTokenLifetime)
     }
 
-    /// What an access token says: whose it is and until when.
+    /// What an access token says: whose it is, until when, its own id (so logout can revoke it)
+    /// and the account's token generation when it was issued (ending every session moves it on).
+    /// Tokens issued before revocation existed have neither and live out their 15 minutes.
     struct AccessClaims: JWTPayload {
         var sub: SubjectClaim
         var exp: ExpirationClaim
         var iat: IssuedAtClaim
         var typ: String
+        var jti: IDClaim?
+        var gen: Int64?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {
             try exp.verifyNotExpired()
@@ -32,28 +34,18 @@ struct TokenService: Sendable {
         }
     }
 
-    func hashPassword(_ password: String) async -> String {
-        let cost = bcryptCost
-        // bcrypt is deliberately slow: keep it off the event loops' cooperative threads' hot path.
-        return await Task.detached { Bcrypt.hash(password, cost: cost) }.value
-    }
-
-    func verifyPassword(_ password: String, hash: String) async -> Bool {
-        await Task.detached { Bcrypt.verify(password, hash: hash) }.value
-    }
-
     func accessToken(for user: UserAccount) async throws -> String {
         let now = Date()
         let claims = AccessClaims(sub: .init(value: String(user.id)),
                                   exp: .init(value: now.addingTimeInterval(accessLifetime.seconds)),
-                                  iat: .init(value: now), typ: "access")
+                                  iat: .init(value: now), typ: "access", jti: .init(value: UUID().uuidString),
+                                  gen: user.tokenGeneration)
         return try await keys.sign(claims)
     }
 
-    /// The user id an access token names, or nil when it is invalid or expired.
-    func userID(fromAccessToken token: String) async -> Int64? {
-        guard let claims = try? await keys.verify(token, as: AccessClaims.self) else { return nil }
-        return Int64(claims.sub.value)
+    /// The claims of a valid, unexpired access token; nil otherwise.
+    func claims(ofAccessToken token: String) async -> AccessClaims? {
+        try? await keys.verify(token, as: AccessClaims.self)
     }
 
     /// A new random secret with a recognisable prefix (`rt_`, `ak_`).

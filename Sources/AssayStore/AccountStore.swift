@@ -18,6 +18,16 @@ public protocol AccountStore: Sendable {
     func deleteRefreshToken(hash: String) async throws -> Bool
     func deleteRefreshTokens(userID: Int64) async throws
 
+    /// Replaces the password and ends every session: refresh tokens are deleted and the token
+    /// generation moves on, so access tokens issued before stop working too.
+    func setPassword(userID: Int64, passwordHash: String) async throws
+    /// Ends every session of the user (refresh tokens deleted, access tokens of older generations refused).
+    func endSessions(userID: Int64) async throws
+    /// Refuses one access token (by its `jti`) until it would have expired anyway. Kept in the
+    /// database, so a restart does not bring it back.
+    func revokeAccessToken(id: String, expiresAt: Date) async throws
+    func isAccessTokenRevoked(id: String) async throws -> Bool
+
     func createAPIKey(userID: Int64, name: String, prefix: String, hash: String) async throws -> APIKeyRecord
     func apiKey(hash: String) async throws -> APIKeyRecord?
     func apiKeys(userID: Int64) async throws -> [APIKeyRecord]
@@ -33,13 +43,16 @@ public struct UserAccount: Sendable, Hashable {
     /// `user` unless an administrator (or the service's configuration) grants another role.
     public var role: String
     public var createdAt: Date
+    /// Access tokens carry the generation they were issued in; ending every session moves it on.
+    public var tokenGeneration: Int64
 
-    public init(id: Int64, email: String, passwordHash: String, role: String, createdAt: Date) {
+    public init(id: Int64, email: String, passwordHash: String, role: String, createdAt: Date, tokenGeneration: Int64 = 0) {
         self.id = id
         self.email = email
         self.passwordHash = passwordHash
         self.role = role
         self.createdAt = createdAt
+        self.tokenGeneration = tokenGeneration
     }
 }
 

@@ -24,8 +24,10 @@ import Testing
         let api = HTTPAPI(base: "http://127.0.0.1:\(port)")
 
         #expect(try await api.send("GET", "/health/ready").status == 200)
-        let session = try await api.send("POST", "/auth/register", json: #"{"email":"ada@example.org","password":"correct horse"}"#)
-        #expect(session.status == 201)
+        let registered = try await api.send("POST", "/auth/register", json: #"{"email":"ada@example.org","password":"correct horse"}"#)
+        #expect(registered.status == 202)
+        let session = try await api.send("POST", "/auth/login", json: #"{"email":"ada@example.org","password":"correct horse"}"#)
+        #expect(session.status == 200)
         let token = try #require(session.json["access_token"]?.stringValue)
         api.token = token
 

@@ -10,7 +10,11 @@ import Testing
 struct AccountRoutesTests {
     @Test func registerLoginAndMe() async throws {
         try await TestService().test { api in
-            let session = try await api.register("Ada@Example.org")
+            let registered = try await api.call(.post, "/auth/register", json: #"{"email":"Ada@Example.org","password":"correct horse"}"#)
+            #expect(registered.status == .accepted)
+            #expect(try registered.json()["email"]?.stringValue == "ada@example.org")
+            #expect(try registered.json()["access_token"] == nil)
+            let session = try await api.login()
             #expect(!session.access.isEmpty && session.refresh.hasPrefix("rt_"))
             let me = try await api.call(.get, "/auth/me", token: session.access).json()
             #expect(me["email"]?.stringValue == "ada@example.org")
@@ -33,20 +37,113 @@ struct AccountRoutesTests {
                 .problem(.unprocessableContent, field: "password")
             try await api.call(.post, "/auth/register", json: "{not json").problem(.badRequest)
             try await api.call(.post, "/auth/register").problem(.badRequest, field: "body")
-            _ = try await api.register("a@b.org")
-            try await api.call(.post, "/auth/register", json: #"{"email":"A@B.org","password":"another one"}"#)
-                .problem(.conflict, field: "email")
         }
     }
 
-    @Test func wrongPasswordAndUnknownEmailAnswerTheSame() async throws {
+    /// NIST SP 800-63B: at least 8 characters, no common or guessable passwords, no composition rules.
+    @Test(arguments: [
+        ("password", "common"), ("12345678", "run"), ("        ", "repeated"), ("aaaaaaaaaa", "repeated"),
+        ("abcdefgh", "run"), ("Password1", "common"), ("iloveyou", "common"), ("ada@example.org", "email"),
+        ("my ada@example.org!", "email"), ("Ada.1234", "email"), ("assay2024", "service"), ("seven77", "at least 8"),
+    ])
+    func weakPasswordsAreRefusedNamingTheRule(password: String, rule: String) async throws {
+        try await TestService().test { api in
+            let problem = try await api.call(.post, "/auth/register", json: #"{"email":"ada@example.org","password":"\#(password)"}"#)
+                .problem(.unprocessableContent, field: "password")
+            #expect(problem["detail"]?.stringValue?.contains(rule) == true, "\(problem)")
+        }
+    }
+
+    @Test func longAndUnusualPasswordsAreAccepted() async throws {
+        try await TestService().test { api in
+            // No composition rules; more than bcrypt's 72 bytes still counts in full.
+            let long = String(repeating: "ünïcode words ", count: 10)
+            _ = try await api.register("long@example.org", password: long)
+            try await api.call(.post, "/auth/login", json: #"{"email":"long@example.org","password":"\#(long.dropLast(2))"}"#)
+                .problem(.unauthorized)
+            _ = try await api.register("plain@example.org", password: "horse battery staple")
+        }
+    }
+
+    @Test func registeringATakenEmailAnswersLikeANewOne() async throws {
+        try await TestService().test { api in
+            let fresh = try await api.call(.post, "/auth/register", json: #"{"email":"ada@example.org","password":"correct horse"}"#)
+            let taken = try await api.call(.post, "/auth/register", json: #"{"email":"ADA@example.org","password":"another one"}"#)
+            #expect(fresh.status == .accepted && taken.status == fresh.status)
+            #expect(String(buffer: taken.body) == String(buffer: fresh.body))
+            // The account keeps its password.
+            _ = try await api.login(password: "correct horse")
+            try await api.call(.post, "/auth/login", json: #"{"email":"ada@example.org","password":"another one"}"#).problem(.unauthorized)
+        }
+    }
+
+    @Test func wrongPasswordAndUnknownEmailAnswerTheSameAfterTheSameWork() async throws {
         try await TestService().test { api in
             _ = try await api.register()
+            let hasher = api.parts.hasher
+            let before = hasher.verifications
             let wrong = try await api.call(.post, "/auth/login", json: #"{"email":"ada@example.org","password":"wrong password"}"#)
                 .problem(.unauthorized)
+            #expect(hasher.verifications == before + 1)
             let unknown = try await api.call(.post, "/auth/login", json: #"{"email":"bob@example.org","password":"wrong password"}"#)
                 .problem(.unauthorized)
+            // The unknown email's password was checked too (against a decoy hash), so it takes as long.
+            #expect(hasher.verifications == before + 2)
             #expect(wrong["detail"] == unknown["detail"])
+        }
+    }
+
+    @Test func wrongPasswordsForOneAccountAreLimited() async throws {
+        var service = try TestService()
+        service.config.login.failuresPerAccount = 5
+        service.config.login.attemptsPerClient = 100
+        try await service.test { api in
+            _ = try await api.register()
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<30 {
+                let response = try await api.call(.post, "/auth/login", json: #"{"email":"ada@example.org","password":"wrong password"}"#)
+                statuses.append(response.status)
+                if response.status == .tooManyRequests {
+                    try response.problem(.tooManyRequests)
+                    #expect(Int(response.headers[.retryAfter] ?? "") ?? 0 > 0)
+                }
+            }
+            #expect(statuses.prefix(5).allSatisfy { $0 == .unauthorized })
+            #expect(statuses.dropFirst(5).allSatisfy { $0 == .tooManyRequests })
+            // The right password waits too: the limit is on the account, not on wrong guesses alone.
+            try await api.call(.post, "/auth/login", json: #"{"email":"ada@example.org","password":"correct horse"}"#)
+                .problem(.tooManyRequests)
+            // Another account is not affected.
+            _ = try await api.register("bob@example.org")
+        }
+    }
+
+    @Test func oneClientTryingManyAccountsIsLimited() async throws {
+        var service = try TestService()
+        service.config.login.attemptsPerClient = 4
+        try await service.test { api in
+            for i in 0..<4 {
+                try await api.call(.post, "/auth/login", json: #"{"email":"user\#(i)@example.org","password":"wrong password"}"#)
+                    .problem(.unauthorized)
+            }
+            let limited = try await api.call(.post, "/auth/login", json: #"{"email":"user9@example.org","password":"wrong password"}"#)
+            try limited.problem(.tooManyRequests)
+            #expect(limited.headers[.retryAfter] != nil)
+            try await api.call(.post, "/auth/register", json: #"{"email":"new@example.org","password":"correct horse"}"#)
+                .problem(.tooManyRequests)
+            let metrics = String(buffer: try await api.call(.get, "/metrics").body)
+            #expect(metrics.contains(#"assay_login_attempts_total{outcome="limited"} 1"#))
+            #expect(metrics.contains(#"assay_login_attempts_total{outcome="failure"} 4"#))
+        }
+    }
+
+    @Test func aFullHashingQueueAnswers503AtOnce() async throws {
+        var service = try TestService()
+        service.config.login.maxPendingHashes = 0
+        try await service.test { api in
+            let busy = try await api.call(.post, "/auth/login", json: #"{"email":"ada@example.org","password":"correct horse"}"#)
+            try busy.problem(.serviceUnavailable)
+            #expect(busy.headers[.retryAfter] == "1")
         }
     }
 
@@ -62,6 +159,54 @@ struct AccountRoutesTests {
             #expect(logout.status == .noContent)
             try await api.call(.post, "/auth/refresh", json: #"{"refresh_token":"\#(next)"}"#).problem(.unauthorized)
             try await api.call(.post, "/auth/refresh", json: #"{}"#).problem(.unprocessableContent, field: "refresh_token")
+        }
+    }
+
+    @Test func logoutRevokesTheAccessTokenAtOnce() async throws {
+        try await TestService().test { api in
+            let session = try await api.register()
+            let other = try await api.login()
+            #expect(try await api.call(.get, "/auth/me", token: session.access).status == .ok)
+            // With a refresh token: that session ends, access token included; the other lives on.
+            let logout = try await api.call(.post, "/auth/logout", token: session.access, json: #"{"refresh_token":"\#(session.refresh)"}"#)
+            #expect(logout.status == .noContent)
+            try await api.call(.get, "/auth/me", token: session.access).problem(.unauthorized)
+            #expect(try await api.call(.get, "/auth/me", token: other.access).status == .ok)
+            // Without one: every session ends.
+            let third = try await api.login()
+            #expect(try await api.call(.post, "/auth/logout", token: other.access).status == .noContent)
+            for token in [other.access, third.access] {
+                try await api.call(.get, "/auth/me", token: token).problem(.unauthorized)
+            }
+            for refresh in [other.refresh, third.refresh] {
+                try await api.call(.post, "/auth/refresh", json: #"{"refresh_token":"\#(refresh)"}"#).problem(.unauthorized)
+            }
+            // Signing in again works.
+            #expect(try await api.call(.get, "/auth/me", token: try await api.login().access).status == .ok)
+        }
+    }
+
+    @Test func changingThePasswordEndsEverySession() async throws {
+        try await TestService().test { api in
+            let session = try await api.register()
+            let other = try await api.login()
+            try await api.call(.post, "/auth/password", token: session.access,
+                               json: #"{"current_password":"wrong password","new_password":"a new long phrase"}"#)
+                .problem(.unprocessableContent, field: "current_password")
+            try await api.call(.post, "/auth/password", token: session.access,
+                               json: #"{"current_password":"correct horse","new_password":"12345678"}"#)
+                .problem(.unprocessableContent, field: "new_password")
+            let changed = try await api.call(.post, "/auth/password", token: session.access,
+                                             json: #"{"current_password":"correct horse","new_password":"a new long phrase"}"#)
+            #expect(changed.status == .ok)
+            let fresh = try #require(try changed.json()["access_token"]?.stringValue)
+            for token in [session.access, other.access] {
+                try await api.call(.get, "/auth/me", token: token).problem(.unauthorized)
+            }
+            try await api.call(.post, "/auth/refresh", json: #"{"refresh_token":"\#(other.refresh)"}"#).problem(.unauthorized)
+            #expect(try await api.call(.get, "/auth/me", token: fresh).status == .ok)
+            try await api.call(.post, "/auth/login", json: #"{"email":"ada@example.org","password":"correct horse"}"#).problem(.unauthorized)
+            _ = try await api.login(password: "a new long phrase")
         }
     }
 

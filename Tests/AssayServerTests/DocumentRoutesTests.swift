@@ -58,10 +58,14 @@ struct DocumentRoutesTests {
             let project = try await api.createProject(ada)
             try await api.upload(ada, project: project, files: [("big.txt", String(repeating: "x", count: 500))])
                 .problem(.contentTooLarge)
-            // Over the per-file limit but under the total: stored as a failed document with its reason.
-            let over = try await api.upload(ada, project: project, files: [("mid.txt", String(repeating: "y", count: 80))])
-            #expect(try over.json()["items"]?[0]?["document"]?["status"]?.stringValue == "failed")
-            #expect(try over.json()["items"]?[0]?["document"]?["error"]?.stringValue?.contains("limit") == true)
+            // Over the per-file limit but under the total: refused as it streams in, naming the file;
+            // nothing of the upload is stored, not even the file before it.
+            let over = try await api.upload(ada, project: project, files: [("ok.txt", "fine"), ("mid.txt", String(repeating: "y", count: 80))])
+            #expect(try over.problem(.contentTooLarge, field: "files")["detail"]?.stringValue?.contains("mid.txt") == true)
+            #expect(try await api.call(.get, "/projects/\(project)/documents", token: ada.access).json()["items"]?.arrayValue?.isEmpty == true)
+            try await api.call(.post, "/projects/\(project)/documents", token: ada.access,
+                               body: ByteBuffer(string: "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\nabc"),
+                               headers: [.contentType: "multipart/form-data; boundary=b"]).problem(.badRequest, field: "body")
             try await api.call(.post, "/projects/\(project)/documents", token: ada.access, json: "{}")
                 .problem(.unsupportedMediaType)
             try await api.call(.post, "/projects/\(project)/documents", token: ada.access, body: ByteBuffer(string: "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--b--\r\n"),

@@ -98,12 +98,27 @@ struct OperationsTests {
             let (project, _) = try await api.researchProject(ada, documents: 2)
             _ = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
             let text = String(buffer: try await api.call(.get, "/metrics").body)
-            #expect(text.contains(#"assay_http_requests_total{method="POST",route="/auth/register",status="201"} 1"#))
+            #expect(text.contains(#"assay_http_requests_total{method="POST",route="/auth/register",status="202"} 1"#))
             #expect(text.contains("assay_http_request_duration_seconds_bucket"))
             #expect(text.contains(#"assay_jobs_started_total{kind="full"} 1"#))
             #expect(text.contains(#"assay_jobs_finished_total{status="completed"} 1"#))
             #expect(text.contains(#"assay_documents_processed_total{outcome="completed"} 2"#))
             #expect(text.contains(#"assay_tokens_total{direction="in"}"#))
+        }
+    }
+
+    /// Prometheus convention: every family is there from the first scrape, at zero.
+    @Test func everyMetricFamilyIsExportedFromTheStart() async throws {
+        try await TestService().test { api in
+            let text = String(buffer: try await api.call(.get, "/metrics").body)
+            for family in ServerMetrics.Family.allCases {
+                let name = family.name
+                #expect(text.contains("# TYPE \(name) "), "\(name) missing from the first scrape")
+            }
+            #expect(text.contains(#"assay_jobs_started_total{kind="sample"} 0"#))
+            #expect(text.contains(#"assay_documents_processed_total{outcome="failed"} 0"#))
+            #expect(text.contains(#"assay_login_attempts_total{outcome="limited"} 0"#))
+            #expect(text.contains(#"assay_connections_refused_total{reason="header_timeout"} 0"#))
         }
     }
 

@@ -21,6 +21,7 @@ struct TestService {
         store = try SQLiteStore.inMemory()
         config = ServerConfig(store: store, provider: provider, jwtSecret: "test-secret-test-secret-test-secret-00")
         config.bcryptCost = 4
+        config.login.refusalDelay = .zero
         config.jobOptions = ExtractionEngine.Options(concurrency: 2)
         configure(&config)
     }
@@ -76,9 +77,16 @@ struct API: Sendable {
         return try await client.execute(uri: uri, method: method, headers: fields, body: payload)
     }
 
+    /// Registers (202: the same answer whether or not the email was taken), then signs in.
     func register(_ email: String = "ada@example.org", password: String = "correct horse") async throws -> Session {
-        let response = try await call(.post, "/auth/register", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
-        #expect(response.status == .created, "\(String(buffer: response.body))")
+        let registered = try await call(.post, "/auth/register", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        #expect(registered.status == .accepted, "\(String(buffer: registered.body))")
+        return try await login(email, password: password)
+    }
+
+    func login(_ email: String = "ada@example.org", password: String = "correct horse") async throws -> Session {
+        let response = try await call(.post, "/auth/login", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        #expect(response.status == .ok, "\(String(buffer: response.body))")
         let body = try response.json()
         return Session(access: body["access_token"]?.stringValue ?? "", refresh: body["refresh_token"]?.stringValue ?? "",
                        userID: Int64(body["user"]?["id"]?.doubleValue ?? 0))

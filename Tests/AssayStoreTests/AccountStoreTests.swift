@@ -38,6 +38,32 @@ struct AccountStoreTests {
         #expect(try await store.refreshTokenOwner(hash: "live", now: now) == nil)
     }
 
+    @Test func revokedSessionsStayRevokedAfterAReopen() async throws {
+        let path = Fixtures.temporaryDatabasePath()
+        var store: SQLiteStore? = try SQLiteStore(path: path)
+        let ada = try await store!.createUser(email: "ada@x.y", passwordHash: "h", role: "user")
+        #expect(ada.tokenGeneration == 0)
+        try await store!.saveRefreshToken(hash: "r1", userID: ada.id, expiresAt: Date().addingTimeInterval(60))
+        try await store!.revokeAccessToken(id: "jti-1", expiresAt: Date().addingTimeInterval(60))
+        try await store!.revokeAccessToken(id: "jti-old", expiresAt: Date().addingTimeInterval(-60))
+        try await store!.endSessions(userID: ada.id)
+        #expect(try await store!.refreshTokenOwner(hash: "r1", now: Date()) == nil)
+        try await store!.saveRefreshToken(hash: "r2", userID: ada.id, expiresAt: Date().addingTimeInterval(60))
+        try await store!.setPassword(userID: ada.id, passwordHash: "h2")
+        try store!.close()
+        store = nil
+
+        let reopened = try SQLiteStore(path: path)
+        #expect(try await reopened.isAccessTokenRevoked(id: "jti-1"))
+        #expect(try await reopened.isAccessTokenRevoked(id: "jti-2") == false)
+        let user = try #require(try await reopened.user(id: ada.id))
+        #expect(user.tokenGeneration == 2 && user.passwordHash == "h2")
+        #expect(try await reopened.refreshTokenOwner(hash: "r2", now: Date()) == nil)
+        // An entry past its token's expiry is dropped at the next revocation.
+        try await reopened.revokeAccessToken(id: "jti-3", expiresAt: Date().addingTimeInterval(60))
+        #expect(try await reopened.isAccessTokenRevoked(id: "jti-old") == false)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func apiKeysBelongToTheirUser(kind: StoreKind) async throws {
         let store = try make(kind)

@@ -67,6 +67,37 @@ extension SQLiteStore: AccountStore {
         }
     }
 
+    public func setPassword(userID: Int64, passwordHash: String) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE users SET password_hash = ?, token_generation = token_generation + 1 WHERE id = ?",
+                           arguments: [passwordHash, userID])
+            if db.changesCount == 0 { throw StoreError.notFound("user #\(userID)") }
+            try db.execute(sql: "DELETE FROM refresh_tokens WHERE user_id = ?", arguments: [userID])
+        }
+    }
+
+    public func endSessions(userID: Int64) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE users SET token_generation = token_generation + 1 WHERE id = ?", arguments: [userID])
+            try db.execute(sql: "DELETE FROM refresh_tokens WHERE user_id = ?", arguments: [userID])
+        }
+    }
+
+    public func revokeAccessToken(id: String, expiresAt: Date) async throws {
+        try await writer.write { db in
+            // Expired entries refuse nothing any more (the token's own expiry does): drop them here.
+            try db.execute(sql: "DELETE FROM revoked_access_tokens WHERE expires_at < ?", arguments: [Date().storedSeconds])
+            try db.execute(sql: "INSERT OR REPLACE INTO revoked_access_tokens (token_id, expires_at) VALUES (?, ?)",
+                           arguments: [id, expiresAt.storedSeconds])
+        }
+    }
+
+    public func isAccessTokenRevoked(id: String) async throws -> Bool {
+        try await writer.read { db in
+            try Bool.fetchOne(db, sql: "SELECT 1 FROM revoked_access_tokens WHERE token_id = ?", arguments: [id]) ?? false
+        }
+    }
+
     public func createAPIKey(userID: Int64, name: String, prefix: String, hash: String) async throws -> APIKeyRecord {
         try await writer.write { db in
             try db.execute(
@@ -105,7 +136,8 @@ extension SQLiteStore: AccountStore {
 extension UserAccount {
     init(row: Row) throws {
         self.init(id: try row.field("id"), email: try row.field("email"), passwordHash: try row.field("password_hash"),
-                  role: try row.field("role"), createdAt: try row.dateField("created_at"))
+                  role: try row.field("role"), createdAt: try row.dateField("created_at"),
+                  tokenGeneration: try row.field("token_generation"))
     }
 }
 

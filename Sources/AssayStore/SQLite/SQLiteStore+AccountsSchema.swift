@@ -61,4 +61,19 @@ extension SQLiteStore {
             try db.execute(sql: "UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'projects'", arguments: [sequence])
         }
     }
+
+    /// Migration "v5: session revocation": a token generation per user (ending every session or
+    /// changing the password moves it on) and the ids of single access tokens revoked at logout,
+    /// kept until they would have expired.
+    static func registerSessionRevocation(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v5: session revocation") { db in
+            try db.execute(sql: """
+                ALTER TABLE users ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE revoked_access_tokens (
+                    token_id TEXT PRIMARY KEY,
+                    expires_at REAL NOT NULL
+                );
+                """)
+        }
+    }
 }

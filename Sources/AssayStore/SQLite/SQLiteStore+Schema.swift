@@ -190,6 +190,7 @@ extension SQLiteStore {
                 """)
         }
         SQLiteStore.registerAccounts(in: &migrator)
+        SQLiteStore.registerSessionRevocation(in: &migrator)
         return migrator
     }()
 }
