@@ -47,7 +47,11 @@ public struct AssayCommand: AsyncParsableCommand {
     /// The entry point: parses, runs the async command, and exits with its code. Called by hand
     /// because a top-level `await AssayCommand.main()` picks the synchronous overload on Linux.
     public static func runAsMain() async {
-        bootstrapLogging()
+        do {
+            try bootstrapLogging()
+        } catch {
+            exit(withError: error)
+        }
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -61,10 +65,9 @@ public struct AssayCommand: AsyncParsableCommand {
     }
 
     /// Logs go to stderr at `ASSAY_LOG_LEVEL` (default warning) so they never mix with output.
-    public static func bootstrapLogging() {
+    public static func bootstrapLogging() throws {
         let serving = CommandLine.arguments.dropFirst().first == "serve"
-        let level = ProcessInfo.processInfo.environment["ASSAY_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:))
-            ?? (serving ? .info : .warning)
+        let level = try logLevel(ProcessInfo.processInfo.environment, serving: serving)
         // The service logs JSON lines (with the request id) for log collectors; the CLI stays readable.
         if serving {
             LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
@@ -75,6 +78,19 @@ public struct AssayCommand: AsyncParsableCommand {
             handler.logLevel = level
             return handler
         }
+    }
+
+    /// The level `ASSAY_LOG_LEVEL` names (any case), or the default; a level it does not know is
+    /// an error rather than silently the default, which would hide the logs the user asked for.
+    static func logLevel(_ env: [String: String], serving: Bool) throws -> Logger.Level {
+        guard let text = env["ASSAY_LOG_LEVEL"]?.trimmingCharacters(in: .whitespaces), !text.isEmpty else {
+            return serving ? .info : .warning
+        }
+        guard let level = Logger.Level(rawValue: text.lowercased()) else {
+            let levels = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError("ASSAY_LOG_LEVEL '\(text)' is not one of \(levels)")
+        }
+        return level
     }
 }
 

@@ -68,16 +68,21 @@ struct RunCommand: AsyncParsableCommand {
         let chosen = [sample != nil, all, documents != nil].filter { $0 }.count
         guard chosen == 1 else { throw ValidationError("choose exactly one of --sample N, --all or --documents LIST") }
         if let sample, sample < 1 { throw ValidationError("--sample needs a positive number") }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency needs at least 1") }
-        guard tokenBudget >= 512 else { throw ValidationError("--token-budget needs at least 512 tokens") }
-        guard chunkTokens == 0 || chunkTokens >= 256 else { throw ValidationError("--chunk-tokens needs 0 (off) or at least 256") }
-        guard chunkOverlap >= 0 && chunkOverlap * 2 <= max(chunkTokens, 1) else {
+        try FlagRanges.check(concurrency, "--concurrency", FlagRanges.concurrency)
+        try FlagRanges.check(maxFailures, "--max-failures", 1...1_000_000)
+        try FlagRanges.check(temperature, "--temperature", 0...2)
+        try FlagRanges.check(tokenBudget, "--token-budget", 512...2_000_000)
+        guard chunkTokens == 0 || (256...1_000_000).contains(chunkTokens) else {
+            throw ValidationError("--chunk-tokens must be 0 (off) or from 256 to 1000000 (got \(chunkTokens))")
+        }
+        // With chunking off (0) the overlap means nothing: the default 250 must not refuse `--chunk-tokens 0`.
+        guard chunkTokens == 0 || (chunkOverlap >= 0 && chunkOverlap * 2 <= chunkTokens) else {
             throw ValidationError("--chunk-overlap must be between 0 and half of --chunk-tokens")
         }
-        guard documentTimeout >= 1 else { throw ValidationError("--document-timeout needs at least 1 second") }
-        for (name, value) in [("--requests-per-minute", requestsPerMinute), ("--tokens-per-minute", tokensPerMinute)] {
-            if let value, value < 1 { throw ValidationError("\(name) needs a positive number") }
-        }
+        try FlagRanges.check(documentTimeout, "--document-timeout", FlagRanges.timeoutSeconds)
+        if let requestsPerMinute { try FlagRanges.check(requestsPerMinute, "--requests-per-minute", RateLimits.requestsPerMinuteRange) }
+        if let tokensPerMinute { try FlagRanges.check(tokensPerMinute, "--tokens-per-minute", RateLimits.tokensPerMinuteRange) }
+        try FlagRanges.checkEnvironment()
     }
 
     func run() async throws {
@@ -145,7 +150,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The provider, guarded, after checking it answers: a clear message beats ten failed documents.
     func connect(_ settings: ProviderSettings) async throws -> any LLMProvider {
-        try await Self.connect(settings, guards: guards(), connections: concurrency)
+        try await Self.connect(settings, guards: try guards(), connections: concurrency)
     }
 
     static func connect(_ settings: ProviderSettings, guards: ProviderGuards, connections: Int) async throws -> any LLMProvider {
@@ -170,11 +175,12 @@ struct RunCommand: AsyncParsableCommand {
         return guards.wrap(provider)
     }
 
-    /// Retries, circuit breaker and rate limits, from the options or the environment.
-    func guards(_ env: [String: String] = ProcessInfo.processInfo.environment) -> ProviderGuards {
-        let limits = RateLimits(
-            requestsPerMinute: requestsPerMinute ?? env["ASSAY_RPM"].flatMap { Int($0) },
-            tokensPerMinute: tokensPerMinute ?? env["ASSAY_TPM"].flatMap { Int($0) })
+    /// Retries, circuit breaker and rate limits, from the options or the environment (checked
+    /// even when an option wins: a broken variable is worth hearing about).
+    func guards(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ProviderGuards {
+        var limits = try RateLimits.fromEnvironment(env)
+        if let requestsPerMinute { limits.requestsPerMinute = requestsPerMinute }
+        if let tokensPerMinute { limits.tokensPerMinute = tokensPerMinute }
         return ProviderGuards(limits: limits, breaker: CircuitBreaker.Policy(waitWhenOpen: !failFast))
     }
 }

@@ -43,8 +43,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
-        guard maxUploadMb >= 1, maxFileMb >= 1 else { throw ValidationError("upload limits need at least 1 MB") }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency needs at least 1") }
+        try FlagRanges.check(maxUploadMb, "--max-upload-mb", 1...4096)
+        try FlagRanges.check(maxFileMb, "--max-file-mb", 1...4096)
+        try FlagRanges.check(concurrency, "--concurrency", FlagRanges.concurrency)
+        try FlagRanges.check(documentTimeout, "--document-timeout", FlagRanges.timeoutSeconds)
+        try FlagRanges.check(shutdownGrace, "--shutdown-grace", 0...3600)
+        try FlagRanges.checkEnvironment()
         guard (4...31).contains(bcryptCost) else { throw ValidationError("--bcrypt-cost must be between 4 and 31") }
         guard maxConnections >= 1 else { throw ValidationError("--max-connections needs at least 1") }
     }
@@ -66,10 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try SQLiteStore(path: path)
         let settings = try ProviderSettings.fromEnvironment()
         let raw = try makeProvider(settings, connections: concurrency)
-        let guards = ProviderGuards(
-            limits: RateLimits(requestsPerMinute: env["ASSAY_RPM"].flatMap { Int($0) },
-                               tokensPerMinute: env["ASSAY_TPM"].flatMap { Int($0) }),
-            breaker: CircuitBreaker.Policy(waitWhenOpen: true))
+        let guards = ProviderGuards(limits: try RateLimits.fromEnvironment(env), breaker: CircuitBreaker.Policy(waitWhenOpen: true))
         var config = ServerConfig(host: host, port: port, store: store, provider: guards.wrap(raw),
                                   providerCheck: { try await raw.checkReachable() }, jwtSecret: secret)
         config.maxUploadBytes = maxUploadMb << 20

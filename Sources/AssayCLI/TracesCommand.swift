@@ -67,9 +67,10 @@ struct TraceRunOptions: ParsableArguments {
     @Option(help: "Traces in flight at once.") var concurrency = 4
 
     func validate() throws {
-        guard batchSize >= 1 else { throw ValidationError("--batch-size needs at least 1") }
-        guard traceTimeout >= 1 else { throw ValidationError("--trace-timeout needs at least 1 second") }
-        guard concurrency >= 1 else { throw ValidationError("--concurrency needs at least 1") }
+        try FlagRanges.check(batchSize, "--batch-size", 1...10_000)
+        try FlagRanges.check(traceTimeout, "--trace-timeout", FlagRanges.timeoutSeconds)
+        try FlagRanges.check(concurrency, "--concurrency", FlagRanges.concurrency)
+        try FlagRanges.checkEnvironment()
     }
 
     var engine: TraceRunner.Options {
@@ -129,17 +130,22 @@ struct TracesWatch: AsyncParsableCommand {
     @OptionGroup var store: TraceStoreOptions
 
     func validate() throws {
-        guard Self.parse(every) != nil else { throw ValidationError("--every takes a number with s, m or h, like 30m") }
+        guard Self.parse(every) != nil else {
+            throw ValidationError("--every takes a number with s, m or h from 1s to 7 days (168h), like 30m (got '\(every)')")
+        }
     }
 
+    /// The interval, from 1 s to a week; nil for anything else (a huge number would overflow).
     static func parse(_ text: String) -> Duration? {
         guard let unit = text.last, let number = Int(text.dropLast()), number > 0 else { return nil }
+        let seconds: Int
         switch unit {
-        case "s": return .seconds(number)
-        case "m": return .seconds(number * 60)
-        case "h": return .seconds(number * 3600)
+        case "s": seconds = number
+        case "m" where number <= 7 * 24 * 60: seconds = number * 60
+        case "h" where number <= 7 * 24: seconds = number * 3600
         default: return nil
         }
+        return seconds <= 7 * 24 * 3600 ? .seconds(seconds) : nil
     }
 
     func run() async throws {

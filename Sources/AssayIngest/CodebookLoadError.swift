@@ -9,6 +9,8 @@ public enum CodebookLoadError: Error, Sendable, Equatable, CustomStringConvertib
     case syntax(String, file: String? = nil)
     /// The text parsed, but the codebook is not usable; every problem names its field.
     case invalid([CodebookProblem], file: String? = nil)
+    /// The text is over a size limit, or its YAML aliases expand past one (`YAMLLimits`).
+    case tooLarge(String, file: String? = nil)
 
     /// The field problems, empty for unreadable files and syntax errors.
     public var problems: [CodebookProblem] {
@@ -21,6 +23,8 @@ public enum CodebookLoadError: Error, Sendable, Equatable, CustomStringConvertib
             return "cannot read codebook \(path): \(reason)"
         case .syntax(let message, let file):
             return "\(Self.subject(file)): \(message)"
+        case .tooLarge(let message, let file):
+            return "\(Self.subject(file)) is too large: \(message)"
         case .invalid(let problems, let file):
             if problems.count == 1 { return "\(Self.subject(file)) is invalid: \(problems[0])" }
             return "\(Self.subject(file)) is invalid:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
@@ -36,6 +40,7 @@ public enum CodebookLoadError: Error, Sendable, Equatable, CustomStringConvertib
         switch self {
         case .unreadable: self
         case .syntax(let message, _): .syntax(message, file: path)
+        case .tooLarge(let message, _): .tooLarge(message, file: path)
         case .invalid(let problems, _): .invalid(problems, file: path)
         }
     }

@@ -27,14 +27,22 @@ public enum CodebookFormat: String, Sendable, Hashable, CaseIterable {
 /// A file is either a mapping (`name`, `description`, `instructions`, `variables`) or just a list
 /// of variables. Every error names the field it is about, as `variables[2].type`.
 public enum CodebookLoader {
+    /// What a codebook's text may hold, YAML or JSON: its size, and for YAML what its aliases expand to.
+    public static let limits = YAMLLimits()
+
     /// Reads, decodes and validates the codebook in a file.
-    public static func load(contentsOf url: URL) throws(CodebookLoadError) -> Codebook {
+    public static func load(contentsOf url: URL, limits: YAMLLimits = limits) throws(CodebookLoadError) -> Codebook {
         let path = url.path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw .unreadable(path: path, reason: "no such file")
         }
         guard !isDirectory.boolValue else { throw .unreadable(path: path, reason: "is a folder, not a file") }
+        // Checked before reading: a huge file would fill memory first.
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= limits.maxBytes else {
+            throw .tooLarge("the file is \(Ingestor.byteCount(size)), over the \(Ingestor.byteCount(limits.maxBytes)) limit", file: path)
+        }
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -49,15 +57,15 @@ public enum CodebookLoader {
         }
         let format = CodebookFormat(pathExtension: url.pathExtension) ?? .sniff(text)
         do {
-            return try decode(text, format: format)
+            return try decode(text, format: format, limits: limits)
         } catch {
             throw error.naming(file: path)
         }
     }
 
     /// Decodes and validates a codebook from its text.
-    public static func decode(_ text: String, format: CodebookFormat) throws(CodebookLoadError) -> Codebook {
-        let (tree, parsed) = try parse(text, format: format)
+    public static func decode(_ text: String, format: CodebookFormat, limits: YAMLLimits = limits) throws(CodebookLoadError) -> Codebook {
+        let (tree, parsed) = try parse(text, format: format, limits: limits)
         var problems = CodebookKeys.unknownKeys(in: tree)
 
         let codebook: Codebook
@@ -138,7 +146,11 @@ public enum CodebookLoader {
         case json(JSONValue)
     }
 
-    private static func parse(_ text: String, format: CodebookFormat) throws(CodebookLoadError) -> (CodebookTree, Parsed) {
+    private static func parse(_ text: String, format: CodebookFormat, limits: YAMLLimits) throws(CodebookLoadError) -> (CodebookTree, Parsed) {
+        let size = text.utf8.count
+        guard size <= limits.maxBytes else {
+            throw .tooLarge("the text is \(Ingestor.byteCount(size)), over the \(Ingestor.byteCount(limits.maxBytes)) limit")
+        }
         let tree: CodebookTree
         let parsed: Parsed
         switch format {
@@ -155,6 +167,8 @@ public enum CodebookLoader {
             }
         case .yaml:
             do {
+                // Before Yams builds anything: what aliases expand to is counted on the parser's events.
+                try YAMLExpansion.check(text, limits: limits)
                 guard let node = try Yams.compose(yaml: text) else {
                     throw CodebookLoadError.syntax("the codebook is empty (expected a mapping with 'variables', or a list of variables)")
                 }
@@ -162,6 +176,8 @@ public enum CodebookLoader {
                 parsed = .yaml(node)
             } catch let error as CodebookLoadError {
                 throw error
+            } catch let error as YAMLLimitError {
+                throw .tooLarge(error.description)
             } catch let error as YamlError {
                 throw .syntax(yamlMessage(error))
             } catch {

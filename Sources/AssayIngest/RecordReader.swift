@@ -67,6 +67,15 @@ struct RecordReader {
         }
         var metadata = object
 
+        // The store hands text to SQLite as C strings, which end at the first NUL: "Visible.\u0000Hidden"
+        // would be kept as "Visible." with status ready. Refused with a reason instead, never cut.
+        for field in [fields.id, fields.text, fields.title].compactMap({ $0 }) {
+            if case .string(let s)? = object[field], s.utf8.contains(0) {
+                return .failed(externalID: "\(source):\(number)", mediaType: mediaType,
+                               reason: "\(label): '\(field)' contains a NUL character (\\u0000), which would cut it short; remove it")
+            }
+        }
+
         let idValue: String? = switch object[fields.id] {
         case .string(let s) where !s.trimmingCharacters(in: .whitespaces).isEmpty: s
         case .number(let n): JSONValue.number(n).serialized()

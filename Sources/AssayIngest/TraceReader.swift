@@ -161,7 +161,7 @@ public enum TraceReader {
             case .failure(let failure):
                 let kind: TraceReadProblem.Kind = switch failure {
                 case .notAnObject: .notATrace
-                case .noTraceID, .traceIDTooLong: .noTraceID
+                case .noTraceID, .traceIDTooLong, .nulInTraceID: .noTraceID
                 case .noTimestamp: .noTimestamp
                 }
                 var reason = failure.description

@@ -8,6 +8,8 @@ public struct ProviderSettings: Sendable, Hashable, CustomStringConvertible {
     /// The local llama-server that `scripts/local-llm.sh start` runs.
     public static let localBaseURL = "http://127.0.0.1:8088/v1"
     public static let localModel = "SmolLM2-135M-Instruct"
+    /// Seconds `ASSAY_TIMEOUT` may give one request: at least a second, at most an hour.
+    public static let timeoutRange: ClosedRange<Double> = 1...3600
 
     public var kind: ProviderKind
     public var baseURL: String
@@ -59,7 +61,8 @@ public struct ProviderSettings: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Throws `ProviderError.misconfigured` for an `ASSAY_PROVIDER` it does not know, rather than
-    /// quietly sending a typo's requests (and key) to the default server.
+    /// quietly sending a typo's requests (and key) to the default server, and for an `ASSAY_TIMEOUT`
+    /// or `ASSAY_SCHEMA_MODE` it cannot use.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ProviderSettings {
         func value(_ name: String) -> String? {
             env[name].map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
@@ -74,8 +77,17 @@ public struct ProviderSettings: Sendable, Hashable, CustomStringConvertible {
         }
         var settings = ProviderSettings(kind: kind, baseURL: value("ASSAY_BASE_URL"), model: value("ASSAY_MODEL"))
         settings.apiKey = value("ASSAY_API_KEY") ?? kind.keyVariables(baseURL: settings.baseURL).lazy.compactMap(value).first
-        if let t = env["ASSAY_TIMEOUT"].flatMap(Double.init) { settings.timeout = .milliseconds(Int(t * 1000)) }
-        if let mode = env["ASSAY_SCHEMA_MODE"].flatMap(SchemaMode.init(rawValue:)) { settings.schemaMode = mode }
+        if let text = value("ASSAY_TIMEOUT") {
+            let seconds = try SettingCheck.seconds(text, for: "ASSAY_TIMEOUT", in: timeoutRange)
+            settings.timeout = .milliseconds(Int(seconds * 1000))
+        }
+        if let text = value("ASSAY_SCHEMA_MODE") {
+            guard let mode = SchemaMode(rawValue: text.lowercased()) else {
+                let modes = SchemaMode.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ProviderError.misconfigured("ASSAY_SCHEMA_MODE '\(text)' is not one of \(modes)")
+            }
+            settings.schemaMode = mode
+        }
         return settings
     }
 }

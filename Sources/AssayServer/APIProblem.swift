@@ -68,6 +68,7 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
             case .duplicateProject(let name): return APIProblem(.conflict, "you already have a project named '\(name)'", field: "name")
             case .notFound(let what): return .notFound(what)
             case .unavailable: return APIProblem(.serviceUnavailable, "the store is unavailable; try again later")
+            case .nulCharacter(let field): return .invalid(field, "contains a NUL character (\\u0000), which cannot be stored; remove it")
             }
         case let error as AccountStoreError: return APIProblem(.conflict, error.description, field: "email")
         case is PasswordHasher.Busy:

@@ -74,12 +74,16 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case duplicateProject(String)
     case notFound(String)
     case unavailable(String)
+    /// Text with a NUL character (U+0000), which SQLite would cut at the NUL; `field` names it
+    /// where the store knows ("name"), else it is "text".
+    case nulCharacter(field: String)
 
     public var description: String {
         switch self {
         case .duplicateProject(let name): "a project named '\(name)' already exists"
         case .notFound(let what): "\(what) not found"
         case .unavailable(let why): "the store is unavailable: \(why)"
+        case .nulCharacter(let field): "the \(field) contains a NUL character (\\u0000), which cannot be stored; remove it"
         }
     }
 }

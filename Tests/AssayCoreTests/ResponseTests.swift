@@ -36,6 +36,21 @@ import Testing
         let reply = #"note {"a": "x } y", "b": "{"} trailing"#
         #expect(try ResponseRepair.parse(reply).value == ["a": "x } y", "b": "{"])
     }
+
+    /// A NUL would cut the stored rationale (or evidence) at that point; the reply is refused
+    /// naming where, so the document is asked again or fails with that reason.
+    @Test func aNULCharacterRefusesTheReplyNamingWhere() {
+        let reply = #"{"violence": {"value": true, "confidence": 0.9, "evidence": "x", "rationale": "said so\u0000 and more"}}"#
+        #expect(throws: ResponseError.invalidJSON("the reply has a NUL character (\\u0000) in violence.rationale")) {
+            try ResponseRepair.parse(reply)
+        }
+        #expect(throws: ResponseError.invalidJSON("the reply has a NUL character (\\u0000) in a[1]")) {
+            try ResponseRepair.parse(#"{"a": ["ok", "no\u0000"],"#)
+        }
+        #expect(throws: ResponseError.invalidJSON("the reply has a NUL character (\\u0000) in the keys")) {
+            try ResponseRepair.parse(#"{"a\u0000b": 1}"#)
+        }
+    }
 }
 
 @Suite struct SchemaValidatorTests {

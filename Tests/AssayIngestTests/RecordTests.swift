@@ -116,4 +116,24 @@ import Testing
         ])
         #expect(documents.map(\.externalID) == ["f.jsonl:1", "f.jsonl#x", "f.jsonl:3"])
     }
+
+    /// A NUL character (`\u0000`) would cut the text short in the store; the record is refused
+    /// with a reason naming its line and field instead, and the other records go in whole.
+    @Test func aNULCharacterRefusesTheRecordInsteadOfCuttingIt() throws {
+        let documents = try collect("nul.jsonl", #"""
+            {"id": "1", "text": "Visible part.\u0000Hidden part"}
+            {"id": "2\u0000b", "text": "fine"}
+            {"id": "3", "text": "fine", "title": "a\u0000b"}
+            {"id": "4", "text": "Kept whole.", "note": "metadata may hold \u0000"}
+            """#)
+        #expect(documents.map(\.status) == [.failed, .failed, .failed, .ready])
+        #expect(documents[0].error == "line 1: 'text' contains a NUL character (\\u0000), which would cut it short; remove it")
+        #expect(documents[1].error?.hasPrefix("line 2: 'id' contains a NUL character") == true)
+        #expect(documents[2].error?.hasPrefix("line 3: 'title' contains a NUL character") == true)
+        #expect(documents.map(\.externalID) == ["nul.jsonl:1", "nul.jsonl:2", "nul.jsonl:3", "nul.jsonl#4"])
+        #expect(documents[3].text == "Kept whole.")
+        // Metadata is stored as JSON text, where the NUL stays escaped.
+        #expect(documents[3].metadata["note"]?.stringValue == "metadata may hold \u{0}")
+        #expect(documents[3].metadata.serialized().contains("\\u0000"))
+    }
 }

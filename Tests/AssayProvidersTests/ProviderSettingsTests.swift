@@ -108,4 +108,38 @@ import Testing
         #expect(try ProviderSettings.fromEnvironment(["ASSAY_BASE_URL": "https://api.openai.com/v1", "OPENAI_API_KEY": "k"]).tokenFamily == .openai)
         #expect(try ProviderSettings.fromEnvironment(["ASSAY_BASE_URL": "http://gpu:8000/v1", "ASSAY_MODEL": "Qwen"]).tokenFamily == .generic)
     }
+
+    /// ASSAY_TIMEOUT=-1 used to be accepted: every request then timed out at once and the run
+    /// still exited 0. Infinity and huge values crashed converting to milliseconds.
+    @Test(arguments: ["-1", "0", "0.5", "3601", "1e300", "inf", "nan", "abc", "12s"])
+    func aTimeoutOutsideItsRangeIsRefused(_ value: String) {
+        let error = #expect(throws: ProviderError.self) { try ProviderSettings.fromEnvironment(["ASSAY_TIMEOUT": value]) }
+        #expect(error == .misconfigured("ASSAY_TIMEOUT must be a number of seconds from 1 to 3600 (got '\(value)')"))
+    }
+
+    @Test func timeoutsInRangeAreKept() throws {
+        #expect(try ProviderSettings.fromEnvironment(["ASSAY_TIMEOUT": "600"]).timeout == .seconds(600))
+        #expect(try ProviderSettings.fromEnvironment(["ASSAY_TIMEOUT": " 2.5 "]).timeout == .milliseconds(2500))
+        #expect(try ProviderSettings.fromEnvironment(["ASSAY_TIMEOUT": ""]).timeout == .seconds(120))
+    }
+
+    @Test func anUnknownSchemaModeIsRefused() throws {
+        #expect(throws: ProviderError.misconfigured("ASSAY_SCHEMA_MODE 'jsonschema' is not one of json_schema, json_object, none")) {
+            try ProviderSettings.fromEnvironment(["ASSAY_SCHEMA_MODE": "jsonschema"])
+        }
+        #expect(try ProviderSettings.fromEnvironment(["ASSAY_SCHEMA_MODE": "JSON_OBJECT"]).schemaMode == .jsonObject)
+    }
+
+    /// A typo in a rate limit used to mean no limit at all.
+    @Test func rateLimitsFromTheEnvironmentAreChecked() throws {
+        #expect(try RateLimits.fromEnvironment([:]).isUnlimited)
+        let limits = try RateLimits.fromEnvironment(["ASSAY_RPM": "500", "ASSAY_TPM": "200000"])
+        #expect(limits.requestsPerMinute == 500 && limits.tokensPerMinute == 200_000)
+        for (name, value) in [("ASSAY_RPM", "5OO"), ("ASSAY_RPM", "0"), ("ASSAY_RPM", "-3"), ("ASSAY_TPM", "1.5"), ("ASSAY_TPM", "99999999999")] {
+            let error = #expect(throws: ProviderError.self) { try RateLimits.fromEnvironment([name: value]) }
+            guard case .misconfigured(let why)? = error else { continue }
+            #expect(why.hasPrefix("\(name) must be a whole number from 1 to "), "\(why)")
+            #expect(why.hasSuffix("(got '\(value)')"), "\(why)")
+        }
+    }
 }

@@ -81,6 +81,26 @@ struct CodebookRoutesTests {
         }
     }
 
+    /// A YAML alias bomb (nine copies per level, 9^10 values in about 400 bytes) is refused at
+    /// once, and the service goes on answering.
+    @Test func anAliasBombIsRefusedAndTheServiceStaysUp() async throws {
+        var lines = ["a0: &a0 [lol,lol,lol,lol,lol,lol,lol,lol,lol]"]
+        for level in 1..<10 {
+            lines.append("a\(level): &a\(level) [" + Array(repeating: "*a\(level - 1)", count: 9).joined(separator: ",") + "]")
+        }
+        let bomb = (lines + ["variables: *a9"]).joined(separator: "\n")
+        try await TestService().test { api in
+            let ada = try await api.register()
+            let project = try await api.createProject(ada)
+            let problem = try await api.call(.put, "/projects/\(project)/codebook", token: ada.access,
+                                             body: ByteBuffer(string: bomb), headers: [.contentType: "application/yaml"])
+                .problem(.unprocessableContent, field: "codebook")
+            #expect(problem["detail"]?.stringValue?.contains("aliases expand it past") == true, "\(problem)")
+            #expect(try await api.call(.get, "/health/live").status == .ok)
+            #expect(try await api.call(.get, "/projects/\(project)", token: ada.access).status == .ok)
+        }
+    }
+
     @Test func anotherUsersCodebookIsNotFound() async throws {
         try await TestService().test { api in
             let ada = try await api.register()

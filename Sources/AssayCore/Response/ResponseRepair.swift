@@ -7,15 +7,43 @@ public enum ResponseRepair {
     /// The parsed object and whether it needed mending.
     public static func parse(_ reply: String) throws(ResponseError) -> (value: JSONValue, repaired: Bool) {
         let candidate = extractJSON(reply)
-        if let value = try? JSONValue.parse(candidate) { return (value, candidate != reply) }
-        let mended = try repair(candidate)
-        do {
-            return (try JSONValue.parse(mended), true)
-        } catch let error as JSONSyntaxError {
-            throw .invalidJSON(error.description)
-        } catch {
-            throw .invalidJSON("\(error)")
+        let parsed: (value: JSONValue, repaired: Bool)
+        if let value = try? JSONValue.parse(candidate) {
+            parsed = (value, candidate != reply)
+        } else {
+            let mended = try repair(candidate)
+            do {
+                parsed = (try JSONValue.parse(mended), true)
+            } catch let error as JSONSyntaxError {
+                throw .invalidJSON(error.description)
+            } catch {
+                throw .invalidJSON("\(error)")
+            }
         }
+        // A `\u0000` in a value would be cut there when stored (SQLite takes text as C strings):
+        // the reply is refused, so the document is asked again or fails with this reason.
+        if let path = nulPath(in: parsed.value) {
+            throw .invalidJSON("the reply has a NUL character (\\u0000)" + (path.isEmpty ? "" : " in \(path)"))
+        }
+        return parsed
+    }
+
+    /// Where the first NUL character is in the value's strings or keys (`violence.rationale`), or nil.
+    static func nulPath(in value: JSONValue, at path: String = "") -> String? {
+        switch value {
+        case .string(let s): return s.utf8.contains(0) ? path : nil
+        case .array(let items):
+            for (i, item) in items.enumerated() {
+                if let found = nulPath(in: item, at: "\(path)[\(i)]") { return found }
+            }
+        case .object(let members):
+            for (key, member) in members {
+                if key.utf8.contains(0) { return path.isEmpty ? "the keys" : "the keys of \(path)" }
+                if let found = nulPath(in: member, at: path.isEmpty ? key : "\(path).\(key)") { return found }
+            }
+        default: break
+        }
+        return nil
     }
 
     /// The text from the first `{` (or `[`) to its matching close, or to the end when it never

@@ -41,7 +41,9 @@ public struct PreparedTrace: Sendable, Hashable {
     /// Renders `trace` and reads its signals, both redacted with `redactor`.
     public init(_ trace: Trace, limits: TraceLimits = TraceLimits(), redactor: Redactor = Redactor()) {
         let rendered = TraceRendering.render(trace, limits: limits, redactor: redactor)
-        self.init(traceID: trace.traceID, service: trace.service.map(redactor.redact), startedAt: trace.timestamp,
+        // The service goes into the document's title, a text column: a NUL in it is shown, not left to cut it.
+        self.init(traceID: trace.traceID, service: trace.service.map { redactor.redact(TraceRendering.visible($0)) },
+                  startedAt: trace.timestamp,
                   text: rendered.text, truncated: rendered.truncated,
                   signals: TraceSignals.collect(from: trace, limits: limits, redactor: redactor),
                   incompleteReasons: trace.incompleteReasons.map(redactor.redact), renderingNotes: rendered.notes)

@@ -7,6 +7,8 @@ public enum TraceJSONProblem: Error, Sendable, Hashable, CustomStringConvertible
     /// No `trace_id`, or a blank one: no document or pattern id can be derived.
     case noTraceID
     case traceIDTooLong(length: Int)
+    /// A trace id with a NUL character (`\u0000`), which would be cut there as a document id.
+    case nulInTraceID
     /// No `timestamp`, or one that is not RFC 3339 (`detail` says which).
     case noTimestamp(detail: String?)
 
@@ -15,6 +17,7 @@ public enum TraceJSONProblem: Error, Sendable, Hashable, CustomStringConvertible
         case .notAnObject(let found): "skipped: not a trace (expected a JSON object, found \(found))"
         case .noTraceID: "skipped: no trace id"
         case .traceIDTooLong(let length): "skipped: trace id is \(length) characters long (at most \(TraceJSON.maxTraceIDLength))"
+        case .nulInTraceID: "skipped: the trace id contains a NUL character (\\u0000)"
         case .noTimestamp(let detail?): "skipped: no timestamp (\(detail))"
         case .noTimestamp(nil): "skipped: no timestamp"
         }
@@ -36,6 +39,7 @@ public enum TraceJSON {
               !traceID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         else { return .failure(.noTraceID) }
         guard traceID.count <= maxTraceIDLength else { return .failure(.traceIDTooLong(length: traceID.count)) }
+        guard !traceID.utf8.contains(0) else { return .failure(.nulInTraceID) }
 
         let timestamp: Date
         switch first(object, "timestamp") {

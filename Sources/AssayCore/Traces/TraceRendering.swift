@@ -141,7 +141,7 @@ public enum TraceRendering {
             while cut < utf8.endIndex, String.Index(cut, within: full) == nil { cut = utf8.index(after: cut) }
             let marker = "[truncated: the first \(fullBytes - utf8.distance(from: cut, to: utf8.endIndex)) of \(fullBytes) bytes "
                 + "of this trace were dropped; its last \(limits.keptTailText) follow. Trace \(trace.traceID)"
-                + (trace.service.map { ", service \(flatten($0))" } ?? "") + "]"
+                + (trace.service.map { ", service \(visible(flatten($0)))" } ?? "") + "]"
             text = marker + "\n" + String(full[cut...])
             notes.append("payload truncated to last \(limits.keptTailText)")
         }
@@ -169,6 +169,12 @@ public enum TraceRendering {
         text.split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
+    /// The text with each NUL character written as `\u0000`: the store would cut the text at a
+    /// real one (SQLite takes text as C strings), and the rendering is meant to show everything.
+    public static func visible(_ text: String) -> String {
+        text.utf8.contains(0) ? text.replacingOccurrences(of: "\u{0}", with: "\\u0000") : text
+    }
+
     static func seconds(_ interval: TimeInterval) -> String { String(format: "%.3f s", interval) }
 
     /// Lines of the rendering, each redacted as it is written.
@@ -177,7 +183,7 @@ public enum TraceRendering {
         var text = ""
 
         mutating func line(_ line: String) {
-            text += redactor.redact(line)
+            text += redactor.redact(TraceRendering.visible(line))
             text += "\n"
         }
 
@@ -185,7 +191,7 @@ public enum TraceRendering {
 
         /// `key: value`, redacted together; a multi-line value continues on indented lines.
         mutating func entry(_ key: String, _ value: String, indent: String) {
-            let redacted = redactor.redact("\(key): \(value)")
+            let redacted = redactor.redact(TraceRendering.visible("\(key): \(value)"))
             var first = true
             for piece in redacted.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
                 text += first ? indent : indent + "  "

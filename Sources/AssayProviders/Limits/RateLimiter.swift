@@ -1,4 +1,5 @@
 import AssayCore
+import Foundation
 
 /// Provider limits as users know them from their provider's dashboard.
 public struct RateLimits: Sendable, Hashable {
@@ -16,6 +17,23 @@ public struct RateLimits: Sendable, Hashable {
     }
 
     public var isUnlimited: Bool { requestsPerMinute == nil && tokensPerMinute == nil && maxInFlight == nil }
+
+    /// What `ASSAY_RPM` and `--requests-per-minute` accept.
+    public static let requestsPerMinuteRange = 1...1_000_000
+    /// What `ASSAY_TPM` and `--tokens-per-minute` accept.
+    public static let tokensPerMinuteRange = 1...1_000_000_000
+
+    /// The limits `ASSAY_RPM` and `ASSAY_TPM` set (unset or empty: no limit). Throws
+    /// `ProviderError.misconfigured` for a value that is not a whole number in range, rather
+    /// than running without the limit the user meant to set.
+    public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(ProviderError) -> RateLimits {
+        func read(_ name: String, _ range: ClosedRange<Int>) throws(ProviderError) -> Int? {
+            guard let text = env[name], !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
+            return try SettingCheck.integer(text, for: name, in: range)
+        }
+        return RateLimits(requestsPerMinute: try read("ASSAY_RPM", requestsPerMinuteRange),
+                          tokensPerMinute: try read("ASSAY_TPM", tokensPerMinuteRange))
+    }
 }
 
 /// Shared by every call to one provider: waits until a request fits the per-minute budgets

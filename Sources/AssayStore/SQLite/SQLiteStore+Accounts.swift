@@ -4,11 +4,12 @@ import GRDB
 
 extension SQLiteStore: AccountStore {
     public func createUser(email: String, passwordHash: String, role: String) async throws -> UserAccount {
+        try StatementArguments.refuseNUL(email, field: "email")
         do {
             return try await writer.write { db in
                 try db.execute(
                     sql: "INSERT INTO users (email, password_hash, role, created_at) VALUES (?, ?, ?, ?)",
-                    arguments: [email, passwordHash, role, Date().storedSeconds])
+                    arguments: try .checked([email, passwordHash, role, Date().storedSeconds]))
                 return try Self.user(db, id: db.lastInsertedRowID)!
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -22,7 +23,7 @@ extension SQLiteStore: AccountStore {
 
     public func user(email: String) async throws -> UserAccount? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE email = ?", arguments: [email]).map(UserAccount.init(row:))
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE email = ?", arguments: try .checked([email])).map(UserAccount.init(row:))
         }
     }
 
@@ -34,7 +35,7 @@ extension SQLiteStore: AccountStore {
 
     public func setUserRole(_ role: String, userID: Int64) async throws {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE users SET role = ? WHERE id = ?", arguments: [role, userID])
+            try db.execute(sql: "UPDATE users SET role = ? WHERE id = ?", arguments: try .checked([role, userID]))
             if db.changesCount == 0 { throw StoreError.notFound("user #\(userID)") }
         }
     }
@@ -43,27 +44,27 @@ extension SQLiteStore: AccountStore {
         try await writer.write { db in
             try db.execute(
                 sql: "INSERT INTO refresh_tokens (token_hash, user_id, expires_at, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [hash, userID, expiresAt.storedSeconds, Date().storedSeconds])
+                arguments: try .checked([hash, userID, expiresAt.storedSeconds, Date().storedSeconds]))
         }
     }
 
     public func refreshTokenOwner(hash: String, now: Date) async throws -> Int64? {
         try await writer.read { db in
             try Int64.fetchOne(db, sql: "SELECT user_id FROM refresh_tokens WHERE token_hash = ? AND expires_at > ?",
-                               arguments: [hash, now.storedSeconds])
+                               arguments: try .checked([hash, now.storedSeconds]))
         }
     }
 
     public func deleteRefreshToken(hash: String) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(sql: "DELETE FROM refresh_tokens WHERE token_hash = ?", arguments: [hash])
+            try db.execute(sql: "DELETE FROM refresh_tokens WHERE token_hash = ?", arguments: try .checked([hash]))
             return db.changesCount > 0
         }
     }
 
     public func deleteRefreshTokens(userID: Int64) async throws {
         try await writer.write { db in
-            try db.execute(sql: "DELETE FROM refresh_tokens WHERE user_id = ?", arguments: [userID])
+            try db.execute(sql: "DELETE FROM refresh_tokens WHERE user_id = ?", arguments: try .checked([userID]))
         }
     }
 
@@ -99,37 +100,38 @@ extension SQLiteStore: AccountStore {
     }
 
     public func createAPIKey(userID: Int64, name: String, prefix: String, hash: String) async throws -> APIKeyRecord {
-        try await writer.write { db in
+        try StatementArguments.refuseNUL(name, field: "name")
+        return try await writer.write { db in
             try db.execute(
                 sql: "INSERT INTO api_keys (user_id, name, prefix, key_hash, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [userID, name, prefix, hash, Date().storedSeconds])
-            return try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: [db.lastInsertedRowID])
+                arguments: try .checked([userID, name, prefix, hash, Date().storedSeconds]))
+            return try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE id = ?", arguments: try .checked([db.lastInsertedRowID]))
                 .map(APIKeyRecord.init(row:))!
         }
     }
 
     public func apiKey(hash: String) async throws -> APIKeyRecord? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE key_hash = ?", arguments: [hash]).map(APIKeyRecord.init(row:))
+            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE key_hash = ?", arguments: try .checked([hash])).map(APIKeyRecord.init(row:))
         }
     }
 
     public func apiKeys(userID: Int64) async throws -> [APIKeyRecord] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM api_keys WHERE user_id = ? ORDER BY id", arguments: [userID])
+            try Row.fetchAll(db, sql: "SELECT * FROM api_keys WHERE user_id = ? ORDER BY id", arguments: try .checked([userID]))
                 .map(APIKeyRecord.init(row:))
         }
     }
 
     public func deleteAPIKey(id: Int64, userID: Int64) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(sql: "DELETE FROM api_keys WHERE id = ? AND user_id = ?", arguments: [id, userID])
+            try db.execute(sql: "DELETE FROM api_keys WHERE id = ? AND user_id = ?", arguments: try .checked([id, userID]))
             return db.changesCount > 0
         }
     }
 
     static func user(_ db: Database, id: Int64) throws -> UserAccount? {
-        try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id]).map(UserAccount.init(row:))
+        try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: try .checked([id])).map(UserAccount.init(row:))
     }
 }
 

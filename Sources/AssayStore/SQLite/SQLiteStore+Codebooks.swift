@@ -23,7 +23,7 @@ extension SQLiteStore {
                     INSERT INTO codebook_versions (project_id, version, codebook_json, codebook_hash, prompt_hash, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [projectID, version, json, hash, promptHash, Date().storedSeconds])
+                arguments: try .checked([projectID, version, json, hash, promptHash, Date().storedSeconds]))
             return (try Self.latestCodebook(db, projectID: projectID)!, true)
         }
     }
@@ -37,7 +37,7 @@ extension SQLiteStore {
     public func codebookVersions(projectID: Int64) async throws -> [CodebookVersion] {
         try await writer.read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM codebook_versions WHERE project_id = ? ORDER BY version",
-                             arguments: [projectID])
+                             arguments: try .checked([projectID]))
                 .map(CodebookVersion.init(row:))
         }
     }
@@ -45,7 +45,7 @@ extension SQLiteStore {
     static func latestCodebook(_ db: Database, projectID: Int64) throws -> CodebookVersion? {
         try Row.fetchOne(
             db, sql: "SELECT * FROM codebook_versions WHERE project_id = ? ORDER BY version DESC LIMIT 1",
-            arguments: [projectID]
+            arguments: try .checked([projectID])
         ).map(CodebookVersion.init(row:))
     }
 }

@@ -23,8 +23,8 @@ extension SQLiteStore {
                             word_count, token_count, status, error, metadata_json, created_at, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: [projectID, input.externalID, input.title, input.mediaType, input.text, hash,
-                                words, tokens, input.status.rawValue, input.error, metadata, now, now])
+                    arguments: try .checked([projectID, input.externalID, input.title, input.mediaType, input.text, hash,
+                                words, tokens, input.status.rawValue, input.error, metadata, now, now]))
                 return (try Self.document(db, id: db.lastInsertedRowID)!, .inserted)
             }
             // Same text in the same state: re-ingesting a folder must not touch what is already there.
@@ -37,8 +37,8 @@ extension SQLiteStore {
                         token_count = ?, status = ?, error = ?, metadata_json = ?, updated_at = ?
                     WHERE id = ?
                     """,
-                arguments: [input.title, input.mediaType, input.text, hash, words, tokens, input.status.rawValue,
-                            input.error, metadata, now, existing.id])
+                arguments: try .checked([input.title, input.mediaType, input.text, hash, words, tokens, input.status.rawValue,
+                            input.error, metadata, now, existing.id]))
             return (try Self.document(db, id: existing.id)!, .updated)
         }
     }
@@ -60,10 +60,10 @@ extension SQLiteStore {
             if let status {
                 rows = try Row.fetchAll(
                     db, sql: "SELECT * FROM documents WHERE project_id = ? AND status = ? ORDER BY id",
-                    arguments: [projectID, status.rawValue])
+                    arguments: try .checked([projectID, status.rawValue]))
             } else {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM documents WHERE project_id = ? ORDER BY id",
-                                        arguments: [projectID])
+                                        arguments: try .checked([projectID]))
             }
             return try rows.map(Document.init(row:))
         }
@@ -127,9 +127,9 @@ extension SQLiteStore {
         try await writer.read { db in
             if let status {
                 return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE project_id = ? AND status = ?",
-                                        arguments: [projectID, status.rawValue]) ?? 0
+                                        arguments: try .checked([projectID, status.rawValue])) ?? 0
             }
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE project_id = ?", arguments: [projectID]) ?? 0
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE project_id = ?", arguments: try .checked([projectID])) ?? 0
         }
     }
 
@@ -154,12 +154,12 @@ extension SQLiteStore {
     }
 
     static func document(_ db: Database, id: Int64) throws -> Document? {
-        try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE id = ?", arguments: [id]).map(Document.init(row:))
+        try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE id = ?", arguments: try .checked([id])).map(Document.init(row:))
     }
 
     static func document(_ db: Database, externalID: String, projectID: Int64) throws -> Document? {
         try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE project_id = ? AND external_id = ?",
-                         arguments: [projectID, externalID])
+                         arguments: try .checked([projectID, externalID]))
             .map(Document.init(row:))
     }
 }

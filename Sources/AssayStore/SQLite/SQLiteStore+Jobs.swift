@@ -15,8 +15,8 @@ extension SQLiteStore {
                         total, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [projectID, kind.rawValue, JobStatus.pending.rawValue, codebookVersion, promptHash, model,
-                            selectionJSON, total, Date().storedSeconds])
+                arguments: try .checked([projectID, kind.rawValue, JobStatus.pending.rawValue, codebookVersion, promptHash, model,
+                            selectionJSON, total, Date().storedSeconds]))
             return try Self.job(db, id: db.lastInsertedRowID)!
         }
     }
@@ -30,7 +30,7 @@ extension SQLiteStore {
     public func jobs(projectID: Int64) async throws -> [Job] {
         try await writer.read { db in
             // Ids grow with creation (AUTOINCREMENT), and unlike timestamps they never tie.
-            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE project_id = ? ORDER BY id DESC", arguments: [projectID])
+            try Row.fetchAll(db, sql: "SELECT * FROM jobs WHERE project_id = ? ORDER BY id DESC", arguments: try .checked([projectID]))
                 .map(Job.init(row:))
         }
     }
@@ -47,13 +47,13 @@ extension SQLiteStore {
                         UPDATE jobs SET status = ?, error = ?, started_at = COALESCE(started_at, ?), finished_at = NULL
                         WHERE id = ?
                         """,
-                    arguments: [status.rawValue, error, now, jobID])
+                    arguments: try .checked([status.rawValue, error, now, jobID]))
             case .completed, .failed, .cancelled:
                 try db.execute(sql: "UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
-                               arguments: [status.rawValue, error, now, jobID])
+                               arguments: try .checked([status.rawValue, error, now, jobID]))
             case .pending, .paused:
                 try db.execute(sql: "UPDATE jobs SET status = ?, error = ? WHERE id = ?",
-                               arguments: [status.rawValue, error, jobID])
+                               arguments: try .checked([status.rawValue, error, jobID]))
             }
             if db.changesCount == 0 { throw StoreError.notFound("job #\(jobID)") }
         }
@@ -69,18 +69,18 @@ extension SQLiteStore {
     /// The job's events, oldest first.
     public func events(jobID: Int64) async throws -> [JobEvent] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM job_events WHERE job_id = ? ORDER BY id", arguments: [jobID])
+            try Row.fetchAll(db, sql: "SELECT * FROM job_events WHERE job_id = ? ORDER BY id", arguments: try .checked([jobID]))
                 .map(JobEvent.init(row:))
         }
     }
 
     static func job(_ db: Database, id: Int64) throws -> Job? {
-        try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: [id]).map(Job.init(row:))
+        try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: try .checked([id])).map(Job.init(row:))
     }
 
     static func appendEvent(_ db: Database, jobID: Int64, kind: JobEventKind, documentID: Int64?, message: String?) throws {
         try db.execute(
             sql: "INSERT INTO job_events (job_id, kind, document_id, message, created_at) VALUES (?, ?, ?, ?, ?)",
-            arguments: [jobID, kind.rawValue, documentID, message, Date().storedSeconds])
+            arguments: try .checked([jobID, kind.rawValue, documentID, message, Date().storedSeconds]))
     }
 }

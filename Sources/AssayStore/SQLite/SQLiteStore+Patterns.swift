@@ -10,8 +10,8 @@ extension SQLiteStore {
                     INSERT INTO error_records (project_id, job_id, document_id, kind, reason, response_hash, excerpt, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [projectID, record.jobID, record.documentID, record.kind.rawValue, record.reason,
-                            record.responseHash, record.excerpt, Date().storedSeconds])
+                arguments: try .checked([projectID, record.jobID, record.documentID, record.kind.rawValue, record.reason,
+                            record.responseHash, record.excerpt, Date().storedSeconds]))
         }
     }
 
@@ -28,18 +28,18 @@ extension SQLiteStore {
                         severity = excluded.severity, confidence = excluded.confidence,
                         pattern_json = excluded.pattern_json, extracted_at = excluded.extracted_at
                     """,
-                arguments: [p.patternID, p.projectID, p.documentID, p.sourceTraceID, p.jobID, p.failureType,
-                            p.triggerCondition, p.severity, p.confidence, p.json, p.extractedAt.storedSeconds])
+                arguments: try .checked([p.patternID, p.projectID, p.documentID, p.sourceTraceID, p.jobID, p.failureType,
+                            p.triggerCondition, p.severity, p.confidence, p.json, p.extractedAt.storedSeconds]))
         }
     }
 
     public func patterns(projectID: Int64, filter: PatternFilter) async throws -> [StoredPattern] {
         var sql = "SELECT * FROM failure_patterns WHERE project_id = ?"
         var arguments: StatementArguments = [projectID]
-        if let type = filter.failureType { sql += " AND failure_type = ?"; arguments += [type] }
-        if let trigger = filter.triggerCondition { sql += " AND trigger_condition = ?"; arguments += [trigger] }
-        if let confidence = filter.minConfidence { sql += " AND confidence >= ?"; arguments += [confidence] }
-        if let job = filter.jobID { sql += " AND job_id = ?"; arguments += [job] }
+        if let type = filter.failureType { sql += " AND failure_type = ?"; arguments += try .checked([type]) }
+        if let trigger = filter.triggerCondition { sql += " AND trigger_condition = ?"; arguments += try .checked([trigger]) }
+        if let confidence = filter.minConfidence { sql += " AND confidence >= ?"; arguments += try .checked([confidence]) }
+        if let job = filter.jobID { sql += " AND job_id = ?"; arguments += try .checked([job]) }
         sql += " ORDER BY source_trace_id"
         let query = sql, args = arguments
         return try await writer.read { db in
@@ -62,7 +62,7 @@ extension SQLiteStore {
                       AND NOT EXISTS (SELECT 1 FROM failure_patterns p WHERE p.document_id = d.id)
                     ORDER BY d.id LIMIT ?
                     """,
-                arguments: [projectID, limit])
+                arguments: try .checked([projectID, limit]))
         }
     }
 
@@ -73,7 +73,7 @@ extension SQLiteStore {
                     INSERT INTO run_summaries (job_id, summary_json, updated_at) VALUES (?, ?, ?)
                     ON CONFLICT(job_id) DO UPDATE SET summary_json = excluded.summary_json, updated_at = excluded.updated_at
                     """,
-                arguments: [jobID, json, Date().storedSeconds])
+                arguments: try .checked([jobID, json, Date().storedSeconds]))
         }
     }
 
@@ -84,7 +84,7 @@ extension SQLiteStore {
                     SELECT s.job_id, s.summary_json FROM run_summaries s JOIN jobs j ON j.id = s.job_id
                     WHERE j.project_id = ? ORDER BY s.job_id
                     """,
-                arguments: [projectID]).map { (jobID: $0["job_id"], json: $0["summary_json"]) }
+                arguments: try .checked([projectID])).map { (jobID: $0["job_id"], json: $0["summary_json"]) }
         }
     }
 }

@@ -5,11 +5,13 @@ import GRDB
 extension SQLiteStore {
     /// Creates a project in status `created`; throws `StoreError.duplicateProject` when the name is taken.
     public func createProject(name: String, description: String?) async throws -> Project {
+        try StatementArguments.refuseNUL(name, field: "name")
+        try StatementArguments.refuseNUL(description, field: "description")
         do {
             return try await writer.write { db in
                 try db.execute(
                     sql: "INSERT INTO projects (name, description, status, created_at) VALUES (?, ?, ?, ?)",
-                    arguments: [name, description, ProjectStatus.created.rawValue, Date().storedSeconds])
+                    arguments: try .checked([name, description, ProjectStatus.created.rawValue, Date().storedSeconds]))
                 return try Self.project(db, id: db.lastInsertedRowID)!
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -29,7 +31,7 @@ extension SQLiteStore {
     public func project(named name: String) async throws -> Project? {
         try await writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM projects WHERE name = ? ORDER BY owner IS NOT NULL, id LIMIT 1",
-                             arguments: [name]).map(Project.init(row:))
+                             arguments: try .checked([name])).map(Project.init(row:))
         }
     }
 
@@ -43,19 +45,19 @@ extension SQLiteStore {
     /// Moves a project along its workflow; throws `StoreError.notFound` for an unknown id.
     public func setProjectStatus(_ status: ProjectStatus, projectID: Int64) async throws {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE projects SET status = ? WHERE id = ?", arguments: [status.rawValue, projectID])
+            try db.execute(sql: "UPDATE projects SET status = ? WHERE id = ?", arguments: try .checked([status.rawValue, projectID]))
             if db.changesCount == 0 { throw StoreError.notFound("project #\(projectID)") }
         }
     }
 
     static func project(_ db: Database, id: Int64) throws -> Project? {
-        try Row.fetchOne(db, sql: "SELECT * FROM projects WHERE id = ?", arguments: [id]).map(Project.init(row:))
+        try Row.fetchOne(db, sql: "SELECT * FROM projects WHERE id = ?", arguments: try .checked([id])).map(Project.init(row:))
     }
 
     /// Throws `StoreError.notFound` unless the project exists, so callers get that instead of a
     /// foreign-key failure.
     static func requireProject(_ db: Database, id: Int64) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM projects WHERE id = ?)", arguments: [id]) == true else {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM projects WHERE id = ?)", arguments: try .checked([id])) == true else {
             throw StoreError.notFound("project #\(id)")
         }
     }

@@ -18,7 +18,7 @@ extension SQLiteStore {
 
             // A failed run produced nothing usable: the values of the last good run stay in place.
             if result.outcome != .failed {
-                try db.execute(sql: "DELETE FROM extractions WHERE document_id = ?", arguments: [result.documentID])
+                try db.execute(sql: "DELETE FROM extractions WHERE document_id = ?", arguments: try .checked([result.documentID]))
                 for (extraction, valueJSON) in values {
                     try Self.insert(db, extraction, documentID: result.documentID, valueJSON: valueJSON)
                 }
@@ -35,8 +35,8 @@ extension SQLiteStore {
                         content_hash = excluded.content_hash, outcome = excluded.outcome,
                         error_kind = excluded.error_kind, reason = excluded.reason, updated_at = excluded.updated_at
                     """,
-                arguments: [result.documentID, result.jobID, result.codebookVersion, result.contentHash,
-                            result.outcome.rawValue, firstError?.kind.rawValue, firstError?.reason, now])
+                arguments: try .checked([result.documentID, result.jobID, result.codebookVersion, result.contentHash,
+                            result.outcome.rawValue, firstError?.kind.rawValue, firstError?.reason, now]))
 
             for error in result.errors {
                 try Self.insert(db, error, fallbackJobID: result.jobID)
@@ -51,8 +51,8 @@ extension SQLiteStore {
                         tokens_in = tokens_in + ?, tokens_out = tokens_out + ?
                     WHERE id = ?
                     """,
-                arguments: [result.outcome == .succeeded ? 1 : 0, result.outcome == .flagged ? 1 : 0, failed ? 1 : 0,
-                            failed, result.tokensIn, result.tokensOut, result.jobID])
+                arguments: try .checked([result.outcome == .succeeded ? 1 : 0, result.outcome == .flagged ? 1 : 0, failed ? 1 : 0,
+                            failed, result.tokensIn, result.tokensOut, result.jobID]))
 
             let message = failed
                 ? firstError.map { "\($0.kind.rawValue): \($0.reason)" } ?? result.outcome.rawValue
@@ -75,7 +75,7 @@ extension SQLiteStore {
                         WHERE d.project_id = ? AND e.document_id = ?
                         ORDER BY e.id
                         """,
-                    arguments: [projectID, documentID])
+                    arguments: try .checked([projectID, documentID]))
             } else {
                 rows = try Row.fetchAll(
                     db,
@@ -84,7 +84,7 @@ extension SQLiteStore {
                         WHERE d.project_id = ?
                         ORDER BY e.document_id, e.id
                         """,
-                    arguments: [projectID])
+                    arguments: try .checked([projectID]))
             }
             return try rows.map(Extraction.init(row:))
         }
@@ -100,7 +100,7 @@ extension SQLiteStore {
                     WHERE d.project_id = ?
                     ORDER BY o.document_id
                     """,
-                arguments: [projectID]
+                arguments: try .checked([projectID])
             ).map(DocumentOutcome.init(row:))
         }
     }
@@ -112,10 +112,10 @@ extension SQLiteStore {
             if let jobID {
                 rows = try Row.fetchAll(
                     db, sql: "SELECT * FROM error_records WHERE project_id = ? AND job_id = ? ORDER BY id",
-                    arguments: [projectID, jobID])
+                    arguments: try .checked([projectID, jobID]))
             } else {
                 rows = try Row.fetchAll(db, sql: "SELECT * FROM error_records WHERE project_id = ? ORDER BY id",
-                                        arguments: [projectID])
+                                        arguments: try .checked([projectID]))
             }
             return try rows.map(ErrorRecord.init(row:))
         }
@@ -130,11 +130,11 @@ extension SQLiteStore {
                     codebook_version, prompt_hash, model, job_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [documentID, extraction.variable, extraction.entityIndex, extraction.entityText, valueJSON,
+            arguments: try .checked([documentID, extraction.variable, extraction.entityIndex, extraction.entityText, valueJSON,
                         extraction.confidence, evidence?.quote, evidence?.start, evidence?.end,
                         evidence?.match.rawValue, extraction.rationale, extraction.status.rawValue, extraction.error,
                         extraction.codebookVersion, extraction.promptHash, extraction.model, extraction.jobID,
-                        extraction.createdAt.storedSeconds])
+                        extraction.createdAt.storedSeconds]))
     }
 
     /// Inserts an error record under a new id. Its project comes from its job, else its document, else
@@ -149,8 +149,8 @@ extension SQLiteStore {
                                  (SELECT project_id FROM jobs WHERE id = ?)),
                         ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: [error.jobID, error.documentID, fallbackJobID, error.jobID, error.documentID,
+            arguments: try .checked([error.jobID, error.documentID, fallbackJobID, error.jobID, error.documentID,
                         error.kind.rawValue, error.reason, error.responseHash, error.excerpt,
-                        error.createdAt.storedSeconds])
+                        error.createdAt.storedSeconds]))
     }
 }

@@ -4,11 +4,13 @@ import GRDB
 
 extension SQLiteStore: ReviewStore {
     public func createProject(name: String, description: String?, owner: String) async throws -> Project {
+        try StatementArguments.refuseNUL(name, field: "name")
+        try StatementArguments.refuseNUL(description, field: "description")
         do {
             return try await writer.write { db in
                 try db.execute(
                     sql: "INSERT INTO projects (name, description, owner, status, created_at) VALUES (?, ?, ?, ?, ?)",
-                    arguments: [name, description, owner, ProjectStatus.created.rawValue, Date().storedSeconds])
+                    arguments: try .checked([name, description, owner, ProjectStatus.created.rawValue, Date().storedSeconds]))
                 return try Self.project(db, id: db.lastInsertedRowID)!
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -18,17 +20,19 @@ extension SQLiteStore: ReviewStore {
 
     public func projects(owner: String) async throws -> [Project] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM projects WHERE owner = ? ORDER BY id", arguments: [owner])
+            try Row.fetchAll(db, sql: "SELECT * FROM projects WHERE owner = ? ORDER BY id", arguments: try .checked([owner]))
                 .map(Project.init(row:))
         }
     }
 
     public func updateProject(id: Int64, name: String?, description: String?) async throws -> Project {
+        try StatementArguments.refuseNUL(name, field: "name")
+        try StatementArguments.refuseNUL(description, field: "description")
         do {
             return try await writer.write { db in
                 guard let current = try Self.project(db, id: id) else { throw StoreError.notFound("project #\(id)") }
                 try db.execute(sql: "UPDATE projects SET name = ?, description = ? WHERE id = ?",
-                               arguments: [name ?? current.name, description ?? current.description, id])
+                               arguments: try .checked([name ?? current.name, description ?? current.description, id]))
                 return try Self.project(db, id: id)!
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -38,21 +42,21 @@ extension SQLiteStore: ReviewStore {
 
     public func deleteProject(id: Int64) async throws {
         try await writer.write { db in
-            try db.execute(sql: "DELETE FROM projects WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM projects WHERE id = ?", arguments: try .checked([id]))
             if db.changesCount == 0 { throw StoreError.notFound("project #\(id)") }
         }
     }
 
     public func deleteDocument(id: Int64) async throws {
         try await writer.write { db in
-            try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM documents WHERE id = ?", arguments: try .checked([id]))
             if db.changesCount == 0 { throw StoreError.notFound("document #\(id)") }
         }
     }
 
     public func extraction(id: Int64) async throws -> Extraction? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM extractions WHERE id = ?", arguments: [id]).map(Extraction.init(row:))
+            try Row.fetchOne(db, sql: "SELECT * FROM extractions WHERE id = ?", arguments: try .checked([id])).map(Extraction.init(row:))
         }
     }
 
@@ -60,11 +64,11 @@ extension SQLiteStore: ReviewStore {
         -> (items: [Extraction], total: Int) {
         var conditions = ["d.project_id = ?"]
         var arguments: StatementArguments = [projectID]
-        if let variable = filter.variable { conditions.append("e.variable = ?"); arguments += [variable] }
-        if let status = filter.status { conditions.append("e.status = ?"); arguments += [status.rawValue] }
-        if let document = filter.documentID { conditions.append("e.document_id = ?"); arguments += [document] }
-        if let job = filter.jobID { conditions.append("e.job_id = ?"); arguments += [job] }
-        if let below = filter.confidenceBelow { conditions.append("e.confidence < ?"); arguments += [below] }
+        if let variable = filter.variable { conditions.append("e.variable = ?"); arguments += try .checked([variable]) }
+        if let status = filter.status { conditions.append("e.status = ?"); arguments += try .checked([status.rawValue]) }
+        if let document = filter.documentID { conditions.append("e.document_id = ?"); arguments += try .checked([document]) }
+        if let job = filter.jobID { conditions.append("e.job_id = ?"); arguments += try .checked([job]) }
+        if let below = filter.confidenceBelow { conditions.append("e.confidence < ?"); arguments += try .checked([below]) }
         let from = "FROM extractions e JOIN documents d ON d.id = e.document_id WHERE " + conditions.joined(separator: " AND ")
         let matching = arguments
         return try await writer.read { db in
@@ -80,7 +84,7 @@ extension SQLiteStore: ReviewStore {
     public func addFeedback(_ feedback: Feedback) async throws -> Feedback {
         try await writer.write { db in
             guard let variable = try String.fetchOne(db, sql: "SELECT variable FROM extractions WHERE id = ?",
-                                                     arguments: [feedback.extractionID]) else {
+                                                     arguments: try .checked([feedback.extractionID])) else {
                 throw StoreError.notFound("extraction #\(feedback.extractionID)")
             }
             try db.execute(
@@ -88,8 +92,8 @@ extension SQLiteStore: ReviewStore {
                     INSERT INTO feedback (extraction_id, verdict, corrected_value_json, note, author, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [feedback.extractionID, feedback.verdict.rawValue, feedback.correctedValue?.serialized(),
-                            feedback.note, feedback.author, feedback.createdAt.storedSeconds])
+                arguments: try .checked([feedback.extractionID, feedback.verdict.rawValue, feedback.correctedValue?.serialized(),
+                            feedback.note, feedback.author, feedback.createdAt.storedSeconds]))
             var stored = feedback
             stored.id = db.lastInsertedRowID
             stored.variable = variable
@@ -105,7 +109,7 @@ extension SQLiteStore: ReviewStore {
                 WHERE d.project_id = ?
                 """
             var arguments: StatementArguments = [projectID]
-            if let variable { sql += " AND e.variable = ?"; arguments += [variable] }
+            if let variable { sql += " AND e.variable = ?"; arguments += try .checked([variable]) }
             return try Row.fetchAll(db, sql: sql + " ORDER BY f.id", arguments: arguments).map(Feedback.init(row:))
         }
     }

@@ -111,4 +111,10 @@ import Testing
         #expect(RFC3339.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
         #expect(RFC3339.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
     }
+
+    /// The trace id becomes the document's external id, which a NUL would cut: refused with a reason.
+    @Test func aTraceIDWithANULIsRefused() throws {
+        #expect(try decode(#"{"trace_id": "abc\u0000def", "timestamp": "2026-11-01T10:00:00Z"}"#) == .failure(.nulInTraceID))
+        #expect(TraceJSONProblem.nulInTraceID.description == "skipped: the trace id contains a NUL character (\\u0000)")
+    }
 }

@@ -90,4 +90,22 @@ import Testing
             #expect(text.components(separatedBy: "] \(name) ·").count == 2, "\(name) once")
         }
     }
+
+    /// A NUL in a trace's text (a tool's binary output, say) used to reach the store, which cuts text
+    /// at a NUL; the rendering shows it as `\u0000` and keeps everything after it.
+    @Test func aNULIsShownAndNothingAfterItIsLost() throws {
+        let trace = try TraceJSON.decode(JSONValue.parse(#"""
+            {"trace_id": "t1", "timestamp": "2026-11-01T10:00:00Z", "service": "svc\u0000x", "spans": [
+              {"span_id": "s1", "name": "execute_tool read", "status": {"code": "ERROR", "message": "bad\u0000byte"},
+               "attributes": {"tool.output": "before\u0000after"}}]}
+            """#)).get()
+        let prepared = PreparedTrace(trace)
+        #expect(!prepared.text.utf8.contains(0))
+        #expect(prepared.text.contains(#"tool.output: before\u0000after"#), "\(prepared.text)")
+        #expect(prepared.text.contains(#"ERROR: bad\u0000byte"#))
+        #expect(prepared.text.contains(#"Service: svc\u0000x"#))
+        let document = prepared.documentInput
+        let title = try #require(document.title)
+        #expect(!title.utf8.contains(0) && title.contains(#"svc\u0000x"#), "\(title)")
+    }
 }
