@@ -1,4 +1,5 @@
-import CYaml
+// libyaml itself, for its event parser: Yams keeps its parser private. Internal, so no client needs it.
+internal import CYaml
 import Foundation
 
 /// How much a YAML text may hold once its aliases are expanded.

@@ -126,9 +126,16 @@ struct JSONTextParser {
                     if (0xD800...0xDBFF).contains(code), index + 1 < bytes.count,
                         bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
                     {
+                        let next = index
                         index += 2
                         let low = try parseHex4()
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        if (0xDC00...0xDFFF).contains(low) {
+                            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            // Not a pair: the high half stands alone (U+FFFD below) and the next escape is
+                            // read on its own. Subtracting 0xDC00 from it crashed the process (found by fuzzing).
+                            index = next
+                        }
                     }
                     let scalar = UnicodeScalar(code) ?? "\u{FFFD}"
                     buffer.append(contentsOf: Array(String(scalar).utf8))
@@ -145,7 +152,8 @@ struct JSONTextParser {
     }
 
     private mutating func parseHex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count,
+        // Four hex digits exactly: UInt32(_:radix:) alone also takes a sign, as in "\u+041".
+        guard index + 4 <= bytes.count, bytes[index..<index + 4].allSatisfy({ $0 < 0x80 && Character(UnicodeScalar($0)).isHexDigit }),
             let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
         else { throw error("invalid \\u escape") }
         index += 4
@@ -172,6 +180,8 @@ struct JSONTextParser {
             guard index > expStart else { throw error("invalid number") }
         }
         guard let d = Double(String(decoding: bytes[start..<index], as: UTF8.self)) else { throw error("invalid number") }
+        // 1e400 reads as infinity, which no JSON can write back: it was stored as null. Found by fuzzing.
+        guard d.isFinite else { throw JSONSyntaxError(message: "number out of range", offset: start) }
         return .number(d)
     }
 }

@@ -65,28 +65,47 @@ public enum TraceRendering {
 
         let tree = SpanTree(trace.spans)
         var visited = Set<Int>()
-        func walk(_ index: Int, number: String, depth: Int) {
-            guard visited.insert(index).inserted else { return }  // parent ids can form cycles
-            out.blank()
-            renderSpan(trace.spans[index], number: number, depth: depth, into: &out)
-            for (i, child) in tree.children[index, default: []].enumerated() {
-                walk(child, number: "\(number).\(i + 1)", depth: depth + 1)
+        // Depth first with a stack of its own, not recursion: parent ids can chain spans as deep as
+        // the file is long, which overflowed the thread's stack.
+        func walk(_ root: Int, number: String) {
+            var pending = [(index: root, number: number, depth: 0)]
+            while let (index, number, depth) = pending.popLast() {
+                guard visited.insert(index).inserted else { continue }  // parent ids can form cycles
+                out.blank()
+                renderSpan(trace.spans[index], number: number, depth: depth, into: &out)
+                for (i, child) in tree.children[index, default: []].enumerated().reversed() {
+                    pending.append((child, childNumber(number, i + 1, depth: depth + 1), depth + 1))
+                }
             }
         }
-        for (i, root) in tree.roots.enumerated() { walk(root, number: "\(i + 1)", depth: 0) }
+        for (i, root) in tree.roots.enumerated() { walk(root, number: "\(i + 1)") }
         // Spans only reachable through a cycle of parent ids.
         var next = tree.roots.count
         for index in trace.spans.indices where !visited.contains(index) {
             next += 1
-            walk(index, number: "\(next)", depth: 0)
+            walk(index, number: "\(next)")
         }
 
         return finish(out.text, trace: trace, limits: limits, redactor: redactor)
     }
 
+    /// Levels of the tree shown by indentation and in span numbers; deeper spans are drawn at this
+    /// level with their depth written out. Without a cap the indentation and the numbers grew with
+    /// the depth, so a long chain of spans rendered to text of quadratic size.
+    public static let shownDepth = 16
+
+    /// `1.2.3` for the third child of span 1.2; past `shownDepth` levels, `1.2…3` and so on, so a
+    /// number stays short however deep the span is.
+    static func childNumber(_ parent: String, _ position: Int, depth: Int) -> String {
+        if depth <= shownDepth { return "\(parent).\(position)" }
+        let base = parent.firstIndex(of: "…").map { parent[...$0] } ?? Substring(parent + "…")
+        return "\(base)\(position)"
+    }
+
     static func renderSpan(_ span: Span, number: String, depth: Int, into out: inout Output) {
-        let pad = String(repeating: "  ", count: depth)
+        let pad = String(repeating: "  ", count: min(depth, shownDepth))
         var parts = ["[\(number)] \(span.displayName)"]
+        if depth > shownDepth { parts.append("depth \(depth)") }
         if let role = span.role { parts.append(role.rawValue) }
         if let kind = span.kind { parts.append(kind.rawValue) }
         switch span.status {

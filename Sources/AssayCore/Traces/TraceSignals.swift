@@ -15,6 +15,9 @@ public enum TraceSignals {
                                redactor: Redactor = Redactor()) -> [Signal] {
         var found = Collector(redactor: redactor)
         let spans = trace.spans
+        // The window stated on a span, else anywhere in the trace (`llm.context_window`); the fallback
+        // is looked up once: per span, a trace without any window scanned every span for each LLM span.
+        let traceWindow = spans.lazy.compactMap { $0.integer("llm.context_window") }.first
 
         // Errors first: they name most failures outright.
         for span in spans {
@@ -46,7 +49,7 @@ public enum TraceSignals {
             }
             if let tokens = span.inputTokens {
                 let key = span.attributes["llm.token_count.prompt"] != nil ? "llm.token_count.prompt" : "gen_ai.usage.input_tokens"
-                if let window = contextWindow(for: span, in: trace), Double(tokens) >= Double(window) * limits.contextWindowShare {
+                if let window = span.integer("llm.context_window") ?? traceWindow, Double(tokens) >= Double(window) * limits.contextWindowShare {
                     found.add(.attribute, key, text: "\(tokens) tokens (context window \(window))", span)
                 } else if tokens >= limits.largePromptTokens {
                     found.add(.attribute, key, text: "\(tokens) tokens (large prompt)", span)
@@ -94,11 +97,6 @@ public enum TraceSignals {
             found.add(.spanName, "(no spans)", text: "the trace has no spans", nil)
         }
         return Array(found.signals.prefix(maxSignals))
-    }
-
-    /// The window stated on the span, else anywhere in the trace (`llm.context_window`).
-    static func contextWindow(for span: Span, in trace: Trace) -> Int? {
-        span.integer("llm.context_window") ?? trace.spans.lazy.compactMap { $0.integer("llm.context_window") }.first
     }
 
     /// Finish reasons other than a normal stop or a tool call: `length`, `content_filter`, ...

@@ -108,4 +108,26 @@ import Testing
         let title = try #require(document.title)
         #expect(!title.utf8.contains(0) && title.contains(#"svc\u0000x"#), "\(title)")
     }
+
+    /// Spans chained by parent ids, 20,000 deep: the recursive walk overflowed its thread's stack,
+    /// and indentation and span numbers grew with the depth, so the text grew with its square
+    /// (about 800 MB here). Now deep spans are drawn at a capped depth, with the depth written out.
+    @Test func aDeepChainOfSpansRendersInLinearSize() throws {
+        let count = 20_000
+        let spans = (0..<count).map { i in
+            Span(spanID: "s\(i)", parentSpanID: i == 0 ? nil : "s\(i - 1)", name: "step", status: SpanStatus(code: .ok))
+        }
+        let trace = Trace(traceID: "deep", timestamp: Date(timeIntervalSince1970: 0), spans: spans)
+        let rendered = TraceRendering.render(trace)
+        #expect(rendered.fullBytes < count * 120, "\(rendered.fullBytes) bytes")
+        #expect(rendered.truncated)
+        // The last span, at its depth, with a short number.
+        let last = try #require(rendered.text.split(separator: "\n").last { $0.contains("span s\(count - 1)") })
+        #expect(last.hasPrefix(String(repeating: "  ", count: TraceRendering.shownDepth) + "["), "\(last)")
+        #expect(last.contains("depth \(count - 1)"), "\(last)")
+        #expect(last.count < 120, "\(last)")
+        // Shallow spans keep their tree numbers.
+        let full = TraceRendering.render(Trace(traceID: "short", timestamp: Date(timeIntervalSince1970: 0), spans: Array(spans.prefix(3))))
+        #expect(full.text.contains("\n    [1.1.1] step · OK · span s2\n"), "\(full.text)")
+    }
 }
