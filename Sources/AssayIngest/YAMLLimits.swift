@@ -35,14 +35,11 @@ public struct YAMLLimitError: Error, Sendable, Hashable, CustomStringConvertible
 }
 
 enum YAMLExpansion {
-    /// Throws `YAMLLimitError` when `text` is over a limit. Syntax errors are left alone: the
+    /// Throws `YAMLLimitError` when what `text` expands to is over a limit. Its own size
+    /// (`maxBytes`) is the caller's to check, before reading it. Syntax errors are left alone: the
     /// parser that reads the text afterwards reports them with their place.
     static func check(_ text: String, limits: YAMLLimits) throws(YAMLLimitError) {
-        let size = text.utf8.count
-        guard size <= limits.maxBytes else {
-            throw YAMLLimitError(description: "the text is \(Ingestor.byteCount(size)), over the \(Ingestor.byteCount(limits.maxBytes)) limit")
-        }
-        guard size > 0 else { return }
+        guard !text.isEmpty else { return }
         var parser = yaml_parser_t()
         guard yaml_parser_initialize(&parser) == 1 else { return }
         defer { yaml_parser_delete(&parser) }
