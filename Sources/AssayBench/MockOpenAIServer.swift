@@ -25,7 +25,7 @@ final class MockOpenAIServer: Sendable {
     init(config: Config, threads: Int = 2, port requestedPort: Int = 0) throws {
         group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
         let counters = NIOLockedValueBox<[String: Int]>([:])
-        let random = NIOLockedValueBox(SplitMix(seed: config.seed))
+        let random = NIOLockedValueBox(SeededGenerator(seed: config.seed))
         self.counters = counters
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -47,28 +47,16 @@ final class MockOpenAIServer: Sendable {
         try? group.syncShutdownGracefully()
     }
 
-    struct SplitMix: Sendable {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func unit() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
-    }
-
     private final class Handler: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let config: Config
         let counters: NIOLockedValueBox<[String: Int]>
-        let random: NIOLockedValueBox<SplitMix>
+        let random: NIOLockedValueBox<SeededGenerator>
         var head: HTTPRequestHead?
         var body = ByteBuffer()
 
-        init(config: Config, counters: NIOLockedValueBox<[String: Int]>, random: NIOLockedValueBox<SplitMix>) {
+        init(config: Config, counters: NIOLockedValueBox<[String: Int]>, random: NIOLockedValueBox<SeededGenerator>) {
             self.config = config
             self.counters = counters
             self.random = random

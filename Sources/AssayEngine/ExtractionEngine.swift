@@ -314,16 +314,3 @@ public struct ExtractionEngine: Sendable {
                           metrics: try await store.metrics(jobID: jobID))
     }
 }
-
-/// SplitMix64: a sample drawn with the same seed is the same sample.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -26,7 +26,7 @@ enum CardCases {
     ]
 
     /// `length` digits starting with `prefix` whose Luhn check passes, or fails when `valid` is false.
-    static func number(length: Int, prefix: String, valid: Bool, _ random: inout SeededRandom) -> String {
+    static func number(length: Int, prefix: String, valid: Bool, _ random: inout SeededGenerator) -> String {
         let body = prefix + random.digits(length - prefix.count - 1)
         let check = luhnCheckDigit(body)
         return body + String(valid ? check : (check + random.int(1...9)) % 10)
@@ -45,7 +45,7 @@ enum CardCases {
 
     /// The layouts cards are written in: compact, fours (the last group shorter), Amex 4-6-5 and
     /// Diners 4-6-4, each with spaces or hyphens.
-    static func layout(_ number: String, _ random: inout SeededRandom) -> String {
+    static func layout(_ number: String, _ random: inout SeededGenerator) -> String {
         let digits = Array(number)
         var sizes: [Int]
         switch random.int(0...4) {
@@ -65,7 +65,7 @@ enum CardCases {
     }
 
     /// Valid numbers of every length, tagged `card 12` … `card 19`.
-    static func positives(perLength: Int, _ random: inout SeededRandom) -> [LabelledText] {
+    static func positives(perLength: Int, _ random: inout SeededGenerator) -> [LabelledText] {
         (12...19).flatMap { length in
             (0..<perLength).map { _ in
                 let number = number(length: length, prefix: random.pick(issuers[length]!), valid: true, &random)
@@ -76,7 +76,7 @@ enum CardCases {
 
     /// The same shapes with a failing check digit, and digit strings that are something else:
     /// timestamps, barcodes, order and tracking numbers, runs too long or too short for a card.
-    static func negatives(_ count: Int, _ random: inout SeededRandom) -> [LabelledText] {
+    static func negatives(_ count: Int, _ random: inout SeededGenerator) -> [LabelledText] {
         (0..<count).map { _ in
             switch random.int(0...7) {
             case 0, 1, 2:

@@ -1,21 +1,9 @@
 import AssayCore
 import Foundation
 
-/// SplitMix64, written here so the generated cases are the same on every machine and toolchain
-/// run: a failing figure can be reproduced and its cases printed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+/// The generated cases come from a seeded generator, so they are the same on every machine and
+/// toolchain run: a failing figure can be reproduced and its cases printed.
+extension SeededGenerator {
     mutating func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &self) }
 
     mutating func pick<T>(_ choices: [T]) -> T { choices[int(0...choices.count - 1)] }

@@ -4,7 +4,7 @@ import Foundation
 /// Generated phone numbers in national and international shapes, and numbers that only look
 /// like them: dates, times, versions, postal codes, street addresses, amounts, order numbers.
 enum PhoneCases {
-    typealias Shape = @Sendable (inout SeededRandom) -> String
+    typealias Shape = @Sendable (inout SeededGenerator) -> String
 
     /// Shapes by country, as people write them, tagged by country (`intl` after a `+`). Two shapes
     /// the redactor does not take without a label stay in so the figures are honest: ten bare
@@ -86,7 +86,7 @@ enum PhoneCases {
     ]
 
     /// Numbers in every shape, about one in five with an extension (tagged `ext`).
-    static func positives(_ count: Int, _ random: inout SeededRandom) -> [LabelledText] {
+    static func positives(_ count: Int, _ random: inout SeededGenerator) -> [LabelledText] {
         (0..<count).map { _ in
             let shape = random.pick(shapes)
             var number = shape.make(&random)
@@ -107,7 +107,7 @@ enum PhoneCases {
     }
 
     /// Texts with numbers that are not phones.
-    static func negatives(_ count: Int, _ random: inout SeededRandom) -> [LabelledText] {
+    static func negatives(_ count: Int, _ random: inout SeededGenerator) -> [LabelledText] {
         (0..<count).map { _ in LabelledText(clean: random.pick(hardNegatives)(&random)) }
     }
 

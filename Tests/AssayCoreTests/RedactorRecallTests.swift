@@ -8,7 +8,7 @@ import Testing
 @Suite struct RedactionRecallTests {
     /// Every generated text: a phone finding in a card text is as wrong as one in an address.
     static let corpus: [LabelledText] = {
-        var random = SeededRandom(seed: 0xA55A_7_2024)
+        var random = SeededGenerator(seed: 0xA55A_7_2024)
         return CardCases.positives(perLength: 200, &random) + CardCases.negatives(1200, &random)
             + PhoneCases.positives(2000, &random) + PhoneCases.negatives(1500, &random)
     }()
@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func generatedCardsPassLuhnOrFailItAsAsked() {
-        var random = SeededRandom(seed: 1)
+        var random = SeededGenerator(seed: 1)
         for length in 12...19 {
             let valid = CardCases.number(length: length, prefix: "5018", valid: true, &random)
             let invalid = CardCases.number(length: length, prefix: "5018", valid: false, &random)
