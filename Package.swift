@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "AssayEngineTests", dependencies: ["AssayEngine"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayExportTests", dependencies: ["AssayExport"], swiftSettings: swiftSettings),
         // The CLI's own checks (flags and environment), parsed as `assay` would, without running anything.
-        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayEngine", "AssayProviders"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AssayServerTests",
             dependencies: [

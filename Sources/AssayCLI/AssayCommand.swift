@@ -1,4 +1,5 @@
 import ArgumentParser
+import AssayEngine
 import AssayServer
 import Foundation
 import Logging
@@ -95,6 +96,20 @@ public struct AssayCommand: AsyncParsableCommand {
 }
 
 /// A failure the user can act on; printed as `Error: ...` with exit code 1.
+/// The engine's errors with the command that gets the user further.
+enum CLIHint {
+    static func message(for error: EngineError) -> String {
+        let hint: String? = switch error {
+        case .noProject(let name): name.isEmpty ? "create one with: assay init --name NAME" : "list them with: assay projects"
+        case .ambiguousProject: "choose one with --project NAME"
+        case .noCodebook: "import one with: assay codebook import FILE"
+        case .unknownDocuments: "list them with: assay documents"
+        case .nothingToRun, .unknownVariable: nil
+        }
+        return error.description + (hint.map { "; " + $0 } ?? "")
+    }
+}
+
 struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

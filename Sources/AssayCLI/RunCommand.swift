@@ -85,31 +85,38 @@ struct RunCommand: AsyncParsableCommand {
         try FlagRanges.checkEnvironment()
     }
 
+    /// The run configuration these flags and the environment make (the same type `assay serve` fills).
+    func runConfiguration(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> RunConfiguration {
+        var config = try RunConfiguration.fromEnvironment(env)
+        if let requestsPerMinute { config.limits.requestsPerMinute = requestsPerMinute }
+        if let tokensPerMinute { config.limits.tokensPerMinute = tokensPerMinute }
+        config.failFast = failFast
+        config.concurrency = concurrency
+        config.pack = pack
+        config.tokenBudget = tokenBudget
+        config.temperature = temperature
+        config.maxConsecutiveFailures = maxFailures
+        config.documentTimeout = .seconds(documentTimeout)
+        config.chunking = chunkTokens == 0 ? nil : Chunker(chunkTokens: chunkTokens, overlapTokens: chunkOverlap)
+        return config
+    }
+
     func run() async throws {
         let workspace = try options.workspace()
         let project = try await workspace.project(named: options.project)
-        let settings = try ProviderSettings.fromEnvironment()
+        let config = try runConfiguration()
         let provider: any LLMProvider
         if let replay {
             provider = try RecordReplayProvider(mode: .replay, cassette: URL(fileURLWithPath: replay))
         } else if let record {
-            provider = try RecordReplayProvider(mode: .record(base: try await connect(settings)), cassette: URL(fileURLWithPath: record))
+            // The cassette keeps what the guarded provider finally answered, not the retried failures.
+            provider = try RecordReplayProvider(
+                mode: .record(base: config.guards.wrap(try await Self.reachable(config))), cassette: URL(fileURLWithPath: record))
         } else {
-            provider = try await connect(settings)
+            provider = config.guards.wrap(try await Self.reachable(config))
         }
 
-        // Packing where it pays: never against a server on this machine (it caches the shared
-        // prompt, so packing only lengthens replies), by the job's documents elsewhere.
-        let packing: ExtractionEngine.Packing? = switch pack {
-        case true?: ExtractionEngine.Packing(requestTokens: tokenBudget)
-        case false?: nil
-        case nil: settings.isOnThisMachine ? nil : ExtractionEngine.Packing(requestTokens: tokenBudget, onlyWhereItPays: true)
-        }
-        var run = ExtractionEngine.Options(
-            concurrency: concurrency, maxConsecutiveFailures: maxFailures, temperature: temperature,
-            packing: packing,
-            documentTimeBudget: .seconds(documentTimeout),
-            chunking: chunkTokens == 0 ? nil : Chunker(chunkTokens: chunkTokens, overlapTokens: chunkOverlap))
+        var run = config.options()
         if let sample {
             run.kind = .sample
             run.selection = JobSelection(sampleSize: sample, seed: seed)
@@ -122,13 +129,9 @@ struct RunCommand: AsyncParsableCommand {
             run.selection = JobSelection(documentIDs: ids)
         }
 
-        // Packing fills requests to exact counts where the server has a tokenizer (llama-server).
-        let tokenizer = packing != nil && replay == nil && settings.kind == .openai
-            ? await LlamaServerTokenizer.probe(baseURL: settings.baseURL) : nil
-        var engine = ExtractionEngine(store: workspace.store, provider: provider, tokenCounter: tokenizer)
-        engine.tokenFamily = settings.tokenFamily
+        let engine = await config.engine(store: workspace.store, provider: provider, tokenizer: replay == nil)
         let progress = ProgressReporter()
-        let source = replay.map { "replaying \($0)" } ?? "\(settings.model) at \(settings.baseURL)"
+        let source = replay.map { "replaying \($0)" } ?? "\(config.settings.model) at \(config.settings.baseURL)"
         printError("Running on '\(project.name)' with \(source) (\(concurrency) at a time). Ctrl-C stops cleanly.")
         let task = Task { try await engine.run(projectID: project.id, options: run, progress: progress.report) }
         let interrupts = InterruptHandler { task.cancel() }
@@ -148,13 +151,11 @@ struct RunCommand: AsyncParsableCommand {
         }
     }
 
-    /// The provider, guarded, after checking it answers: a clear message beats ten failed documents.
-    func connect(_ settings: ProviderSettings) async throws -> any LLMProvider {
-        try await Self.connect(settings, guards: try guards(), connections: concurrency)
-    }
-
-    static func connect(_ settings: ProviderSettings, guards: ProviderGuards, connections: Int) async throws -> any LLMProvider {
-        let provider = try makeProvider(settings, connections: connections)
+    /// The configured provider, unguarded, after checking it answers: a clear message beats ten
+    /// failed documents.
+    static func reachable(_ config: RunConfiguration) async throws -> any LLMProvider {
+        let settings = config.settings
+        let provider = try config.makeProvider()
         do {
             try await provider.checkReachable()
         } catch {
@@ -172,16 +173,7 @@ struct RunCommand: AsyncParsableCommand {
                 """
             throw CLIError(message)
         }
-        return guards.wrap(provider)
-    }
-
-    /// Retries, circuit breaker and rate limits, from the options or the environment (checked
-    /// even when an option wins: a broken variable is worth hearing about).
-    func guards(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> ProviderGuards {
-        var limits = try RateLimits.fromEnvironment(env)
-        if let requestsPerMinute { limits.requestsPerMinute = requestsPerMinute }
-        if let tokensPerMinute { limits.tokensPerMinute = tokensPerMinute }
-        return ProviderGuards(limits: limits, breaker: CircuitBreaker.Policy(waitWhenOpen: !failFast))
+        return provider
     }
 }
 

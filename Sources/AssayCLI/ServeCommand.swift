@@ -36,6 +36,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Largest upload in MB, all files together.", valueName: "MB")) var maxUploadMb = 32
     @Option(help: ArgumentHelp("Largest single uploaded file in MB.", valueName: "MB")) var maxFileMb = 20
     @Option(help: "Documents in flight at once per job.") var concurrency = 8
+    @Flag(inversion: .prefixedNo,
+          help: "Pack several short documents into one request, or never (default: where it pays, on hosted APIs), as assay run does.")
+    var pack: Bool?
+    @Option(help: "When packing: tokens one request may use, counting prompt, documents and expected output.")
+    var tokenBudget = 8192
     @Option(help: ArgumentHelp("Seconds one document may take, retries included.", valueName: "seconds")) var documentTimeout = 300
     @Option(help: ArgumentHelp("Seconds a shutdown waits for documents in flight.", valueName: "seconds")) var shutdownGrace = 30
     @Option(help: ArgumentHelp("bcrypt cost of password hashes.", valueName: "n")) var bcryptCost = 12
@@ -46,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
         try FlagRanges.check(maxUploadMb, "--max-upload-mb", 1...4096)
         try FlagRanges.check(maxFileMb, "--max-file-mb", 1...4096)
         try FlagRanges.check(concurrency, "--concurrency", FlagRanges.concurrency)
+        try FlagRanges.check(tokenBudget, "--token-budget", 512...2_000_000)
         try FlagRanges.check(documentTimeout, "--document-timeout", FlagRanges.timeoutSeconds)
         try FlagRanges.check(shutdownGrace, "--shutdown-grace", 0...3600)
         try FlagRanges.checkEnvironment()
@@ -68,21 +74,32 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let path = db ?? env["ASSAY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "assay.sqlite"
         let store = try SQLiteStore(path: path)
-        let settings = try ProviderSettings.fromEnvironment()
-        let raw = try makeProvider(settings, connections: concurrency)
-        let guards = ProviderGuards(limits: try RateLimits.fromEnvironment(env), breaker: CircuitBreaker.Policy(waitWhenOpen: true))
-        var config = ServerConfig(host: host, port: port, store: store, provider: guards.wrap(raw),
+        let run = try runConfiguration(env)
+        let raw = try run.makeProvider()
+        var config = ServerConfig(host: host, port: port, store: store, provider: run.guards.wrap(raw),
                                   providerCheck: { try await raw.checkReachable() }, jwtSecret: secret)
+        config.jobOptions = run.options()
+        config.tokenCounter = await run.tokenizer()
+        config.tokenFamily = run.settings.tokenFamily
         config.maxUploadBytes = maxUploadMb << 20
         config.maxFileBytes = maxFileMb << 20
         config.bcryptCost = UInt8(bcryptCost)
         config.patternAccess = PatternAccess.fromEnvironment(env)
-        config.jobOptions = ExtractionEngine.Options(concurrency: concurrency, documentTimeBudget: .seconds(documentTimeout))
         config.shutdownGrace = .seconds(shutdownGrace)
         config.connections.maxConnections = Self.connectionLimit(maxConnections)
         let (app, _) = await buildApplication(config: config, logger: logger)
-        printError("Serving on http://\(host):\(port) with \(settings.model) at \(settings.baseURL), database \(path).")
+        printError("Serving on http://\(host):\(port) with \(run.settings.model) at \(run.settings.baseURL), database \(path).")
         try await app.runService()
+    }
+
+    /// Every job's configuration: the model and rate limits from the environment, the rest from flags.
+    func runConfiguration(_ env: [String: String]) throws -> RunConfiguration {
+        var run = try RunConfiguration.fromEnvironment(env)
+        run.concurrency = concurrency
+        run.pack = pack
+        run.tokenBudget = tokenBudget
+        run.documentTimeout = .seconds(documentTimeout)
+        return run
     }
 
     /// The limit, lowered when the process may not open that many files: each connection is one,

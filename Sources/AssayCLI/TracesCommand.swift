@@ -77,11 +77,22 @@ struct TraceRunOptions: ParsableArguments {
         TraceRunner.Options(batchSize: batchSize, traceTimeBudget: .seconds(traceTimeout), concurrency: concurrency)
     }
 
-    /// The model, checked and guarded (retries 2/4/8 s, circuit breaker).
+    /// The run configuration: the model and rate limits from the environment ($ASSAY_RPM and
+    /// $ASSAY_TPM count here too), one trace per request, cut to its tail rather than chunked.
+    func runConfiguration(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> RunConfiguration {
+        var config: RunConfiguration
+        do { config = try RunConfiguration.fromEnvironment(env) } catch { throw CLIError("\(error)") }
+        config.concurrency = concurrency
+        config.pack = false
+        config.chunking = nil
+        config.documentTimeout = .seconds(traceTimeout)
+        return config
+    }
+
+    /// The model, checked and guarded (retries 2/4/8 s, circuit breaker, rate limits).
     func provider() async throws -> (any LLMProvider, ProviderSettings) {
-        let settings: ProviderSettings
-        do { settings = try ProviderSettings.fromEnvironment() } catch { throw CLIError("\(error)") }
-        return (try await RunCommand.connect(settings, guards: ProviderGuards(), connections: concurrency), settings)
+        let config = try runConfiguration()
+        return (config.guards.wrap(try await RunCommand.reachable(config)), config.settings)
     }
 
     /// Runs batches until no unprocessed trace is left; returns the summaries.

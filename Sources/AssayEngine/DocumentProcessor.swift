@@ -36,10 +36,12 @@ struct DocumentProcessor: Sendable {
             let record = ErrorRecord(
                 jobID: jobID, documentID: document.id, kind: kind, reason: reason,
                 responseHash: reply.map { Hashing.sha256($0) }, excerpt: reply.map { Excerpt.redacted($0) })
-            return DocumentResult(
+            var result = DocumentResult(
                 jobID: jobID, documentID: document.id, codebookVersion: codebookVersion,
                 contentHash: document.contentHash, outcome: .failed, extractions: [], errors: [record],
                 tokensIn: usage.promptTokens, tokensOut: usage.completionTokens)
+            result.reply = reply
+            return result
         }
 
         let chunks = chunker?.chunks(document.text) ?? []
@@ -68,7 +70,9 @@ struct DocumentProcessor: Sendable {
         case .unusable(let kind, let reason, let text): return failed(kind, reason, reply: text)
         }
 
-        return result(from: parsed, document: document, jobID: jobID, usage: usage)
+        var result = result(from: parsed, document: document, jobID: jobID, usage: usage)
+        result.reply = exchange.text
+        return result
     }
 
     /// What asking the model about one document came to: a usable reply or why not, and the
@@ -80,23 +84,25 @@ struct DocumentProcessor: Sendable {
         }
         var reply: Reply
         var usage: TokenUsage
+        /// The model's last raw reply (of the last part, for a chunked document).
+        var text: String?
     }
 
     /// Asks, parses and validates; asks once more, saying what was wrong, if the reply is unusable.
     private func ask(_ messages: [ChatMessage]) async throws -> Exchange {
         let first = try await call(messages)
         do {
-            return Exchange(reply: .parsed(try ResponseParser.parse(first.text, prompt: prompt)), usage: first.usage)
+            return Exchange(reply: .parsed(try ResponseParser.parse(first.text, prompt: prompt)), usage: first.usage, text: first.text)
         } catch let problem {
             try Task.checkCancellation()
             await recorder.reask()
             let retry = try await call(prompt.retryMessages(after: messages, reply: first.text, problem: problem.description))
             let usage = first.usage + retry.usage
             do {
-                return Exchange(reply: .parsed(try ResponseParser.parse(retry.text, prompt: prompt)), usage: usage)
+                return Exchange(reply: .parsed(try ResponseParser.parse(retry.text, prompt: prompt)), usage: usage, text: retry.text)
             } catch let again {
                 return Exchange(reply: .unusable(again.kind, "reply unusable after one retry: \(again.description)", reply: retry.text),
-                                usage: usage)
+                                usage: usage, text: retry.text)
             }
         }
     }
@@ -106,21 +112,23 @@ struct DocumentProcessor: Sendable {
     private func ask(_ chunks: [Chunker.Chunk], of document: Document) async throws -> Exchange {
         var replies: [ParsedReply] = []
         var usage = TokenUsage()
+        var text: String?
         for (index, chunk) in chunks.enumerated() {
             try Task.checkCancellation()
             let part = "part \(index + 1) of \(chunks.count)"
             let title = document.title.map { "\($0) (\(part))" } ?? part
             let exchange = try await ask(prompt.messages(for: chunk.text, title: title))
             usage = usage + exchange.usage
+            text = exchange.text
             switch exchange.reply {
             case .parsed(let reply): replies.append(reply)
             case .unusable(let kind, let reason, let text):
-                return Exchange(reply: .unusable(kind, "\(part): \(reason)", reply: text), usage: usage)
+                return Exchange(reply: .unusable(kind, "\(part): \(reason)", reply: text), usage: usage, text: text)
             }
         }
         await recorder.chunked(parts: chunks.count)
         let merged = ChunkMerge.merge(replies, codebook: prompt.codebook, documentText: document.text)
-        return Exchange(reply: .parsed(merged), usage: usage)
+        return Exchange(reply: .parsed(merged), usage: usage, text: text)
     }
 
     /// The stored form of a usable reply: coerced, checked and grounded values.

@@ -1,6 +1,8 @@
 import Foundation
 
-/// Why a job or a workspace operation cannot go ahead, in words that say what to do.
+/// Why a job or a workspace operation cannot go ahead: cases with their data, described without
+/// naming a front end. What to do next is each front end's own advice (the CLI's `CLIHint`, the
+/// service's problem documents).
 public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case noProject(String)
     case ambiguousProject([String])
@@ -12,12 +14,11 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noProject(let name):
-            name.isEmpty ? "no project in this database; create one with: assay init --name NAME"
-                : "no project named '\(name)'; list them with: assay projects"
+            name.isEmpty ? "no project in this database" : "no project named '\(name)'"
         case .ambiguousProject(let names):
-            "several projects in this database (\(names.joined(separator: ", "))); choose one with --project NAME"
+            "several projects in this database (\(names.joined(separator: ", ")))"
         case .noCodebook(let project):
-            "project '\(project)' has no codebook yet; import one with: assay codebook import FILE"
+            "project '\(project)' has no codebook yet"
         case .nothingToRun(let why): why
         case .unknownDocuments(let ids): "no such documents: \(ids.joined(separator: ", "))"
         case .unknownVariable(let name): "the codebook has no variable named '\(name)'"

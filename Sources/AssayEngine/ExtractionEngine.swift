@@ -77,12 +77,19 @@ public struct ExtractionEngine: Sendable {
         }
     }
 
-    /// Runs one job over the project's documents and returns its summary. Cancelling the calling
-    /// task stops the job: documents already stored stay stored, the rest are redone next time.
+    /// Runs one job over the project's documents and returns its summary: `prepare`, then
+    /// `execute`. Cancelling the calling task stops the job: documents already stored stay
+    /// stored, the rest are redone next time.
     public func run(projectID: Int64, options: Options,
                     progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
-        let clock = ContinuousClock()
-        let started = clock.now
+        try await execute(try await prepare(projectID: projectID, options: options), progress: progress)
+    }
+
+    /// Selects the job's documents, decides packing and stores the job `running` with its start
+    /// event (and a full run's project status) in one transaction. Throws before anything is
+    /// stored when there is no codebook or a chosen document is unknown.
+    public func prepare(projectID: Int64, options: Options) async throws -> PreparedJob {
+        let started = ContinuousClock.now
         guard let project = try await store.project(id: projectID) else { throw EngineError.noProject("#\(projectID)") }
         guard let version = try await store.latestCodebook(projectID: projectID) else {
             throw EngineError.noCodebook(project: project.name)
@@ -98,25 +105,31 @@ public struct ExtractionEngine: Sendable {
             if !decision.pays { options.packing = nil }
             packingNote = "packing \(decision.pays ? "on" : "off"): \(decision.reason)"
         }
-
-        var job = try await store.createJob(
+        let job = try await store.startJob(
             projectID: projectID, kind: options.kind, codebookVersion: version.version, promptHash: prompt.hash,
-            model: provider.model, selection: options.selection, total: documents.count)
-        try await store.setJobStatus(.running, error: nil, jobID: job.id)
-        try await store.appendEvent(jobID: job.id, kind: .jobStarted, documentID: nil,
-                                    message: "\(documents.count) documents, codebook v\(version.version), model \(provider.model)\(packingNote.map { "; " + $0 } ?? "")")
-        if options.kind == .full { try await store.setProjectStatus(.processing, projectID: projectID) }
-        job.status = .running
-        progress(.started(job: job, alreadyDone: alreadyDone))
+            model: provider.model, selection: options.selection, total: documents.count,
+            message: "\(documents.count) documents, codebook v\(version.version), model \(provider.model)\(packingNote.map { "; " + $0 } ?? "")",
+            projectStatus: options.kind == .full ? .processing : nil)
         if let packingNote { logger.info("packing decided", metadata: ["job": "\(job.id)", "decision": "\(packingNote)"]) }
         logger.info("job started", metadata: [
             "job": "\(job.id)", "documents": "\(documents.count)", "prompt_hash": "\(prompt.hash.prefix(12))",
             "model": "\(provider.model)",
         ])
+        return PreparedJob(job: job, alreadyDone: alreadyDone, documents: documents, prompt: prompt,
+                           codebookVersion: version.version, options: options, started: started)
+    }
 
+    /// Codes the prepared job's documents, storing each one's result as it comes, and reports
+    /// every document to `progress` (the observer) with the job's counters; returns the summary.
+    public func execute(_ prepared: PreparedJob, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
+        let clock = ContinuousClock()
+        let (job, options, documents, projectID) = (prepared.job, prepared.options, prepared.documents, prepared.job.projectID)
+        let version = prepared.codebookVersion
+        let alreadyDone = prepared.alreadyDone
+        progress(.started(job: job, alreadyDone: alreadyDone))
         let recorder = MetricsRecorder()
         let processor = DocumentProcessor(
-            provider: provider, prompt: prompt, codebookVersion: version.version, temperature: options.temperature,
+            provider: provider, prompt: prepared.prompt, codebookVersion: version, temperature: options.temperature,
             recorder: recorder, timeBudget: options.documentTimeBudget, chunker: options.chunking)
         var stopReason: String?
         do {
@@ -145,16 +158,28 @@ public struct ExtractionEngine: Sendable {
         try await finish(job: job.id, status: status, event: event, message: stopReason)
         if status == .completed {
             let kind = options.kind
-            try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: kind, version: version.version) }
+            try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: kind, version: version) }
         }
         let jobID = job.id
-        let summary = try await detached { try await self.summary(jobID: jobID, alreadyDone: alreadyDone, wallTime: clock.now - started) }
+        let summary = try await detached { try await self.summary(jobID: jobID, alreadyDone: alreadyDone, wallTime: clock.now - prepared.started) }
         logger.info("job finished", metadata: [
             "job": "\(job.id)", "status": "\(status.rawValue)", "succeeded": "\(summary.succeeded)",
             "flagged": "\(summary.flagged)", "failed": "\(summary.failed)",
         ])
         progress(.finished(summary))
         return summary
+    }
+
+    /// A job stored and running, with what executing it needs: made by `prepare`, run by `execute`.
+    public struct PreparedJob: Sendable {
+        public let job: Job
+        /// Documents skipped because they were already done with this codebook version.
+        public let alreadyDone: Int
+        let documents: [WorkItem]
+        let prompt: ExtractionPrompt
+        let codebookVersion: Int
+        let options: Options
+        let started: ContinuousClock.Instant
     }
 
     /// The documents a selection covers (without their texts), and how many ready ones were
@@ -203,7 +228,7 @@ public struct ExtractionEngine: Sendable {
             let exact = options.packing == nil ? [:] : await exactTokenCounts(documents)
             var next = batches(documents, processor: processor, packing: options.packing, chunking: options.chunking,
                                tokens: exact).makeIterator()
-            var processed = 0
+            var counts = JobCounts(total: documents.count)
             var consecutiveFailures = 0
             var lastFailure = ""
             func launch() -> Bool {
@@ -230,17 +255,16 @@ public struct ExtractionEngine: Sendable {
             for _ in 0..<max(1, options.concurrency) where launch() {}
             while let results = try await group.next() {
                 for result in results {
-                    processed += 1
+                    counts.add(result.outcome)
                     await processor.recorder.finished(result)
-                    let reason = result.errors.first.map { "\($0.kind.rawValue): \($0.reason)" }
                     logger.debug("document done", metadata: [
                         "job": "\(job.id)", "document": "\(result.documentID)", "outcome": "\(result.outcome.rawValue)",
                     ])
-                    progress(.documentFinished(documentID: result.documentID, externalID: names[result.documentID] ?? "#\(result.documentID)",
-                                               outcome: result.outcome, reason: reason, processed: processed, total: documents.count))
+                    let report = DocumentReport(result: result, externalID: names[result.documentID] ?? "#\(result.documentID)", counts: counts)
+                    progress(.documentFinished(report))
                     if result.outcome == .failed {
                         consecutiveFailures += 1
-                        lastFailure = reason ?? "unknown"
+                        lastFailure = report.reason ?? "unknown"
                     } else {
                         consecutiveFailures = 0
                     }

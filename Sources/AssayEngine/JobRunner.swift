@@ -38,8 +38,9 @@ public actor JobRunner {
 
     public var store: any Store { engine.store }
 
-    /// Starts a job and returns it once it is stored and running. Throws what the engine throws
-    /// before the job exists (no codebook, unknown documents).
+    /// Starts a job and returns it once it is stored and running (`ExtractionEngine.prepare`);
+    /// its documents are coded in the background. Throws what preparing throws (no codebook,
+    /// unknown documents) with nothing stored.
     public func start(projectID: Int64, kind: JobKind, selection: JobSelection) async throws -> Job {
         guard acceptingWork else { throw JobRunnerError.shuttingDown }
         var options = baseOptions
@@ -48,30 +49,25 @@ public actor JobRunner {
         let gate = PauseGate()
         options.gate = gate
         let engine = self.engine
+        let prepared = try await engine.prepare(projectID: projectID, options: options)
+        let job = prepared.job
+        guard acceptingWork else {
+            // The service began shutting down while the job was being stored.
+            try await store.setJobStatus(.cancelled, error: "the service shut down before the job began", jobID: job.id)
+            throw JobRunnerError.shuttingDown
+        }
         let (events, sink) = AsyncStream.makeStream(of: RunProgress.self)
         let runTask = Task {
             defer { sink.finish() }
-            return try await engine.run(projectID: projectID, options: options) { sink.yield($0) }
+            return try await engine.execute(prepared) { sink.yield($0) }
         }
-        let (started, startedSink) = AsyncStream.makeStream(of: Result<Job, any Error>.self, bufferingPolicy: .bufferingNewest(1))
+        register(job, task: runTask, gate: gate)
         // One consumer per job keeps its events in order; it runs on this actor.
         Task {
-            var jobID: Int64?
-            for await event in events {
-                if case .started(let job, _) = event {
-                    jobID = job.id
-                    self.register(job, task: runTask, gate: gate)
-                    startedSink.yield(.success(job))
-                } else if let jobID {
-                    self.publish(event, jobID: jobID)
-                }
-            }
-            if let jobID { self.ended(jobID) }
-            if case .failure(let error) = await runTask.result { startedSink.yield(.failure(error)) }
-            startedSink.finish()
+            for await event in events { self.publish(event, jobID: job.id) }
+            self.ended(job.id)
         }
-        for await result in started { return try result.get() }
-        throw JobRunnerError.notStarted
+        return job
     }
 
     /// How many live subscribers the job has.
@@ -176,17 +172,16 @@ public actor JobRunner {
     private func publish(_ event: RunProgress, jobID: Int64) {
         switch event {
         case .started: break
-        case .documentFinished(let documentID, let externalID, let outcome, let reason, let processed, _):
+        case .documentFinished(let report):
             guard var job = active[jobID]?.job else { return }
-            job.processed = processed
-            switch outcome {
-            case .succeeded: job.succeeded += 1
-            case .flagged: job.flagged += 1
-            case .failed: job.failed += 1
-            }
+            // The engine's counters, not a second count of our own.
+            job.processed = report.counts.processed
+            job.succeeded = report.counts.succeeded
+            job.flagged = report.counts.flagged
+            job.failed = report.counts.failed
             active[jobID]?.job = job
-            send(JobUpdate(type: outcome == .failed ? .documentFailed : .documentCompleted, job: job,
-                           documentID: documentID, externalID: externalID, reason: reason), to: jobID)
+            send(JobUpdate(type: report.outcome == .failed ? .documentFailed : .documentCompleted, job: job,
+                           documentID: report.documentID, externalID: report.externalID, reason: report.reason), to: jobID)
             send(JobUpdate(type: .progress, job: job), to: jobID)
         case .finished(let summary):
             send(JobUpdate.final(for: summary.job), to: jobID)
@@ -223,14 +218,12 @@ public actor JobRunner {
 /// Why a job cannot be started, paused, resumed or cancelled now.
 public enum JobRunnerError: Error, Sendable, Equatable, CustomStringConvertible {
     case shuttingDown
-    case notStarted
     case notRunning(jobID: Int64, status: JobStatus, action: String)
     case notResumable(jobID: Int64, status: JobStatus)
 
     public var description: String {
         switch self {
         case .shuttingDown: "the service is shutting down and takes no new jobs"
-        case .notStarted: "the job could not be started"
         case .notRunning(let id, let status, let action): "job #\(id) is \(status.rawValue), so there is nothing to \(action)"
         case .notResumable(let id, let status): "job #\(id) is \(status.rawValue) and cannot be changed any more"
         }

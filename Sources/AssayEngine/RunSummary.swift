@@ -22,9 +22,44 @@ public struct RunSummary: Sendable, Hashable {
     }
 }
 
-/// Live progress of a job, for progress bars and event streams.
+/// Live progress of a job, for progress bars, event streams and observers such as the trace
+/// runner. The engine counts; front ends only render what it reports.
 public enum RunProgress: Sendable {
     case started(job: Job, alreadyDone: Int)
-    case documentFinished(documentID: Int64, externalID: String, outcome: DocumentOutcomeKind, reason: String?, processed: Int, total: Int)
+    case documentFinished(DocumentReport)
     case finished(RunSummary)
+}
+
+/// A job's counters as the engine keeps them, after each document.
+public struct JobCounts: Sendable, Hashable {
+    public var total: Int
+    public var processed = 0
+    public var succeeded = 0
+    public var flagged = 0
+    public var failed = 0
+
+    public init(total: Int) { self.total = total }
+
+    mutating func add(_ outcome: DocumentOutcomeKind) {
+        processed += 1
+        switch outcome {
+        case .succeeded: succeeded += 1
+        case .flagged: flagged += 1
+        case .failed: failed += 1
+        }
+    }
+}
+
+/// One document done and stored: its result (values, errors, the model's raw reply) and the
+/// job's counters after it.
+public struct DocumentReport: Sendable {
+    public var result: DocumentResult
+    /// The document's name in the user's words (file name or record id).
+    public var externalID: String
+    public var counts: JobCounts
+
+    public var documentID: Int64 { result.documentID }
+    public var outcome: DocumentOutcomeKind { result.outcome }
+    /// Why it failed or was flagged, as `kind: reason`; nil when it went through.
+    public var reason: String? { result.errors.first.map { "\($0.kind.rawValue): \($0.reason)" } }
 }

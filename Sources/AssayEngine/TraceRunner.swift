@@ -4,6 +4,7 @@ import AssayProviders
 import AssayStore
 import Foundation
 import Logging
+import Synchronization
 
 /// Failure traces → failure patterns. Traces are documents of one project whose codebook is the
 /// built-in failure-pattern template, so the same engine, store and exports serve them; after
@@ -103,18 +104,20 @@ public struct TraceRunner: Sendable {
             .filter { !excluding.contains($0) }.prefix(options.batchSize))
         guard !ids.isEmpty else { return nil }
         let started = Date()
-        let replies = ReplyLog()
-        var engine = ExtractionEngine(store: store, provider: ReplyLog.Recording(base: provider, log: replies))
+        var engine = ExtractionEngine(store: store, provider: provider)
         engine.logger = logger
         // Traces are cut to their tail, not chunked: the end of a trace is where it failed.
-        let run = try await engine.run(projectID: project.id, options: .init(
+        let prepared = try await engine.prepare(projectID: project.id, options: .init(
             kind: .full, selection: JobSelection(documentIDs: ids), concurrency: options.concurrency,
-            temperature: options.temperature, documentTimeBudget: options.traceTimeBudget, chunking: nil), progress: progress)
+            temperature: options.temperature, documentTimeBudget: options.traceTimeBudget, chunking: nil))
+        // Each trace's result (with the model's raw reply) as the engine reports it.
+        let reports = Mutex<[Int64: DocumentReport]>([:])
+        let run = try await engine.execute(prepared) { event in
+            if case .documentFinished(let report) = event { reports.withLock { $0[report.documentID] = report } }
+            progress(event)
+        }
         let job = run.job
-        let prompt = ExtractionPrompt(codebook: try FailurePatternTemplate.codebook(extraTriggers: options.extraTriggers))
-
-        let outcomes = Dictionary(try await store.outcomes(projectID: project.id).map { ($0.documentID, $0) }) { $1 }
-        let errors = try await store.errorRecords(projectID: project.id, jobID: job.id)
+        let finished = reports.withLock { $0 }
         var summary = TraceRunSummary(
             documentIDs: ids,
             runID: job.id, status: job.status.rawValue, startedAt: started, finishedAt: started, tracesReceived: ids.count,
@@ -124,14 +127,15 @@ public struct TraceRunner: Sendable {
         for id in ids {
             guard let document = try await store.document(id: id) else { continue }
             let traceID = document.externalID
-            guard let outcome = outcomes[id], outcome.jobID == job.id else {
+            guard let report = finished[id] else {
                 summary.failures.append(.init(traceID: traceID, kind: "not_reached", reason: "the run stopped before this trace"))
                 continue
             }
-            guard outcome.outcome != .failed else {
-                let kind = outcome.errorKind ?? errors.first { $0.documentID == id }?.kind ?? .providerError
+            guard report.outcome != .failed else {
+                let error = report.result.errors.first
+                let kind = error?.kind ?? .providerError
                 if kind == .timeout { summary.timeouts += 1 } else { summary.processingErrors += 1 }
-                summary.failures.append(.init(traceID: traceID, kind: kind.rawValue, reason: outcome.reason ?? "failed"))
+                summary.failures.append(.init(traceID: traceID, kind: kind.rawValue, reason: error?.reason ?? "failed"))
                 continue
             }
             do {
@@ -140,8 +144,7 @@ public struct TraceRunner: Sendable {
             } catch let error as FailurePatternError {
                 summary.validationFailures += 1
                 summary.failures.append(.init(traceID: traceID, kind: ErrorKind.schemaValidation.rawValue, reason: error.description))
-                let reply = await replies.reply(to: prompt.messages(for: document.text, title: document.title))
-                try await recordInvalid(error, document: document, jobID: job.id, reply: reply)
+                try await recordInvalid(error, document: document, jobID: job.id, reply: report.result.reply)
             }
         }
         summary.finishedAt = Date()

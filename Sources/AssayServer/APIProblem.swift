@@ -81,7 +81,8 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
             return codebook(error.problems)
         case let error as EngineError:
             switch error {
-            case .noCodebook, .nothingToRun: return APIProblem(.conflict, error.description)
+            case .noCodebook: return APIProblem(.conflict, error.description + "; put one with PUT /projects/{id}/codebook")
+            case .nothingToRun: return APIProblem(.conflict, error.description)
             case .unknownDocuments: return APIProblem(.unprocessableContent, error.description, field: "document_ids")
             case .unknownVariable: return .notFound(error.description.replacingOccurrences(of: "the codebook has no ", with: ""))
             case .noProject, .ambiguousProject: return APIProblem(.notFound, error.description)

@@ -28,7 +28,8 @@ public struct TokenServiceHandle: Sendable {
 public func buildApplication(config: ServerConfig, logger: Logger = Logger(label: "assay.server")) async
     -> (app: some ApplicationProtocol, parts: ServerParts) {
     let metrics = ServerMetrics()
-    var engine = ExtractionEngine(store: config.store, provider: config.provider)
+    var engine = ExtractionEngine(store: config.store, provider: config.provider, tokenCounter: config.tokenCounter)
+    engine.tokenFamily = config.tokenFamily
     engine.logger = Logger(label: "assay.engine")
     let runner = JobRunner(engine: engine, baseOptions: config.jobOptions, observer: { metrics.observe($0) })
     let tokens = await TokenService.make(config: config)

@@ -28,8 +28,11 @@ public struct ServerConfig: Sendable {
     public var maxUploadBytes = 32 << 20
     /// Largest single uploaded file.
     public var maxFileBytes = 20 << 20
-    /// Options every job starts from.
+    /// Options every job starts from (`RunConfiguration.options()`): concurrency, packing, budgets.
     public var jobOptions = ExtractionEngine.Options(documentTimeBudget: .seconds(300))
+    /// The model's own tokenizer, for exact packing, and the family token estimates imitate.
+    public var tokenCounter: (any TokenCounting)?
+    public var tokenFamily: TokenEstimator.Family = .generic
     /// How often the server pings WebSocket clients (a client that stops answering is dropped).
     public var webSocketPing: Duration = .seconds(30)
     /// How long a shutdown waits for documents in flight before it cancels them.

@@ -106,7 +106,7 @@ import Testing
         let engine = f.engine(HangingProvider(answering: 2))
         let task = Task {
             try await engine.run(projectID: f.project.id, options: .init(concurrency: 2)) { event in
-                if case .documentFinished(_, _, _, _, let processed, _) = event, processed == 2 {
+                if case .documentFinished(let report) = event, report.counts.processed == 2 {
                     // The user presses Ctrl-C once two documents are in.
                     withUnsafeCurrentTask { $0?.cancel() }
                 }

@@ -49,6 +49,9 @@ public struct DocumentResult: Sendable, Hashable {
     public var errors: [ErrorRecord]
     public var tokensIn: Int
     public var tokensOut: Int
+    /// The model's last raw reply, for observers of a run (a trace's invalid pattern is recorded
+    /// with its hash and a redacted excerpt); never stored as such.
+    public var reply: String?
 
     public init(jobID: Int64, documentID: Int64, codebookVersion: Int, contentHash: String,
                 outcome: DocumentOutcomeKind, extractions: [Extraction], errors: [ErrorRecord],

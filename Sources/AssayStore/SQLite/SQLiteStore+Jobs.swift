@@ -8,17 +8,38 @@ extension SQLiteStore {
                           selection: JobSelection, total: Int) async throws -> Job {
         let selectionJSON = try StoredJSON.encode(selection)
         return try await writer.write { db in
-            try Self.requireProject(db, id: projectID)
-            try db.execute(
-                sql: """
-                    INSERT INTO jobs (project_id, kind, status, codebook_version, prompt_hash, model, selection_json,
-                        total, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: try .checked([projectID, kind.rawValue, JobStatus.pending.rawValue, codebookVersion, promptHash, model,
-                            selectionJSON, total, Date().storedSeconds]))
-            return try Self.job(db, id: db.lastInsertedRowID)!
+            try Self.insertJob(db, projectID: projectID, kind: kind, codebookVersion: codebookVersion, promptHash: promptHash,
+                               model: model, selectionJSON: selectionJSON, total: total)
         }
+    }
+
+    /// Creates the job `running`, appends its start event and sets the project's status, in one
+    /// transaction: a job is never seen half started.
+    public func startJob(projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
+                         selection: JobSelection, total: Int, message: String?, projectStatus: ProjectStatus?) async throws -> Job {
+        let selectionJSON = try StoredJSON.encode(selection)
+        return try await writer.write { db in
+            let job = try Self.insertJob(db, projectID: projectID, kind: kind, codebookVersion: codebookVersion,
+                                         promptHash: promptHash, model: model, selectionJSON: selectionJSON, total: total)
+            try Self.setJobStatus(db, .running, error: nil, jobID: job.id)
+            try Self.appendEvent(db, jobID: job.id, kind: .jobStarted, documentID: nil, message: message)
+            if let projectStatus { try Self.setProjectStatus(db, projectStatus, projectID: projectID) }
+            return try Self.job(db, id: job.id)!
+        }
+    }
+
+    static func insertJob(_ db: Database, projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
+                          selectionJSON: String, total: Int) throws -> Job {
+        try requireProject(db, id: projectID)
+        try db.execute(
+            sql: """
+                INSERT INTO jobs (project_id, kind, status, codebook_version, prompt_hash, model, selection_json,
+                    total, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: try .checked([projectID, kind.rawValue, JobStatus.pending.rawValue, codebookVersion, promptHash, model,
+                        selectionJSON, total, Date().storedSeconds]))
+        return try job(db, id: db.lastInsertedRowID)!
     }
 
     /// The job with this id, or nil.
@@ -38,25 +59,27 @@ extension SQLiteStore {
     /// Sets a job's status and error. `running` stamps `started_at` the first time (a resumed job keeps
     /// its original start) and clears `finished_at`; `completed`, `failed` and `cancelled` stamp `finished_at`.
     public func setJobStatus(_ status: JobStatus, error: String?, jobID: Int64) async throws {
-        try await writer.write { db in
-            let now = Date().storedSeconds
-            switch status {
-            case .running:
-                try db.execute(
-                    sql: """
-                        UPDATE jobs SET status = ?, error = ?, started_at = COALESCE(started_at, ?), finished_at = NULL
-                        WHERE id = ?
-                        """,
-                    arguments: try .checked([status.rawValue, error, now, jobID]))
-            case .completed, .failed, .cancelled:
-                try db.execute(sql: "UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
-                               arguments: try .checked([status.rawValue, error, now, jobID]))
-            case .pending, .paused:
-                try db.execute(sql: "UPDATE jobs SET status = ?, error = ? WHERE id = ?",
-                               arguments: try .checked([status.rawValue, error, jobID]))
-            }
-            if db.changesCount == 0 { throw StoreError.notFound("job #\(jobID)") }
+        try await writer.write { db in try Self.setJobStatus(db, status, error: error, jobID: jobID) }
+    }
+
+    static func setJobStatus(_ db: Database, _ status: JobStatus, error: String?, jobID: Int64) throws {
+        let now = Date().storedSeconds
+        switch status {
+        case .running:
+            try db.execute(
+                sql: """
+                    UPDATE jobs SET status = ?, error = ?, started_at = COALESCE(started_at, ?), finished_at = NULL
+                    WHERE id = ?
+                    """,
+                arguments: try .checked([status.rawValue, error, now, jobID]))
+        case .completed, .failed, .cancelled:
+            try db.execute(sql: "UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
+                           arguments: try .checked([status.rawValue, error, now, jobID]))
+        case .pending, .paused:
+            try db.execute(sql: "UPDATE jobs SET status = ?, error = ? WHERE id = ?",
+                           arguments: try .checked([status.rawValue, error, jobID]))
         }
+        if db.changesCount == 0 { throw StoreError.notFound("job #\(jobID)") }
     }
 
     /// Appends an event to the job's log.

@@ -44,10 +44,12 @@ extension SQLiteStore {
 
     /// Moves a project along its workflow; throws `StoreError.notFound` for an unknown id.
     public func setProjectStatus(_ status: ProjectStatus, projectID: Int64) async throws {
-        try await writer.write { db in
-            try db.execute(sql: "UPDATE projects SET status = ? WHERE id = ?", arguments: try .checked([status.rawValue, projectID]))
-            if db.changesCount == 0 { throw StoreError.notFound("project #\(projectID)") }
-        }
+        try await writer.write { db in try Self.setProjectStatus(db, status, projectID: projectID) }
+    }
+
+    static func setProjectStatus(_ db: Database, _ status: ProjectStatus, projectID: Int64) throws {
+        try db.execute(sql: "UPDATE projects SET status = ? WHERE id = ?", arguments: try .checked([status.rawValue, projectID]))
+        if db.changesCount == 0 { throw StoreError.notFound("project #\(projectID)") }
     }
 
     static func project(_ db: Database, id: Int64) throws -> Project? {
