@@ -73,6 +73,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Failure patterns from traces, as one vertical slice: the trace model, reader, vocabulary
+        // and template, the pattern store, and the runner on the engine's pipeline.
+        .target(
+            name: "AssayTraces",
+            dependencies: [
+                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "AssayExport",
             dependencies: ["AssayCore", "AssayStore", .product(name: "CSV", package: "CSV.swift")],
@@ -82,7 +93,7 @@ let package = Package(
         .target(
             name: "AssayServer",
             dependencies: [
-                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport",
+                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport", "AssayTraces",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -103,7 +114,7 @@ let package = Package(
         .target(
             name: "AssayCLI",
             dependencies: [
-                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport", "AssayServer",
+                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport", "AssayServer", "AssayTraces",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -140,13 +151,17 @@ let package = Package(
         .testTarget(name: "AssayIngestTests", dependencies: ["AssayIngest"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayEngineTests", dependencies: ["AssayEngine"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AssayTracesTests",
+            dependencies: ["AssayTraces", "AssayCore", "AssayIngest", "AssayStore", "AssayEngine", "AssayProviders"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "AssayExportTests", dependencies: ["AssayExport"], swiftSettings: swiftSettings),
         // The CLI's own checks (flags and environment), parsed as `assay` would, without running anything.
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayEngine", "AssayProviders"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AssayServerTests",
             dependencies: [
-                "AssayServer", "AssayEngine", "AssayStore", "AssayProviders",
+                "AssayServer", "AssayEngine", "AssayStore", "AssayProviders", "AssayTraces",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],
@@ -156,7 +171,7 @@ let package = Package(
         .testTarget(
             name: "AssayIntegrationTests",
             dependencies: [
-                "AssayCore", "AssayStore", "AssayCLI", "AssayEngine", "AssayExport",
+                "AssayCore", "AssayStore", "AssayCLI", "AssayEngine", "AssayExport", "AssayTraces",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),

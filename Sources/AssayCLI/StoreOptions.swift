@@ -2,6 +2,7 @@ import ArgumentParser
 import AssayCore
 import AssayEngine
 import AssayStore
+import AssayTraces
 import Foundation
 
 /// Where the database is and which project to work on; shared by every command.
@@ -24,5 +25,6 @@ struct StoreOptions: ParsableArguments {
         return try SQLiteStore(path: path)
     }
 
-    func workspace() throws -> Workspace { Workspace(store: try openStore()) }
+    /// The workspace, with the failure-patterns project kept out of "the only project".
+    func workspace() throws -> Workspace { Workspace(store: try openStore(), hiddenProjects: [TraceRunner.projectName]) }
 }

@@ -4,6 +4,7 @@ import AssayEngine
 import AssayIngest
 import AssayProviders
 import AssayStore
+import AssayTraces
 import Foundation
 
 /// `assay traces …`: failure traces of LLM applications → one schema-valid failure pattern each.

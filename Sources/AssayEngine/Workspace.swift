@@ -7,9 +7,13 @@ import Foundation
 /// projects, codebook import, adding documents, status and per-document detail.
 public struct Workspace: Sendable {
     public let store: any Store
+    /// Projects a front end keeps for its own features (the failure-patterns project of
+    /// `AssayTraces`): never chosen as "the only project", only by name.
+    public var hiddenProjects: Set<String>
 
-    public init(store: any Store) {
+    public init(store: any Store, hiddenProjects: Set<String> = []) {
         self.store = store
+        self.hiddenProjects = hiddenProjects
     }
 
     // MARK: Projects
@@ -26,9 +30,9 @@ public struct Workspace: Sendable {
             guard let project = try await store.project(named: name) else { throw EngineError.noProject(name) }
             return project
         }
-        // The failure-patterns project lives beside research projects, and the service's users'
+        // Hidden projects (failure patterns) live beside research projects, and the service's users'
         // projects (those with an owner) share a served database; naming them is needed to use them.
-        let all = try await store.projects().filter { $0.name != TraceRunner.projectName && $0.owner == nil }
+        let all = try await store.projects().filter { !hiddenProjects.contains($0.name) && $0.owner == nil }
         switch all.count {
         case 0: throw EngineError.noProject("")
         case 1: return all[0]

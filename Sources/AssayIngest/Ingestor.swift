@@ -201,7 +201,7 @@ public enum Ingestor {
     }
 
     /// `812 bytes`, `3.4 KB`, `25.3 MB`, with a whole number shown without `.0`.
-    static func byteCount(_ bytes: Int) -> String {
+    package static func byteCount(_ bytes: Int) -> String {
         func oneDecimal(_ value: Double) -> String {
             let text = String(format: "%.1f", value)
             return text.hasSuffix(".0") ? String(text.dropLast(2)) : text
@@ -213,13 +213,15 @@ public enum Ingestor {
 }
 
 /// The files under a folder, without hidden entries, and without walking a folder twice through links.
-struct FolderWalk {
-    var files: [URL] = []
-    var skipped: [URL] = []
-    var unlistable: [(URL, String)] = []
+package struct FolderWalk {
+    package var files: [URL] = []
+    package var skipped: [URL] = []
+    package var unlistable: [(URL, String)] = []
     private var visited = Set<String>()
 
-    mutating func visit(folder: URL) {
+    package init() {}
+
+    package mutating func visit(folder: URL) {
         guard visited.insert(folder.resolvingSymlinksInPath().path).inserted else { return }
         let names: [String]
         do {

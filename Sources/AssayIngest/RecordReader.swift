@@ -4,7 +4,7 @@ import Foundation
 /// Reads JSON files (an object, or an array of objects) and JSONL files (one object per line) as
 /// records: each becomes a document, or a failed document naming its record or line, while the
 /// other records of the file still go in.
-struct RecordReader {
+package struct RecordReader {
     var fields: RecordFields
     /// The file's external id; records are `<source>#<id>`, unreadable lines `<source>:<line>`.
     var source: String
@@ -119,7 +119,7 @@ struct RecordReader {
 
 
     /// A JSON syntax error with its line and column in `text`.
-    static func describe(_ error: any Error, in text: String) -> String {
+    package static func describe(_ error: any Error, in text: String) -> String {
         guard let syntax = error as? JSONSyntaxError else { return "\(error)" }
         let (line, column) = TextPosition.lineAndColumn(ofUTF8Offset: syntax.offset, in: text)
         return text.contains("\n") ? "\(syntax.message) at line \(line), column \(column)" : "\(syntax.message) at column \(column)"

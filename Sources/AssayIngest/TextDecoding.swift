@@ -2,12 +2,12 @@ import AssayCore
 import Foundation
 
 /// Turns file bytes into text, refusing what is not UTF-8 text with a reason a user can act on.
-enum TextDecoding {
-    struct Problem: Error, Equatable {
-        var reason: String
+package enum TextDecoding {
+    package struct Problem: Error, Equatable {
+        package var reason: String
     }
 
-    static func decode(_ data: Data) -> Result<String, Problem> {
+    package static func decode(_ data: Data) -> Result<String, Problem> {
         let bytes = [UInt8](data)
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             return .failure(Problem(reason: "UTF-16 text; save the file as UTF-8"))

@@ -1,6 +1,7 @@
 import AssayCore
 import AssayEngine
 import AssayStore
+import AssayTraces
 import Foundation
 import HTTPTypes
 import Hummingbird

@@ -2,6 +2,7 @@ import AssayCore
 import AssayEngine
 import AssayProviders
 import AssayStore
+import AssayTraces
 import Foundation
 import Hummingbird
 

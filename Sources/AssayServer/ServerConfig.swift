@@ -2,14 +2,18 @@ import AssayCore
 import AssayEngine
 import AssayProviders
 import AssayStore
+import AssayTraces
 import Foundation
+
+/// What the service keeps: documents and jobs, accounts, reviews, failure patterns.
+public typealias ServiceStore = Store & AccountStore & ReviewStore & PatternStore
 
 /// Everything `buildApplication` needs: where to listen, the store, the model, secrets and limits.
 public struct ServerConfig: Sendable {
     public var host: String
     public var port: Int
     /// The store; SQLite by default. It must also keep accounts and reviews.
-    public var store: any Store & AccountStore & ReviewStore
+    public var store: any ServiceStore
     /// The model every job uses, already wrapped in retries and limits.
     public var provider: any LLMProvider
     /// Whether the model answers; `/health/ready` calls it.
@@ -44,7 +48,7 @@ public struct ServerConfig: Sendable {
     /// Trace runs (`POST /extraction/run-once`).
     public var traceOptions = TraceRunner.Options()
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, store: any Store & AccountStore & ReviewStore,
+    public init(host: String = "127.0.0.1", port: Int = 8080, store: any ServiceStore,
                 provider: any LLMProvider, providerCheck: @escaping @Sendable () async throws -> Void = {}, jwtSecret: String) {
         self.host = host
         self.port = port

@@ -60,17 +60,6 @@ public protocol Store: Sendable {
     func errorRecords(projectID: Int64, jobID: Int64?) async throws -> [ErrorRecord]
     /// Adds an error record outside a document result (a pattern that failed validation, say).
     func addErrorRecord(_ record: ErrorRecord, projectID: Int64) async throws
-
-    // MARK: Failure patterns
-
-    /// Stores the pattern, replacing any earlier one for the same source trace in the project.
-    func savePattern(_ pattern: StoredPattern) async throws
-    func patterns(projectID: Int64, filter: PatternFilter) async throws -> [StoredPattern]
-    /// Ids of the project's ready documents that have no pattern yet, oldest first.
-    func documentsWithoutPattern(projectID: Int64, limit: Int) async throws -> [Int64]
-    /// A run's summary (JSON), one per job; saving again replaces it.
-    func saveRunSummary(_ json: String, jobID: Int64) async throws
-    func runSummaries(projectID: Int64) async throws -> [(jobID: Int64, json: String)]
 }
 
 /// Store failures a user can act on.

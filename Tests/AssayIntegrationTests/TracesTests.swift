@@ -3,6 +3,7 @@ import AssayEngine
 import AssayIngest
 import AssayStore
 import Foundation
+import AssayTraces
 import Testing
 
 /// The labelled failure traces through the real CLI and the real local model: every trace ends

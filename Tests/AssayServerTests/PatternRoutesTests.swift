@@ -7,6 +7,7 @@ import AssayStore
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import AssayTraces
 import Testing
 
 @Suite("Failure patterns over HTTP")

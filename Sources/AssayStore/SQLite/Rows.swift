@@ -45,7 +45,7 @@ extension Row {
 
 extension Date {
     /// The stored form of a date: REAL seconds since 1970.
-    var storedSeconds: Double { timeIntervalSince1970 }
+    package var storedSeconds: Double { timeIntervalSince1970 }
 }
 
 /// JSON coding of Codable columns (codebooks, job selections). Sorted keys keep the text stable.

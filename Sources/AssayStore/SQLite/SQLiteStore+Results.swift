@@ -153,4 +153,16 @@ extension SQLiteStore {
                         error.kind.rawValue, error.reason, error.responseHash, error.excerpt,
                         error.createdAt.storedSeconds]))
     }
+
+    public func addErrorRecord(_ record: ErrorRecord, projectID: Int64) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO error_records (project_id, job_id, document_id, kind, reason, response_hash, excerpt, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: try .checked([projectID, record.jobID, record.documentID, record.kind.rawValue, record.reason,
+                            record.responseHash, record.excerpt, Date().storedSeconds]))
+        }
+    }
 }

@@ -9,7 +9,7 @@ import GRDB
 /// lock and wait for it (`busyMode`) instead of failing.
 public final class SQLiteStore: Store {
     /// The connection (pool or queue) all accesses go through.
-    let writer: any DatabaseWriter
+    package let writer: any DatabaseWriter
 
     /// Opens (creating if needed) the database file at `path` in WAL mode and brings its schema up to date.
     /// The parent directory is created when missing. Throws `StoreError.unavailable` when the file

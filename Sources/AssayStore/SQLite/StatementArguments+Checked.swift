@@ -5,7 +5,7 @@ extension StatementArguments {
     /// SQLite as C strings, which end at the first NUL, so "a\u{0}b" would be stored, or looked up,
     /// as "a" without a word. Every statement with arguments goes through this; the readers above
     /// the store refuse such text earlier, with a reason that names its place.
-    static func checked(_ values: [(any DatabaseValueConvertible)?]) throws(StoreError) -> StatementArguments {
+    package static func checked(_ values: [(any DatabaseValueConvertible)?]) throws(StoreError) -> StatementArguments {
         for value in values {
             if case .string(let text)? = value?.databaseValue.storage { try refuseNUL(text, field: "text") }
         }
