@@ -68,8 +68,11 @@ struct JobRoutesTests {
         try await TestService().test { api in
             let ada = try await api.register()
             let project = try await api.createProject(ada)
-            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","sample_size":2}"#)
+            // No codebook yet: the advice is the API's, not the CLI's (it once said "assay codebook import FILE").
+            let noCodebook = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","sample_size":2}"#)
                 .problem(.conflict)
+            #expect(noCodebook["detail"]?.stringValue?.contains("PUT /projects/{id}/codebook") == true)
+            #expect(noCodebook["detail"]?.stringValue?.contains("assay ") == false)
             try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample"}"#)
                 .problem(.unprocessableContent, field: "sample_size")
             try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","sample_size":0}"#)
