@@ -46,7 +46,10 @@ enum MockReplies {
         var rest = Substring(user)
         while let open = rest.range(of: "<document id=\""), let quote = rest[open.upperBound...].firstIndex(of: "\""),
               let close = rest.range(of: "\n</document>") {
-            found.append((String(rest[open.upperBound..<quote]), String(rest[rest.index(quote, offsetBy: 3)..<close.lowerBound])))
+            var text = rest[rest.index(quote, offsetBy: 3)..<close.lowerBound]
+            // A titled document (a JSONL record's id, a file name) starts with a "Title: …" line.
+            if text.hasPrefix("Title: "), let newline = text.firstIndex(of: "\n") { text = text[text.index(after: newline)...] }
+            found.append((String(rest[open.upperBound..<quote]), String(text)))
             rest = rest[close.upperBound...]
         }
         return found
