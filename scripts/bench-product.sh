@@ -73,15 +73,18 @@ ASSAY_DB="$WORK/capture.sqlite" ASSAY_BASE_URL="http://127.0.0.1:$((PORT + 1))/v
 kill "$CAPTURE"; wait "$CAPTURE" 2>/dev/null || true
 
 "$BIN/assay-bench" mock-server --port "$PORT" --latency-ms "$LATENCY_MS" >/dev/null &
-PIDS+=("$!")
+MOCK_PID=$!; PIDS+=("$MOCK_PID")
 MOCK="http://127.0.0.1:$PORT/v1"
 export ASSAY_BASE_URL="$MOCK"
 wait_for "$MOCK/models"
 requests() { curl -fsS "$MOCK/stats" | python3 -c 'import json,sys; print(int(json.load(sys.stdin).get("requests", 0)))'; }
 now() { date +%s.%N; }
 ROWS="$WORK/rows.tsv"; : >"$ROWS"
-# One row: mode, requests, documents, seconds.
-row() { printf '%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" >>"$ROWS"; }
+LOAD="$(cut -d' ' -f1-3 /proc/loadavg)"  # other work on the machine skews every row; say how much there was
+# One row: mode, requests, documents, seconds, CPU seconds of the process measured (or -).
+row() { printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "${5:--}" >>"$ROWS"; }
+# CPU seconds (user + system) a running process has used so far.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }
 field() { sed -n "s/.*$1=\([0-9.]*\).*/\1/p" "$2"; }
 
 timed_line() { # mode, then the command printing "requests=… ok=… seconds=…"
@@ -103,9 +106,11 @@ cli_run() { # mode, database, flags
   local mode="$1" db="$2"; shift 2
   step "$mode"
   local before start end; before="$(requests)"; start="$(now)"
-  ASSAY_DB="$db" "$BIN/assay" run --all --concurrency "$CONCURRENCY" "$@" >"$WORK/$(basename "$db" .sqlite).log" 2>&1
+  ASSAY_DB="$db" /usr/bin/time -f "%U %S" -o "$WORK/cpu.txt" \
+    "$BIN/assay" run --all --concurrency "$CONCURRENCY" "$@" >"$WORK/$(basename "$db" .sqlite).log" 2>&1
   end="$(now)"
-  row "$mode" $(( $(requests) - before )) "$(outcomes "$db")" "$(echo "$end - $start" | bc -l)"
+  row "$mode" $(( $(requests) - before )) "$(outcomes "$db")" "$(echo "$end - $start" | bc -l)" \
+    "$(awk '{ printf "%.2f", $1 + $2 }' "$WORK/cpu.txt")"
 }
 cli_run "assay run --no-pack" "$WORK/single.sqlite" --no-pack
 cli_run "assay run --pack" "$WORK/packed.sqlite" --pack
@@ -114,7 +119,7 @@ step "assay serve --concurrency $CONCURRENCY: a job over HTTP"
 ASSAY_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
   "$BIN/assay" serve --port "$SERVE_PORT" --db "$WORK/serve.sqlite" --concurrency "$CONCURRENCY" --bcrypt-cost 4 \
   2>"$WORK/serve.log" &
-PIDS+=("$!")
+SERVE=$!; PIDS+=("$SERVE")
 API="http://127.0.0.1:$SERVE_PORT"
 wait_for "$API/health/live"
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
@@ -127,7 +132,7 @@ PROJECT="$(curl -fsS -X POST "$API/projects" -H "$H" -H 'Content-Type: applicati
 curl -fsS -X PUT "$API/projects/$PROJECT/codebook" -H "$H" -H 'Content-Type: application/yaml' \
   --data-binary @examples/bench/codebook.yaml >/dev/null
 curl -fsS -X POST "$API/projects/$PROJECT/documents" -H "$H" -F "files=@$WORK/docs.jsonl" >/dev/null
-before="$(requests)"; start="$(now)"
+before="$(requests)"; cpu_before="$(cpu_of "$SERVE")"; start="$(now)"
 JOB="$(curl -fsS -X POST "$API/projects/$PROJECT/jobs" -H "$H" -H 'Content-Type: application/json' -d '{"kind":"full"}' | json '["id"]')"
 while :; do
   status="$(curl -fsS "$API/jobs/$JOB" -H "$H" | json '["status"]')"
@@ -135,7 +140,8 @@ while :; do
   sleep 0.05
 done
 end="$(now)"
-row "assay serve job (HTTP)" $(( $(requests) - before )) "$(outcomes "$WORK/serve.sqlite")" "$(echo "$end - $start" | bc -l)"
+row "assay serve job (HTTP)" $(( $(requests) - before )) "$(outcomes "$WORK/serve.sqlite")" "$(echo "$end - $start" | bc -l)" \
+  "$(echo "$(cpu_of "$SERVE") - $cpu_before" | bc -l)"
 [ "$status" = completed ] || { echo "bench-product: the HTTP job ended $status" >&2; exit 1; }
 
 if [ -z "${SKIP_PYTHON:-}" ]; then
@@ -146,20 +152,21 @@ if [ -z "${SKIP_PYTHON:-}" ]; then
 fi
 
 echo
-echo "bench-product: $N documents (~150 tokens each), $CONFIG build, concurrency $CONCURRENCY, mock model at $LATENCY_MS ms, $(nproc) cores"
+echo "bench-product: $N documents (~150 tokens each), $CONFIG build, concurrency $CONCURRENCY, mock model at $LATENCY_MS ms, $(nproc) cores, load average at start $LOAD"
 python3 - "$ROWS" <<'PY'
 import sys
 rows = [line.rstrip("\n").split("\t") for line in open(sys.argv[1]) if line.strip()]
-rows = [(mode, int(req), int(docs), float(secs)) for mode, req, docs, secs in rows]
+rows = [(mode, int(req), int(docs), float(secs), cpu) for mode, req, docs, secs, cpu in rows]
 rate = lambda r: r[2] / r[3] if r[3] > 0 else 0
 bare = max((rate(r) for r in rows if r[0].startswith("bare")), default=0)
-print(f"{'mode':<24} {'requests':>8} {'documents':>9} {'seconds':>8} {'docs/s':>8} {'vs bare':>8}")
+print(f"{'mode':<24} {'requests':>8} {'documents':>9} {'seconds':>8} {'docs/s':>8} {'vs bare':>8}  {'CPU s':>6}")
 for r in rows:
     vs = f"{rate(r) / bare:7.1%}" if bare else "      -"
     if not r[0].startswith("bare") and bare and rate(r) / bare >= 1.5:
         vs = f"{rate(r) / bare:6.2f}x"
-    print(f"{r[0]:<24} {r[1]:>8} {r[2]:>9} {r[3]:>8.2f} {rate(r):>8.1f} {vs:>8}")
+    print(f"{r[0]:<24} {r[1]:>8} {r[2]:>9} {r[3]:>8.2f} {rate(r):>8.1f} {vs:>8}  {r[4]:>6}")
 PY
+echo "CPU s: user + system seconds of the assay process measured (the mock server used $(cpu_of "$MOCK_PID") s over the whole run)"
 echo "packing over HTTP: not available (POST /projects/{id}/jobs has no packing option; the service's jobs send one document per request)"
 
 status=0
