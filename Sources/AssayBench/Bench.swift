@@ -16,18 +16,22 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "assay-bench",
         abstract: "Throughput benchmarks for Assay; the README's performance section quotes them.",
-        subcommands: [CompareCommand.self, LiveCommand.self, MockServerCommand.self],
+        subcommands: [CompareCommand.self, LiveCommand.self, MockServerCommand.self, BareCommand.self],
         defaultSubcommand: CompareCommand.self)
 }
 
 /// Measures Assay against a bare HTTP load on a mock OpenAI-compatible server, one document per
-/// request and packed, and prints the ratios side by side.
+/// request and packed, and prints the ratios side by side. In process, with the provider built as
+/// the CLI builds it (`makeProvider` with the HTTP client sized to the concurrency, wrapped in
+/// `ProviderGuards`); `scripts/bench-product.sh` measures the `assay` binary itself.
 struct CompareCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Bare HTTP load vs Assay one-per-request vs Assay packed, on the mock server (the default).",
         discussion: """
-            Example (the README's figures): swift run -c release assay-bench --documents 2000 --concurrency 64 --latency-ms 200
+            In process, with the provider built as `assay run` builds it; scripts/bench-product.sh measures the
+            `assay` binary itself (the README's figures). Example:
+              swift run assay-bench --documents 2000 --concurrency 64 --latency-ms 200
             With faults: add --fault-rate 0.2 (429, 500, timeouts, truncated and non-JSON replies); every document
             must end stored or as a recorded error, none lost, none duplicated.
             """)
@@ -46,18 +50,16 @@ struct CompareCommand: AsyncParsableCommand {
         if let tokenizerURL { try await EstimatorReport.print(tokenizerURL: tokenizerURL) }
         let server = try MockOpenAIServer(config: .init(latency: .milliseconds(Int64(latencyMs)), faultRate: faultRate, seed: 7))
         defer { server.shutdown() }
-        var config = HTTPClient.Configuration()
-        config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
+        // The client the providers use (`makeProvider` picks the same one for this concurrency).
+        let client = HTTPClient.forProviders(connections: concurrency)
         let texts = (1...documents).map(BenchCorpus.document)
         print("assay-bench: \(documents) documents (~\(TokenEstimator.estimate(texts[0])) tokens each), concurrency \(concurrency), "
               + "latency \(latencyMs) ms, fault rate \(faultRate)")
         var rows: [Row] = []
         let chosen = Set(modes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         if chosen.contains("bare") { rows.append(try await bare(texts, server: server, client: client)) }
-        if chosen.contains("single") { rows.append(try await assay(texts, server: server, client: client, packed: false)) }
-        if chosen.contains("packed") { rows.append(try await assay(texts, server: server, client: client, packed: true)) }
-        try await client.shutdown()
+        if chosen.contains("single") { rows.append(try await assay(texts, server: server, packed: false)) }
+        if chosen.contains("packed") { rows.append(try await assay(texts, server: server, packed: true)) }
         print(Row.table(rows))
         let single = rows.first { $0.mode == "assay single" }?.values
         let packed = rows.first { $0.mode == "assay packed" }?.values
@@ -93,14 +95,14 @@ struct CompareCommand: AsyncParsableCommand {
         }
     }
 
-    /// The ceiling: the same client and concurrency posting the same single-document requests, nothing else.
+    /// The ceiling: the same client and concurrency posting the bodies the provider sends for the
+    /// same single-document requests, nothing else.
     func bare(_ texts: [String], server: MockOpenAIServer, client: HTTPClient) async throws -> Row {
         let prompt = ExtractionPrompt(codebook: BenchCorpus.codebook)
+        let provider = OpenAICompatibleProvider(settings: settings(server), client: client)
+        let maxTokens = ExtractionSchema.maxOutputTokens(for: BenchCorpus.codebook)
         let bodies: [String] = texts.map { text in
-            let messages: [JSONValue] = prompt.messages(for: text).map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }
-            let body: JSONValue = ["model": "mock", "messages": .array(messages), "temperature": 0,
-                                   "response_format": ["type": "json_schema", "json_schema": ["name": "extraction", "strict": true, "schema": prompt.schema]]]
-            return body.serialized()
+            provider.body(for: LLMRequest(messages: prompt.messages(for: text), responseSchema: prompt.schema, maxTokens: maxTokens)).serialized()
         }
         let load = BareLoad(client: client, url: server.baseURL + "/chat/completions", concurrency: concurrency, timeout: .seconds(2))
         let clock = ContinuousClock()
@@ -110,7 +112,7 @@ struct CompareCommand: AsyncParsableCommand {
     }
 
     /// Assay end to end: prompt, provider with retries, parse, validate, post-process, SQLite storage.
-    func assay(_ texts: [String], server: MockOpenAIServer, client: HTTPClient, packed: Bool) async throws -> Row {
+    func assay(_ texts: [String], server: MockOpenAIServer, packed: Bool) async throws -> Row {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("assay-bench-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let store = try SQLiteStore(path: dir.appendingPathComponent("bench.sqlite").path)
@@ -120,9 +122,9 @@ struct CompareCommand: AsyncParsableCommand {
         for (i, text) in texts.enumerated() {
             _ = try await store.upsertDocument(DocumentInput(externalID: "doc\(i + 1)", mediaType: "text/plain", text: text), projectID: project.id)
         }
-        let settings = ProviderSettings(baseURL: server.baseURL, model: "mock", timeout: .seconds(2))
-        let provider = RetryingProvider(OpenAICompatibleProvider(settings: settings, client: client),
-                                        policy: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(50), maxDelay: .seconds(1)))
+        // As `assay run` builds it, but with short retry waits so the fault run ends in seconds.
+        let guards = ProviderGuards(retry: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(50), maxDelay: .seconds(1)))
+        let provider = guards.wrap(try makeProvider(settings(server), connections: concurrency))
         let engine = ExtractionEngine(store: store, provider: provider)
         let options = ExtractionEngine.Options(
             concurrency: concurrency, maxConsecutiveFailures: Int.max,
@@ -144,6 +146,10 @@ struct CompareCommand: AsyncParsableCommand {
     }
 
     func seconds(_ d: Duration) -> Double { d.seconds }
+
+    func settings(_ server: MockOpenAIServer) -> ProviderSettings {
+        ProviderSettings(baseURL: server.baseURL, model: "mock", timeout: .seconds(2))
+    }
 }
 
 extension Bench {

@@ -8,6 +8,8 @@ import NIOPosix
 /// A mock OpenAI-compatible server for benchmarks: answers `POST /v1/chat/completions` after a
 /// fixed latency with a valid reply for the bench codebook (single or packed), and injects faults
 /// at a given rate: 429 with Retry-After, 500, a timeout (no answer), a truncated reply, a non-JSON reply.
+/// With a capture file it also writes every request body it receives there, one per line, for a
+/// bare load to replay the very bytes a client sent.
 final class MockOpenAIServer: Sendable {
     enum Fault: CaseIterable, Sendable { case rateLimited, serverError, timeout, truncated, notJSON }
 
@@ -15,6 +17,7 @@ final class MockOpenAIServer: Sendable {
         var latency: TimeAmount
         var faultRate: Double
         var seed: UInt64
+        var capture: RequestCapture? = nil
     }
 
     private let group: MultiThreadedEventLoopGroup
@@ -70,13 +73,20 @@ final class MockOpenAIServer: Sendable {
             case .body(var part): body.writeBuffer(&part)
             case .end:
                 guard let head else { return }
-                respond(context: context, head: head, body: String(buffer: body))
+                let text = String(buffer: body)
+                if head.method == .POST { config.capture?.write(text) }
+                respond(context: context, head: head, body: text)
             }
         }
 
         private func count(_ key: String) { counters.withLockedValue { $0[key, default: 0] += 1 } }
 
         private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, body: String) {
+            if head.method == .GET && head.uri.hasSuffix("/stats") {
+                let counts = counters.withLockedValue { $0 }
+                let stats = JSONValue.object(OrderedDictionary(uniqueKeysWithValues: counts.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.number(Double($0.value))) }))
+                return send(context, head, status: 200, body: stats.serialized(), after: .zero)
+            }
             if head.method == .GET {
                 return send(context, head, status: 200, body: #"{"object":"list","data":[{"id":"mock"}]}"#, after: .zero)
             }
@@ -85,11 +95,12 @@ final class MockOpenAIServer: Sendable {
             random.withLockedValue { r in
                 if r.unit() < config.faultRate { fault = Fault.allCases[Int(r.unit() * Double(Fault.allCases.count)) % Fault.allCases.count] }
             }
-            let content = MockReplies.reply(toRequestBody: body)
+            let reply = MockReplies.reply(toRequestBody: body)
+            let content = reply.text
             switch fault {
             case nil:
                 count("ok")
-                send(context, head, status: 200, body: Self.completion(content), after: config.latency)
+                send(context, head, status: 200, body: Self.completion(reply), after: config.latency)
             case .rateLimited?:
                 count("429")
                 send(context, head, status: 429, body: #"{"error":{"message":"rate limited"}}"#, after: config.latency, extra: [("Retry-After", "0")])
@@ -107,13 +118,24 @@ final class MockOpenAIServer: Sendable {
             }
         }
 
-        static func completion(_ content: String) -> String {
-            let message: JSONValue = [
-                "id": "mock", "object": "chat.completion",
-                "choices": [["index": 0, "finish_reason": "stop", "message": ["role": "assistant", "content": .string(content)]]],
-                "usage": ["prompt_tokens": 100, "completion_tokens": .number(Double(TokenEstimator.estimate(content)))],
+        static func completion(_ content: String) -> String { completion(.content(content)) }
+
+        static func completion(_ reply: MockReplies.Reply) -> String {
+            let message: JSONValue, finish: String
+            switch reply {
+            case .content(let content):
+                (message, finish) = (["role": "assistant", "content": .string(content)], "stop")
+            case .toolCall(let name, let arguments):
+                let call: JSONValue = ["id": "call_mock", "type": "function", "function": ["name": .string(name), "arguments": .string(arguments)]]
+                (message, finish) = (["role": "assistant", "content": .null, "tool_calls": [call]], "tool_calls")
+            }
+            let completion: JSONValue = [
+                "id": "mock", "object": "chat.completion", "created": 0, "model": "mock",
+                "choices": [["index": 0, "finish_reason": .string(finish), "message": message]],
+                "usage": ["prompt_tokens": 100, "completion_tokens": .number(Double(TokenEstimator.estimate(reply.text))),
+                          "total_tokens": .number(Double(100 + TokenEstimator.estimate(reply.text)))],
             ]
-            return message.serialized()
+            return completion.serialized()
         }
 
         private func send(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, body: String,
@@ -133,42 +155,23 @@ final class MockOpenAIServer: Sendable {
     }
 }
 
-/// Replies a good model would give for the bench codebook, read off the bench documents.
-enum MockReplies {
-    static func reply(toRequestBody body: String) -> String {
-        guard let json = try? JSONValue.parse(body),
-              let user = json["messages"]?.arrayValue?.last(where: { $0["role"] == "user" })?["content"]?.stringValue
-        else { return "{}" }
-        let tagged = tagged(user)
-        if tagged.isEmpty {
-            let text = user.components(separatedBy: "<document>\n").last?.components(separatedBy: "\n</document>").first ?? ""
-            return answers(for: text).serialized()
+/// Where the mock writes the request bodies it receives: one body per line (a JSON body's raw
+/// line breaks are insignificant whitespace, so they become spaces), at most `limit` bodies.
+final class RequestCapture: Sendable {
+    private let state: NIOLockedValueBox<(handle: FileHandle, left: Int)>
+
+    init(path: String, limit: Int = .max) throws {
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
-        var object = OrderedDictionary<String, JSONValue>()
-        for (key, text) in tagged { object[key] = answers(for: text) }
-        return JSONValue.object(object).serialized()
+        state = NIOLockedValueBox((handle, limit))
     }
 
-    static func tagged(_ user: String) -> [(String, String)] {
-        var found: [(String, String)] = []
-        var rest = Substring(user)
-        while let open = rest.range(of: "<document id=\""), let quote = rest[open.upperBound...].firstIndex(of: "\""),
-              let close = rest.range(of: "\n</document>") {
-            found.append((String(rest[open.upperBound..<quote]), String(rest[rest.index(quote, offsetBy: 3)..<close.lowerBound])))
-            rest = rest[close.upperBound...]
+    func write(_ body: String) {
+        state.withLockedValue { state in
+            guard state.left > 0 else { return }
+            state.left -= 1
+            state.handle.write(Data((body.replacingOccurrences(of: "\n", with: " ") + "\n").utf8))
         }
-        return found
-    }
-
-    static func answers(for text: String) -> JSONValue {
-        let words = text.split(separator: " ")
-        let city = words.count > 2 ? String(words[2].dropLast()) : ""
-        let number = words.first { Int($0) != nil }.map(String.init) ?? "0"
-        return [
-            "city": ["evidence": .string("Protest in \(city)"), "rationale": "named", "value": .string(city), "confidence": 0.9],
-            "participants": ["evidence": .string("About \(number) people came"), "rationale": "stated",
-                             "value": .number(Double(number) ?? 0), "confidence": 0.9],
-            "violence": ["evidence": "It was peaceful.", "rationale": "peaceful", "value": false, "confidence": 0.8],
-        ]
     }
 }

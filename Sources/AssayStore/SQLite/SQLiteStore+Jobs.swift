@@ -102,8 +102,8 @@ extension SQLiteStore {
     }
 
     static func appendEvent(_ db: Database, jobID: Int64, kind: JobEventKind, documentID: Int64?, message: String?) throws {
-        try db.execute(
-            sql: "INSERT INTO job_events (job_id, kind, document_id, message, created_at) VALUES (?, ?, ?, ?, ?)",
+        try db.cachedStatement(
+            sql: "INSERT INTO job_events (job_id, kind, document_id, message, created_at) VALUES (?, ?, ?, ?, ?)").execute(
             arguments: try .checked([jobID, kind.rawValue, documentID, message, Date().storedSeconds]))
     }
 }

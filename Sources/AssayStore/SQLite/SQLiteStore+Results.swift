@@ -11,21 +11,23 @@ extension SQLiteStore {
         let values = result.extractions.map { ($0, $0.value.serialized()) }
         try await writer.write { db in
             let now = Date().storedSeconds
-            guard try Self.job(db, id: result.jobID) != nil else { throw StoreError.notFound("job #\(result.jobID)") }
-            guard try Self.document(db, id: result.documentID) != nil else {
+            guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM jobs WHERE id = ?"), arguments: [result.jobID]) != nil else {
+                throw StoreError.notFound("job #\(result.jobID)")
+            }
+            guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM documents WHERE id = ?"), arguments: [result.documentID]) != nil else {
                 throw StoreError.notFound("document #\(result.documentID)")
             }
 
             // A failed run produced nothing usable: the values of the last good run stay in place.
             if result.outcome != .failed {
-                try db.execute(sql: "DELETE FROM extractions WHERE document_id = ?", arguments: try .checked([result.documentID]))
+                try db.cachedStatement(sql: "DELETE FROM extractions WHERE document_id = ?").execute(arguments: try .checked([result.documentID]))
                 for (extraction, valueJSON) in values {
                     try Self.insert(db, extraction, documentID: result.documentID, valueJSON: valueJSON)
                 }
             }
 
             let firstError = result.errors.first
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO document_outcomes (document_id, job_id, codebook_version, content_hash, outcome,
                         error_kind, reason, updated_at)
@@ -34,7 +36,7 @@ extension SQLiteStore {
                         job_id = excluded.job_id, codebook_version = excluded.codebook_version,
                         content_hash = excluded.content_hash, outcome = excluded.outcome,
                         error_kind = excluded.error_kind, reason = excluded.reason, updated_at = excluded.updated_at
-                    """,
+                    """).execute(
                 arguments: try .checked([result.documentID, result.jobID, result.codebookVersion, result.contentHash,
                             result.outcome.rawValue, firstError?.kind.rawValue, firstError?.reason, now]))
 
@@ -43,14 +45,14 @@ extension SQLiteStore {
             }
 
             let failed = result.outcome == .failed
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE jobs SET processed = processed + 1,
                         succeeded = succeeded + ?, flagged = flagged + ?, failed = failed + ?,
                         consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END,
                         tokens_in = tokens_in + ?, tokens_out = tokens_out + ?
                     WHERE id = ?
-                    """,
+                    """).execute(
                 arguments: try .checked([result.outcome == .succeeded ? 1 : 0, result.outcome == .flagged ? 1 : 0, failed ? 1 : 0,
                             failed, result.tokensIn, result.tokensOut, result.jobID]))
 
@@ -123,13 +125,13 @@ extension SQLiteStore {
 
     static func insert(_ db: Database, _ extraction: Extraction, documentID: Int64, valueJSON: String) throws {
         let evidence = extraction.evidence
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO extractions (document_id, variable, entity_index, entity_text, value_json, confidence,
                     evidence_quote, evidence_start, evidence_end, evidence_match, rationale, status, error,
                     codebook_version, prompt_hash, model, job_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
+                """).execute(
             arguments: try .checked([documentID, extraction.variable, extraction.entityIndex, extraction.entityText, valueJSON,
                         extraction.confidence, evidence?.quote, evidence?.start, evidence?.end,
                         evidence?.match.rawValue, extraction.rationale, extraction.status.rawValue, extraction.error,
