@@ -9,7 +9,7 @@
 #   bare (aiohttp)          the same bodies replayed by aiohttp
 #   assay run --no-pack     the whole CLI command, process start to exit, storage included
 #   assay run --pack        the same on a fresh copy of the database
-#   assay serve job         POST /projects/{id}/jobs on `assay serve`, polled until finished
+#   assay serve job         POST /projects/{id}/jobs on `assay serve --no-pack` and `--pack`, polled until finished
 #   instructor, langextract the same extraction through each library (PyPI, in a venv)
 # and prints one table (vs bare: against the faster bare load), then checks that every document
 # of every Assay run ended with one outcome and three values.
@@ -115,34 +115,43 @@ cli_run() { # mode, database, flags
 cli_run "assay run --no-pack" "$WORK/single.sqlite" --no-pack
 cli_run "assay run --pack" "$WORK/packed.sqlite" --pack
 
-step "assay serve --concurrency $CONCURRENCY: a job over HTTP"
-ASSAY_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
-  "$BIN/assay" serve --port "$SERVE_PORT" --db "$WORK/serve.sqlite" --concurrency "$CONCURRENCY" --bcrypt-cost 4 \
-  2>"$WORK/serve.log" &
-SERVE=$!; PIDS+=("$SERVE")
-API="http://127.0.0.1:$SERVE_PORT"
-wait_for "$API/health/live"
 json() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
-curl -fsS -X POST "$API/auth/register" -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.org","password":"benchmarking the service"}' >/dev/null
-TOKEN="$(curl -fsS -X POST "$API/auth/login" -H 'Content-Type: application/json' \
-  -d '{"email":"bench@example.org","password":"benchmarking the service"}' | json '["access_token"]')"
-H="Authorization: Bearer $TOKEN"
-PROJECT="$(curl -fsS -X POST "$API/projects" -H "$H" -H 'Content-Type: application/json' -d '{"name":"bench"}' | json '["id"]')"
-curl -fsS -X PUT "$API/projects/$PROJECT/codebook" -H "$H" -H 'Content-Type: application/yaml' \
-  --data-binary @examples/bench/codebook.yaml >/dev/null
-curl -fsS -X POST "$API/projects/$PROJECT/documents" -H "$H" -F "files=@$WORK/docs.jsonl" >/dev/null
-before="$(requests)"; cpu_before="$(cpu_of "$SERVE")"; start="$(now)"
-JOB="$(curl -fsS -X POST "$API/projects/$PROJECT/jobs" -H "$H" -H 'Content-Type: application/json' -d '{"kind":"full"}' | json '["id"]')"
-while :; do
-  status="$(curl -fsS "$API/jobs/$JOB" -H "$H" | json '["status"]')"
-  case "$status" in completed|failed|cancelled) break ;; esac
-  sleep 0.05
-done
-end="$(now)"
-row "assay serve job (HTTP)" $(( $(requests) - before )) "$(outcomes "$WORK/serve.sqlite")" "$(echo "$end - $start" | bc -l)" \
-  "$(echo "$(cpu_of "$SERVE") - $cpu_before" | bc -l)"
-[ "$status" = completed ] || { echo "bench-product: the HTTP job ended $status" >&2; exit 1; }
+# A job over HTTP on a fresh `assay serve` with these flags: account, project, codebook and upload
+# through the API, then POST /projects/{id}/jobs, polled until it ends; the service then stops.
+serve_job() { # mode, database name, serve flags
+  local mode="$1" name="$2"; shift 2
+  step "$mode"
+  ASSAY_JWT_SECRET="$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" \
+    "$BIN/assay" serve --port "$SERVE_PORT" --db "$WORK/$name.sqlite" --concurrency "$CONCURRENCY" --bcrypt-cost 4 "$@" \
+    2>"$WORK/$name.log" &
+  local serve=$!; PIDS+=("$serve")
+  local api="http://127.0.0.1:$SERVE_PORT"
+  wait_for "$api/health/live"
+  curl -fsS -X POST "$api/auth/register" -H 'Content-Type: application/json' \
+    -d '{"email":"bench@example.org","password":"benchmarking the service"}' >/dev/null
+  local token; token="$(curl -fsS -X POST "$api/auth/login" -H 'Content-Type: application/json' \
+    -d '{"email":"bench@example.org","password":"benchmarking the service"}' | json '["access_token"]')"
+  local h="Authorization: Bearer $token"
+  local project; project="$(curl -fsS -X POST "$api/projects" -H "$h" -H 'Content-Type: application/json' -d '{"name":"bench"}' | json '["id"]')"
+  curl -fsS -X PUT "$api/projects/$project/codebook" -H "$h" -H 'Content-Type: application/yaml' \
+    --data-binary @examples/bench/codebook.yaml >/dev/null
+  curl -fsS -X POST "$api/projects/$project/documents" -H "$h" -F "files=@$WORK/docs.jsonl" >/dev/null
+  local before cpu_before start end job status
+  before="$(requests)"; cpu_before="$(cpu_of "$serve")"; start="$(now)"
+  job="$(curl -fsS -X POST "$api/projects/$project/jobs" -H "$h" -H 'Content-Type: application/json' -d '{"kind":"full"}' | json '["id"]')"
+  while :; do
+    status="$(curl -fsS "$api/jobs/$job" -H "$h" | json '["status"]')"
+    case "$status" in completed|failed|cancelled) break ;; esac
+    sleep 0.05
+  done
+  end="$(now)"
+  row "$mode" $(( $(requests) - before )) "$(outcomes "$WORK/$name.sqlite")" "$(echo "$end - $start" | bc -l)" \
+    "$(echo "$(cpu_of "$serve") - $cpu_before" | bc -l)"
+  kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null || true
+  [ "$status" = completed ] || { echo "bench-product: the HTTP job ($mode) ended $status" >&2; exit 1; }
+}
+serve_job "assay serve job --no-pack" serve --no-pack
+serve_job "assay serve job --pack" serve-packed --pack
 
 if [ -z "${SKIP_PYTHON:-}" ]; then
   step "instructor (AsyncOpenAI, tools mode, asyncio semaphore $CONCURRENCY)"
@@ -167,10 +176,9 @@ for r in rows:
     print(f"{r[0]:<24} {r[1]:>8} {r[2]:>9} {r[3]:>8.2f} {rate(r):>8.1f} {vs:>8}  {r[4]:>6}")
 PY
 echo "CPU s: user + system seconds of the assay process measured (the mock server used $(cpu_of "$MOCK_PID") s over the whole run)"
-echo "packing over HTTP: not available (POST /projects/{id}/jobs has no packing option; the service's jobs send one document per request)"
 
 status=0
-for db in single packed serve; do
+for db in single packed serve serve-packed; do
   read -r docs outcomes values dups < <(sqlite3 -separator ' ' "$WORK/$db.sqlite" \
     "SELECT (SELECT COUNT(*) FROM documents WHERE status = 'ready'), (SELECT COUNT(*) FROM document_outcomes),
             (SELECT COUNT(*) FROM extractions),
