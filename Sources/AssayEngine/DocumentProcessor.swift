@@ -149,12 +149,14 @@ struct DocumentProcessor: Sendable {
     }
 
     private func call(_ messages: [ChatMessage]) async throws -> LLMResponse {
-        try await call(messages, schema: prompt.schema, maxTokens: maxTokens)
+        try await call(messages, schema: prompt.schema, maxTokens: maxTokens, schemaID: prompt.hash)
     }
 
-    func call(_ messages: [ChatMessage], schema: JSONValue, maxTokens: Int) async throws -> LLMResponse {
+    /// `schemaID` names a schema that stays the same across requests (the prompt's own), so the
+    /// provider serializes it once; a packed request's schema is made for that request.
+    func call(_ messages: [ChatMessage], schema: JSONValue, maxTokens: Int, schemaID: String? = nil) async throws -> LLMResponse {
         let request = LLMRequest(
-            messages: messages, responseSchema: schema, temperature: temperature, maxTokens: maxTokens)
+            messages: messages, responseSchema: schema, temperature: temperature, maxTokens: maxTokens, schemaID: schemaID)
         let clock = ContinuousClock()
         let started = clock.now
         var response: LLMResponse

@@ -242,7 +242,8 @@ public struct ExtractionEngine: Sendable {
                         let results = try await batcher.process(texts, jobID: job.id)
                         // Cancelled mid-call: store nothing for these; the next run redoes them.
                         try Task.checkCancellation()
-                        for result in results { try await store.record(result) }
+                        // One transaction for a packed request's documents: one write, one fsync.
+                        try await store.record(results)
                         await gate?.done()
                         return results
                     } catch {

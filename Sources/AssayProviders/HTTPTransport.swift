@@ -48,12 +48,17 @@ struct HTTPTransport: Sendable {
 
     /// A request to `{base}/{path}`; with a body it is a JSON POST.
     func request(_ path: String, headers: [(String, String)] = [], json body: JSONValue? = nil) throws -> HTTPClientRequest {
+        try request(path, headers: headers, jsonText: body?.serialized())
+    }
+
+    /// A request to `{base}/{path}` with an already serialized JSON body.
+    func request(_ path: String, headers: [(String, String)] = [], jsonText body: String?) throws -> HTTPClientRequest {
         var http = HTTPClientRequest(url: try url(path))
         for (name, value) in headers { http.headers.add(name: name, value: value) }
         if let body {
             http.method = .POST
             http.headers.add(name: "Content-Type", value: "application/json")
-            http.body = .bytes(ByteBuffer(string: body.serialized()))
+            http.body = .bytes(ByteBuffer(string: body))
         }
         return http
     }

@@ -22,9 +22,13 @@ public struct LLMRequest: Sendable, Hashable {
     public var schemaName: String
     public var temperature: Double
     public var maxTokens: Int
+    /// Names the schema for as long as it does not change (the prompt's hash), so a provider can
+    /// serialize it once rather than for every request; nil when it is made for this request only.
+    public var schemaID: String?
 
     public init(messages: [ChatMessage], responseSchema: JSONValue? = nil, schemaName: String = "extraction",
-                temperature: Double = 0, maxTokens: Int = 1024) {
+                temperature: Double = 0, maxTokens: Int = 1024, schemaID: String? = nil) {
+        self.schemaID = schemaID
         self.messages = messages
         self.responseSchema = responseSchema
         self.schemaName = schemaName

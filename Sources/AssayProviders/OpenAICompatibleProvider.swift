@@ -23,7 +23,7 @@ public struct OpenAICompatibleProvider: LLMProvider, Reachable {
     }
 
     public func complete(_ request: LLMRequest) async throws -> LLMResponse {
-        let http = try transport.request("chat/completions", headers: authHeaders, json: body(for: request))
+        let http = try transport.request("chat/completions", headers: authHeaders, jsonText: bodyText(for: request))
         let reply = try await transport.send(http)
         try reply.requireSuccess()
         return try Self.parseCompletion(reply.body)
@@ -61,6 +61,25 @@ public struct OpenAICompatibleProvider: LLMProvider, Reachable {
         }
         return body
     }
+
+    /// `body(for:)` as the bytes sent. A schema with an id is serialized once per process (it is
+    /// most of the body, and the same for every document of a job); the result is byte for byte
+    /// what serializing the whole body gives.
+    public func bodyText(for request: LLMRequest) -> String {
+        guard settings.schemaMode == .jsonSchema, request.responseSchema != nil, let id = request.schemaID else {
+            return body(for: request).serialized()
+        }
+        var bare = request
+        bare.responseSchema = nil
+        let head = body(for: bare).serialized()
+        let format = Self.responseFormats.text(for: id + "\u{1F}" + request.schemaName) {
+            body(for: request)["response_format"]!.serialized()
+        }
+        return head.dropLast() + #","response_format":"# + format + "}"
+    }
+
+    /// Serialized `response_format` values by schema id, a bounded few (one per running prompt).
+    static let responseFormats = SerializedCache(limit: 64)
 
     static func parseCompletion(_ text: String) throws -> LLMResponse {
         guard let json = try? JSONValue.parse(text) else {

@@ -55,6 +55,9 @@ public protocol Store: Sendable {
     // MARK: Results
     /// Writes one document's result atomically and bumps the job's counters (see `DocumentResult`).
     func record(_ result: DocumentResult) async throws
+    /// Writes several documents' results (one packed request's) in one transaction, each as
+    /// `record(_:)` would; when any throws, none is written.
+    func record(_ results: [DocumentResult]) async throws
     func extractions(projectID: Int64, documentID: Int64?) async throws -> [Extraction]
     func outcomes(projectID: Int64) async throws -> [DocumentOutcome]
     func errorRecords(projectID: Int64, jobID: Int64?) async throws -> [ErrorRecord]

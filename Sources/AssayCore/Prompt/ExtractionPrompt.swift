@@ -8,6 +8,8 @@ public struct ExtractionPrompt: Sendable, Hashable {
     public let system: String
     public let codebookSection: String
     public let schema: JSONValue
+    /// The schema replies are checked against (`ResponseParser`), made once per prompt rather than per reply.
+    public let envelope: JSONValue
     public let hash: String
 
     /// The marker that wraps document text, so the model cannot confuse it with instructions.
@@ -19,6 +21,7 @@ public struct ExtractionPrompt: Sendable, Hashable {
         self.system = Self.systemText(codebook)
         self.codebookSection = Self.describe(codebook)
         self.schema = ExtractionSchema.make(for: codebook)
+        self.envelope = ResponseParser.envelopeSchema(schema)
         self.hash = Hashing.sha256([
             "assay-prompt-v1", system, codebookSection, schema.serialized(sortedKeys: true),
         ].joined(separator: "\u{1F}"))

@@ -42,7 +42,7 @@ public enum ResponseParser {
 
     /// Validates one document's already-parsed answers (a whole reply, or one entry of a packed reply).
     public static func parse(json: JSONValue, repaired: Bool, prompt: ExtractionPrompt) throws(ResponseError) -> ParsedReply {
-        let violations = SchemaValidator.violations(of: json, against: envelopeSchema(prompt.schema))
+        let violations = SchemaValidator.violations(of: json, against: prompt.envelope)
         guard violations.isEmpty else { throw .schemaValidation(violations) }
         var answers = OrderedDictionary<String, RawAnswer>()
         for variable in prompt.codebook.variables {

@@ -113,9 +113,10 @@ extension SQLiteStore {
         let found = try await writer.read { db in
             var found: [Int64: Document] = [:]
             for page in ids.chunked(500) {
-                let rows = try Row.fetchAll(
-                    db, sql: "SELECT * FROM documents WHERE id IN (\(page.map { _ in "?" }.joined(separator: ",")))",
-                    arguments: StatementArguments(page))
+                // Cached per page size: a job asks for the same few sizes (1, or a packed request's) again and again.
+                let statement = try db.cachedStatement(
+                    sql: "SELECT * FROM documents WHERE id IN (\(page.map { _ in "?" }.joined(separator: ",")))")
+                let rows = try Row.fetchAll(statement, arguments: StatementArguments(page))
                 for document in try rows.map(Document.init(row:)) { found[document.id] = document }
             }
             return found

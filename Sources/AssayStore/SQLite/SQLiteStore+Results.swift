@@ -7,61 +7,71 @@ extension SQLiteStore {
     /// the outcome is `failed`), its outcome, its error records, the job's counters and a job event.
     /// When any step throws, for example two values sharing (variable, entity index), nothing is written.
     public func record(_ result: DocumentResult) async throws {
+        try await record([result])
+    }
+
+    /// Writes several documents' results (a packed request's) in one transaction, each as
+    /// `record(_:)` writes one; when any of them throws, none is written.
+    public func record(_ results: [DocumentResult]) async throws {
         // Serialise values before taking the write lock.
-        let values = result.extractions.map { ($0, $0.value.serialized()) }
+        let prepared = results.map { result in (result, result.extractions.map { ($0, $0.value.serialized()) }) }
         try await writer.write { db in
-            let now = Date().storedSeconds
-            guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM jobs WHERE id = ?"), arguments: [result.jobID]) != nil else {
-                throw StoreError.notFound("job #\(result.jobID)")
-            }
-            guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM documents WHERE id = ?"), arguments: [result.documentID]) != nil else {
-                throw StoreError.notFound("document #\(result.documentID)")
-            }
-
-            // A failed run produced nothing usable: the values of the last good run stay in place.
-            if result.outcome != .failed {
-                try db.cachedStatement(sql: "DELETE FROM extractions WHERE document_id = ?").execute(arguments: try .checked([result.documentID]))
-                for (extraction, valueJSON) in values {
-                    try Self.insert(db, extraction, documentID: result.documentID, valueJSON: valueJSON)
-                }
-            }
-
-            let firstError = result.errors.first
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO document_outcomes (document_id, job_id, codebook_version, content_hash, outcome,
-                        error_kind, reason, updated_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (document_id) DO UPDATE SET
-                        job_id = excluded.job_id, codebook_version = excluded.codebook_version,
-                        content_hash = excluded.content_hash, outcome = excluded.outcome,
-                        error_kind = excluded.error_kind, reason = excluded.reason, updated_at = excluded.updated_at
-                    """).execute(
-                arguments: try .checked([result.documentID, result.jobID, result.codebookVersion, result.contentHash,
-                            result.outcome.rawValue, firstError?.kind.rawValue, firstError?.reason, now]))
-
-            for error in result.errors {
-                try Self.insert(db, error, fallbackJobID: result.jobID)
-            }
-
-            let failed = result.outcome == .failed
-            try db.cachedStatement(
-                sql: """
-                    UPDATE jobs SET processed = processed + 1,
-                        succeeded = succeeded + ?, flagged = flagged + ?, failed = failed + ?,
-                        consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END,
-                        tokens_in = tokens_in + ?, tokens_out = tokens_out + ?
-                    WHERE id = ?
-                    """).execute(
-                arguments: try .checked([result.outcome == .succeeded ? 1 : 0, result.outcome == .flagged ? 1 : 0, failed ? 1 : 0,
-                            failed, result.tokensIn, result.tokensOut, result.jobID]))
-
-            let message = failed
-                ? firstError.map { "\($0.kind.rawValue): \($0.reason)" } ?? result.outcome.rawValue
-                : result.outcome.rawValue
-            try Self.appendEvent(db, jobID: result.jobID, kind: failed ? .docFailed : .docCompleted,
-                                 documentID: result.documentID, message: message)
+            for (result, values) in prepared { try Self.record(db, result, values: values) }
         }
+    }
+
+    static func record(_ db: Database, _ result: DocumentResult, values: [(Extraction, String)]) throws {
+        let now = Date().storedSeconds
+        guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM jobs WHERE id = ?"), arguments: [result.jobID]) != nil else {
+            throw StoreError.notFound("job #\(result.jobID)")
+        }
+        guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM documents WHERE id = ?"), arguments: [result.documentID]) != nil else {
+            throw StoreError.notFound("document #\(result.documentID)")
+        }
+
+        // A failed run produced nothing usable: the values of the last good run stay in place.
+        if result.outcome != .failed {
+            try db.cachedStatement(sql: "DELETE FROM extractions WHERE document_id = ?").execute(arguments: try .checked([result.documentID]))
+            for (extraction, valueJSON) in values {
+                try Self.insert(db, extraction, documentID: result.documentID, valueJSON: valueJSON)
+            }
+        }
+
+        let firstError = result.errors.first
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO document_outcomes (document_id, job_id, codebook_version, content_hash, outcome,
+                    error_kind, reason, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (document_id) DO UPDATE SET
+                    job_id = excluded.job_id, codebook_version = excluded.codebook_version,
+                    content_hash = excluded.content_hash, outcome = excluded.outcome,
+                    error_kind = excluded.error_kind, reason = excluded.reason, updated_at = excluded.updated_at
+                """).execute(
+            arguments: try .checked([result.documentID, result.jobID, result.codebookVersion, result.contentHash,
+                        result.outcome.rawValue, firstError?.kind.rawValue, firstError?.reason, now]))
+
+        for error in result.errors {
+            try Self.insert(db, error, fallbackJobID: result.jobID)
+        }
+
+        let failed = result.outcome == .failed
+        try db.cachedStatement(
+            sql: """
+                UPDATE jobs SET processed = processed + 1,
+                    succeeded = succeeded + ?, flagged = flagged + ?, failed = failed + ?,
+                    consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END,
+                    tokens_in = tokens_in + ?, tokens_out = tokens_out + ?
+                WHERE id = ?
+                """).execute(
+            arguments: try .checked([result.outcome == .succeeded ? 1 : 0, result.outcome == .flagged ? 1 : 0, failed ? 1 : 0,
+                        failed, result.tokensIn, result.tokensOut, result.jobID]))
+
+        let message = failed
+            ? firstError.map { "\($0.kind.rawValue): \($0.reason)" } ?? result.outcome.rawValue
+            : result.outcome.rawValue
+        try Self.appendEvent(db, jobID: result.jobID, kind: failed ? .docFailed : .docCompleted,
+                             documentID: result.documentID, message: message)
     }
 
     /// The project's values ordered by document, then in the order they were recorded; `documentID`
