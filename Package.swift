@@ -97,6 +97,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            // Compiled into the binary as bytes (PackageResources), so a copied `assay` still has them.
+            resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/common-passwords.txt")],
             swiftSettings: swiftSettings
         ),
         // The command-line front end: argument parsing and rendering only.

@@ -77,7 +77,7 @@ func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, 
                  body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
     }
     router.get("/openapi.json") { _, _ in
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
     }
 
     let accounts = AccountController(
