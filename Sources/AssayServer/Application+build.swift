@@ -14,12 +14,12 @@ import ServiceLifecycle
 public struct ServerParts: Sendable {
     public let runner: JobRunner
     public let metrics: ServerMetrics
-    public let tokens: TokenServiceHandle
+    package let tokens: TokenServiceHandle
     let hasher: PasswordHasher
 }
 
 /// Opaque access to the token service for tests that need an expired or forged token.
-public struct TokenServiceHandle: Sendable {
+package struct TokenServiceHandle: Sendable {
     let service: TokenService
 }
 
