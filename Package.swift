@@ -108,6 +108,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
+            // Compiled into the binary as bytes (PackageResources), so a copied `assay` still has them.
+            resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/common-passwords.txt")],
             swiftSettings: swiftSettings
         ),
         // The command-line front end: argument parsing and rendering only.
@@ -182,3 +184,27 @@ let package = Package(
         ),
     ]
 )
+
+// Test support: the fakes, fixtures, stub server, temporary folders and the OpenAPI schema check
+// that several test targets share. A regular target (test targets cannot depend on test targets),
+// kept under Tests/ because nothing but tests uses it; what it offers is `package`, not public.
+package.targets.append(
+    .target(
+        name: "AssayTestSupport",
+        dependencies: [
+            "AssayCore", "AssayProviders", "AssayIngest",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+        ],
+        path: "Tests/AssayTestSupport",
+        swiftSettings: swiftSettings
+    ))
+let testsUsingSupport: Set = [
+    "AssayProvidersTests", "AssayIngestTests", "AssayStoreTests", "AssayEngineTests", "AssayExportTests", "AssayServerTests",
+    "AssayTracesTests",
+]
+for target in package.targets where testsUsingSupport.contains(target.name) {
+    target.dependencies.append("AssayTestSupport")
+}

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerates Sources/AssayServer/CommonPasswords.swift: the common passwords the service
+"""Regenerates Sources/AssayServer/Resources/common-passwords.txt: the common passwords the service
 refuses (NIST SP 800-63B asks to check new passwords against such a list). The list is zxcvbn's
 "passwords" frequency list (MIT), kept from 8 characters up, lowercased, most common first."""
 import pathlib, subprocess, sys, tempfile, zipfile
@@ -15,21 +15,9 @@ with tempfile.TemporaryDirectory() as tmp:
 seen, entries = set(), []
 for word in FREQUENCY_LISTS["passwords"]:
     word = word.lower()
-    if len(word) >= 8 and word not in seen and word.isprintable() and '"""' not in word and word.strip() == word:
+    if len(word) >= 8 and word not in seen and word.isprintable() and word.strip() == word:
         seen.add(word)
         entries.append(word)
 
-source = f'''// The most common passwords of at least 8 characters (the shorter ones are refused by length
-// anyway): {len(entries)} entries, most common first, lowercased. From the "passwords" frequency list of
-// zxcvbn (MIT licence, Dropbox; the list itself is Xato's 10 million leaked passwords, ranked).
-// Regenerate with scripts/common-passwords.py.
-enum CommonPasswords {{
-    static let all: Set<Substring> = Set(text.split(separator: "\\n"))
-
-    private static let text = #"""
-{chr(10).join(entries)}
-"""#
-}}
-'''
-(root / "Sources/AssayServer/CommonPasswords.swift").write_text(source)
+(root / "Sources/AssayServer/Resources/common-passwords.txt").write_text("\n".join(entries) + "\n")
 print(f"{len(entries)} common passwords")

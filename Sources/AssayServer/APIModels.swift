@@ -129,7 +129,8 @@ struct DocumentDTO: Codable, Sendable {
         contentHash = d.contentHash
         createdAt = d.createdAt
         text = full ? d.text : nil
-        metadata = full ? d.metadata : nil
+        // Optional(...): a bare `nil` here would be JSONValue's nil literal, sent as "metadata": null.
+        metadata = full ? Optional(d.metadata) : nil
         self.outcome = outcome
     }
 }

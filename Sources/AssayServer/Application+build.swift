@@ -15,12 +15,12 @@ import ServiceLifecycle
 public struct ServerParts: Sendable {
     public let runner: JobRunner
     public let metrics: ServerMetrics
-    public let tokens: TokenServiceHandle
+    package let tokens: TokenServiceHandle
     let hasher: PasswordHasher
 }
 
 /// Opaque access to the token service for tests that need an expired or forged token.
-public struct TokenServiceHandle: Sendable {
+package struct TokenServiceHandle: Sendable {
     let service: TokenService
 }
 
@@ -79,7 +79,7 @@ func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, 
                  body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
     }
     router.get("/openapi.json") { _, _ in
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
     }
 
     let accounts = AccountController(

@@ -2,6 +2,7 @@ import AssayCore
 @testable import AssayEngine
 import AssayProviders
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 

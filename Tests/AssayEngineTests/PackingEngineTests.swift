@@ -2,6 +2,7 @@ import AssayCore
 @testable import AssayEngine
 import AssayProviders
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -102,7 +103,7 @@ actor PackingModel: LLMProvider {
 
     @Test func onePoisonedDocumentDoesNotSinkItsNeighbours() async throws {
         let f = try await EngineFixture(documents: 5)
-        let model = PackingModel(poison: EngineFixture.document(3))
+        let model = PackingModel(poison: Protests.document(3))
         let summary = try await f.engine(model).run(projectID: f.project.id, options: .init(packing: packing))
         #expect(summary.succeeded == 4)
         #expect(summary.failed == 1)
@@ -116,7 +117,7 @@ actor PackingModel: LLMProvider {
         let f = try await EngineFixture(documents: 5)
         let engine = f.engine(PackingModel())
         let docs = try await f.store.documents(projectID: f.project.id, status: .ready).map(WorkItem.init)
-        let prompt = ExtractionPrompt(codebook: EngineFixture.codebook)
+        let prompt = ExtractionPrompt(codebook: Protests.codebook)
         let processor = DocumentProcessor(provider: PackingModel(), prompt: prompt, codebookVersion: 1)
         #expect(engine.batches(docs, processor: processor, packing: nil).map(\.count) == [1, 1, 1, 1, 1])
         #expect(engine.batches(docs, processor: processor, packing: .init(requestTokens: 100_000, maxDocumentsPerRequest: 2))

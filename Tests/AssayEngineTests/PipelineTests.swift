@@ -4,6 +4,7 @@ import AssayProviders
 import AssayStore
 import Foundation
 import Synchronization
+import AssayTestSupport
 import Testing
 
 /// The pipeline's seam: `prepare` stores the job before any model call, `execute` codes it and

@@ -1,6 +1,7 @@
 import AssayCore
 import AssayProviders
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 @testable import AssayEngine

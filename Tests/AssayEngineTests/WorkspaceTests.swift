@@ -3,6 +3,7 @@ import AssayCore
 import AssayIngest
 import AssayProviders
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -22,11 +23,11 @@ import Testing
     @Test func changedCodebookMakesANewVersionAndResetsStatus() async throws {
         let f = try await EngineFixture(documents: 2)
         let workspace = Workspace(store: f.store)
-        #expect(try await workspace.importCodebook(EngineFixture.codebook, projectID: f.project.id).isNew == false)
+        #expect(try await workspace.importCodebook(Protests.codebook, projectID: f.project.id).isNew == false)
         _ = try await f.engine(ScriptedProvider(steps: [], then: FakeModel.good)).run(projectID: f.project.id, options: .init())
         #expect(try await f.store.project(id: f.project.id)?.status == .complete)
 
-        var changed = EngineFixture.codebook
+        var changed = Protests.codebook
         changed.variables[0].instructions = "The city, not the country."
         let (version, isNew) = try await workspace.importCodebook(changed, projectID: f.project.id)
         #expect(isNew && version.version == 2)

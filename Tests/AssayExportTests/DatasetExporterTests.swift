@@ -1,5 +1,6 @@
 import AssayCore
 import AssayExport
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -149,21 +150,19 @@ import Testing
     }
 
     @Test func writesAFileWithAnOptionalByteOrderMark() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("assay-export-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
+        let folder = try TempFolder("export")
 
-        let plain = folder.appendingPathComponent("out.csv")
+        let plain = folder.file("out.csv")
         try DatasetExporter.write(ExportFixtures.dataset, format: .csv, layout: .long, columns: .all, to: plain)
         let bytes = try Data(contentsOf: plain)
         #expect(bytes == Data(try DatasetExporter.render(ExportFixtures.dataset, format: .csv, layout: .long).utf8))
         #expect(Array(bytes.prefix(3)) != [0xEF, 0xBB, 0xBF])
 
-        let excel = folder.appendingPathComponent("excel.csv")
+        let excel = folder.file("excel.csv")
         try DatasetExporter.write(ExportFixtures.dataset, format: .csv, layout: .wide, byteOrderMark: true, to: excel)
         #expect(Array(try Data(contentsOf: excel).prefix(3)) == [0xEF, 0xBB, 0xBF])
 
-        let nowhere = folder.appendingPathComponent("missing/dir/out.csv")
+        let nowhere = folder.file("missing/dir/out.csv")
         #expect(throws: ExportError.self) {
             try DatasetExporter.write(ExportFixtures.dataset, format: .jsonl, to: nowhere)
         }

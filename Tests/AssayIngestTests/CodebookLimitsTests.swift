@@ -1,5 +1,6 @@
 import AssayCore
 import AssayIngest
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -91,7 +92,7 @@ import Testing
             let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(text, format: format, limits: limits) }
             #expect(error?.description.contains("over the 1000 bytes limit") == true, "\(String(describing: error))")
         }
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         let file = try folder.write("big.yaml", text)
         let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.load(contentsOf: file, limits: limits) }
         #expect(error?.description.contains("big.yaml is too large: the file is") == true, "\(String(describing: error))")

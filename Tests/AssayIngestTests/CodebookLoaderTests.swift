@@ -1,5 +1,6 @@
 import AssayCore
 import AssayIngest
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -291,7 +292,7 @@ import Testing
     }
 
     @Test func loadPicksTheFormatAndNamesTheFile() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         let yml = try folder.write("codebook.yml", Self.fullYAML)
         #expect(try CodebookLoader.load(contentsOf: yml) == Self.expected)
 

@@ -1,11 +1,12 @@
 import AssayCore
 @testable import AssayIngest
+import AssayTestSupport
 import Foundation
 import Testing
 
 @Suite struct IngestorTests {
     @Test func textAndMarkdownFilesBecomeReadyDocuments() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         try folder.write("notes.txt", "Plain words.\n")
         try folder.write("readme.md", "# Title\n\n*Some* text.\n")
         try folder.write("long.text", "More words.")
@@ -24,7 +25,7 @@ import Testing
     }
 
     @Test func foldersAreWalkedRecursivelyInPathOrderSkippingHiddenEntries() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         try folder.write("b.txt", "b")
         try folder.write("a/z.txt", "z")
         try folder.write("a/deeper/y.md", "y")
@@ -40,14 +41,14 @@ import Testing
     }
 
     @Test func anExplicitlyNamedFileIsReadEvenWhenHidden() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         let file = try folder.write(".notes.txt", "text")
         let batch = try Ingestor.collect([file.path], relativeTo: folder.url)
         #expect(batch.documents.map(\.externalID) == [".notes.txt"])
     }
 
     @Test func sameFolderTwiceGivesTheSameExternalIDs() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         try folder.write("docs/one.txt", "one")
         try folder.write("docs/two.jsonl", #"{"id": "r1", "text": "first"}"# + "\n")
 
@@ -59,7 +60,7 @@ import Testing
     }
 
     @Test func withoutABaseIdsAreAbsolutePaths() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         let file = try folder.write("one.txt", "one")
         let batch = try Ingestor.collect([folder.path])
         let expected = file.standardizedFileURL.resolvingSymlinksInPath().path
@@ -70,7 +71,7 @@ import Testing
     }
 
     @Test func aPathThatDoesNotExistThrowsBeforeAnythingIsRead() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         try folder.write("one.txt", "one")
         let missing = folder.url.appendingPathComponent("missing").path
         #expect(throws: IngestError.notFound(missing)) {
@@ -80,7 +81,7 @@ import Testing
     }
 
     @Test func aFileGivenTwiceIsReadOnce() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         let file = try folder.write("one.txt", "one")
         let batch = try Ingestor.collect([folder.path, file.path], relativeTo: folder.url)
         #expect(batch.documents.map(\.externalID) == ["one.txt"])
@@ -94,7 +95,7 @@ import Testing
     }
 
     private func failure(_ relativePath: String, bytes: [UInt8], options: IngestOptions = IngestOptions()) throws -> DocumentInput {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         try folder.write(relativePath, bytes: bytes)
         let document = try only(try Ingestor.collect([folder.path], options: options, relativeTo: folder.url))
         #expect(document.status == .failed)
@@ -115,7 +116,7 @@ import Testing
 
     /// A JSON Lines file holds a whole collection: it has its own, larger limit.
     @Test func jsonLinesFilesHaveTheirOwnLimit() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         let lines = (1...40).map { #"{"id": "r\#($0)", "text": "Record number \#($0) with some words in it."}"# }.joined(separator: "\n")
         try folder.write("big.jsonl", lines)
         try folder.write("big.txt", lines)
@@ -129,7 +130,7 @@ import Testing
 
     /// The plan lists files without reading them, in the order collect reads them.
     @Test func thePlanNamesTheFilesCollectReads() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         try folder.write("b.txt", "b")
         try folder.write("a/z.md", "z")
         try folder.write(".hidden.txt", "h")
@@ -158,7 +159,7 @@ import Testing
     }
 
     @Test func byteOrderMarkIsDropped() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         try folder.write("bom.txt", bytes: [0xEF, 0xBB, 0xBF] + Array("héllo".utf8))
         let document = try only(try Ingestor.collect([folder.path], relativeTo: folder.url))
         #expect(document.text == "héllo")
@@ -179,7 +180,7 @@ import Testing
 
     @Test(.enabled(if: getuid() != 0, "root reads every file"))
     func unreadableFile() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         let file = try folder.write("locked.txt", "secret")
         try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: file.path)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: file.path) }
@@ -189,7 +190,7 @@ import Testing
     }
 
     @Test func oneBadFileDoesNotStopTheOthers() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         try folder.write("a.txt", "fine")
         try folder.write("b.txt", bytes: [])
         try folder.write("c.pdf", "%PDF")

@@ -1,11 +1,12 @@
 import AssayCore
 import AssayIngest
+import AssayTestSupport
 import Foundation
 import Testing
 
 @Suite struct RecordTests {
     private func collect(_ file: String, _ text: String, fields: RecordFields = RecordFields()) throws -> [DocumentInput] {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         try folder.write(file, text)
         return try Ingestor.collect([folder.path], options: IngestOptions(recordFields: fields), relativeTo: folder.url).documents
     }

@@ -1,5 +1,6 @@
 @testable import AssayProviders
 import AssayCore
+import AssayTestSupport
 import Testing
 
 @Suite struct GeminiProviderTests {

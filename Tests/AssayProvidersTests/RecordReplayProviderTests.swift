@@ -1,12 +1,14 @@
 @testable import AssayProviders
 import AssayCore
+import AssayTestSupport
 import Foundation
 import Testing
 
 @Suite struct RecordReplayProviderTests {
-    func cassette() -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("cassette-\(UUID().uuidString).jsonl")
-    }
+    let folder: TempFolder
+    init() throws { folder = try TempFolder("cassettes") }
+
+    func cassette() -> URL { folder.file("cassette-\(UUID().uuidString).jsonl") }
 
     let first = LLMRequest(messages: [.user("one")], responseSchema: ["type": "object"])
     let second = LLMRequest(messages: [.user("two")])

@@ -1,5 +1,6 @@
 import AssayCore
 @testable import AssayServer
+import AssayTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -14,7 +15,7 @@ struct CodebookRoutesTests {
             let project = try await api.createProject(ada)
             try await api.call(.get, "/projects/\(project)/codebook", token: ada.access).problem(.notFound)
             let put = { try await api.call(.put, "/projects/\(project)/codebook", token: ada.access,
-                                           body: ByteBuffer(string: TestService.codebookYAML), headers: [.contentType: "application/yaml"]) }
+                                           body: ByteBuffer(string: try Protests.codebookYAML), headers: [.contentType: "application/yaml"]) }
             #expect(try await put().status == .created)
             #expect(try await put().status == .ok)
             let current = try await api.call(.get, "/projects/\(project)/codebook", token: ada.access).json()

@@ -19,9 +19,11 @@ struct DocumentRoutesTests {
             #expect(items.map { $0["outcome"]?.stringValue } == ["inserted", "inserted"])
             let id = Int64(try #require(items[0]["document"]?["id"]?.doubleValue))
             #expect(items[0]["document"]?["text"] == nil)
+            #expect(items[0]["document"]?["metadata"] == nil)
 
             let list = try await api.call(.get, "/projects/\(project)/documents", token: ada.access).json()
             #expect(list["items"]?.arrayValue?.map { $0["status"]?.stringValue } == ["ready", "ready"])
+            #expect(list["items"]?.arrayValue?.allSatisfy { $0["text"] == nil && $0["metadata"] == nil } == true)
             #expect(try await api.call(.get, "/projects/\(project)/documents?status=failed", token: ada.access)
                 .json()["items"]?.arrayValue?.isEmpty == true)
             try await api.call(.get, "/projects/\(project)/documents?status=odd", token: ada.access).problem(.unprocessableContent, field: "status")

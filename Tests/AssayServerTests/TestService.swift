@@ -3,6 +3,7 @@ import AssayEngine
 import AssayProviders
 @testable import AssayServer
 import AssayStore
+import AssayTestSupport
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -16,7 +17,8 @@ struct TestService {
     let store: SQLiteStore
     var config: ServerConfig
 
-    init(provider: any LLMProvider = ScriptedProvider(steps: [], then: FakeModel.good),
+    /// The default model flags every document (`FakeModel.unsureOfParticipants`), so tests see flags counted.
+    init(provider: any LLMProvider = ScriptedProvider(steps: [], then: FakeModel.unsureOfParticipants.step),
          configure: (inout ServerConfig) -> Void = { _ in }) throws {
         store = try SQLiteStore.inMemory()
         config = ServerConfig(store: store, provider: provider, jwtSecret: "test-secret-test-secret-test-secret-00")
@@ -39,17 +41,6 @@ struct TestService {
         let (app, parts) = await buildApplication(config: config)
         return try await app.test(.live) { client in try await test(API(client: client, parts: parts)) }
     }
-
-    static let codebookYAML = """
-        variables:
-          - name: city
-            type: text
-            instructions: The city where the protest took place.
-          - name: participants
-            type: number
-          - name: violence
-            type: boolean
-        """
 }
 
 /// A client with the service's vocabulary: JSON in, JSON or problems out.
@@ -102,9 +93,9 @@ struct API: Sendable {
     func researchProject(_ session: Session, documents: Int = 3) async throws -> (project: Int64, documents: [Int64]) {
         let project = try await createProject(session)
         let codebook = try await call(.put, "/projects/\(project)/codebook", token: session.access,
-                                      body: ByteBuffer(string: TestService.codebookYAML), headers: [.contentType: "application/yaml"])
+                                      body: ByteBuffer(string: try Protests.codebookYAML), headers: [.contentType: "application/yaml"])
         #expect(codebook.status == .created, "\(String(buffer: codebook.body))")
-        let files = (1...max(1, documents)).map { ("doc\($0).txt", FakeModel.document($0)) }
+        let files = (1...max(1, documents)).map { ("doc\($0).txt", Protests.document($0)) }
         let upload = try await upload(session, project: project, files: files)
         #expect(upload.status == .created, "\(String(buffer: upload.body))")
         let ids = try upload.json()["items"]?.arrayValue?.compactMap { $0["document"]?["id"]?.doubleValue }.map { Int64($0) } ?? []
@@ -161,31 +152,6 @@ extension TestResponse {
     }
 }
 
-/// A model stand-in that answers like a good model would for `FakeModel.document(_:)`.
-enum FakeModel {
-    static func document(_ i: Int) -> String { "Protest in City\(i). About \(i * 100) people came. It was peaceful." }
-
-    static func documentText(in request: LLMRequest) -> String {
-        let user = request.messages.first { $0.role == .user }?.content ?? ""
-        guard let start = user.range(of: "<document>\n"), let end = user.range(of: "\n</document>") else { return "" }
-        return String(user[start.upperBound..<end.lowerBound])
-    }
-
-    static func goodReply(for request: LLMRequest) -> String {
-        let text = documentText(in: request)
-        let city = text.split(separator: " ").dropFirst(2).first.map { String($0.dropLast()) } ?? ""
-        let number = text.split(separator: " ").first { Int($0) != nil }.map(String.init) ?? "0"
-        let reply: JSONValue = [
-            "city": ["evidence": .string("Protest in \(city)"), "rationale": "named", "value": .string(city), "confidence": 0.9],
-            "participants": ["evidence": .string("About \(number) people came"), "rationale": "stated", "value": .string(number), "confidence": 0.6],
-            "violence": ["evidence": "It was peaceful.", "rationale": "peaceful", "value": false, "confidence": 0.8],
-        ]
-        return reply.serialized()
-    }
-
-    static var good: ScriptedProvider.Step { .respond(goodReply) }
-}
-
 /// A model that holds every call until released, so a test can pause or cancel a running job.
 actor HeldProvider: LLMProvider {
     nonisolated let model = "held"
@@ -197,7 +163,7 @@ actor HeldProvider: LLMProvider {
     func complete(_ request: LLMRequest) async throws -> LLMResponse {
         calls += 1
         while !open { try await Task.sleep(for: .milliseconds(20)) }
-        return LLMResponse(text: FakeModel.goodReply(for: request))
+        return LLMResponse(text: FakeModel.unsureOfParticipants.reply(for: request))
     }
 }
 

@@ -1,5 +1,6 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -39,7 +40,7 @@ struct AccountStoreTests {
     }
 
     @Test func revokedSessionsStayRevokedAfterAReopen() async throws {
-        let path = Fixtures.temporaryDatabasePath()
+        let path = TempFolder.unusedPath("store", file: "assay.sqlite")
         var store: SQLiteStore? = try SQLiteStore(path: path)
         let ada = try await store!.createUser(email: "ada@x.y", passwordHash: "h", role: "user")
         #expect(ada.tokenGeneration == 0)

@@ -1,5 +1,6 @@
 import AssayCore
 @testable import AssayStore
+import AssayTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -9,7 +10,7 @@ import Testing
 @Suite("Migration v4")
 struct AccountsMigrationTests {
     @Test func anEarlierDatabaseKeepsItsProjectsAndTheirLinks() async throws {
-        let path = Fixtures.temporaryDatabasePath()
+        let path = TempFolder.unusedPath("store", file: "assay.sqlite")
         try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         let queue = try DatabaseQueue(path: path)
         try SQLiteStore.migrator.migrate(queue, upTo: "v3: failure patterns and run summaries")

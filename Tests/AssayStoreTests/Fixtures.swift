@@ -1,5 +1,6 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -15,21 +16,13 @@ enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
         case .sqliteMemory:
             return try SQLiteStore.inMemory()
         case .sqliteFile:
-            return try SQLiteStore(path: Fixtures.temporaryDatabasePath())
+            return try SQLiteStore(path: TempFolder.unusedPath("store", file: "assay.sqlite"))
         }
     }
 }
 
 /// Small, fixed inputs for store tests.
 enum Fixtures {
-    /// A database path inside a fresh directory that does not exist yet (the store must create it).
-    static func temporaryDatabasePath() -> String {
-        FileManager.default.temporaryDirectory
-            .appendingPathComponent("assay-store-tests-\(UUID().uuidString)")
-            .appendingPathComponent("assay.sqlite")
-            .path
-    }
-
     static let codebook = Codebook(
         name: "Grants",
         instructions: "Code each grant letter.",

@@ -1,5 +1,6 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 @Suite("SQLiteStore")
 struct SQLiteStoreTests {
     @Test func dataSurvivesClosingAndReopening() async throws {
-        let path = Fixtures.temporaryDatabasePath()
+        let path = TempFolder.unusedPath("store", file: "assay.sqlite")
         let projectID: Int64
         let jobID: Int64
         do {
@@ -46,7 +47,7 @@ struct SQLiteStoreTests {
 
     @Test func openingAnUnusablePathThrowsUnavailable() async throws {
         // A regular file where the parent directory should be.
-        let blocker = Fixtures.temporaryDatabasePath()
+        let blocker = TempFolder.unusedPath("store", file: "assay.sqlite")
         try FileManager.default.createDirectory(
             atPath: (blocker as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data("not a directory".utf8).write(to: URL(fileURLWithPath: blocker))
@@ -60,7 +61,7 @@ struct SQLiteStoreTests {
     }
 
     @Test func openingAFileThatIsNotADatabaseThrowsUnavailable() async throws {
-        let path = Fixtures.temporaryDatabasePath()
+        let path = TempFolder.unusedPath("store", file: "assay.sqlite")
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try Data(String(repeating: "not sqlite at all. ", count: 100).utf8).write(to: URL(fileURLWithPath: path))
@@ -74,7 +75,7 @@ struct SQLiteStoreTests {
     }
 
     @Test func twoStoresOnOneFileRecordConcurrently() async throws {
-        let path = Fixtures.temporaryDatabasePath()
+        let path = TempFolder.unusedPath("store", file: "assay.sqlite")
         let perStore = 50
         let first = try SQLiteStore(path: path)
         let second = try SQLiteStore(path: path)

@@ -1,7 +1,9 @@
 import AssayCore
 @testable import AssayIngest
+import AssayTestSupport
 import Foundation
 @testable import AssayTraces
+import AssayTestSupport
 import Testing
 
 @Suite struct TraceReaderTests {
@@ -65,7 +67,7 @@ import Testing
     }
 
     @Test func jsonArraysNameTheirRecordsAndDuplicatesAreCaught() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         try folder.write("batch.json", """
             [{"trace_id": "AAA", "timestamp": "2026-11-01T10:00:00Z", "spans": [{"span_id": "1", "name": "a", "status": {"code": "OK"}}]},
              {"trace_id": "bbb", "timestamp": "2026-11-01T10:00:00Z", "spans": []},
@@ -97,7 +99,7 @@ import Testing
     }
 
     @Test func filesOverTheLimitAreRefusedUnread() throws {
-        let folder = try TempFolder()
+        let folder = try TempFolder("ingest")
         try folder.write("big.jsonl", String(repeating: " ", count: 2048) + "{}")
         let results = try TraceReader.read([folder.url.appendingPathComponent("big.jsonl").path],
                                            options: TraceReaderOptions(maxFileBytes: 1024), relativeTo: folder.url)

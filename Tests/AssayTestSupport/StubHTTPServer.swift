@@ -6,24 +6,33 @@ import NIOPosix
 
 /// A tiny HTTP server on a loopback port that answers from a script, so the provider is tested
 /// over real sockets: statuses, headers, slow answers and broken bodies.
-final class StubHTTPServer: Sendable {
-    struct Reply: Sendable {
-        var status: Int = 200
-        var headers: [(String, String)] = [("Content-Type", "application/json")]
-        var body: String
-        var delay: TimeAmount = .zero
+package final class StubHTTPServer: Sendable {
+    package struct Reply: Sendable {
+        package var status: Int = 200
+        package var headers: [(String, String)] = [("Content-Type", "application/json")]
+        package var body: String
+        package var delay: TimeAmount = .zero
         /// Send the head and half the body, then nothing more: a server that stalls mid-reply.
-        var stallsMidBody = false
+        package var stallsMidBody = false
+
+        package init(status: Int = 200, headers: [(String, String)] = [("Content-Type", "application/json")], body: String,
+                     delay: TimeAmount = .zero, stallsMidBody: Bool = false) {
+            self.status = status
+            self.headers = headers
+            self.body = body
+            self.delay = delay
+            self.stallsMidBody = stallsMidBody
+        }
     }
 
-    struct Received: Sendable {
-        var method: String
-        var uri: String
-        var headers: [(String, String)]
-        var body: String
+    package struct Received: Sendable {
+        package var method: String
+        package var uri: String
+        package var headers: [(String, String)]
+        package var body: String
 
         /// A header's value, by case-insensitive name.
-        func header(_ name: String) -> String? {
+        package func header(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name.lowercased() }?.1
         }
     }
@@ -31,9 +40,9 @@ final class StubHTTPServer: Sendable {
     private let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
     private let channel: any Channel
     private let state: NIOLockedValueBox<(replies: [Reply], received: [Received])>
-    let port: Int
+    package let port: Int
 
-    init(replies: [Reply]) throws {
+    package init(replies: [Reply]) throws {
         let state = NIOLockedValueBox<(replies: [Reply], received: [Received])>((replies, []))
         self.state = state
         channel = try ServerBootstrap(group: group)
@@ -47,12 +56,12 @@ final class StubHTTPServer: Sendable {
         port = channel.localAddress!.port!
     }
 
-    var baseURL: String { "http://127.0.0.1:\(port)/v1" }
+    package var baseURL: String { "http://127.0.0.1:\(port)/v1" }
     /// The server with no path, for APIs whose base URL has none (Ollama).
-    var origin: String { "http://127.0.0.1:\(port)" }
-    var received: [Received] { state.withLockedValue { $0.received } }
+    package var origin: String { "http://127.0.0.1:\(port)" }
+    package var received: [Received] { state.withLockedValue { $0.received } }
 
-    func shutdown() {
+    package func shutdown() {
         try? channel.close().wait()
         try? group.syncShutdownGracefully()
     }
@@ -94,17 +103,5 @@ final class StubHTTPServer: Sendable {
                 }
             }
         }
-    }
-}
-
-enum Completions {
-    /// A chat-completions body as OpenAI returns it.
-    static func body(content: String, promptTokens: Int = 11, completionTokens: Int = 7) -> String {
-        let escaped = content.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        return """
-            {"id":"x","object":"chat.completion","choices":[{"index":0,"finish_reason":"stop",\
-            "message":{"role":"assistant","content":"\(escaped)"}}],\
-            "usage":{"prompt_tokens":\(promptTokens),"completion_tokens":\(completionTokens),"total_tokens":\(promptTokens + completionTokens)}}
-            """
     }
 }

@@ -1,0 +1,102 @@
+import AssayCore
+import AssayStore
+import Foundation
+import Testing
+
+/// The store contract, continued: jobs and their events.
+extension StoreConformanceTests {
+    // MARK: Jobs
+
+    @Test(arguments: StoreKind.allCases)
+    func createsAndListsJobs(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let (project, _) = try await Fixtures.project(in: store)
+        let selection = JobSelection(sampleSize: 5, documentIDs: [3, 1], seed: 7)
+        let first = try await store.createJob(projectID: project.id, kind: .sample, codebookVersion: 1,
+                                              promptHash: "p1", model: "m", selection: selection, total: 5)
+        #expect(first.projectID == project.id)
+        #expect(first.kind == .sample)
+        #expect(first.status == .pending)
+        #expect(first.codebookVersion == 1)
+        #expect(first.promptHash == "p1")
+        #expect(first.model == "m")
+        #expect(first.selection == selection)
+        #expect(first.total == 5)
+        let counters: [Int] = [first.processed, first.succeeded, first.flagged, first.failed,
+                               first.consecutiveFailures, first.tokensIn, first.tokensOut]
+        #expect(counters.allSatisfy { $0 == 0 })
+        #expect(first.error == nil)
+        #expect(first.startedAt == nil)
+        #expect(first.finishedAt == nil)
+        #expect(try await store.job(id: first.id) == first)
+        #expect(try await store.job(id: 9_999) == nil)
+
+        let second = try await Fixtures.job(in: store, project: project)
+        #expect(second.selection == .all)
+        #expect(try await store.jobs(projectID: project.id).map(\.id) == [second.id, first.id])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func setJobStatusStampsTimes(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let (project, _) = try await Fixtures.project(in: store)
+        let job = try await Fixtures.job(in: store, project: project)
+
+        try await store.setJobStatus(.running, error: nil, jobID: job.id)
+        let running = try #require(try await store.job(id: job.id))
+        #expect(running.status == .running)
+        let started = try #require(running.startedAt)
+        #expect(running.finishedAt == nil)
+
+        // Pausing and resuming keeps the original start.
+        try await store.setJobStatus(.paused, error: nil, jobID: job.id)
+        #expect(try await store.job(id: job.id)?.status == .paused)
+        try await Task.sleep(for: .milliseconds(20))
+        try await store.setJobStatus(.running, error: nil, jobID: job.id)
+        let resumed = try #require(try await store.job(id: job.id))
+        #expect(resumed.startedAt == started)
+        #expect(resumed.finishedAt == nil)
+
+        try await store.setJobStatus(.failed, error: "provider down", jobID: job.id)
+        let failed = try #require(try await store.job(id: job.id))
+        #expect(failed.status == .failed)
+        #expect(failed.error == "provider down")
+        #expect(failed.startedAt == started)
+        let finished = try #require(failed.finishedAt)
+        #expect(finished >= started)
+
+        // Each finishing status stamps the finish.
+        for status in [JobStatus.completed, .cancelled] {
+            let other = try await Fixtures.job(in: store, project: project)
+            try await store.setJobStatus(status, error: nil, jobID: other.id)
+            let done = try #require(try await store.job(id: other.id))
+            #expect(done.status == status)
+            #expect(done.finishedAt != nil)
+            #expect(done.startedAt == nil)
+        }
+
+        await #expect(throws: StoreError.self) {
+            try await store.setJobStatus(.running, error: nil, jobID: 9_999)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func appendsAndListsEvents(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let (project, docs) = try await Fixtures.project(in: store)
+        let job = try await Fixtures.job(in: store, project: project)
+        let other = try await Fixtures.job(in: store, project: project)
+        try await store.appendEvent(jobID: job.id, kind: .jobStarted, documentID: nil, message: "3 documents")
+        try await store.appendEvent(jobID: other.id, kind: .jobStarted, documentID: nil, message: nil)
+        try await store.appendEvent(jobID: job.id, kind: .docStarted, documentID: docs[0].id, message: nil)
+        try await store.appendEvent(jobID: job.id, kind: .jobCompleted, documentID: nil, message: nil)
+
+        let events = try await store.events(jobID: job.id)
+        #expect(events.map(\.kind) == [.jobStarted, .docStarted, .jobCompleted])
+        #expect(events.allSatisfy { $0.jobID == job.id })
+        #expect(events[0].message == "3 documents")
+        #expect(events[1].documentID == docs[0].id)
+        #expect(events[2].documentID == nil)
+        #expect(try await store.events(jobID: other.id).count == 1)
+    }
+}
