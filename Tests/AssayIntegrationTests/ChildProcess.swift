@@ -80,7 +80,7 @@ final class ChildProcess: @unchecked Sendable {
         let command = ["/bin/sh", "-c", #"cd "$0" && exec "$@""#, directory.path, executable.path] + arguments
         let argv = command.map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for pointer in argv + envp { free(pointer) } }
         var child: pid_t = 0
         let code = posix_spawn(&child, "/bin/sh", &actions, &attributes, argv, envp)
         close(outPipe.write)

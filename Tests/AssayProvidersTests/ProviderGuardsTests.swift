@@ -14,7 +14,8 @@ import Testing
                                     breaker: .init(failureThreshold: 2, openDuration: .seconds(3600), waitWhenOpen: false))
         let provider = guards.wrap(down)
         let events = Mutex<[ProviderEvent]>([])
-        await ProviderEvents.$observer.withValue({ event in events.withLock { $0.append(event) } }) {
+        let record: @Sendable (ProviderEvent) -> Void = { event in events.withLock { $0.append(event) } }
+        await ProviderEvents.$observer.withValue(record) {
             await #expect(throws: ProviderError.self) { _ = try await provider.complete(Self.request) }
         }
         // Two real calls open the circuit; the third attempt is refused without a call, and a
