@@ -101,8 +101,8 @@ func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, 
     ProgressController(jobs: jobs, sessions: sessions, patternAccess: config.patternAccess).addRoutes(to: api)
     ExtractionController(values: values, reviews: Reviews(store: store), maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     ExportController(values: values).addRoutes(to: api)
-    PatternController(patterns: Patterns(store: store, role: config.patternAccess.role), provider: config.provider,
-                      options: config.traceOptions).addRoutes(to: api)
+    PatternController(patterns: Patterns(store: store, role: config.patternAccess.role), runner: runner, provider: config.provider,
+                      options: config.traceOptions, onStart: jobStarted).addRoutes(to: api)
     return router
 }
 

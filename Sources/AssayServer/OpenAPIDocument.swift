@@ -2138,13 +2138,13 @@ enum OpenAPIDocument {
     },
     "/extraction/run-once": {
       "post": {
-        "summary": "Run failure-pattern extraction once over unprocessed traces (pattern role only)",
+        "summary": "Start failure-pattern extraction over unprocessed traces as a background job (pattern role only)",
         "tags": [
           "failure-patterns"
         ],
         "responses": {
-          "201": {
-            "description": "The run's summary",
+          "202": {
+            "description": "The trace run's job, stored and running in the background: follow it with GET /jobs/{id} (or its stream); its summary is stored under /failure-patterns/runs when it ends",
             "content": {
               "application/json": {
                 "schema": {
@@ -3240,13 +3240,16 @@ enum OpenAPIDocument {
       "RunOnce": {
         "type": "object",
         "properties": {
-          "summary": {
-            "type": "object"
+          "job": {
+            "$ref": "#/components/schemas/Job"
           },
           "detail": {
             "type": "string"
           }
-        }
+        },
+        "required": [
+          "detail"
+        ]
       },
       "Registration": {
         "type": "object",

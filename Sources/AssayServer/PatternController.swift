@@ -7,23 +7,30 @@ import Foundation
 import Hummingbird
 
 /// Failure patterns from traces, for the role the configuration grants (ML engineering,
-/// on-call): a manual run, run summaries, and patterns with filters. Everyone else gets 403.
+/// on-call): a manual run (a background job), run summaries, and patterns with filters.
+/// Everyone else gets 403.
 struct PatternController {
     let patterns: Patterns
+    let runner: JobRunner
     let provider: any LLMProvider
     let options: TraceRunner.Options
+    var onStart: @Sendable (Job) -> Void = { _ in }
 
+    /// The answer to `run-once`: the trace run's job (202), or why there is none (200).
     struct RunOnceDTO: Codable, Sendable {
-        var summary: TraceRunSummary?
+        var job: JobDTO?
         var detail: String
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/extraction/run-once") { _, context in
-            guard let summary = try await patterns.runBatch(provider: provider, options: options, for: try context.requireRequester()) else {
-                return JSONResponse(RunOnceDTO(summary: nil, detail: "no unprocessed traces"))
+            let requester = try context.requireRequester()
+            guard let job = try await patterns.startBatch(provider: provider, options: options, runner: runner, for: requester) else {
+                return JSONResponse(RunOnceDTO(job: nil, detail: "no unprocessed traces"))
             }
-            return JSONResponse(RunOnceDTO(summary: summary, detail: "\(summary.patternsStored) patterns stored"), status: .created)
+            onStart(job)
+            return JSONResponse(RunOnceDTO(job: JobDTO(job), detail: "\(job.total) traces are being processed: follow GET /jobs/\(job.id)"),
+                                status: .accepted)
         }
         group.get("/failure-patterns/runs") { _, context in
             JSONResponse(ListDTO(items: try await patterns.summaries(for: try context.requireRequester())))

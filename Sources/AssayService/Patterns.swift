@@ -30,6 +30,18 @@ public struct Patterns: Sendable {
         return try await traces.run(provider: provider, options: options, excluding: excluding, progress: progress)
     }
 
+    /// One batch as a background job of `runner`: the job (running) at once, its progress as for any
+    /// job, its summary stored when it ends; nil when there are no unprocessed traces.
+    public func startBatch(provider: any LLMProvider, options: TraceRunner.Options, runner: JobRunner,
+                           for requester: Requester) async throws -> Job? {
+        try allowed(requester)
+        let traces = self.traces
+        return try await runner.start { gate in
+            guard let batch = try await traces.prepareBatch(provider: provider, options: options, gate: gate) else { return nil }
+            return JobRunner.Work(job: batch.job) { observer in try await batch.run(progress: observer).run }
+        }
+    }
+
     public func summaries(for requester: Requester) async throws -> [TraceRunSummary] {
         try allowed(requester)
         return try await traces.summaries()
