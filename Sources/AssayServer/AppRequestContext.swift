@@ -27,7 +27,7 @@ public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
     /// Who the use cases act for: set with the identity by `AuthMiddleware`.
-    public var requester: Requester?
+    package var requester: Requester?
     /// The peer's IP address, which sign-in limits count by ("unknown" when there is no socket,
     /// as in router tests). Proxies' X-Forwarded-For is not trusted: anyone can send one.
     public let clientAddress: String

@@ -5,28 +5,28 @@ import AssayTraces
 /// Loads what a requester names, but only when it is theirs: anything else — another account's,
 /// or one that does not exist — is the same `notFound`, so nothing about it leaks. The jobs of
 /// the failure-patterns project (which has no owner) are visible to whoever sees patterns.
-public struct Access: Sendable {
+package struct Access: Sendable {
     let store: any Store & ReviewStore
 
-    public init(store: any Store & ReviewStore) {
+    package init(store: any Store & ReviewStore) {
         self.store = store
     }
 
-    public func project(_ id: Int64, for requester: Requester) async throws -> Project {
+    package func project(_ id: Int64, for requester: Requester) async throws -> Project {
         guard let project = try await store.project(id: id), project.owner == requester.owner else {
             throw ServiceError.notFound(.project(id))
         }
         return project
     }
 
-    public func document(_ id: Int64, for requester: Requester) async throws -> Document {
+    package func document(_ id: Int64, for requester: Requester) async throws -> Document {
         guard let document = try await store.document(id: id), try await owns(document.projectID, requester) else {
             throw ServiceError.notFound(.document(id))
         }
         return document
     }
 
-    public func job(_ id: Int64, for requester: Requester) async throws -> Job {
+    package func job(_ id: Int64, for requester: Requester) async throws -> Job {
         guard let job = try await store.job(id: id) else { throw ServiceError.notFound(.job(id)) }
         if try await owns(job.projectID, requester) { return job }
         guard requester.seesPatterns, let project = try await store.project(id: job.projectID),
@@ -34,7 +34,7 @@ public struct Access: Sendable {
         return job
     }
 
-    public func extraction(_ id: Int64, for requester: Requester) async throws -> Extraction {
+    package func extraction(_ id: Int64, for requester: Requester) async throws -> Extraction {
         guard let extraction = try await store.extraction(id: id),
               let document = try await store.document(id: extraction.documentID),
               try await owns(document.projectID, requester) else {

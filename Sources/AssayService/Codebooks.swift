@@ -5,25 +5,25 @@ import AssayStore
 
 /// The codebook: import (a file or text), versions, the prompt it makes, and its variables one by
 /// one. Every change is a new version with a new prompt.
-public struct Codebooks: Sendable {
+package struct Codebooks: Sendable {
     let store: any Store & ReviewStore
     let access: Access
     let workspace: Workspace
 
-    public init(store: any Store & ReviewStore) {
+    package init(store: any Store & ReviewStore) {
         self.store = store
         self.access = Access(store: store)
         self.workspace = Workspace(store: store)
     }
 
     /// Stores the codebook as a new version when it changed (the project goes back to `schema_defined`).
-    public func importCodebook(_ codebook: Codebook, projectID: Int64, for requester: Requester) async throws
+    package func importCodebook(_ codebook: Codebook, projectID: Int64, for requester: Requester) async throws
         -> (version: CodebookVersion, isNew: Bool) {
         try await workspace.importCodebook(codebook, projectID: try await access.project(projectID, for: requester).id)
     }
 
     /// Imports a codebook from YAML or JSON text (an upload); problems name their fields.
-    public func importCodebook(text: String, format: CodebookFormat? = nil, projectID: Int64, for requester: Requester)
+    package func importCodebook(text: String, format: CodebookFormat? = nil, projectID: Int64, for requester: Requester)
         async throws -> (version: CodebookVersion, isNew: Bool) {
         let project = try await access.project(projectID, for: requester)
         let codebook = try CodebookLoader.decode(text, format: format ?? .sniff(text))
@@ -31,7 +31,7 @@ public struct Codebooks: Sendable {
     }
 
     /// The version asked for, or the latest; `notFound` when the project has none (yet).
-    public func version(_ number: Int? = nil, projectID: Int64, for requester: Requester) async throws -> CodebookVersion {
+    package func version(_ number: Int? = nil, projectID: Int64, for requester: Requester) async throws -> CodebookVersion {
         let project = try await access.project(projectID, for: requester)
         let found: CodebookVersion?
         if let number {
@@ -43,29 +43,29 @@ public struct Codebooks: Sendable {
         return found
     }
 
-    public func versions(projectID: Int64, for requester: Requester) async throws -> [CodebookVersion] {
+    package func versions(projectID: Int64, for requester: Requester) async throws -> [CodebookVersion] {
         try await store.codebookVersions(projectID: try await access.project(projectID, for: requester).id)
     }
 
     /// The latest version with the prompt and schema it sends the model.
-    public func prompt(projectID: Int64, for requester: Requester) async throws -> (version: CodebookVersion, prompt: ExtractionPrompt) {
+    package func prompt(projectID: Int64, for requester: Requester) async throws -> (version: CodebookVersion, prompt: ExtractionPrompt) {
         let version = try await version(projectID: projectID, for: requester)
         return (version, ExtractionPrompt(codebook: version.codebook))
     }
 
     /// The variables in force; none for a project without a codebook.
-    public func variables(projectID: Int64, for requester: Requester) async throws -> [Variable] {
+    package func variables(projectID: Int64, for requester: Requester) async throws -> [Variable] {
         try await current(try await access.project(projectID, for: requester).id).variables
     }
 
-    public func variable(named name: String, projectID: Int64, for requester: Requester) async throws -> Variable {
+    package func variable(named name: String, projectID: Int64, for requester: Requester) async throws -> Variable {
         let codebook = try await current(try await access.project(projectID, for: requester).id)
         guard let variable = codebook.variable(named: name) else { throw ServiceError.notFound(.variable(name)) }
         return variable
     }
 
     /// Adds a variable; every change makes a new codebook version and a new prompt.
-    public func addVariable(_ variable: Variable, projectID: Int64, for requester: Requester) async throws -> CodebookVersion {
+    package func addVariable(_ variable: Variable, projectID: Int64, for requester: Requester) async throws -> CodebookVersion {
         try await change(projectID, requester) { codebook in
             guard codebook.variable(named: variable.name) == nil else {
                 throw CodebookError(problems: [CodebookProblem(field: "name", reason: "a variable named '\(variable.name)' already exists")])
@@ -75,7 +75,7 @@ public struct Codebooks: Sendable {
     }
 
     /// Replaces the named variable (it may be renamed), keeping its place in the codebook.
-    public func replaceVariable(named name: String, with variable: Variable, projectID: Int64, for requester: Requester)
+    package func replaceVariable(named name: String, with variable: Variable, projectID: Int64, for requester: Requester)
         async throws -> CodebookVersion {
         try await change(projectID, requester) { codebook in
             guard let index = codebook.variables.firstIndex(where: { $0.name == name }) else {
@@ -86,7 +86,7 @@ public struct Codebooks: Sendable {
     }
 
     /// Removes the named variable; a codebook needs at least one, so the last cannot go.
-    public func removeVariable(named name: String, projectID: Int64, for requester: Requester) async throws -> CodebookVersion {
+    package func removeVariable(named name: String, projectID: Int64, for requester: Requester) async throws -> CodebookVersion {
         try await change(projectID, requester) { codebook in
             guard codebook.variable(named: name) != nil else { throw ServiceError.notFound(.variable(name)) }
             codebook.variables.removeAll { $0.name == name }

@@ -6,30 +6,30 @@ import Foundation
 
 /// Documents: add files and folders, upload files, list with their latest result, find by id or
 /// name, delete.
-public struct Documents: Sendable {
+package struct Documents: Sendable {
     let store: any Store & ReviewStore
     let access: Access
 
-    public init(store: any Store & ReviewStore) {
+    package init(store: any Store & ReviewStore) {
         self.store = store
         self.access = Access(store: store)
     }
 
     /// What `add` did, document by document.
-    public struct AddReport: Sendable {
-        public var inserted = 0
-        public var updated = 0
-        public var unchanged = 0
+    package struct AddReport: Sendable {
+        package var inserted = 0
+        package var updated = 0
+        package var unchanged = 0
         /// Documents that could not be read, with the reason (also stored as failed documents).
-        public var failed: [(externalID: String, reason: String)] = []
-        public var skipped: [String] = []
-        public var total: Int { inserted + updated + unchanged + failed.count }
+        package var failed: [(externalID: String, reason: String)] = []
+        package var skipped: [String] = []
+        package var total: Int { inserted + updated + unchanged + failed.count }
     }
 
     /// Reads files, folders and JSONL into documents; a re-added file with the same content is
     /// left alone, a changed one is updated, an unreadable one is stored as failed with its reason.
     /// Files are read and stored one at a time, so adding a large collection holds one file in memory.
-    public func add(_ paths: [String], options: IngestOptions = IngestOptions(), relativeTo base: URL? = nil,
+    package func add(_ paths: [String], options: IngestOptions = IngestOptions(), relativeTo base: URL? = nil,
                     projectID: Int64, for requester: Requester) async throws -> AddReport {
         let project = try await access.project(projectID, for: requester)
         let plan = try Ingestor.plan(paths, relativeTo: base)
@@ -59,14 +59,14 @@ public struct Documents: Sendable {
     }
 
     /// What happened to each uploaded document.
-    public struct UploadResult: Sendable {
-        public var document: Document
-        public var outcome: UpsertOutcome
+    package struct UploadResult: Sendable {
+        package var document: Document
+        package var outcome: UpsertOutcome
     }
 
     /// Reads uploaded files into documents (the same readers as `add`); an unreadable file is stored
     /// as a failed document with its reason.
-    public func upload(_ uploads: [Upload], options: IngestOptions = IngestOptions(), projectID: Int64,
+    package func upload(_ uploads: [Upload], options: IngestOptions = IngestOptions(), projectID: Int64,
                        for requester: Requester) async throws -> [UploadResult] {
         let project = try await access.project(projectID, for: requester)
         var results: [UploadResult] = []
@@ -84,31 +84,31 @@ public struct Documents: Sendable {
     }
 
     /// A document with the latest outcome of its coding, if any.
-    public struct Listed: Sendable {
-        public var document: Document
-        public var outcome: DocumentOutcome?
+    package struct Listed: Sendable {
+        package var document: Document
+        package var outcome: DocumentOutcome?
     }
 
-    public func list(projectID: Int64, status: DocumentStatus? = nil, for requester: Requester) async throws -> [Listed] {
+    package func list(projectID: Int64, status: DocumentStatus? = nil, for requester: Requester) async throws -> [Listed] {
         let project = try await access.project(projectID, for: requester)
         let outcomes = Dictionary(try await store.outcomes(projectID: project.id).map { ($0.documentID, $0) }) { $1 }
         return try await store.documents(projectID: project.id, status: status).map { Listed(document: $0, outcome: outcomes[$0.id]) }
     }
 
-    public func get(_ id: Int64, for requester: Requester) async throws -> Listed {
+    package func get(_ id: Int64, for requester: Requester) async throws -> Listed {
         let document = try await access.document(id, for: requester)
         let outcome = try await store.outcomes(projectID: document.projectID).first { $0.documentID == document.id }
         return Listed(document: document, outcome: outcome)
     }
 
-    public func delete(_ id: Int64, for requester: Requester) async throws {
+    package func delete(_ id: Int64, for requester: Requester) async throws {
         try await store.deleteDocument(id: try await access.document(id, for: requester).id)
     }
 
     /// A document by id (`12`, `#12`) or external id: exact, or a unique ending made of whole path
     /// parts (`a.txt` for `docs/a.txt`, a record id for `data.jsonl#r7`) — never part of a name, so
     /// `a.txt` does not open `data.txt`.
-    public func find(_ reference: String, projectID: Int64, for requester: Requester) async throws -> Document {
+    package func find(_ reference: String, projectID: Int64, for requester: Requester) async throws -> Document {
         let project = try await access.project(projectID, for: requester)
         let ref = reference.hasPrefix("#") ? String(reference.dropFirst()) : reference
         if let id = Int64(ref), let document = try await store.document(id: id), document.projectID == project.id {
@@ -127,14 +127,14 @@ public struct Documents: Sendable {
     }
 
     /// One document with everything known about it.
-    public struct Detail: Sendable {
-        public var document: Document
-        public var extractions: [Extraction]
-        public var outcome: DocumentOutcome?
-        public var errors: [ErrorRecord]
+    package struct Detail: Sendable {
+        package var document: Document
+        package var extractions: [Extraction]
+        package var outcome: DocumentOutcome?
+        package var errors: [ErrorRecord]
     }
 
-    public func detail(of reference: String, projectID: Int64, for requester: Requester) async throws -> Detail {
+    package func detail(of reference: String, projectID: Int64, for requester: Requester) async throws -> Detail {
         let document = try await find(reference, projectID: projectID, for: requester)
         let extractions = try await store.extractions(projectID: projectID, documentID: document.id)
         let outcome = try await store.outcomes(projectID: projectID).first { $0.documentID == document.id }

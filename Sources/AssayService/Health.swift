@@ -1,15 +1,15 @@
 import AssayStore
 
 /// Whether the store answers, for readiness checks.
-public struct Health: Sendable {
+package struct Health: Sendable {
     let store: any Store
 
-    public init(store: any Store) {
+    package init(store: any Store) {
         self.store = store
     }
 
     /// One cheap read; any error means the store cannot serve requests now.
-    public func storeAnswers() async -> Bool {
+    package func storeAnswers() async -> Bool {
         do {
             _ = try await store.project(id: 0)
             return true

@@ -4,27 +4,27 @@ import AssayStore
 
 /// Jobs that run in the background of a long-lived front end (the service): start a sample (N or
 /// chosen documents) or a full run, read progress and events, pause, resume, cancel, follow live.
-public struct Jobs: Sendable {
+package struct Jobs: Sendable {
     let store: any Store & ReviewStore
     let access: Access
     let runner: JobRunner
 
-    public static let maxChosenDocuments = 10_000
+    package static let maxChosenDocuments = 10_000
 
-    public init(store: any Store & ReviewStore, runner: JobRunner) {
+    package init(store: any Store & ReviewStore, runner: JobRunner) {
         self.store = store
         self.access = Access(store: store)
         self.runner = runner
     }
 
     /// What to code: a sample of `sampleSize` (or the chosen documents), or every document not yet done.
-    public struct Request: Sendable {
-        public var kind: JobKind
-        public var sampleSize: Int?
-        public var documentIDs: [Int64]?
-        public var seed: UInt64?
+    package struct Request: Sendable {
+        package var kind: JobKind
+        package var sampleSize: Int?
+        package var documentIDs: [Int64]?
+        package var seed: UInt64?
 
-        public init(kind: JobKind, sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil) {
+        package init(kind: JobKind, sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil) {
             self.kind = kind
             self.sampleSize = sampleSize
             self.documentIDs = documentIDs
@@ -32,7 +32,7 @@ public struct Jobs: Sendable {
         }
 
         /// The documents the request selects, or why it cannot be run.
-        public func selection() throws -> JobSelection {
+        package func selection() throws -> JobSelection {
             if let ids = documentIDs {
                 guard !ids.isEmpty else { throw ServiceError.invalid(field: "document_ids", reason: "must name at least one document") }
                 guard ids.count <= Jobs.maxChosenDocuments else {
@@ -57,38 +57,38 @@ public struct Jobs: Sendable {
     }
 
     /// Starts the job; it is stored and running when this returns, its documents coded in the background.
-    public func start(_ request: Request, projectID: Int64, for requester: Requester) async throws -> Job {
+    package func start(_ request: Request, projectID: Int64, for requester: Requester) async throws -> Job {
         let project = try await access.project(projectID, for: requester)
         return try await runner.start(projectID: project.id, kind: request.kind, selection: try request.selection())
     }
 
-    public func list(projectID: Int64, for requester: Requester) async throws -> [Job] {
+    package func list(projectID: Int64, for requester: Requester) async throws -> [Job] {
         try await store.jobs(projectID: try await access.project(projectID, for: requester).id)
     }
 
-    public func get(_ id: Int64, for requester: Requester) async throws -> Job {
+    package func get(_ id: Int64, for requester: Requester) async throws -> Job {
         try await access.job(id, for: requester)
     }
 
-    public func events(_ id: Int64, for requester: Requester) async throws -> [JobEvent] {
+    package func events(_ id: Int64, for requester: Requester) async throws -> [JobEvent] {
         try await store.events(jobID: try await access.job(id, for: requester).id)
     }
 
-    public func pause(_ id: Int64, for requester: Requester) async throws -> Job {
+    package func pause(_ id: Int64, for requester: Requester) async throws -> Job {
         try await runner.pause(jobID: try await access.job(id, for: requester).id)
     }
 
     /// The job resumed; a job left by a process that is gone continues as a new job (another id).
-    public func resume(_ id: Int64, for requester: Requester) async throws -> Job {
+    package func resume(_ id: Int64, for requester: Requester) async throws -> Job {
         try await runner.resume(jobID: try await access.job(id, for: requester).id)
     }
 
-    public func cancel(_ id: Int64, for requester: Requester) async throws -> Job {
+    package func cancel(_ id: Int64, for requester: Requester) async throws -> Job {
         try await runner.cancel(jobID: try await access.job(id, for: requester).id)
     }
 
     /// The job's live updates, or its final state when it no longer runs here.
-    public func updates(_ id: Int64, for requester: Requester) async throws -> AsyncStream<JobUpdate> {
+    package func updates(_ id: Int64, for requester: Requester) async throws -> AsyncStream<JobUpdate> {
         let job = try await access.job(id, for: requester)
         let live = await runner.updates(jobID: job.id)
         let store = self.store

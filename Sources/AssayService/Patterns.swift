@@ -6,24 +6,24 @@ import AssayTraces
 
 /// Failure patterns from traces, for requesters who see patterns (the pattern role; the local
 /// user always): add traces, run batches, read run summaries and patterns.
-public struct Patterns: Sendable {
+package struct Patterns: Sendable {
     let traces: TraceRunner
     /// The role named in refusals.
     let role: String
 
-    public init(store: any Store & PatternStore, role: String = "ml_engineer") {
+    package init(store: any Store & PatternStore, role: String = "ml_engineer") {
         self.traces = TraceRunner(store: store)
         self.role = role
     }
 
     /// Stores each readable trace as a document of the failure-patterns project.
-    public func add(_ results: [TraceReadResult], for requester: Requester) async throws -> TraceRunner.AddReport {
+    package func add(_ results: [TraceReadResult], for requester: Requester) async throws -> TraceRunner.AddReport {
         try allowed(requester)
         return try await traces.add(results)
     }
 
     /// One batch now, in the caller's task (the CLI shows its progress); nil when nothing is left.
-    public func runBatch(provider: any LLMProvider, options: TraceRunner.Options, excluding: Set<Int64> = [],
+    package func runBatch(provider: any LLMProvider, options: TraceRunner.Options, excluding: Set<Int64> = [],
                          for requester: Requester, progress: @escaping @Sendable (RunProgress) -> Void = { _ in })
         async throws -> TraceRunSummary? {
         try allowed(requester)
@@ -32,7 +32,7 @@ public struct Patterns: Sendable {
 
     /// One batch as a background job of `runner`: the job (running) at once, its progress as for any
     /// job, its summary stored when it ends; nil when there are no unprocessed traces.
-    public func startBatch(provider: any LLMProvider, options: TraceRunner.Options, runner: JobRunner,
+    package func startBatch(provider: any LLMProvider, options: TraceRunner.Options, runner: JobRunner,
                            for requester: Requester) async throws -> Job? {
         try allowed(requester)
         let traces = self.traces
@@ -42,12 +42,12 @@ public struct Patterns: Sendable {
         }
     }
 
-    public func summaries(for requester: Requester) async throws -> [TraceRunSummary] {
+    package func summaries(for requester: Requester) async throws -> [TraceRunSummary] {
         try allowed(requester)
         return try await traces.summaries()
     }
 
-    public func list(_ filter: PatternFilter = PatternFilter(), for requester: Requester) async throws -> [FailurePattern] {
+    package func list(_ filter: PatternFilter = PatternFilter(), for requester: Requester) async throws -> [FailurePattern] {
         try allowed(requester)
         if let min = filter.minConfidence, !(0...1).contains(min) {
             throw ServiceError.invalid(field: "min_confidence", reason: "must be between 0 and 1")

@@ -4,23 +4,23 @@ import AssayStore
 extension Projects {
     /// Where a project stands: documents by state, results under the current codebook, the last
     /// job, and failures by reason.
-    public struct Status: Sendable {
-        public var project: Project
-        public var codebookVersion: Int?
-        public var documentsByStatus: [DocumentStatus: Int]
-        public var unreadable: [(externalID: String, reason: String)]
+    package struct Status: Sendable {
+        package var project: Project
+        package var codebookVersion: Int?
+        package var documentsByStatus: [DocumentStatus: Int]
+        package var unreadable: [(externalID: String, reason: String)]
         /// Outcomes of ready documents under the current codebook version and content.
-        public var outcomes: [DocumentOutcomeKind: Int]
-        public var notRun: Int
-        public var lastJob: Job?
-        public var failuresByKind: [ErrorKind: Int]
+        package var outcomes: [DocumentOutcomeKind: Int]
+        package var notRun: Int
+        package var lastJob: Job?
+        package var failuresByKind: [ErrorKind: Int]
         /// The latest failure reasons of the last job, newest last.
-        public var recentFailures: [(document: String, kind: ErrorKind, reason: String)]
+        package var recentFailures: [(document: String, kind: ErrorKind, reason: String)]
         /// The last job's request metrics, when it stored any.
-        public var lastJobMetrics: JobMetrics?
+        package var lastJobMetrics: JobMetrics?
     }
 
-    public func status(projectID: Int64, for requester: Requester) async throws -> Status {
+    package func status(projectID: Int64, for requester: Requester) async throws -> Status {
         let project = try await access.project(projectID, for: requester)
         let documents = try await store.documents(projectID: projectID, status: nil)
         let version = try await store.latestCodebook(projectID: projectID)?.version

@@ -2,20 +2,20 @@
 /// without an owner); a signed-in account of the service works on its own. Every use case checks
 /// through `Access`, so the rule holds the same for each front end: another account's project,
 /// document, job or value is the same "not found" as a missing one.
-public struct Requester: Sendable, Hashable {
+package struct Requester: Sendable, Hashable {
     /// The owner stored on the projects this requester may use; nil for the local user.
-    public let owner: String?
+    package let owner: String?
     /// The account's email, which names the author of its feedback; nil for the local user.
-    public let email: String?
+    package let email: String?
     /// Whether failure patterns, trace runs and the jobs of the failure-patterns project are
     /// visible: the pattern role for accounts, always for the local user.
-    public let seesPatterns: Bool
+    package let seesPatterns: Bool
 
     /// The command line's user: whoever can open the database file.
-    public static let local = Requester(owner: nil, email: nil, seesPatterns: true)
+    package static let local = Requester(owner: nil, email: nil, seesPatterns: true)
 
     /// A signed-in account of the service.
-    public static func account(userID: Int64, email: String, seesPatterns: Bool) -> Requester {
+    package static func account(userID: Int64, email: String, seesPatterns: Bool) -> Requester {
         Requester(owner: String(userID), email: email, seesPatterns: seesPatterns)
     }
 }

@@ -2,20 +2,20 @@ import AssayCore
 import AssayStore
 
 /// Feedback on values: a reviewer's verdict, what the value should have been, a note.
-public struct Reviews: Sendable {
+package struct Reviews: Sendable {
     let store: any Store & ReviewStore
     let access: Access
 
-    public static let maxNoteCharacters = 5_000
+    package static let maxNoteCharacters = 5_000
 
-    public init(store: any Store & ReviewStore) {
+    package init(store: any Store & ReviewStore) {
         self.store = store
         self.access = Access(store: store)
     }
 
     /// Records a verdict on one value. A value that is not correct needs the right one or a note:
     /// "wrong" alone teaches the codebook nothing.
-    public func give(_ verdict: FeedbackVerdict, correctedValue: JSONValue? = nil, note: String? = nil,
+    package func give(_ verdict: FeedbackVerdict, correctedValue: JSONValue? = nil, note: String? = nil,
                      extractionID: Int64, for requester: Requester) async throws -> Feedback {
         let extraction = try await access.extraction(extractionID, for: requester)
         if verdict != .correct, correctedValue == nil, (note ?? "").isEmpty {
@@ -28,7 +28,7 @@ public struct Reviews: Sendable {
             extractionID: extraction.id, verdict: verdict, correctedValue: correctedValue, note: note, author: requester.email))
     }
 
-    public func list(projectID: Int64, variable: String? = nil, for requester: Requester) async throws -> [Feedback] {
+    package func list(projectID: Int64, variable: String? = nil, for requester: Requester) async throws -> [Feedback] {
         try await store.feedback(projectID: try await access.project(projectID, for: requester).id, variable: variable)
     }
 }

@@ -2,7 +2,7 @@
 /// its hints (`CLIHint`), the service makes problem documents (`APIProblem`). Errors of the layers
 /// below (`EngineError`, `StoreError`, `CodebookError`, `JobRunnerError`, `ExportError`) pass
 /// through unchanged.
-public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
+package enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Missing, or someone else's: the same answer, so nothing about another account leaks.
     case notFound(Thing)
     /// A value the requester sent breaks a rule; `field` names it as the API does.
@@ -17,7 +17,7 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case tooManyAttempts(Attempts, retryAfter: Int)
 
     /// What was not found.
-    public enum Thing: Sendable, Equatable {
+    package enum Thing: Sendable, Equatable {
         case project(Int64)
         case document(Int64)
         case job(Int64)
@@ -28,18 +28,18 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case account(email: String)
     }
 
-    public enum Credential: Sendable, Equatable {
+    package enum Credential: Sendable, Equatable {
         case apiKey, accessToken
     }
 
-    public enum Attempts: Sendable, Equatable {
+    package enum Attempts: Sendable, Equatable {
         /// From one client address (logins, registrations, password changes together).
         case fromClient
         /// Wrong passwords for one account.
         case forAccount
     }
 
-    public var description: String {
+    package var description: String {
         switch self {
         case .notFound(let thing): "\(thing.description) not found"
         case .invalid(let field, let reason): "\(field): \(reason)"
@@ -55,7 +55,7 @@ public enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 extension ServiceError.Thing: CustomStringConvertible {
-    public var description: String {
+    package var description: String {
         switch self {
         case .project(let id): "project \(id)"
         case .document(let id): "document \(id)"

@@ -12,7 +12,7 @@ import Foundation
 /// How tokens are signed (JWT), how passwords are hashed (bcrypt on a thread pool of its own) and
 /// how attempts are counted are the service's: they come in as `AccessTokens`, `PasswordHashing`
 /// and `SignInLimiter`, and the password rule as `passwordProblem`.
-public struct Sessions: Sendable {
+package struct Sessions: Sendable {
     let store: any AccountStore
     let tokens: any AccessTokens
     let hasher: any PasswordHashing
@@ -20,7 +20,7 @@ public struct Sessions: Sendable {
     /// Why a new password is refused (for its account's email), or nil.
     let passwordProblem: @Sendable (_ password: String, _ email: String) -> String?
 
-    public init(store: any AccountStore, tokens: any AccessTokens, hasher: any PasswordHashing, limiter: any SignInLimiter,
+    package init(store: any AccountStore, tokens: any AccessTokens, hasher: any PasswordHashing, limiter: any SignInLimiter,
                 passwordProblem: @escaping @Sendable (String, String) -> String?) {
         self.store = store
         self.tokens = tokens
@@ -30,16 +30,16 @@ public struct Sessions: Sendable {
     }
 
     /// A session's tokens: a short-lived access token and a refresh token used once.
-    public struct Tokens: Sendable {
-        public var access: String
-        public var refresh: String
-        public var expiresIn: Int
-        public var user: UserAccount
+    package struct Tokens: Sendable {
+        package var access: String
+        package var refresh: String
+        package var expiresIn: Int
+        package var user: UserAccount
     }
 
     /// Creates the account when the email is free; a taken email gets the same answer (and the
     /// same hashing work) and keeps its password. Returns the email as stored.
-    public func register(email: String, password: String, client: String) async throws -> String {
+    package func register(email: String, password: String, client: String) async throws -> String {
         let email = Self.normalized(email)
         guard Self.looksLikeEmail(email) else {
             throw ServiceError.invalid(field: "email", reason: "must be an email address such as ada@example.org")
@@ -55,7 +55,7 @@ public struct Sessions: Sendable {
         return email
     }
 
-    public func login(email: String, password: String, client: String) async throws -> Tokens {
+    package func login(email: String, password: String, client: String) async throws -> Tokens {
         let email = Self.normalized(email)
         try await limiter.admit(email: email, client: client)
         // One answer, and the same work, for an unknown email and a wrong password.
@@ -70,7 +70,7 @@ public struct Sessions: Sendable {
 
     /// Sets a new password and ends every session (access tokens too); answers a fresh pair so
     /// the caller stays signed in. Wrong current passwords count like wrong logins.
-    public func changePassword(current: String, new: String, userID: Int64, email: String, client: String) async throws -> Tokens {
+    package func changePassword(current: String, new: String, userID: Int64, email: String, client: String) async throws -> Tokens {
         if let problem = passwordProblem(new, email) { throw ServiceError.invalid(field: "new_password", reason: problem) }
         try await limiter.admit(email: email, client: client)
         guard let user = try await store.user(id: userID), try await hasher.verify(current, hash: user.passwordHash) else {
@@ -83,7 +83,7 @@ public struct Sessions: Sendable {
     }
 
     /// Exchanges a refresh token for a new pair; the old refresh token stops working (rotation).
-    public func refresh(_ refreshToken: String) async throws -> Tokens {
+    package func refresh(_ refreshToken: String) async throws -> Tokens {
         let hash = Secret.hash(refreshToken)
         guard let userID = try await store.refreshTokenOwner(hash: hash, now: Date()),
               try await store.deleteRefreshToken(hash: hash),
@@ -95,7 +95,7 @@ public struct Sessions: Sendable {
 
     /// Ends a session: with a refresh token, that session (the token, and the access token the
     /// caller signed in with, `tokenID`); without one, every session of the account.
-    public func logout(userID: Int64, tokenID: String?, tokenExpires: Date?, refreshToken: String?) async throws {
+    package func logout(userID: Int64, tokenID: String?, tokenExpires: Date?, refreshToken: String?) async throws {
         guard let refreshToken else { return try await store.endSessions(userID: userID) }
         let hash = Secret.hash(refreshToken)
         if try await store.refreshTokenOwner(hash: hash, now: .distantPast) == userID {
@@ -107,14 +107,14 @@ public struct Sessions: Sendable {
     }
 
     /// Who a credential — an API key or an access token — belongs to.
-    public struct SignedIn: Sendable {
-        public var user: UserAccount
-        public var viaAPIKey: Bool
+    package struct SignedIn: Sendable {
+        package var user: UserAccount
+        package var viaAPIKey: Bool
         /// The access token's id and expiry, so logout can revoke exactly it.
-        public var tokenID: String?
-        public var tokenExpires: Date?
+        package var tokenID: String?
+        package var tokenExpires: Date?
 
-        public init(user: UserAccount, viaAPIKey: Bool, tokenID: String? = nil, tokenExpires: Date? = nil) {
+        package init(user: UserAccount, viaAPIKey: Bool, tokenID: String? = nil, tokenExpires: Date? = nil) {
             self.user = user
             self.viaAPIKey = viaAPIKey
             self.tokenID = tokenID
@@ -122,7 +122,7 @@ public struct Sessions: Sendable {
         }
     }
 
-    public func identify(_ credential: String) async throws -> SignedIn {
+    package func identify(_ credential: String) async throws -> SignedIn {
         if credential.hasPrefix(Secret.apiKeyPrefix) {
             guard let key = try await store.apiKey(hash: Secret.hash(credential)), let user = try await store.user(id: key.userID) else {
                 throw ServiceError.credentialRejected(.apiKey)
@@ -157,7 +157,7 @@ public struct Sessions: Sendable {
 }
 
 /// Signed access tokens: issued for an account, read back into their claims.
-public protocol AccessTokens: Sendable {
+package protocol AccessTokens: Sendable {
     var accessLifetime: Duration { get }
     var refreshLifetime: Duration { get }
     func issue(for user: UserAccount) async throws -> String
@@ -166,14 +166,14 @@ public protocol AccessTokens: Sendable {
 }
 
 /// What an access token says.
-public struct AccessTokenClaims: Sendable {
-    public var userID: Int64
-    public var tokenID: String?
-    public var expires: Date
+package struct AccessTokenClaims: Sendable {
+    package var userID: Int64
+    package var tokenID: String?
+    package var expires: Date
     /// The account's token generation when it was issued; nil for tokens from before revocation.
-    public var generation: Int64?
+    package var generation: Int64?
 
-    public init(userID: Int64, tokenID: String?, expires: Date, generation: Int64?) {
+    package init(userID: Int64, tokenID: String?, expires: Date, generation: Int64?) {
         self.userID = userID
         self.tokenID = tokenID
         self.expires = expires
@@ -182,7 +182,7 @@ public struct AccessTokenClaims: Sendable {
 }
 
 /// Password hashes, and the same work for an account that does not exist.
-public protocol PasswordHashing: Sendable {
+package protocol PasswordHashing: Sendable {
     func hash(_ password: String) async throws -> String
     func verify(_ password: String, hash: String) async throws -> Bool
     /// Does the work of `verify` for an unknown account, and answers false.
@@ -191,7 +191,7 @@ public protocol PasswordHashing: Sendable {
 
 /// How often passwords may be tried: `admit` counts an attempt (throwing
 /// `ServiceError.tooManyAttempts` past the limits), `succeeded` clears an account's failures.
-public protocol SignInLimiter: Sendable {
+package protocol SignInLimiter: Sendable {
     func admit(email: String?, client: String) async throws
     func succeeded(email: String)
 }

@@ -3,19 +3,19 @@ import AssayIngest
 import Foundation
 
 /// A file that arrives as bytes (an HTTP upload) rather than a path.
-public struct Upload: Sendable {
+package struct Upload: Sendable {
     /// The file name as sent; only its last component is kept, as the document's external id.
-    public var fileName: String
-    public var data: Data
+    package var fileName: String
+    package var data: Data
 
-    public init(fileName: String, data: Data) {
+    package init(fileName: String, data: Data) {
         self.fileName = fileName
         self.data = data
     }
 
     /// The name with any folders, `..` and control characters removed: it names the document,
     /// it never becomes a path.
-    public var safeName: String {
+    package var safeName: String {
         let last = fileName.split(whereSeparator: { $0 == "/" || $0 == "\\" }).last.map(String.init) ?? ""
         let cleaned = String(last.unicodeScalars.filter { !CharacterSet.controlCharacters.contains($0) }.map(Character.init))
         guard !cleaned.isEmpty, cleaned != ".", cleaned != ".." else { return "upload" }

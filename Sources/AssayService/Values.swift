@@ -4,18 +4,18 @@ import AssayStore
 
 /// Values: paged and filtered lists per project, one value with its evidence, and the dataset an
 /// export writes.
-public struct Values: Sendable {
+package struct Values: Sendable {
     let store: any Store & ReviewStore
     let access: Access
 
-    public static let maxPage = 500
+    package static let maxPage = 500
 
-    public init(store: any Store & ReviewStore) {
+    package init(store: any Store & ReviewStore) {
         self.store = store
         self.access = Access(store: store)
     }
 
-    public func list(projectID: Int64, filter: ExtractionFilter = ExtractionFilter(), limit: Int = 50, offset: Int = 0,
+    package func list(projectID: Int64, filter: ExtractionFilter = ExtractionFilter(), limit: Int = 50, offset: Int = 0,
                      for requester: Requester) async throws -> (items: [Extraction], total: Int) {
         let project = try await access.project(projectID, for: requester)
         if let below = filter.confidenceBelow, !(0...1).contains(below) {
@@ -27,12 +27,12 @@ public struct Values: Sendable {
         return try await store.extractions(projectID: project.id, filter: filter, limit: limit, offset: offset)
     }
 
-    public func get(_ id: Int64, for requester: Requester) async throws -> Extraction {
+    package func get(_ id: Int64, for requester: Requester) async throws -> Extraction {
         try await access.extraction(id, for: requester)
     }
 
     /// Everything an export writes: the codebook in force, ready documents, their values and outcomes.
-    public func dataset(projectID: Int64, for requester: Requester) async throws -> ExportDataset {
+    package func dataset(projectID: Int64, for requester: Requester) async throws -> ExportDataset {
         try await ExportDataset.load(from: store, projectID: try await access.project(projectID, for: requester).id)
     }
 }
