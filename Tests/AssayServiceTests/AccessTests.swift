@@ -1,6 +1,5 @@
 import AssayCore
 import AssayEngine
-import AssayProviders
 import AssayService
 import AssayStore
 import AssayTraces
@@ -86,21 +85,5 @@ import Testing
             try await Patterns(store: f.store).summaries(for: f.ada)
         }
         #expect(try await Patterns(store: f.store).summaries(for: oncall).isEmpty)
-    }
-}
-
-/// `run-once` through the use case: the pattern role decides, and nothing to do starts no job.
-@Suite struct TraceBatchTests {
-    @Test func aTraceBatchNeedsThePatternRoleAndWorkToDo() async throws {
-        let store = try SQLiteStore.inMemory()
-        let model = ScriptedProvider(steps: [], then: .reply("{}"))
-        let runner = JobRunner(engine: ExtractionEngine(store: store, provider: model))
-        let patterns = Patterns(store: store, role: "oncall")
-        let ada = Requester.account(userID: 1, email: "ada@example.org", seesPatterns: false)
-        await #expect(throws: ServiceError.patternsNotAllowed(role: "oncall")) {
-            try await patterns.startBatch(provider: model, options: .init(), runner: runner, for: ada)
-        }
-        #expect(try await patterns.startBatch(provider: model, options: .init(), runner: runner, for: .local) == nil)
-        #expect(try await store.jobs(projectID: try await TraceRunner(store: store).project().id).isEmpty)
     }
 }
