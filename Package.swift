@@ -89,11 +89,22 @@ let package = Package(
             dependencies: ["AssayCore", "AssayStore", .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: swiftSettings
         ),
-        // The HTTP service (`assay serve`): routes translate requests and call the engine.
+        // The use cases both front ends call (projects, documents, codebooks, jobs, values, feedback,
+        // accounts, patterns), with who is asking and errors as cases.
+        .target(
+            name: "AssayService",
+            dependencies: [
+                "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport", "AssayTraces",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The HTTP service (`assay serve`): routes translate requests and call the use cases.
         .target(
             name: "AssayServer",
             dependencies: [
                 "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport", "AssayTraces",
+                "AssayService",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -117,6 +128,7 @@ let package = Package(
             name: "AssayCLI",
             dependencies: [
                 "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport", "AssayServer", "AssayTraces",
+                "AssayService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -158,12 +170,16 @@ let package = Package(
             dependencies: ["AssayTraces", "AssayCore", "AssayIngest", "AssayStore", "AssayEngine", "AssayProviders"],
             swiftSettings: swiftSettings),
         .testTarget(name: "AssayExportTests", dependencies: ["AssayExport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AssayServiceTests",
+            dependencies: ["AssayService", "AssayCore", "AssayIngest", "AssayStore", "AssayEngine", "AssayTraces", "AssayProviders"],
+            swiftSettings: swiftSettings),
         // The CLI's own checks (flags and environment), parsed as `assay` would, without running anything.
         .testTarget(name: "AssayCLITests", dependencies: ["AssayCLI", "AssayEngine", "AssayProviders"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AssayServerTests",
             dependencies: [
-                "AssayServer", "AssayEngine", "AssayStore", "AssayProviders", "AssayTraces",
+                "AssayServer", "AssayEngine", "AssayStore", "AssayProviders", "AssayTraces", "AssayService",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
             ],

@@ -1,6 +1,6 @@
 import ArgumentParser
 import AssayCore
-import AssayEngine
+import AssayService
 import AssayStore
 import AssayIngest
 import Foundation
@@ -26,15 +26,15 @@ struct AddCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
-        let workspace = try options.workspace()
-        let project = try await workspace.project(named: options.project)
+        let local = try options.local()
+        let project = try await local.project(options.project)
         var ingest = IngestOptions()
         ingest.recordFields = RecordFields(id: idField, text: textField, title: titleField)
-        let report: Workspace.AddReport
+        let report: Documents.AddReport
         do {
-            report = try await workspace.addDocuments(
+            report = try await local.documents.add(
                 paths, options: ingest, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
-                projectID: project.id)
+                projectID: project.id, for: .local)
         } catch let error as IngestError {
             throw CLIError("\(error)")
         }

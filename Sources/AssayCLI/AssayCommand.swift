@@ -1,5 +1,7 @@
 import ArgumentParser
 import AssayEngine
+import AssayExport
+import AssayService
 import AssayServer
 import Foundation
 import Logging
@@ -61,7 +63,7 @@ public struct AssayCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: error)
+            exit(withError: CLIHint.translated(error))
         }
     }
 
@@ -95,8 +97,8 @@ public struct AssayCommand: AsyncParsableCommand {
     }
 }
 
-/// A failure the user can act on; printed as `Error: ...` with exit code 1.
-/// The engine's errors with the command that gets the user further.
+/// The lower layers' errors with the command that gets the user further: the engine, the use
+/// cases and the exporter say what is wrong, in no front end's words; the CLI adds its advice.
 enum CLIHint {
     static func message(for error: EngineError) -> String {
         let hint: String? = switch error {
@@ -108,8 +110,35 @@ enum CLIHint {
         }
         return error.description + (hint.map { "; " + $0 } ?? "")
     }
+
+    static func message(for error: ServiceError) -> String {
+        let hint: String? = switch error {
+        case .notFound(.codebook(_, nil)): "import one with: assay codebook import FILE"
+        case .notFound(.codebook(_, _?)): "list them with: assay codebook versions"
+        case .notFound(.account): "list them with: assay users list"
+        case .notFound(.document): "list them with: assay documents"
+        default: nil
+        }
+        return error.description + (hint.map { "; " + $0 } ?? "")
+    }
+
+    static func message(for error: ExportError) -> String {
+        guard case .noCodebook = error else { return error.description }
+        return error.description + "; import one with: assay codebook import FILE"
+    }
+
+    /// The error as printed: with its hint where there is one.
+    static func translated(_ error: any Error) -> any Error {
+        switch error {
+        case let error as EngineError: return CLIError(message(for: error))
+        case let error as ServiceError: return CLIError(message(for: error))
+        case let error as ExportError: return CLIError(message(for: error))
+        default: return error
+        }
+    }
 }
 
+/// A failure the user can act on; printed as `Error: ...` with exit code 1.
 struct CLIError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import AssayCore
-import AssayEngine
+import AssayService
 import AssayStore
 import AssayIngest
 import Foundation
@@ -33,9 +33,9 @@ struct CodebookCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError("\(error)")
             }
-            let workspace = try options.workspace()
-            let project = try await workspace.project(named: options.project)
-            let (version, isNew) = try await workspace.importCodebook(codebook, projectID: project.id)
+            let local = try options.local()
+            let project = try await local.project(options.project)
+            let (version, isNew) = try await local.codebooks.importCodebook(codebook, projectID: project.id, for: .local)
             let count = codebook.variables.count
             if isNew {
                 print("Imported codebook v\(version.version) (\(count) variables) into '\(project.name)'; prompt \(version.promptHash.prefix(12)).")
@@ -54,12 +54,9 @@ struct CodebookCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
-            let workspace = try options.workspace()
-            let project = try await workspace.project(named: options.project)
-            let versions = try await workspace.store.codebookVersions(projectID: project.id)
-            guard let chosen = version.map({ v in versions.first { $0.version == v } }) ?? versions.last else {
-                throw CLIError("project '\(project.name)' has no codebook\(version.map { " version \($0)" } ?? ""); import one with: assay codebook import FILE")
-            }
+            let local = try options.local()
+            let project = try await local.project(options.project)
+            let chosen = try await local.codebooks.version(version, projectID: project.id, for: .local)
             if prompt {
                 let built = ExtractionPrompt(codebook: chosen.codebook)
                 for message in built.messages(for: "…document text…") {
@@ -79,10 +76,10 @@ struct CodebookCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
-            let workspace = try options.workspace()
-            let project = try await workspace.project(named: options.project)
+            let local = try options.local()
+            let project = try await local.project(options.project)
             var rows = [["VERSION", "CREATED", "VARIABLES", "PROMPT"]]
-            for v in try await workspace.store.codebookVersions(projectID: project.id) {
+            for v in try await local.codebooks.versions(projectID: project.id, for: .local) {
                 rows.append(["v\(v.version)", Table.date(v.createdAt), "\(v.codebook.variables.count)", String(v.promptHash.prefix(12))])
             }
             print(rows.count == 1 ? "No codebook yet; import one with: assay codebook import FILE" : Table.render(rows))

@@ -1,6 +1,6 @@
 import ArgumentParser
 import AssayCore
-import AssayEngine
+import AssayService
 import AssayStore
 import AssayExport
 import Foundation
@@ -26,9 +26,9 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
-        let workspace = try options.workspace()
-        let project = try await workspace.project(named: options.project)
-        let dataset = try await ExportDataset.load(from: workspace.store, projectID: project.id)
+        let local = try options.local()
+        let project = try await local.project(options.project)
+        let dataset = try await local.values.dataset(projectID: project.id, for: .local)
         let chosen = try Self.parseColumns(columns)
         let text = try DatasetExporter.render(dataset, format: format, layout: layout, columns: chosen)
         guard let out, out != "-" else {

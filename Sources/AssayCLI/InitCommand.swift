@@ -1,6 +1,6 @@
 import ArgumentParser
 import AssayCore
-import AssayEngine
+import AssayService
 import AssayStore
 import Foundation
 
@@ -15,8 +15,8 @@ struct InitCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
-        let store = try SQLiteStore(path: options.path)
-        let project = try await Workspace(store: store).createProject(name: name, description: description)
+        let local = Local(store: try SQLiteStore(path: options.path))
+        let project = try await local.projects.create(name: name, description: description, for: .local)
         print("Created project '\(project.name)' in \(options.path).")
         print("Next: assay codebook import FILE")
     }
@@ -28,14 +28,12 @@ struct ProjectsCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
-        let store = try options.openStore()
-        let projects = try await store.projects()
+        let projects = try await options.local().projects.overview(for: .local)
         if projects.isEmpty { print("No projects yet; create one with: assay init --name NAME") }
         var rows = [["NAME", "STATUS", "CODEBOOK", "DOCUMENTS"]]
-        for p in projects {
-            let version = try await store.latestCodebook(projectID: p.id).map { "v\($0.version)" } ?? "-"
-            let count = try await store.documents(projectID: p.id, status: nil).count
-            rows.append([p.name, p.status.rawValue, version, "\(count)"])
+        for line in projects {
+            let p = line.project
+            rows.append([p.name, p.status.rawValue, line.codebookVersion.map { "v\($0)" } ?? "-", "\(line.documents)"])
         }
         if !projects.isEmpty { print(Table.render(rows)) }
     }

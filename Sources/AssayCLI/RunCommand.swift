@@ -1,6 +1,7 @@
 import ArgumentParser
 import AssayCore
 import AssayEngine
+import AssayService
 import AssayStore
 import AssayProviders
 import Foundation
@@ -102,8 +103,8 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let workspace = try options.workspace()
-        let project = try await workspace.project(named: options.project)
+        let local = try options.local()
+        let project = try await local.project(options.project)
         let config = try runConfiguration()
         let provider: any LLMProvider
         if let replay {
@@ -124,12 +125,13 @@ struct RunCommand: AsyncParsableCommand {
             run.kind = .sample
             var ids: [Int64] = []
             for reference in documents.split(separator: ",") {
-                ids.append(try await workspace.document(reference.trimmingCharacters(in: .whitespaces), projectID: project.id).id)
+                ids.append(try await local.documents.find(reference.trimmingCharacters(in: .whitespaces), projectID: project.id, for: .local).id)
             }
             run.selection = JobSelection(documentIDs: ids)
         }
 
-        let engine = await config.engine(store: workspace.store, provider: provider, tokenizer: replay == nil)
+        // The run itself is the pipeline's, in this process, so Ctrl-C and the progress bar stay here.
+        let engine = await config.engine(store: local.store, provider: provider, tokenizer: replay == nil)
         let progress = ProgressReporter()
         let source = replay.map { "replaying \($0)" } ?? "\(config.settings.model) at \(config.settings.baseURL)"
         printError("Running on '\(project.name)' with \(source) (\(concurrency) at a time). Ctrl-C stops cleanly.")

@@ -1,6 +1,6 @@
 import ArgumentParser
 import AssayCore
-import AssayEngine
+import AssayService
 import AssayStore
 import Foundation
 
@@ -15,9 +15,9 @@ struct ShowCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
-        let workspace = try options.workspace()
-        let project = try await workspace.project(named: options.project)
-        let detail = try await workspace.detail(of: document, projectID: project.id)
+        let local = try options.local()
+        let project = try await local.project(options.project)
+        let detail = try await local.documents.detail(of: document, projectID: project.id, for: .local)
         let d = detail.document
         print("#\(d.id) \(d.externalID)\(d.title.map { " — \($0)" } ?? "")")
         print("status \(d.status.rawValue), \(d.wordCount) words\(d.error.map { ", error: \($0)" } ?? "")")

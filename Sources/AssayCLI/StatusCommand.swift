@@ -1,6 +1,6 @@
 import ArgumentParser
 import AssayCore
-import AssayEngine
+import AssayService
 import AssayStore
 import Foundation
 
@@ -12,9 +12,9 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
-        let workspace = try options.workspace()
-        let project = try await workspace.project(named: options.project)
-        let s = try await workspace.status(projectID: project.id)
+        let local = try options.local()
+        let project = try await local.project(options.project)
+        let s = try await local.projects.status(projectID: project.id, for: .local)
         print("Project '\(project.name)' — \(project.status.rawValue), codebook \(s.codebookVersion.map { "v\($0)" } ?? "none")")
         let docs = DocumentStatus.allCases.compactMap { st in s.documentsByStatus[st].map { "\($0) \(st.rawValue)" } }
         print("Documents: " + (docs.isEmpty ? "none (assay add PATH...)" : docs.joined(separator: ", ")))
@@ -31,7 +31,7 @@ struct StatusCommand: AsyncParsableCommand {
         if let started = job.startedAt { line += ", started \(Table.date(started))" }
         print(line)
         if let error = job.error { print("  stopped: \(error)") }
-        if let metrics = try await workspace.store.metrics(jobID: job.id) { print("  requests \(MetricsText.render(metrics))") }
+        if let metrics = s.lastJobMetrics { print("  requests \(MetricsText.render(metrics))") }
         if !s.failuresByKind.isEmpty {
             print("Failures by reason: " + s.failuresByKind.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
             for f in s.recentFailures { print("  \(f.document): \(f.kind.rawValue): \(f.reason)") }
@@ -46,14 +46,13 @@ struct DocumentsCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
-        let workspace = try options.workspace()
-        let project = try await workspace.project(named: options.project)
-        let documents = try await workspace.store.documents(projectID: project.id, status: status)
-        let outcomes = Dictionary(uniqueKeysWithValues: try await workspace.store.outcomes(projectID: project.id).map { ($0.documentID, $0) })
+        let local = try options.local()
+        let project = try await local.project(options.project)
+        let documents = try await local.documents.list(projectID: project.id, status: status, for: .local)
         var rows = [["ID", "DOCUMENT", "STATUS", "WORDS", "RESULT", "NOTE"]]
-        for d in documents {
-            let outcome = outcomes[d.id].map { $0.contentHash == d.contentHash ? $0.outcome.rawValue : "stale" } ?? "-"
-            rows.append(["\(d.id)", d.externalID, d.status.rawValue, "\(d.wordCount)", outcome, d.error ?? outcomes[d.id]?.reason ?? ""])
+        for (d, outcome) in documents.map({ ($0.document, $0.outcome) }) {
+            let result = outcome.map { $0.contentHash == d.contentHash ? $0.outcome.rawValue : "stale" } ?? "-"
+            rows.append(["\(d.id)", d.externalID, d.status.rawValue, "\(d.wordCount)", result, d.error ?? outcome?.reason ?? ""])
         }
         print(documents.isEmpty ? "No documents." : Table.render(rows))
     }

@@ -1,8 +1,7 @@
 import ArgumentParser
 import AssayCore
-import AssayEngine
+import AssayService
 import AssayStore
-import AssayTraces
 import Foundation
 
 /// Where the database is and which project to work on; shared by every command.
@@ -25,6 +24,20 @@ struct StoreOptions: ParsableArguments {
         return try SQLiteStore(path: path)
     }
 
-    /// The workspace, with the failure-patterns project kept out of "the only project".
-    func workspace() throws -> Workspace { Workspace(store: try openStore(), hiddenProjects: [TraceRunner.projectName]) }
+    /// The use cases over the existing database, for the person at the command line.
+    func local() throws -> Local { Local(store: try openStore()) }
+}
+
+/// The use cases the commands call, over one database, for the local user (`Requester.local`:
+/// the projects without an owner; service accounts' projects are theirs).
+struct Local {
+    let store: SQLiteStore
+    var projects: Projects { Projects(store: store) }
+    var documents: Documents { Documents(store: store) }
+    var codebooks: Codebooks { Codebooks(store: store) }
+    var values: Values { Values(store: store) }
+    var accounts: Accounts { Accounts(store: store) }
+
+    /// The project `--project` names, or the only one.
+    func project(_ name: String?) async throws -> Project { try await projects.named(name, for: .local) }
 }

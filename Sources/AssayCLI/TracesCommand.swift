@@ -3,6 +3,7 @@ import AssayCore
 import AssayEngine
 import AssayIngest
 import AssayProviders
+import AssayService
 import AssayStore
 import AssayTraces
 import Foundation
@@ -35,9 +36,10 @@ struct TraceStoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The Assay database file (default: ./assay.sqlite or $ASSAY_DB).", valueName: "path"))
     var db: String?
 
-    func runner() throws -> TraceRunner {
+    /// The patterns use case over the database, for the local user.
+    func patterns() throws -> Patterns {
         let path = db ?? ProcessInfo.processInfo.environment["ASSAY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "assay.sqlite"
-        return TraceRunner(store: try SQLiteStore(path: path))
+        return Patterns(store: try SQLiteStore(path: path))
     }
 }
 
@@ -46,13 +48,13 @@ struct TracesAdd: AsyncParsableCommand {
         commandName: "add", abstract: "Add traces: JSON files (one trace or an array), JSONL (one per line) or folders.")
 
     @Argument(help: ArgumentHelp("Files or folders.", valueName: "path")) var paths: [String]
-    @OptionGroup var store: TraceStoreOptions
+    @OptionGroup var database: TraceStoreOptions
 
     func run() async throws {
-        let runner = try store.runner()
+        let patterns = try database.patterns()
         let results: [TraceReadResult]
         do { results = try TraceReader.read(paths) } catch { throw CLIError("\(error)") }
-        let report = try await runner.add(results)
+        let report = try await patterns.add(results, for: .local)
         print("\(report.added) traces added, \(report.updated) updated, \(report.unchanged) unchanged, \(report.skipped.count) skipped")
         for line in report.skipped { print("  skipped \(line)") }
         for line in report.incomplete { print("  incomplete (lower confidence) \(line)") }
@@ -97,12 +99,13 @@ struct TraceRunOptions: ParsableArguments {
     }
 
     /// Runs batches until no unprocessed trace is left; returns the summaries.
-    func runAll(_ runner: TraceRunner, provider: any LLMProvider) async throws -> [TraceRunSummary] {
+    func runAll(_ patterns: Patterns, provider: any LLMProvider) async throws -> [TraceRunSummary] {
         var summaries: [TraceRunSummary] = []
         var seen = Set<Int64>()
         let progress = ProgressReporter()
         // One pass: a trace that failed in this pass waits for the next `run` (or `watch` tick).
-        while let summary = try await runner.run(provider: provider, options: engine, excluding: seen, progress: progress.report) {
+        while let summary = try await patterns.runBatch(provider: provider, options: engine, excluding: seen, for: .local,
+                                                        progress: progress.report) {
             seen.formUnion(summary.documentIDs)
             summaries.append(summary)
             print(summary.line)
@@ -118,13 +121,13 @@ struct TracesRun: AsyncParsableCommand {
         commandName: "run", abstract: "Process every unprocessed trace now, in batches; each run writes a summary.")
 
     @OptionGroup var options: TraceRunOptions
-    @OptionGroup var store: TraceStoreOptions
+    @OptionGroup var database: TraceStoreOptions
 
     func run() async throws {
-        let runner = try store.runner()
+        let patterns = try database.patterns()
         let (provider, settings) = try await options.provider()
         printError("Processing traces with \(settings.model) at \(settings.baseURL). Ctrl-C stops cleanly.")
-        let task = Task { try await options.runAll(runner, provider: provider) }
+        let task = Task { try await options.runAll(patterns, provider: provider) }
         let interrupts = InterruptHandler { task.cancel() }
         defer { interrupts.stop() }
         let summaries = try await task.value
@@ -139,7 +142,7 @@ struct TracesWatch: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("Interval between runs: 90s, 30m, 2h.", valueName: "interval")) var every = "30m"
     @OptionGroup var options: TraceRunOptions
-    @OptionGroup var store: TraceStoreOptions
+    @OptionGroup var database: TraceStoreOptions
 
     func validate() throws {
         guard Self.parse(every) != nil else {
@@ -161,13 +164,13 @@ struct TracesWatch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let runner = try store.runner()
+        let patterns = try database.patterns()
         let interval = Self.parse(every)!
         let (provider, settings) = try await options.provider()
         printError("Watching for traces every \(every) with \(settings.model). Ctrl-C or SIGTERM stops cleanly.")
         let task = Task {
             while !Task.isCancelled {
-                _ = try await options.runAll(runner, provider: provider)
+                _ = try await options.runAll(patterns, provider: provider)
                 try await Task.sleep(for: interval)
             }
         }
@@ -182,10 +185,10 @@ struct TracesRuns: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "runs", abstract: "List trace runs with their summaries.")
 
     @Flag(help: "Print the summaries as JSON Lines.") var json = false
-    @OptionGroup var store: TraceStoreOptions
+    @OptionGroup var database: TraceStoreOptions
 
     func run() async throws {
-        let summaries = try await store.runner().summaries()
+        let summaries = try await database.patterns().summaries(for: .local)
         if summaries.isEmpty { print("No trace runs yet. Run: assay traces run") }
         for summary in summaries {
             if json {
@@ -205,7 +208,7 @@ struct TracesPatterns: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Only this trigger condition.", valueName: "label")) var trigger: String?
     @Option(help: ArgumentHelp("Only patterns at least this confident (0…1).", valueName: "x")) var minConfidence: Double?
     @Flag(help: "Print each pattern as schema JSON (one per line).") var json = false
-    @OptionGroup var store: TraceStoreOptions
+    @OptionGroup var database: TraceStoreOptions
 
     func validate() throws {
         if let failureType, FailureType(rawValue: failureType) == nil {
@@ -215,8 +218,8 @@ struct TracesPatterns: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let patterns = try await store.runner().patterns(
-            PatternFilter(failureType: failureType, triggerCondition: trigger, minConfidence: minConfidence))
+        let patterns = try await database.patterns().list(
+            PatternFilter(failureType: failureType, triggerCondition: trigger, minConfidence: minConfidence), for: .local)
         if patterns.isEmpty { print("No patterns match.") }
         for pattern in patterns {
             if json { print(pattern.json.serialized()); continue }
@@ -239,13 +242,13 @@ struct TracesEval: AsyncParsableCommand {
             """)
 
     @Argument(help: ArgumentHelp("The labels file.", valueName: "labels")) var labels: String
-    @OptionGroup var store: TraceStoreOptions
+    @OptionGroup var database: TraceStoreOptions
 
     func run() async throws {
         let file: LabelFile
         do { file = try LabelReader.read(labels) } catch { throw CLIError("\(error)") }
         for problem in file.problems { printError("skipped \(problem)") }
-        let patterns = try await store.runner().patterns()
+        let patterns = try await database.patterns().list(for: .local)
         let evaluation = TraceEvaluation.evaluate(patterns: patterns, labels: file.labels)
         print(evaluation.text)
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AssayService
 import AssayStore
 import Foundation
 
@@ -20,9 +21,8 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
-            let store = try options.openStore()
             var rows = [["ID", "EMAIL", "ROLE", "CREATED"]]
-            for user in try await store.users() {
+            for user in try await options.local().accounts.list() {
                 rows.append(["\(user.id)", user.email, user.role, Table.date(user.createdAt)])
             }
             print(Table.render(rows))
@@ -36,11 +36,7 @@ struct UsersCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
-            let store = try options.openStore()
-            guard let user = try await store.user(email: email.lowercased()) else {
-                throw CLIError("no account with the email \(email); list them with: assay users list")
-            }
-            try await store.setUserRole(role, userID: user.id)
+            let user = try await options.local().accounts.setRole(role, email: email)
             print("\(user.email) now has the role \(role).")
         }
     }

@@ -42,15 +42,40 @@ public actor JobRunner {
     /// its documents are coded in the background. Throws what preparing throws (no codebook,
     /// unknown documents) with nothing stored.
     public func start(projectID: Int64, kind: JobKind, selection: JobSelection) async throws -> Job {
+        var base = baseOptions
+        base.kind = kind
+        base.selection = selection
+        let (engine, chosen) = (self.engine, base)
+        let job = try await start { gate in
+            var options = chosen
+            options.gate = gate
+            let prepared = try await engine.prepare(projectID: projectID, options: options)
+            return Work(job: prepared.job) { observer in try await engine.execute(prepared, progress: observer) }
+        }
+        guard let job else { throw JobRunnerError.shuttingDown }  // never: this prepare always makes a job
+        return job
+    }
+
+    /// A job stored and running, and what runs it: `run` reports each document to the observer
+    /// it is given and returns when the work is over.
+    public struct Work: Sendable {
+        public let job: Job
+        public let run: @Sendable (@escaping @Sendable (RunProgress) -> Void) async throws -> RunSummary
+
+        public init(job: Job, run: @escaping @Sendable (@escaping @Sendable (RunProgress) -> Void) async throws -> RunSummary) {
+            self.job = job
+            self.run = run
+        }
+    }
+
+    /// Starts work that prepares its own job (a trace batch also assembles patterns after the
+    /// engine's pass); `prepare` gets the job's pause gate and answers nil when there is nothing
+    /// to do. The work is tracked, paused, streamed and drained at shutdown like any other job.
+    public func start(_ prepare: @Sendable (PauseGate) async throws -> Work?) async throws -> Job? {
         guard acceptingWork else { throw JobRunnerError.shuttingDown }
-        var options = baseOptions
-        options.kind = kind
-        options.selection = selection
         let gate = PauseGate()
-        options.gate = gate
-        let engine = self.engine
-        let prepared = try await engine.prepare(projectID: projectID, options: options)
-        let job = prepared.job
+        guard let work = try await prepare(gate) else { return nil }
+        let job = work.job
         guard acceptingWork else {
             // The service began shutting down while the job was being stored.
             try await store.setJobStatus(.cancelled, error: "the service shut down before the job began", jobID: job.id)
@@ -59,7 +84,7 @@ public actor JobRunner {
         let (events, sink) = AsyncStream.makeStream(of: RunProgress.self)
         let runTask = Task {
             defer { sink.finish() }
-            return try await engine.execute(prepared) { sink.yield($0) }
+            return try await work.run { sink.yield($0) }
         }
         register(job, task: runTask, gate: gate)
         // One consumer per job keeps its events in order; it runs on this actor.

@@ -51,7 +51,8 @@ public struct ExportDataset: Sendable, Hashable {
     }
 }
 
-/// Export failures a user can act on.
+/// Export failures a user can act on, in no front end's words: what to do next is the CLI's hint
+/// or the service's problem document.
 public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The project has no codebook, so there are no variables to export.
     case noCodebook(project: String)
@@ -61,7 +62,7 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .noCodebook(let project):
-            "project \(project) has no codebook yet, so there is nothing to export; import one with `assay codebook import FILE`"
+            "project \(project) has no codebook yet, so there is nothing to export"
         case .cannotWrite(let path, let reason):
             "cannot write \(path): \(reason)"
         }

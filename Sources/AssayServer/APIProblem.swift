@@ -2,6 +2,7 @@ import AssayCore
 import AssayEngine
 import AssayExport
 import AssayIngest
+import AssayService
 import AssayStore
 import Foundation
 import HTTPTypes
@@ -63,6 +64,7 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
     static func from(_ error: any Error) -> APIProblem? {
         switch error {
         case let problem as APIProblem: return problem
+        case let error as ServiceError: return service(error)
         case let error as StoreError:
             switch error {
             case .duplicateProject(let name): return APIProblem(.conflict, "you already have a project named '\(name)'", field: "name")
@@ -92,7 +94,11 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
             case .shuttingDown: return APIProblem(.serviceUnavailable, error.description)
             default: return APIProblem(.conflict, error.description)
             }
-        case let error as ExportError: return APIProblem(.conflict, error.description)
+        case let error as ExportError:
+            switch error {
+            case .noCodebook: return APIProblem(.conflict, error.description + "; put one with PUT /projects/{id}/codebook")
+            case .cannotWrite: return APIProblem(.conflict, error.description)
+            }
         case let error as DecodingError: return decoding(error)
         case is NIOTooManyBytesError:
             var problem = APIProblem(.contentTooLarge, "the request body is over the limit")

@@ -1,3 +1,4 @@
+import AssayService
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -15,14 +16,18 @@ public struct Identity: Sendable, Hashable {
     public var tokenID: String? = nil
     public var tokenExpires: Date? = nil
 
-    /// The owner string stored on the user's projects.
-    var owner: String { String(userID) }
+    /// The use cases' requester: this account, seeing patterns when the configuration grants it.
+    func requester(_ patterns: PatternAccess) -> Requester {
+        .account(userID: userID, email: email, seesPatterns: patterns.allows(self))
+    }
 }
 
 /// The request context of every route: Hummingbird's core storage plus the identity.
 public struct AppRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: Identity?
+    /// Who the use cases act for: set with the identity by `AuthMiddleware`.
+    package var requester: Requester?
     /// The peer's IP address, which sign-in limits count by ("unknown" when there is no socket,
     /// as in router tests). Proxies' X-Forwarded-For is not trusted: anyone can send one.
     public let clientAddress: String
@@ -30,6 +35,7 @@ public struct AppRequestContext: RequestContext {
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.identity = nil
+        self.requester = nil
         self.clientAddress = source.channel.remoteAddress?.ipAddress ?? "unknown"
     }
 
@@ -40,6 +46,12 @@ public struct AppRequestContext: RequestContext {
     func requireIdentity() throws -> Identity {
         guard let identity else { throw APIProblem.unauthorized("sign in first: send Authorization: Bearer TOKEN") }
         return identity
+    }
+
+    /// The requester, or 401 for a route that forgot its authentication middleware.
+    func requireRequester() throws -> Requester {
+        guard let requester else { throw APIProblem.unauthorized("sign in first: send Authorization: Bearer TOKEN") }
+        return requester
     }
 }
 

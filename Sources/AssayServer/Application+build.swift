@@ -1,5 +1,6 @@
 import AssayCore
 import AssayEngine
+import AssayService
 import AssayStore
 import AssayTraces
 import Foundation
@@ -39,8 +40,9 @@ public func buildApplication(config: ServerConfig, logger: Logger = Logger(label
     _ = try? await hasher.decoyHash()
     let router = buildRouter(config: config, runner: runner, tokens: tokens, metrics: metrics, hasher: hasher)
     let wsRouter = Router(context: BasicWebSocketRequestContext.self)
-    ProgressController(runner: runner, ownership: Ownership(store: config.store))
-        .addWebSocketRoutes(to: wsRouter, tokens: tokens, accounts: config.store)
+    ProgressController(jobs: Jobs(store: config.store, runner: runner), sessions: makeSessions(config, tokens, hasher),
+                       patternAccess: config.patternAccess)
+        .addWebSocketRoutes(to: wsRouter)
     let wsResponder = wsRouter.buildResponder()
     let ws = WebSocketServerConfiguration(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: config.webSocketPing))
     let limits = config.connections
@@ -70,10 +72,11 @@ func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, 
         ProblemMiddleware()
     }
     let store = config.store
-    let ownership = Ownership(store: store)
-    let workspace = Workspace(store: store)
+    let projects = Projects(store: store)
+    let values = Values(store: store)
+    let jobs = Jobs(store: store, runner: runner)
 
-    HealthController(store: store, providerCheck: config.providerCheck).addRoutes(to: router)
+    HealthController(health: Health(store: store), providerCheck: config.providerCheck).addRoutes(to: router)
     router.get("/metrics") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
@@ -82,26 +85,32 @@ func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, 
         Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
     }
 
-    let accounts = AccountController(
-        accounts: store, tokens: tokens,
-        hasher: hasher ?? PasswordHasher(cost: config.bcryptCost, maxPending: config.login.maxPendingHashes),
-        throttle: LoginThrottle(limits: config.login), metrics: metrics, patternAccess: config.patternAccess, maxBodyBytes: config.maxBodyBytes)
+    let sessions = makeSessions(config, tokens, hasher ?? PasswordHasher(cost: config.bcryptCost, maxPending: config.login.maxPendingHashes))
+    let accounts = AccountController(sessions: sessions, accounts: Accounts(store: store), metrics: metrics,
+                                     patternAccess: config.patternAccess, maxBodyBytes: config.maxBodyBytes)
     accounts.addPublicRoutes(to: router.group())
 
-    let api = router.group().add(middleware: AuthMiddleware(tokens: tokens, accounts: store))
+    let api = router.group().add(middleware: AuthMiddleware(sessions: sessions, patternAccess: config.patternAccess))
     accounts.addRoutes(to: api)
-    ProjectController(store: store, ownership: ownership, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
-    DocumentController(workspace: workspace, store: store, ownership: ownership, maxUploadBytes: config.maxUploadBytes,
+    ProjectController(projects: projects, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    DocumentController(documents: Documents(store: store), projects: projects, maxUploadBytes: config.maxUploadBytes,
                        maxFileBytes: config.maxFileBytes).addRoutes(to: api)
-    CodebookController(workspace: workspace, store: store, ownership: ownership, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
-    JobController(runner: runner, store: store, ownership: ownership, maxBodyBytes: config.maxBodyBytes,
-                  onStart: { metrics.jobStarted(kind: $0.kind.rawValue) }).addRoutes(to: api)
-    ProgressController(runner: runner, ownership: ownership).addRoutes(to: api)
-    ExtractionController(store: store, ownership: ownership, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
-    ExportController(store: store, ownership: ownership).addRoutes(to: api)
-    PatternController(runner: TraceRunner(store: store), provider: config.provider, access: config.patternAccess,
-                      options: config.traceOptions).addRoutes(to: api)
+    CodebookController(codebooks: Codebooks(store: store), projects: projects, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    let jobStarted: @Sendable (Job) -> Void = { metrics.jobStarted(kind: $0.kind.rawValue) }
+    JobController(jobs: jobs, projects: projects, maxBodyBytes: config.maxBodyBytes, onStart: jobStarted).addRoutes(to: api)
+    ProgressController(jobs: jobs, sessions: sessions, patternAccess: config.patternAccess).addRoutes(to: api)
+    ExtractionController(values: values, reviews: Reviews(store: store), maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    ExportController(values: values).addRoutes(to: api)
+    PatternController(patterns: Patterns(store: store, role: config.patternAccess.role), runner: runner, provider: config.provider,
+                      options: config.traceOptions, onStart: jobStarted).addRoutes(to: api)
     return router
+}
+
+/// Signing in, with the service's token signing, password hashing, sign-in limits and password rule.
+/// One limiter per router: its counts are the process's.
+private func makeSessions(_ config: ServerConfig, _ tokens: TokenService, _ hasher: PasswordHasher) -> Sessions {
+    Sessions(store: config.store, tokens: tokens, hasher: hasher, limiter: LoginThrottle(limits: config.login),
+             passwordProblem: { PasswordPolicy.problem(password: $0, email: $1) })
 }
 
 /// Runs the job runner for the application's lifetime; on graceful shutdown it stops taking work,

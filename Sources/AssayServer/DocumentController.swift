@@ -1,42 +1,41 @@
 import AssayCore
-import AssayEngine
 import AssayIngest
-import AssayStore
+import AssayService
 import Foundation
 import Hummingbird
 
 /// Documents: upload several files at once (multipart), list with status, get with text and
 /// metadata, delete.
 struct DocumentController {
-    let workspace: Workspace
-    let store: any Store & ReviewStore
-    let ownership: Ownership
+    let documents: Documents
+    let projects: Projects
     let maxUploadBytes: Int
     let maxFileBytes: Int
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/projects/:id/documents") { request, context in
-            let project = try await ownership.project(try context.parameters.id(what: "project"), for: try context.requireIdentity())
+            let id = try context.parameters.id(what: "project")
+            let requester = try context.requireRequester()
+            // The project is checked before the body is read: another's project costs no upload.
+            _ = try await projects.get(id, for: requester)
             let files = try await MultipartUpload.files(in: request, limit: maxUploadBytes, fileLimit: maxFileBytes)
-            let results = try await workspace.addUploads(files, options: IngestOptions(maxFileBytes: maxFileBytes), projectID: project.id)
+            let results = try await documents.upload(files, options: IngestOptions(maxFileBytes: maxFileBytes), projectID: id,
+                                                     for: requester)
             return JSONResponse(ListDTO(items: results.map { UploadDTO(document: DocumentDTO($0.document), outcome: $0.outcome) }),
                                 status: .created)
         }
         group.get("/projects/:id/documents") { request, context in
-            let project = try await ownership.project(try context.parameters.id(what: "project"), for: try context.requireIdentity())
             let status = try request.queryEnum("status", as: DocumentStatus.self)
-            let outcomes = Dictionary(try await store.outcomes(projectID: project.id).map { ($0.documentID, $0.outcome) }) { $1 }
-            let documents = try await store.documents(projectID: project.id, status: status)
-            return JSONResponse(ListDTO(items: documents.map { DocumentDTO($0, outcome: outcomes[$0.id]) }))
+            let listed = try await documents.list(projectID: try context.parameters.id(what: "project"), status: status,
+                                                  for: try context.requireRequester())
+            return JSONResponse(ListDTO(items: listed.map { DocumentDTO($0.document, outcome: $0.outcome?.outcome) }))
         }
         group.get("/documents/:id") { _, context in
-            let document = try await ownership.document(try context.parameters.id(what: "document"), for: try context.requireIdentity())
-            let outcome = try await store.outcomes(projectID: document.projectID).first { $0.documentID == document.id }
-            return JSONResponse(DocumentDTO(document, full: true, outcome: outcome?.outcome))
+            let found = try await documents.get(try context.parameters.id(what: "document"), for: try context.requireRequester())
+            return JSONResponse(DocumentDTO(found.document, full: true, outcome: found.outcome?.outcome))
         }
         group.delete("/documents/:id") { _, context in
-            let document = try await ownership.document(try context.parameters.id(what: "document"), for: try context.requireIdentity())
-            try await store.deleteDocument(id: document.id)
+            try await documents.delete(try context.parameters.id(what: "document"), for: try context.requireRequester())
             return Response(status: .noContent)
         }
     }

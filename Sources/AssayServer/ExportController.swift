@@ -1,25 +1,24 @@
 import AssayCore
 import AssayExport
-import AssayStore
+import AssayService
 import Foundation
 import Hummingbird
 import NIOCore
 
 /// Dataset downloads: CSV wide or long, JSONL — the same writers as `assay export`.
 struct ExportController {
-    let store: any Store & ReviewStore
-    let ownership: Ownership
+    let values: Values
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/projects/:id/export") { request, context in
-            let project = try await ownership.project(try context.parameters.id(what: "project"), for: try context.requireIdentity())
+            let id = try context.parameters.id(what: "project")
             let format = try request.queryEnum("format", as: ExportFormat.self) ?? .csv
             let layout = try request.queryEnum("layout", as: ExportLayout.self) ?? .wide
-            let dataset = try await ExportDataset.load(from: store, projectID: project.id)
+            let dataset = try await values.dataset(projectID: id, for: try context.requireRequester())
             let text = try DatasetExporter.render(dataset, format: format, layout: layout,
                                                   columns: [.confidence, .status, .codebookVersion])
             let (type, ext) = format == .csv ? ("text/csv; charset=utf-8", "csv") : ("application/x-ndjson", "jsonl")
-            let name = "project-\(project.id)-\(format == .csv ? layout.rawValue : "values").\(ext)"
+            let name = "project-\(id)-\(format == .csv ? layout.rawValue : "values").\(ext)"
             return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\""],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }

@@ -1,10 +1,10 @@
-import AssayStore
+import AssayService
 import Foundation
 import Hummingbird
 
 /// `/health/live` (the process answers) and `/health/ready` (the store and the model answer).
 struct HealthController {
-    let store: any Store
+    let health: Health
     let providerCheck: @Sendable () async throws -> Void
 
     struct ReadyDTO: Codable, Sendable {
@@ -17,7 +17,7 @@ struct HealthController {
         router.get("/health/live") { _, _ in JSONResponse(["status": "ok"]) }
         router.get("/health/ready") { _, _ in
             var ready = ReadyDTO(status: "ok", store: "ok", provider: "ok")
-            do { _ = try await store.project(id: 0) } catch { ready.store = "unreachable"; ready.status = "unavailable" }
+            if await !health.storeAnswers() { ready.store = "unreachable"; ready.status = "unavailable" }
             do { try await providerCheck() } catch { ready.provider = "unreachable: \(error)"; ready.status = "unavailable" }
             return JSONResponse(ready, status: ready.status == "ok" ? .ok : .serviceUnavailable)
         }

@@ -1,3 +1,4 @@
+import AssayService
 import Foundation
 import HTTPTypes
 import NIOConcurrencyHelpers
@@ -26,7 +27,7 @@ public struct LoginLimits: Sendable {
 
 /// Sliding-window counts per email (failures) and per client address (attempts). An email is
 /// counted whether or not it has an account, so the answers say nothing about which exist.
-final class LoginThrottle: Sendable {
+final class LoginThrottle: SignInLimiter {
     let limits: LoginLimits
     private let accounts: NIOLockedValueBox<SlidingWindows>
     private let clients: NIOLockedValueBox<SlidingWindows>
@@ -43,11 +44,11 @@ final class LoginThrottle: Sendable {
     /// or throws 429 — after `refusalDelay` — when either is over its limit.
     func admit(email: String?, client: String) async throws {
         let now = ContinuousClock.now
-        var refusal: APIProblem?
+        var refusal: ServiceError?
         if let wait = clients.withLockedValue({ $0.record(key: client, now: now) }) {
-            refusal = Self.tooMany("too many sign-in attempts from your address", wait)
+            refusal = .tooManyAttempts(.fromClient, retryAfter: Self.seconds(wait))
         } else if let email, let wait = accounts.withLockedValue({ $0.record(key: email, now: now) }) {
-            refusal = Self.tooMany("too many wrong passwords for this account", wait)
+            refusal = .tooManyAttempts(.forAccount, retryAfter: Self.seconds(wait))
         }
         guard let refusal else { return }
         try? await Task.sleep(for: limits.refusalDelay)
@@ -58,11 +59,9 @@ final class LoginThrottle: Sendable {
         accounts.withLockedValue { $0.clear(key: email) }
     }
 
-    static func tooMany(_ what: String, _ wait: Duration) -> APIProblem {
-        let seconds = max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
-        var problem = APIProblem(.tooManyRequests, "\(what); try again in \(seconds) s")
-        problem.retryAfter = seconds
-        return problem
+    /// Whole seconds to wait, rounded up, at least one.
+    static func seconds(_ wait: Duration) -> Int {
+        max(1, Int(wait.components.seconds) + (wait.components.attoseconds > 0 ? 1 : 0))
     }
 }
 

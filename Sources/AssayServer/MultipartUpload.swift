@@ -1,4 +1,4 @@
-import AssayEngine
+import AssayService
 import Foundation
 import Hummingbird
 import NIOCore
@@ -8,7 +8,7 @@ import NIOCore
 /// passed: nothing past it is read, and the connection is closed so the client stops sending.
 /// File names are kept as names only.
 enum MultipartUpload {
-    static func files(in request: Request, limit: Int, fileLimit: Int) async throws -> [Workspace.Upload] {
+    static func files(in request: Request, limit: Int, fileLimit: Int) async throws -> [Upload] {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
               let boundary = parameter("boundary", in: type), !boundary.isEmpty, boundary.utf8.count <= 70 else {
             throw APIProblem(.unsupportedMediaType, "send the files as multipart/form-data (curl -F files=@a.txt)", field: "body")
@@ -41,7 +41,7 @@ enum MultipartUpload {
     /// Keeps the parts that carry a file name; fields without one are skipped.
     struct Collector {
         let fileLimit: Int
-        var uploads: [Workspace.Upload] = []
+        var uploads: [Upload] = []
         private var name: String?
         private var data = Data()
 
@@ -60,7 +60,7 @@ enum MultipartUpload {
                 }
                 data.append(contentsOf: bytes.readableBytesView)
             case .partEnd:
-                if let name { uploads.append(Workspace.Upload(fileName: name, data: data)) }
+                if let name { uploads.append(Upload(fileName: name, data: data)) }
                 name = nil
                 data = Data()
             }

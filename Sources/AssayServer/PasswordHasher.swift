@@ -1,4 +1,5 @@
 import AssayCore
+import AssayService
 import Foundation
 import HummingbirdBcrypt
 import NIOConcurrencyHelpers
@@ -9,7 +10,7 @@ import NIOPosix
 /// cooperative pool, 16 parallel logins starved every other request (health checks took seconds).
 /// Here it runs on threads of its own — half the cores, at least one — and at most `maxPending`
 /// hashes wait or run at once; past that the service answers 503 with Retry-After at once.
-final class PasswordHasher: Sendable {
+final class PasswordHasher: PasswordHashing {
     /// Process-wide: bcrypt threads are a machine resource, not one per service instance.
     private static let threads: NIOThreadPool = {
         let pool = NIOThreadPool(numberOfThreads: max(1, System.coreCount / 2))
@@ -57,7 +58,7 @@ final class PasswordHasher: Sendable {
 
     func decoyHash() async throws -> String {
         if let decoy = decoy.withLockedValue({ $0 }) { return decoy }
-        let made = try await hash(TokenService.randomSecret(prefix: "decoy_"))
+        let made = try await hash(Secret.random(prefix: "decoy_"))
         return decoy.withLockedValue { current in
             if current == nil { current = made }
             return current!

@@ -1,54 +1,47 @@
 import AssayCore
 import AssayEngine
 import AssayProviders
-import AssayStore
+import AssayService
 import AssayTraces
 import Foundation
 import Hummingbird
 
 /// Failure patterns from traces, for the role the configuration grants (ML engineering,
-/// on-call): a manual run, run summaries, and patterns with filters. Everyone else gets 403.
+/// on-call): a manual run (a background job), run summaries, and patterns with filters.
+/// Everyone else gets 403.
 struct PatternController {
-    let runner: TraceRunner
+    let patterns: Patterns
+    let runner: JobRunner
     let provider: any LLMProvider
-    let access: PatternAccess
     let options: TraceRunner.Options
+    var onStart: @Sendable (Job) -> Void = { _ in }
 
+    /// The answer to `run-once`: the trace run's job (202), or why there is none (200).
     struct RunOnceDTO: Codable, Sendable {
-        var summary: TraceRunSummary?
+        var job: JobDTO?
         var detail: String
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/extraction/run-once") { _, context in
-            try allowed(context)
-            guard let summary = try await runner.run(provider: provider, options: options) else {
-                return JSONResponse(RunOnceDTO(summary: nil, detail: "no unprocessed traces"))
+            let requester = try context.requireRequester()
+            guard let job = try await patterns.startBatch(provider: provider, options: options, runner: runner, for: requester) else {
+                return JSONResponse(RunOnceDTO(job: nil, detail: "no unprocessed traces"))
             }
-            return JSONResponse(RunOnceDTO(summary: summary, detail: "\(summary.patternsStored) patterns stored"), status: .created)
+            onStart(job)
+            return JSONResponse(RunOnceDTO(job: JobDTO(job), detail: "\(job.total) traces are being processed: follow GET /jobs/\(job.id)"),
+                                status: .accepted)
         }
         group.get("/failure-patterns/runs") { _, context in
-            try allowed(context)
-            return JSONResponse(ListDTO(items: try await runner.summaries()))
+            JSONResponse(ListDTO(items: try await patterns.summaries(for: try context.requireRequester())))
         }
         group.get("/failure-patterns") { request, context in
-            try allowed(context)
             var filter = PatternFilter()
             filter.failureType = request.uri.queryParameters.get("failure_type")
             filter.triggerCondition = request.uri.queryParameters.get("trigger_condition")
-            if let min = try request.queryDouble("min_confidence") {
-                guard (0...1).contains(min) else { throw APIProblem.invalid("min_confidence", "must be between 0 and 1") }
-                filter.minConfidence = min
-            }
+            filter.minConfidence = try request.queryDouble("min_confidence")
             filter.jobID = try request.queryInt64("job")
-            return JSONResponse(ListDTO(items: try await runner.patterns(filter).map(\.json)))
-        }
-    }
-
-    private func allowed(_ context: AppRequestContext) throws {
-        let identity = try context.requireIdentity()
-        guard access.allows(identity) else {
-            throw APIProblem(.forbidden, "failure patterns are visible to accounts with the role '\(access.role)' only")
+            return JSONResponse(ListDTO(items: try await patterns.list(filter, for: try context.requireRequester()).map(\.json)))
         }
     }
 }

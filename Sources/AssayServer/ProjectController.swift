@@ -1,13 +1,11 @@
 import AssayCore
-import AssayEngine
-import AssayStore
+import AssayService
 import Foundation
 import Hummingbird
 
 /// `/projects`: create, list, get, update, delete — each user sees only their own.
 struct ProjectController {
-    let store: any Store & ReviewStore
-    let ownership: Ownership
+    let projects: Projects
     let maxBodyBytes: Int
 
     struct CreateRequest: Decodable {
@@ -22,36 +20,25 @@ struct ProjectController {
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/projects") { request, context in
-            let identity = try context.requireIdentity()
             let body = try await request.decodeJSON(CreateRequest.self, limit: maxBodyBytes)
-            let name = try Self.checkedName(body.name)
-            let project = try await store.createProject(name: name, description: body.description, owner: identity.owner)
+            let project = try await projects.create(name: body.name, description: body.description, for: try context.requireRequester())
             return JSONResponse(ProjectDTO(project), status: .created)
         }
         group.get("/projects") { _, context in
-            let identity = try context.requireIdentity()
-            return JSONResponse(ListDTO(items: try await store.projects(owner: identity.owner).map(ProjectDTO.init)))
+            JSONResponse(ListDTO(items: try await projects.list(for: try context.requireRequester()).map(ProjectDTO.init)))
         }
         group.get("/projects/:id") { _, context in
-            let project = try await ownership.project(try context.parameters.id(what: "project"), for: try context.requireIdentity())
-            return JSONResponse(ProjectDTO(project))
+            JSONResponse(ProjectDTO(try await projects.get(try context.parameters.id(what: "project"), for: try context.requireRequester())))
         }
         group.patch("/projects/:id") { request, context in
-            let project = try await ownership.project(try context.parameters.id(what: "project"), for: try context.requireIdentity())
+            let id = try context.parameters.id(what: "project")
+            let requester = try context.requireRequester()
             let body = try await request.decodeJSON(UpdateRequest.self, limit: maxBodyBytes)
-            let name = try body.name.map(Self.checkedName)
-            return JSONResponse(ProjectDTO(try await store.updateProject(id: project.id, name: name, description: body.description)))
+            return JSONResponse(ProjectDTO(try await projects.update(id, name: body.name, description: body.description, for: requester)))
         }
         group.delete("/projects/:id") { _, context in
-            let project = try await ownership.project(try context.parameters.id(what: "project"), for: try context.requireIdentity())
-            try await store.deleteProject(id: project.id)
+            try await projects.delete(try context.parameters.id(what: "project"), for: try context.requireRequester())
             return Response(status: .noContent)
         }
-    }
-
-    static func checkedName(_ name: String) throws -> String {
-        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !trimmed.isEmpty, trimmed.count <= 200 else { throw APIProblem.invalid("name", "must be 1 to 200 characters") }
-        return trimmed
     }
 }

@@ -1,4 +1,5 @@
 import AssayCore
+import AssayService
 import AssayStore
 import Foundation
 import JWTKit
@@ -47,19 +48,15 @@ struct TokenService: Sendable {
     func claims(ofAccessToken token: String) async -> AccessClaims? {
         try? await keys.verify(token, as: AccessClaims.self)
     }
-
-    /// A new random secret with a recognisable prefix (`rt_`, `ak_`).
-    static func randomSecret(prefix: String) -> String {
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max) }
-        let text = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-        return prefix + text
-    }
-
-    static func hash(_ secret: String) -> String { Hashing.sha256(secret) }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+/// The use cases' view of access tokens: JWTs signed here, because signing is the HTTP
+/// service's business (the CLI never signs anyone in).
+extension TokenService: AccessTokens {
+    func issue(for user: UserAccount) async throws -> String { try await accessToken(for: user) }
+
+    func claims(of token: String) async -> AccessTokenClaims? {
+        guard let claims = await claims(ofAccessToken: token), let id = Int64(claims.sub.value) else { return nil }
+        return AccessTokenClaims(userID: id, tokenID: claims.jti?.value, expires: claims.exp.value, generation: claims.gen)
+    }
 }

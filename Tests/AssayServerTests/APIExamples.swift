@@ -2,7 +2,6 @@ import AssayCore
 import AssayEngine
 @testable import AssayServer
 import AssayStore
-import AssayTraces
 import Foundation
 import HTTPTypes
 
@@ -48,12 +47,6 @@ enum APIExamples {
                                            jobID: nil, createdAt: date)
     static let feedback = Feedback(id: 6, extractionID: 5, verdict: .partiallyCorrect, correctedValue: ["union", "students"],
                                    note: "two groups", author: "ada@example.org", variable: "organiser", createdAt: date)
-    static let summary = """
-        {"documentIDs":[2],"failures":[{"kind":"timeout","reason":"over budget","traceID":"t1"}],"finishedAt":"2026-09-21T12:00:00Z",
-        "model":"qwen","patternsStored":1,"processingErrors":0,"promptHash":"p","runID":11,"startedAt":"2026-09-21T11:59:00Z",
-        "status":"completed","temperature":0,"timeouts":1,"traceTimeBudgetSeconds":300,"tracesReceived":2,"validationFailures":0}
-        """
-
     static let all: [OpenAPIResponseTests.ResponseExample] = {
         typealias ResponseExample = OpenAPIResponseTests.ResponseExample
         return [
@@ -82,8 +75,8 @@ enum APIExamples {
                     bare: PageDTO(items: [ExtractionDTO](), total: 0, limit: 50, offset: 0)),
             ResponseExample(schema: "Feedback", full: FeedbackDTO(feedback),
                     bare: FeedbackDTO(Feedback(id: 6, extractionID: 5, verdict: .correct, createdAt: date))),
-            ResponseExample(schema: "RunOnce", full: PatternController.RunOnceDTO(summary: try! TraceRunSummary(jsonText: summary), detail: "1 stored"),
-                    bare: PatternController.RunOnceDTO(summary: nil, detail: "no unprocessed traces")),
+            ResponseExample(schema: "RunOnce", full: PatternController.RunOnceDTO(job: JobDTO(job), detail: "trace run started as job #1"),
+                    bare: PatternController.RunOnceDTO(job: nil, detail: "no unprocessed traces")),
             ResponseExample(schema: "Readiness", full: HealthController.ReadyDTO(status: "degraded", store: "ok", provider: "unreachable"),
                     bare: HealthController.ReadyDTO(status: "ok", store: "ok", provider: "ok")),
             ResponseExample(schema: "Problem", full: APIProblem.invalid("name", "must not be empty"), bare: APIProblem(.notFound, "project not found")),

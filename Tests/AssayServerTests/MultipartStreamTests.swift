@@ -1,4 +1,5 @@
 import AssayEngine
+import AssayService
 @testable import AssayServer
 import Foundation
 import NIOCore

@@ -42,9 +42,18 @@ struct PatternRoutesTests {
         _ = try await traces.add(TraceReader.read(Data(lines.utf8), source: "t.jsonl"))
         try await service.test { api in
             let oncall = try await api.register("oncall@example.org")
+            // The batch is a job of its own: answered at once, run in the background, followed like any job.
             let once = try await api.call(.post, "/extraction/run-once", token: oncall.access)
-            #expect(once.status == .created, "\(String(buffer: once.body))")
-            #expect(try once.json()["detail"]?.stringValue == "2 patterns stored")
+            #expect(once.status == .accepted, "\(String(buffer: once.body))")
+            let jobID = Int64(try #require(try once.json()["job"]?["id"]?.doubleValue))
+            #expect(try once.json()["job"]?["total"]?.doubleValue == 2)
+            // Waits for the job to end (the bound only keeps a broken run from hanging the suite).
+            for _ in 0..<3_000 where await api.parts.runner.isActive(jobID: jobID) { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(await !api.parts.runner.isActive(jobID: jobID))
+            let job = try await api.call(.get, "/jobs/\(jobID)", token: oncall.access).json()
+            #expect(job["status"]?.stringValue == "completed")
+            #expect(job["processed"]?.doubleValue == 2)
+            #expect(try await api.call(.get, "/jobs/\(jobID)/events", token: oncall.access).status == .ok)
             let runs = try await api.call(.get, "/failure-patterns/runs", token: oncall.access).json()
             #expect(runs["items"]?.arrayValue?.count == 1)
             let all = try await api.call(.get, "/failure-patterns", token: oncall.access).json()
@@ -60,6 +69,7 @@ struct PatternRoutesTests {
             // A researcher sees none of it, and the traces project is not theirs.
             let ada = try await api.register()
             try await api.call(.get, "/failure-patterns", token: ada.access).problem(.forbidden)
+            try await api.call(.get, "/jobs/\(jobID)", token: ada.access).problem(.notFound)
             #expect(try await api.call(.get, "/projects", token: ada.access).json()["items"]?.arrayValue?.isEmpty == true)
         }
     }

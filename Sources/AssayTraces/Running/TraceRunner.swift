@@ -100,6 +100,39 @@ public struct TraceRunner: Sendable {
     /// failed in this pass, so a pass ends); nil when there were none.
     public func run(provider: any LLMProvider, options: Options = Options(), excluding: Set<Int64> = [],
                     progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> TraceRunSummary? {
+        try await prepareBatch(provider: provider, options: options, excluding: excluding)?.run(progress: progress).summary
+    }
+
+    /// A batch stored as a running job (the engine's `prepare`), not yet run: a service runs it
+    /// in the background under its job runner, the CLI at once.
+    public struct Batch: Sendable {
+        public let job: Job
+        let runner: TraceRunner
+        let engine: ExtractionEngine
+        let prepared: ExtractionEngine.PreparedJob
+        let ids: [Int64]
+        let options: Options
+        let started: Date
+
+        /// Codes the batch, then assembles, validates and stores each trace's pattern and the
+        /// run's summary.
+        public func run(progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws
+            -> (run: RunSummary, summary: TraceRunSummary) {
+            // Each trace's result (with the model's raw reply) as the engine reports it.
+            let reports = Mutex<[Int64: DocumentReport]>([:])
+            let run = try await engine.execute(prepared) { event in
+                if case .documentFinished(let report) = event { reports.withLock { $0[report.documentID] = report } }
+                progress(event)
+            }
+            let summary = try await runner.finish(self, job: run.job, reports: reports.withLock { $0 })
+            return (run, summary)
+        }
+    }
+
+    /// Takes up to `batchSize` unprocessed traces (leaving out `excluding`) and stores their job
+    /// running; nil when there are none. `gate` lets a job runner pause and drain it.
+    public func prepareBatch(provider: any LLMProvider, options: Options = Options(), excluding: Set<Int64> = [],
+                             gate: PauseGate? = nil) async throws -> Batch? {
         let project = try await project(extraTriggers: options.extraTriggers)
         let ids = Array(try await store.documentsWithoutPattern(projectID: project.id, limit: options.batchSize + excluding.count)
             .filter { !excluding.contains($0) }.prefix(options.batchSize))
@@ -110,15 +143,12 @@ public struct TraceRunner: Sendable {
         // Traces are cut to their tail, not chunked: the end of a trace is where it failed.
         let prepared = try await engine.prepare(projectID: project.id, options: .init(
             kind: .full, selection: JobSelection(documentIDs: ids), concurrency: options.concurrency,
-            temperature: options.temperature, documentTimeBudget: options.traceTimeBudget, chunking: nil))
-        // Each trace's result (with the model's raw reply) as the engine reports it.
-        let reports = Mutex<[Int64: DocumentReport]>([:])
-        let run = try await engine.execute(prepared) { event in
-            if case .documentFinished(let report) = event { reports.withLock { $0[report.documentID] = report } }
-            progress(event)
-        }
-        let job = run.job
-        let finished = reports.withLock { $0 }
+            temperature: options.temperature, documentTimeBudget: options.traceTimeBudget, chunking: nil, gate: gate))
+        return Batch(job: prepared.job, runner: self, engine: engine, prepared: prepared, ids: ids, options: options, started: started)
+    }
+
+    func finish(_ batch: Batch, job: Job, reports finished: [Int64: DocumentReport]) async throws -> TraceRunSummary {
+        let (ids, options, started) = (batch.ids, batch.options, batch.started)
         var summary = TraceRunSummary(
             documentIDs: ids,
             runID: job.id, status: job.status.rawValue, startedAt: started, finishedAt: started, tracesReceived: ids.count,

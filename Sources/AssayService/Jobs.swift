@@ -1,0 +1,115 @@
+import AssayCore
+import AssayEngine
+import AssayStore
+
+/// Jobs that run in the background of a long-lived front end (the service): start a sample (N or
+/// chosen documents) or a full run, read progress and events, pause, resume, cancel, follow live.
+package struct Jobs: Sendable {
+    let store: any Store & ReviewStore
+    let access: Access
+    let runner: JobRunner
+
+    package static let maxChosenDocuments = 10_000
+
+    package init(store: any Store & ReviewStore, runner: JobRunner) {
+        self.store = store
+        self.access = Access(store: store)
+        self.runner = runner
+    }
+
+    /// What to code: a sample of `sampleSize` (or the chosen documents), or every document not yet done.
+    package struct Request: Sendable {
+        package var kind: JobKind
+        package var sampleSize: Int?
+        package var documentIDs: [Int64]?
+        package var seed: UInt64?
+
+        package init(kind: JobKind, sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil) {
+            self.kind = kind
+            self.sampleSize = sampleSize
+            self.documentIDs = documentIDs
+            self.seed = seed
+        }
+
+        /// The documents the request selects, or why it cannot be run.
+        package func selection() throws -> JobSelection {
+            if let ids = documentIDs {
+                guard !ids.isEmpty else { throw ServiceError.invalid(field: "document_ids", reason: "must name at least one document") }
+                guard ids.count <= Jobs.maxChosenDocuments else {
+                    throw ServiceError.invalid(field: "document_ids", reason: "must name at most \(Jobs.maxChosenDocuments) documents")
+                }
+                return JobSelection(documentIDs: ids)
+            }
+            switch kind {
+            case .sample:
+                guard let size = sampleSize else {
+                    throw ServiceError.invalid(field: "sample_size", reason: "a sample needs sample_size (or document_ids)")
+                }
+                guard size >= 1 else { throw ServiceError.invalid(field: "sample_size", reason: "must be at least 1") }
+                return JobSelection(sampleSize: size, seed: seed ?? 42)
+            case .full:
+                guard sampleSize == nil else {
+                    throw ServiceError.invalid(field: "sample_size", reason: "a full run takes every document; leave it out")
+                }
+                return .all
+            }
+        }
+    }
+
+    /// Starts the job; it is stored and running when this returns, its documents coded in the background.
+    package func start(_ request: Request, projectID: Int64, for requester: Requester) async throws -> Job {
+        let project = try await access.project(projectID, for: requester)
+        return try await runner.start(projectID: project.id, kind: request.kind, selection: try request.selection())
+    }
+
+    package func list(projectID: Int64, for requester: Requester) async throws -> [Job] {
+        try await store.jobs(projectID: try await access.project(projectID, for: requester).id)
+    }
+
+    package func get(_ id: Int64, for requester: Requester) async throws -> Job {
+        try await access.job(id, for: requester)
+    }
+
+    package func events(_ id: Int64, for requester: Requester) async throws -> [JobEvent] {
+        try await store.events(jobID: try await access.job(id, for: requester).id)
+    }
+
+    package func pause(_ id: Int64, for requester: Requester) async throws -> Job {
+        try await runner.pause(jobID: try await access.job(id, for: requester).id)
+    }
+
+    /// The job resumed; a job left by a process that is gone continues as a new job (another id).
+    package func resume(_ id: Int64, for requester: Requester) async throws -> Job {
+        try await runner.resume(jobID: try await access.job(id, for: requester).id)
+    }
+
+    package func cancel(_ id: Int64, for requester: Requester) async throws -> Job {
+        try await runner.cancel(jobID: try await access.job(id, for: requester).id)
+    }
+
+    /// The job's live updates, or its final state when it no longer runs here.
+    package func updates(_ id: Int64, for requester: Requester) async throws -> AsyncStream<JobUpdate> {
+        let job = try await access.job(id, for: requester)
+        let live = await runner.updates(jobID: job.id)
+        let store = self.store
+        return AsyncStream { continuation in
+            let task = Task {
+                var sawFinal = false
+                for await update in live {
+                    continuation.yield(update)
+                    sawFinal = sawFinal || update.type.isFinal
+                }
+                if !sawFinal, let current = try? await store.job(id: job.id) {
+                    if current.status.isFinished {
+                        continuation.yield(JobUpdate.final(for: current))
+                    } else {
+                        // Not running in this process (paused by an earlier one): say where it stands.
+                        continuation.yield(JobUpdate(type: .progress, job: current))
+                    }
+                }
+                continuation.finish()
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+}

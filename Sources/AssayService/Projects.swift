@@ -1,0 +1,80 @@
+import AssayCore
+import AssayEngine
+import AssayStore
+import AssayTraces
+
+/// Projects: create, list, find, rename, delete — each requester only their own.
+package struct Projects: Sendable {
+    let store: any Store & ReviewStore
+    let access: Access
+    /// Projects kept for a feature of their own (failure patterns): never chosen as "the only
+    /// project", only by name.
+    let hidden: Set<String> = [TraceRunner.projectName]
+
+    package init(store: any Store & ReviewStore) {
+        self.store = store
+        self.access = Access(store: store)
+    }
+
+    /// A new project; its name follows `ProjectName`'s rule and is unique per owner.
+    package func create(name: String, description: String? = nil, for requester: Requester) async throws -> Project {
+        let name = try Self.checkedName(name)
+        guard let owner = requester.owner else { return try await store.createProject(name: name, description: description) }
+        return try await store.createProject(name: name, description: description, owner: owner)
+    }
+
+    package func list(for requester: Requester) async throws -> [Project] {
+        guard let owner = requester.owner else { return try await store.projects().filter { $0.owner == nil } }
+        return try await store.projects(owner: owner)
+    }
+
+    package func get(_ id: Int64, for requester: Requester) async throws -> Project {
+        try await access.project(id, for: requester)
+    }
+
+    /// The named project, or the requester's only one when no name is given.
+    package func named(_ name: String?, for requester: Requester) async throws -> Project {
+        if let name {
+            guard let project = try await list(for: requester).first(where: { $0.name == name }) else {
+                throw EngineError.noProject(name)
+            }
+            return project
+        }
+        let all = try await list(for: requester).filter { !hidden.contains($0.name) }
+        switch all.count {
+        case 0: throw EngineError.noProject("")
+        case 1: return all[0]
+        default: throw EngineError.ambiguousProject(all.map(\.name))
+        }
+    }
+
+    package func update(_ id: Int64, name: String?, description: String?, for requester: Requester) async throws -> Project {
+        let project = try await access.project(id, for: requester)
+        return try await store.updateProject(id: project.id, name: try name.map(Self.checkedName), description: description)
+    }
+
+    package func delete(_ id: Int64, for requester: Requester) async throws {
+        try await store.deleteProject(id: try await access.project(id, for: requester).id)
+    }
+
+    /// A line per project for lists: its codebook version and how many documents it holds.
+    package struct Overview: Sendable {
+        package var project: Project
+        package var codebookVersion: Int?
+        package var documents: Int
+    }
+
+    package func overview(for requester: Requester) async throws -> [Overview] {
+        var lines: [Overview] = []
+        for project in try await list(for: requester) {
+            lines.append(Overview(project: project, codebookVersion: try await store.latestCodebook(projectID: project.id)?.version,
+                                  documents: try await store.documentCount(projectID: project.id, status: nil)))
+        }
+        return lines
+    }
+
+    /// `ProjectName`'s rule, its refusal as the layer's error about the field `name`.
+    static func checkedName(_ name: String) throws -> String {
+        do { return try ProjectName.checked(name) } catch { throw ServiceError.invalid(field: "name", reason: error.description) }
+    }
+}

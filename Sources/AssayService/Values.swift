@@ -1,0 +1,38 @@
+import AssayCore
+import AssayExport
+import AssayStore
+
+/// Values: paged and filtered lists per project, one value with its evidence, and the dataset an
+/// export writes.
+package struct Values: Sendable {
+    let store: any Store & ReviewStore
+    let access: Access
+
+    package static let maxPage = 500
+
+    package init(store: any Store & ReviewStore) {
+        self.store = store
+        self.access = Access(store: store)
+    }
+
+    package func list(projectID: Int64, filter: ExtractionFilter = ExtractionFilter(), limit: Int = 50, offset: Int = 0,
+                     for requester: Requester) async throws -> (items: [Extraction], total: Int) {
+        let project = try await access.project(projectID, for: requester)
+        if let below = filter.confidenceBelow, !(0...1).contains(below) {
+            throw ServiceError.invalid(field: "confidence_below", reason: "must be between 0 and 1")
+        }
+        guard (1...Self.maxPage).contains(limit) else {
+            throw ServiceError.invalid(field: "limit", reason: "must be between 1 and \(Self.maxPage)")
+        }
+        return try await store.extractions(projectID: project.id, filter: filter, limit: limit, offset: offset)
+    }
+
+    package func get(_ id: Int64, for requester: Requester) async throws -> Extraction {
+        try await access.extraction(id, for: requester)
+    }
+
+    /// Everything an export writes: the codebook in force, ready documents, their values and outcomes.
+    package func dataset(projectID: Int64, for requester: Requester) async throws -> ExportDataset {
+        try await ExportDataset.load(from: store, projectID: try await access.project(projectID, for: requester).id)
+    }
+}
