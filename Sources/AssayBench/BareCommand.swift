@@ -26,8 +26,9 @@ struct BareCommand: AsyncParsableCommand {
         let lines = try String(contentsOfFile: bodies, encoding: .utf8).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
         guard !lines.isEmpty else { throw ValidationError("no bodies in \(bodies)") }
         let all = lines
-        let load = BareLoad(client: HTTPClient.forProviders(connections: concurrency), url: url, concurrency: concurrency,
-                            timeout: .seconds(Int64(timeout)))
+        let load = BareLoad(
+            client: HTTPClient.forProviders(connections: concurrency), url: url, concurrency: concurrency,
+            timeout: .seconds(Int64(timeout)))
         let clock = ContinuousClock()
         let start = clock.now
         let answers = try await load.post(all)

@@ -42,7 +42,8 @@ struct BareLoad {
         request.headers.add(name: "Content-Type", value: "application/json")
         request.body = .bytes(ByteBuffer(string: body))
         guard let response = try? await client.execute(request, timeout: timeout),
-              let reply = try? await response.body.collect(upTo: 1 << 24) else { return Answer(ok: false, completionTokens: 0) }
+            let reply = try? await response.body.collect(upTo: 1 << 24)
+        else { return Answer(ok: false, completionTokens: 0) }
         let tokens = (try? JSONValue.parse(String(buffer: reply)))?["usage"]?["completion_tokens"]?.doubleValue ?? 0
         return Answer(ok: response.status == .ok, completionTokens: Int(tokens))
     }

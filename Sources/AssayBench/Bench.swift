@@ -42,7 +42,9 @@ struct CompareCommand: AsyncParsableCommand {
     @Option(help: "Share of requests that fail (0…1).") var faultRate = 0.0
     @Option(help: "Token budget per packed request.") var packBudget = 8192
     @Option(help: "Modes to run: bare, single, packed.") var modes = "bare,single,packed"
-    @Option(help: ArgumentHelp("Also report the token estimator's error against this llama-server's /tokenize, on the example documents.", valueName: "url"))
+    @Option(
+        help: ArgumentHelp(
+            "Also report the token estimator's error against this llama-server's /tokenize, on the example documents.", valueName: "url"))
     var tokenizerURL: String?
 
     func run() async throws {
@@ -53,8 +55,9 @@ struct CompareCommand: AsyncParsableCommand {
         // The client the providers use (`makeProvider` picks the same one for this concurrency).
         let client = HTTPClient.forProviders(connections: concurrency)
         let texts = (1...documents).map(BenchCorpus.document)
-        print("assay-bench: \(documents) documents (~\(TokenEstimator.estimate(texts[0])) tokens each), concurrency \(concurrency), "
-              + "latency \(latencyMs) ms, fault rate \(faultRate)")
+        print(
+            "assay-bench: \(documents) documents (~\(TokenEstimator.estimate(texts[0])) tokens each), concurrency \(concurrency), "
+                + "latency \(latencyMs) ms, fault rate \(faultRate)")
         var rows: [Row] = []
         let chosen = Set(modes.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
         if chosen.contains("bare") { rows.append(try await bare(texts, server: server, client: client)) }
@@ -87,9 +90,10 @@ struct CompareCommand: AsyncParsableCommand {
                 let vsBare = bare.map { String(format: "%6.1f%%", 100 * r.docsPerSecond / $0) } ?? "      -"
                 let vsSingle = single.map { String(format: "%7.2fx", r.docsPerSecond / $0.docsPerSecond) } ?? "       -"
                 let fewer = single.map { String(format: "%7.2fx fewer", Double($0.requests) / Double(max(1, r.requests))) } ?? "-"
-                lines.append(r.mode.padding(toLength: 13, withPad: " ", startingAt: 0)
-                             + String(format: " %9d %7d %7d %8.2f %8.1f", r.requests, r.stored, r.failed, r.seconds, r.docsPerSecond)
-                             + "  \(vsBare)  \(vsSingle)  \(fewer)")
+                lines.append(
+                    r.mode.padding(toLength: 13, withPad: " ", startingAt: 0)
+                        + String(format: " %9d %7d %7d %8.2f %8.1f", r.requests, r.stored, r.failed, r.seconds, r.docsPerSecond)
+                        + "  \(vsBare)  \(vsSingle)  \(fewer)")
             }
             return lines.joined(separator: "\n")
         }
@@ -102,7 +106,8 @@ struct CompareCommand: AsyncParsableCommand {
         let provider = OpenAICompatibleProvider(settings: settings(server), client: client)
         let maxTokens = ExtractionSchema.maxOutputTokens(for: BenchCorpus.codebook)
         let bodies: [String] = texts.map { text in
-            provider.body(for: LLMRequest(messages: prompt.messages(for: text), responseSchema: prompt.schema, maxTokens: maxTokens)).serialized()
+            provider.body(for: LLMRequest(messages: prompt.messages(for: text), responseSchema: prompt.schema, maxTokens: maxTokens))
+                .serialized()
         }
         let load = BareLoad(client: client, url: server.baseURL + "/chat/completions", concurrency: concurrency, timeout: .seconds(2))
         let clock = ContinuousClock()
@@ -120,7 +125,8 @@ struct CompareCommand: AsyncParsableCommand {
         let project = try await workspace.createProject(name: "bench")
         _ = try await workspace.importCodebook(BenchCorpus.codebook, projectID: project.id)
         for (i, text) in texts.enumerated() {
-            _ = try await store.upsertDocument(DocumentInput(externalID: "doc\(i + 1)", mediaType: "text/plain", text: text), projectID: project.id)
+            _ = try await store.upsertDocument(
+                DocumentInput(externalID: "doc\(i + 1)", mediaType: "text/plain", text: text), projectID: project.id)
         }
         // As `assay run` builds it, but with short retry waits so the fault run ends in seconds.
         let guards = ProviderGuards(retry: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(50), maxDelay: .seconds(1)))
@@ -136,13 +142,17 @@ struct CompareCommand: AsyncParsableCommand {
         let values = try await store.extractions(projectID: project.id, documentID: nil)
         let keys = Set(values.map { "\($0.documentID)/\($0.variable)/\($0.entityIndex)" })
         guard outcomes.count == texts.count, keys.count == values.count else {
-            throw ValidationError("integrity check failed: \(outcomes.count) outcomes for \(texts.count) documents, \(values.count - keys.count) duplicates")
+            throw ValidationError(
+                "integrity check failed: \(outcomes.count) outcomes for \(texts.count) documents, \(values.count - keys.count) duplicates")
         }
-        let documents = Dictionary(uniqueKeysWithValues: try await store.documents(projectID: project.id, status: nil).map { ($0.id, $0.externalID) })
-        let fingerprint = values.map { "\(documents[$0.documentID] ?? "?")/\($0.variable)=\($0.value.serialized())/\($0.status.rawValue)" }.sorted()
-        return Row(mode: packed ? "assay packed" : "assay single", requests: summary.metrics?.requests ?? 0,
-                   stored: summary.succeeded + summary.flagged, failed: summary.failed, seconds: seconds(summary.wallTime),
-                   values: fingerprint)
+        let documents = Dictionary(
+            uniqueKeysWithValues: try await store.documents(projectID: project.id, status: nil).map { ($0.id, $0.externalID) })
+        let fingerprint = values.map { "\(documents[$0.documentID] ?? "?")/\($0.variable)=\($0.value.serialized())/\($0.status.rawValue)" }
+            .sorted()
+        return Row(
+            mode: packed ? "assay packed" : "assay single", requests: summary.metrics?.requests ?? 0,
+            stored: summary.succeeded + summary.flagged, failed: summary.failed, seconds: seconds(summary.wallTime),
+            values: fingerprint)
     }
 
     func seconds(_ d: Duration) -> Double { d.seconds }
@@ -173,7 +183,8 @@ enum BenchCorpus {
         Variable(name: "violence", type: .boolean, instructions: "Whether there was violence."),
     ])
 
-    static let filler = " The march went through the old town and ended at the main square, where speakers addressed the crowd."
+    static let filler =
+        " The march went through the old town and ended at the main square, where speakers addressed the crowd."
         + " Shops stayed open and traffic was diverted for two hours. Organizers thanked volunteers and the city services."
         + " A spokesperson said the group would meet the mayor next week to present its demands in writing."
         + " Local radio covered the event live, and several residents joined the march along the way."

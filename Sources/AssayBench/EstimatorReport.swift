@@ -16,13 +16,19 @@ enum EstimatorReport {
             let text = try String(contentsOf: file, encoding: .utf8)
             exact.append((text, try await tokenizer.countTokens(text)))
         }
-        Swift.print("token estimate vs llama-server /tokenize on \(files.count) example documents (\(exact.map(\.tokens).reduce(0, +)) tokens):")
+        Swift.print(
+            "token estimate vs llama-server /tokenize on \(files.count) example documents (\(exact.map(\.tokens).reduce(0, +)) tokens):")
         Swift.print("  family      chars/token  mean |error|  max |error|")
         for family in TokenEstimator.Family.allCases {
             let errors = exact.map { abs(Double(TokenEstimator.estimate($0.text, family: family) - $0.tokens)) / Double($0.tokens) }
             let name = family.rawValue.padding(toLength: 10, withPad: " ", startingAt: 0)
-            Swift.print(name.isEmpty ? "" : "  " + name + String(format: "  %11.1f  %11.1f %%  %10.1f %%", family.charactersPerToken,
-                               errors.reduce(0, +) / Double(errors.count) * 100, (errors.max() ?? 0) * 100))
+            Swift.print(
+                name.isEmpty
+                    ? ""
+                    : "  " + name
+                        + String(
+                            format: "  %11.1f  %11.1f %%  %10.1f %%", family.charactersPerToken,
+                            errors.reduce(0, +) / Double(errors.count) * 100, (errors.max() ?? 0) * 100))
         }
     }
 }

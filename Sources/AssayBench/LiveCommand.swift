@@ -38,8 +38,9 @@ struct LiveCommand: AsyncParsableCommand {
         var config = HTTPClient.Configuration()
         config.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = concurrency
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: config)
-        let provider = OpenAICompatibleProvider(settings: ProviderSettings(baseURL: url, model: model, timeout: .seconds(600)),
-                                                client: client)
+        let provider = OpenAICompatibleProvider(
+            settings: ProviderSettings(baseURL: url, model: model, timeout: .seconds(600)),
+            client: client)
         let capture = CapturingProvider(provider)
         let warmUp = try await assay(codebook, provider: capture)
         let requests = capture.requests
@@ -51,10 +52,12 @@ struct LiveCommand: AsyncParsableCommand {
         print("assay-bench live: \(url), model \(model), concurrency \(concurrency), \(measured.documents) documents per mode")
         print("mode           requests  docs  tokens out  seconds  docs/s  tokens/s  vs bare (docs/s)")
         for row in [bare, warmUp.renamed("assay warm-up"), measured, packed] {
-            print(row.mode.padding(toLength: 13, withPad: " ", startingAt: 0)
-                  + String(format: " %9d %5d %11d %8.2f %7.2f %9.1f", row.requests, row.documents, row.tokensOut,
-                           row.seconds, row.docsPerSecond, row.tokensPerSecond)
-                  + String(format: "  %6.1f%%", 100 * row.docsPerSecond / bare.docsPerSecond))
+            print(
+                row.mode.padding(toLength: 13, withPad: " ", startingAt: 0)
+                    + String(
+                        format: " %9d %5d %11d %8.2f %7.2f %9.1f", row.requests, row.documents, row.tokensOut,
+                        row.seconds, row.docsPerSecond, row.tokensPerSecond)
+                    + String(format: "  %6.1f%%", 100 * row.docsPerSecond / bare.docsPerSecond))
         }
     }
 
@@ -66,7 +69,11 @@ struct LiveCommand: AsyncParsableCommand {
         var seconds: Double
         var docsPerSecond: Double { seconds > 0 ? Double(documents) / seconds : 0 }
         var tokensPerSecond: Double { seconds > 0 ? Double(tokensOut) / seconds : 0 }
-        func renamed(_ name: String) -> Row { var r = self; r.mode = name; return r }
+        func renamed(_ name: String) -> Row {
+            var r = self
+            r.mode = name
+            return r
+        }
     }
 
     /// One Assay run over the example documents (each `copies` times) in a fresh SQLite store.
@@ -86,10 +93,13 @@ struct LiveCommand: AsyncParsableCommand {
             }
         }
         let engine = ExtractionEngine(store: store, provider: RetryingProvider(provider, policy: RetryPolicy()))
-        let summary = try await engine.run(projectID: project.id, options: .init(
-            concurrency: concurrency, maxConsecutiveFailures: .max, packing: packing))
-        return Row(mode: "assay single", requests: summary.metrics?.requests ?? 0, documents: summary.job.processed,
-                   tokensOut: summary.job.tokensOut, seconds: summary.wallTime.seconds)
+        let summary = try await engine.run(
+            projectID: project.id,
+            options: .init(
+                concurrency: concurrency, maxConsecutiveFailures: .max, packing: packing))
+        return Row(
+            mode: "assay single", requests: summary.metrics?.requests ?? 0, documents: summary.job.processed,
+            tokensOut: summary.job.tokensOut, seconds: summary.wallTime.seconds)
     }
 
     /// The ceiling: the captured bodies posted with the same client and concurrency, nothing else.
@@ -100,8 +110,9 @@ struct LiveCommand: AsyncParsableCommand {
         let clock = ContinuousClock()
         let start = clock.now
         let tokens = try await load.post(bodies).reduce(0) { $0 + $1.completionTokens }
-        return Row(mode: "bare HTTP", requests: bodies.count, documents: documents, tokensOut: tokens,
-                   seconds: (clock.now - start).seconds)
+        return Row(
+            mode: "bare HTTP", requests: bodies.count, documents: documents, tokensOut: tokens,
+            seconds: (clock.now - start).seconds)
     }
 }
 

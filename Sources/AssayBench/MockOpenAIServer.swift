@@ -84,7 +84,9 @@ final class MockOpenAIServer: Sendable {
         private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, body: String) {
             if head.method == .GET && head.uri.hasSuffix("/stats") {
                 let counts = counters.withLockedValue { $0 }
-                let stats = JSONValue.object(OrderedDictionary(uniqueKeysWithValues: counts.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.number(Double($0.value))) }))
+                let stats = JSONValue.object(
+                    OrderedDictionary(
+                        uniqueKeysWithValues: counts.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.number(Double($0.value))) }))
                 return send(context, head, status: 200, body: stats.serialized(), after: .zero)
             }
             if head.method == .GET {
@@ -93,7 +95,9 @@ final class MockOpenAIServer: Sendable {
             count("requests")
             var fault: Fault? = nil
             random.withLockedValue { r in
-                if r.unit() < config.faultRate { fault = Fault.allCases[Int(r.unit() * Double(Fault.allCases.count)) % Fault.allCases.count] }
+                if r.unit() < config.faultRate {
+                    fault = Fault.allCases[Int(r.unit() * Double(Fault.allCases.count)) % Fault.allCases.count]
+                }
             }
             let reply = MockReplies.reply(toRequestBody: body)
             let content = reply.text
@@ -103,7 +107,9 @@ final class MockOpenAIServer: Sendable {
                 send(context, head, status: 200, body: Self.completion(reply), after: config.latency)
             case .rateLimited?:
                 count("429")
-                send(context, head, status: 429, body: #"{"error":{"message":"rate limited"}}"#, after: config.latency, extra: [("Retry-After", "0")])
+                send(
+                    context, head, status: 429, body: #"{"error":{"message":"rate limited"}}"#, after: config.latency,
+                    extra: [("Retry-After", "0")])
             case .serverError?:
                 count("500")
                 send(context, head, status: 500, body: #"{"error":{"message":"boom"}}"#, after: config.latency)
@@ -121,25 +127,32 @@ final class MockOpenAIServer: Sendable {
         static func completion(_ content: String) -> String { completion(.content(content)) }
 
         static func completion(_ reply: MockReplies.Reply) -> String {
-            let message: JSONValue, finish: String
+            let message: JSONValue
+            let finish: String
             switch reply {
             case .content(let content):
                 (message, finish) = (["role": "assistant", "content": .string(content)], "stop")
             case .toolCall(let name, let arguments):
-                let call: JSONValue = ["id": "call_mock", "type": "function", "function": ["name": .string(name), "arguments": .string(arguments)]]
+                let call: JSONValue = [
+                    "id": "call_mock", "type": "function", "function": ["name": .string(name), "arguments": .string(arguments)],
+                ]
                 (message, finish) = (["role": "assistant", "content": .null, "tool_calls": [call]], "tool_calls")
             }
             let completion: JSONValue = [
                 "id": "mock", "object": "chat.completion", "created": 0, "model": "mock",
                 "choices": [["index": 0, "finish_reason": .string(finish), "message": message]],
-                "usage": ["prompt_tokens": 100, "completion_tokens": .number(Double(TokenEstimator.estimate(reply.text))),
-                          "total_tokens": .number(Double(100 + TokenEstimator.estimate(reply.text)))],
+                "usage": [
+                    "prompt_tokens": 100, "completion_tokens": .number(Double(TokenEstimator.estimate(reply.text))),
+                    "total_tokens": .number(Double(100 + TokenEstimator.estimate(reply.text))),
+                ],
             ]
             return completion.serialized()
         }
 
-        private func send(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, body: String,
-                          after delay: TimeAmount, extra: [(String, String)] = []) {
+        private func send(
+            _ context: ChannelHandlerContext, _ head: HTTPRequestHead, status: Int, body: String,
+            after delay: TimeAmount, extra: [(String, String)] = []
+        ) {
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             let keepAlive = head.isKeepAlive
             context.eventLoop.scheduleTask(in: delay) {

@@ -21,10 +21,12 @@ enum MockReplies {
 
     static func reply(toRequestBody body: String) -> Reply {
         guard let json = try? JSONValue.parse(body),
-              let user = json["messages"]?.arrayValue?.last(where: { $0["role"] == "user" })?["content"]?.stringValue
+            let user = json["messages"]?.arrayValue?.last(where: { $0["role"] == "user" })?["content"]?.stringValue
         else { return .content("{}") }
         // instructor (Mode.TOOLS): the answer is the arguments of the one function offered.
-        if let name = json["tool_choice"]?["function"]?["name"]?.stringValue ?? json["tools"]?.arrayValue?.first?["function"]?["name"]?.stringValue {
+        if let name = json["tool_choice"]?["function"]?["name"]?.stringValue
+            ?? json["tools"]?.arrayValue?.first?["function"]?["name"]?.stringValue
+        {
             return .toolCall(name: name, arguments: answers(for: user).serialized())
         }
         // langextract: few-shot "Q: text / A: json" pairs, the document last with an empty answer.
@@ -45,7 +47,8 @@ enum MockReplies {
         var found: [(String, String)] = []
         var rest = Substring(user)
         while let open = rest.range(of: "<document id=\""), let quote = rest[open.upperBound...].firstIndex(of: "\""),
-              let close = rest.range(of: "\n</document>") {
+            let close = rest.range(of: "\n</document>")
+        {
             var text = rest[rest.index(quote, offsetBy: 3)..<close.lowerBound]
             // A titled document (a JSONL record's id, a file name) starts with a "Title: …" line.
             if text.hasPrefix("Title: "), let newline = text.firstIndex(of: "\n") { text = text[text.index(after: newline)...] }
@@ -67,8 +70,10 @@ enum MockReplies {
         let (city, number) = facts(text)
         return [
             "city": ["evidence": .string("Protest in \(city)"), "rationale": "named", "value": .string(city), "confidence": 0.9],
-            "participants": ["evidence": .string("About \(number) people came"), "rationale": "stated",
-                             "value": .number(Double(number) ?? 0), "confidence": 0.9],
+            "participants": [
+                "evidence": .string("About \(number) people came"), "rationale": "stated",
+                "value": .number(Double(number) ?? 0), "confidence": 0.9,
+            ],
             "violence": ["evidence": "It was peaceful.", "rationale": "peaceful", "value": false, "confidence": 0.8],
         ]
     }
@@ -76,10 +81,12 @@ enum MockReplies {
     /// langextract's format: one entry per class, its text quoted from the document, the value as an attribute.
     static func extractions(for text: String) -> JSONValue {
         let (city, number) = facts(text)
-        return ["extractions": [
-            ["city": .string(city), "city_attributes": ["value": .string(city)]],
-            ["participants": .string("About \(number) people came"), "participants_attributes": ["value": .string(number)]],
-            ["violence": "It was peaceful.", "violence_attributes": ["value": "false"]],
-        ]]
+        return [
+            "extractions": [
+                ["city": .string(city), "city_attributes": ["value": .string(city)]],
+                ["participants": .string("About \(number) people came"), "participants_attributes": ["value": .string(number)]],
+                ["violence": "It was peaceful.", "violence_attributes": ["value": "false"]],
+            ]
+        ]
     }
 }

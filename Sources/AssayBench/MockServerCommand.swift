@@ -21,7 +21,8 @@ struct MockServerCommand: AsyncParsableCommand {
     @Option(help: "The port to listen on.") var port = 8099
     @Option(help: "Latency per request, in milliseconds.") var latencyMs = 0
     @Option(help: "Share of requests that fail (0…1).") var faultRate = 0.0
-    @Option(help: ArgumentHelp("Write the request bodies received to this file, one per line (for a bare load to replay).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Write the request bodies received to this file, one per line (for a bare load to replay).", valueName: "file"))
     var capture: String?
     @Option(help: "Capture at most this many bodies.") var captureLimit = Int.max
 

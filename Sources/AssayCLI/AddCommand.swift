@@ -1,8 +1,8 @@
 import ArgumentParser
 import AssayCore
+import AssayIngest
 import AssayService
 import AssayStore
-import AssayIngest
 import Foundation
 
 struct AddCommand: AsyncParsableCommand {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import AssayEngine
 import AssayExport
-import AssayService
 import AssayServer
+import AssayService
 import Foundation
 import Logging
 
@@ -101,24 +101,26 @@ public struct AssayCommand: AsyncParsableCommand {
 /// cases and the exporter say what is wrong, in no front end's words; the CLI adds its advice.
 enum CLIHint {
     static func message(for error: EngineError) -> String {
-        let hint: String? = switch error {
-        case .noProject(let name): name.isEmpty ? "create one with: assay init --name NAME" : "list them with: assay projects"
-        case .ambiguousProject: "choose one with --project NAME"
-        case .noCodebook: "import one with: assay codebook import FILE"
-        case .unknownDocuments: "list them with: assay documents"
-        case .nothingToRun, .unknownVariable: nil
-        }
+        let hint: String? =
+            switch error {
+            case .noProject(let name): name.isEmpty ? "create one with: assay init --name NAME" : "list them with: assay projects"
+            case .ambiguousProject: "choose one with --project NAME"
+            case .noCodebook: "import one with: assay codebook import FILE"
+            case .unknownDocuments: "list them with: assay documents"
+            case .nothingToRun, .unknownVariable: nil
+            }
         return error.description + (hint.map { "; " + $0 } ?? "")
     }
 
     static func message(for error: ServiceError) -> String {
-        let hint: String? = switch error {
-        case .notFound(.codebook(_, nil)): "import one with: assay codebook import FILE"
-        case .notFound(.codebook(_, _?)): "list them with: assay codebook versions"
-        case .notFound(.account): "list them with: assay users list"
-        case .notFound(.document): "list them with: assay documents"
-        default: nil
-        }
+        let hint: String? =
+            switch error {
+            case .notFound(.codebook(_, nil)): "import one with: assay codebook import FILE"
+            case .notFound(.codebook(_, _?)): "list them with: assay codebook versions"
+            case .notFound(.account): "list them with: assay users list"
+            case .notFound(.document): "list them with: assay documents"
+            default: nil
+            }
         return error.description + (hint.map { "; " + $0 } ?? "")
     }
 

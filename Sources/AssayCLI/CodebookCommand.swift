@@ -1,8 +1,8 @@
 import ArgumentParser
 import AssayCore
+import AssayIngest
 import AssayService
 import AssayStore
-import AssayIngest
 import Foundation
 
 struct CodebookCommand: AsyncParsableCommand {
@@ -38,7 +38,9 @@ struct CodebookCommand: AsyncParsableCommand {
             let (version, isNew) = try await local.codebooks.importCodebook(codebook, projectID: project.id, for: .local)
             let count = codebook.variables.count
             if isNew {
-                print("Imported codebook v\(version.version) (\(count) variables) into '\(project.name)'; prompt \(version.promptHash.prefix(12)).")
+                print(
+                    "Imported codebook v\(version.version) (\(count) variables) into '\(project.name)'; prompt \(version.promptHash.prefix(12))."
+                )
                 print("Next: assay add PATH..., then assay run --sample 5")
             } else {
                 print("Codebook unchanged: still v\(version.version) (\(count) variables).")

@@ -1,8 +1,8 @@
 import ArgumentParser
 import AssayCore
+import AssayExport
 import AssayService
 import AssayStore
-import AssayExport
 import Foundation
 
 struct ExportCommand: AsyncParsableCommand {

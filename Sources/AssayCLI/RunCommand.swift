@@ -1,9 +1,9 @@
 import ArgumentParser
 import AssayCore
 import AssayEngine
+import AssayProviders
 import AssayService
 import AssayStore
-import AssayProviders
 import Foundation
 
 struct RunCommand: AsyncParsableCommand {
@@ -41,8 +41,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Documents in flight at once.") var concurrency = 8
     @Option(help: "Stop after this many documents fail in a row (a model that is down).") var maxFailures = 10
     @Option(help: "Sampling temperature.") var temperature = 0.0
-    @Flag(inversion: .prefixedNo,
-          help: "Pack several short documents into one request, or never (default: where it pays, on hosted APIs).")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Pack several short documents into one request, or never (default: where it pays, on hosted APIs).")
     var pack: Bool?
     @Option(help: "When packing: tokens one request may use, counting prompt, documents and expected output.")
     var tokenBudget = 8192
@@ -52,13 +53,19 @@ struct RunCommand: AsyncParsableCommand {
     var replay: String?
     @Option(help: ArgumentHelp("Requests per minute the provider allows (default: $ASSAY_RPM, else no limit).", valueName: "n"))
     var requestsPerMinute: Int?
-    @Option(help: ArgumentHelp("Tokens per minute the provider allows, prompt and output (default: $ASSAY_TPM, else no limit).", valueName: "n"))
+    @Option(
+        help: ArgumentHelp("Tokens per minute the provider allows, prompt and output (default: $ASSAY_TPM, else no limit).", valueName: "n")
+    )
     var tokensPerMinute: Int?
-    @Option(help: ArgumentHelp("Seconds one document may take, retries included; then it is recorded as a timeout and the run goes on.", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds one document may take, retries included; then it is recorded as a timeout and the run goes on.", valueName: "seconds"))
     var documentTimeout = 300
     @Flag(help: "While the provider keeps failing, fail documents at once instead of waiting for it to recover.")
     var failFast = false
-    @Option(help: ArgumentHelp("Send documents longer than this many tokens in overlapping chunks, merging the values (0: never).", valueName: "tokens"))
+    @Option(
+        help: ArgumentHelp(
+            "Send documents longer than this many tokens in overlapping chunks, merging the values (0: never).", valueName: "tokens"))
     var chunkTokens = 2500
     @Option(help: ArgumentHelp("Tokens consecutive chunks share.", valueName: "tokens"))
     var chunkOverlap = 250
@@ -125,7 +132,8 @@ struct RunCommand: AsyncParsableCommand {
             run.kind = .sample
             var ids: [Int64] = []
             for reference in documents.split(separator: ",") {
-                ids.append(try await local.documents.find(reference.trimmingCharacters(in: .whitespaces), projectID: project.id, for: .local).id)
+                ids.append(
+                    try await local.documents.find(reference.trimmingCharacters(in: .whitespaces), projectID: project.id, for: .local).id)
             }
             run.selection = JobSelection(documentIDs: ids)
         }
@@ -142,9 +150,10 @@ struct RunCommand: AsyncParsableCommand {
         print(SummaryText.render(summary))
         switch summary.job.status {
         case .completed:
-            print(summary.job.kind == .sample
-                  ? "Next: review with assay show DOC, refine the codebook, then assay run --all"
-                  : "Next: assay export --format csv --layout wide --out dataset.csv")
+            print(
+                summary.job.kind == .sample
+                    ? "Next: review with assay show DOC, refine the codebook, then assay run --all"
+                    : "Next: assay export --format csv --layout wide --out dataset.csv")
         case .cancelled:
             print("Stopped. Values stored so far are kept; run the same command again to continue.")
             throw ExitCode(130)
@@ -186,7 +195,9 @@ enum SummaryText {
         let seconds = Double(s.wallTime.components.seconds) + Double(s.wallTime.components.attoseconds) / 1e18
         var failed = "\(s.failed)"
         if !s.failuresByKind.isEmpty {
-            failed += "   (" + s.failuresByKind.sorted { $0.key.rawValue < $1.key.rawValue }
+            failed +=
+                "   ("
+                + s.failuresByKind.sorted { $0.key.rawValue < $1.key.rawValue }
                 .map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ") + ")"
         }
         var rows = [
@@ -199,7 +210,8 @@ enum SummaryText {
         rows.append(["tokens", "\(job.tokensIn) in / \(job.tokensOut) out"])
         if let m = s.metrics { rows.append(["requests", MetricsText.render(m)]) }
         rows.append(["wall time", String(format: "%.1f s (%.2f documents/s)", seconds, s.documentsPerSecond)])
-        let header = "Run #\(job.id) (\(job.kind.rawValue)) \(job.status.rawValue): codebook v\(job.codebookVersion), model \(job.model), prompt \(job.promptHash.prefix(12))"
+        let header =
+            "Run #\(job.id) (\(job.kind.rawValue)) \(job.status.rawValue): codebook v\(job.codebookVersion), model \(job.model), prompt \(job.promptHash.prefix(12))"
         return header + "\n" + Table.render(rows, indent: 2, header: false)
     }
 }

@@ -36,8 +36,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Largest upload in MB, all files together.", valueName: "MB")) var maxUploadMb = 32
     @Option(help: ArgumentHelp("Largest single uploaded file in MB.", valueName: "MB")) var maxFileMb = 20
     @Option(help: "Documents in flight at once per job.") var concurrency = 8
-    @Flag(inversion: .prefixedNo,
-          help: "Pack several short documents into one request, or never (default: where it pays, on hosted APIs), as assay run does.")
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Pack several short documents into one request, or never (default: where it pays, on hosted APIs), as assay run does.")
     var pack: Bool?
     @Option(help: "When packing: tokens one request may use, counting prompt, documents and expected output.")
     var tokenBudget = 8192
@@ -76,8 +77,9 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try SQLiteStore(path: path)
         let run = try runConfiguration(env)
         let raw = try run.makeProvider()
-        var config = ServerConfig(host: host, port: port, store: store, provider: run.guards.wrap(raw),
-                                  providerCheck: { try await raw.checkReachable() }, jwtSecret: secret)
+        var config = ServerConfig(
+            host: host, port: port, store: store, provider: run.guards.wrap(raw),
+            providerCheck: { try await raw.checkReachable() }, jwtSecret: secret)
         config.jobOptions = run.options()
         config.tokenCounter = await run.tokenizer()
         config.tokenFamily = run.settings.tokenFamily
@@ -107,9 +109,9 @@ struct ServeCommand: AsyncParsableCommand {
     static func connectionLimit(_ wanted: Int) -> Int {
         var limit = rlimit()
         #if canImport(Glibc)
-        let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+            let resource = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
         #else
-        let resource = RLIMIT_NOFILE
+            let resource = RLIMIT_NOFILE
         #endif
         guard getrlimit(resource, &limit) == 0 else { return wanted }
         let allowed = max(16, Int(clamping: limit.rlim_cur) &- 64)

@@ -27,13 +27,16 @@ struct StatusCommand: AsyncParsableCommand {
             return
         }
         var line = "Last job:  #\(job.id) \(job.kind.rawValue) \(job.status.rawValue), \(job.processed)/\(job.total) processed"
-        line += " (\(job.succeeded) succeeded, \(job.flagged) flagged, \(job.failed) failed), tokens \(job.tokensIn) in / \(job.tokensOut) out"
+        line +=
+            " (\(job.succeeded) succeeded, \(job.flagged) flagged, \(job.failed) failed), tokens \(job.tokensIn) in / \(job.tokensOut) out"
         if let started = job.startedAt { line += ", started \(Table.date(started))" }
         print(line)
         if let error = job.error { print("  stopped: \(error)") }
         if let metrics = s.lastJobMetrics { print("  requests \(MetricsText.render(metrics))") }
         if !s.failuresByKind.isEmpty {
-            print("Failures by reason: " + s.failuresByKind.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
+            print(
+                "Failures by reason: "
+                    + s.failuresByKind.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", "))
             for f in s.recentFailures { print("  \(f.document): \(f.kind.rawValue): \(f.reason)") }
         }
     }

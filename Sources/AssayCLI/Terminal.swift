@@ -1,8 +1,9 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 func printError(_ line: String) {
@@ -21,9 +22,10 @@ enum Table {
         }
         let pad = String(repeating: " ", count: indent)
         return rows.map { row in
-            pad + row.enumerated().map { i, cell in
-                i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
+            pad
+                + row.enumerated().map { i, cell in
+                    i == row.count - 1 ? cell : cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
 
@@ -46,7 +48,10 @@ final class InterruptHandler: @unchecked Sendable {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
-                let n = lock.withLock { count += 1; return count }
+                let n = lock.withLock {
+                    count += 1
+                    return count
+                }
                 if n > 1 { exit(130) }
                 printError("\nStopping: finishing nothing new, keeping what is stored (Ctrl-C again to quit at once)…")
                 onInterrupt()

@@ -65,7 +65,8 @@ struct TracesAdd: AsyncParsableCommand {
 /// How a trace run calls the model; shared by `run` and `watch`.
 struct TraceRunOptions: ParsableArguments {
     @Option(help: "Unprocessed traces per batch.") var batchSize = 50
-    @Option(help: ArgumentHelp("Seconds one trace may take; past it, it is recorded as a timeout and the batch goes on.", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp("Seconds one trace may take; past it, it is recorded as a timeout and the batch goes on.", valueName: "seconds"))
     var traceTimeout = 10
     @Option(help: "Traces in flight at once.") var concurrency = 4
 
@@ -104,8 +105,10 @@ struct TraceRunOptions: ParsableArguments {
         var seen = Set<Int64>()
         let progress = ProgressReporter()
         // One pass: a trace that failed in this pass waits for the next `run` (or `watch` tick).
-        while let summary = try await patterns.runBatch(provider: provider, options: engine, excluding: seen, for: .local,
-                                                        progress: progress.report) {
+        while let summary = try await patterns.runBatch(
+            provider: provider, options: engine, excluding: seen, for: .local,
+            progress: progress.report)
+        {
             seen.formUnion(summary.documentIDs)
             summaries.append(summary)
             print(summary.line)
@@ -131,8 +134,11 @@ struct TracesRun: AsyncParsableCommand {
         let interrupts = InterruptHandler { task.cancel() }
         defer { interrupts.stop() }
         let summaries = try await task.value
-        if summaries.isEmpty { print("No unprocessed traces. Add some with: assay traces add PATH") }
-        else { print("Next: assay traces patterns   (or assay traces eval LABELS.jsonl)") }
+        if summaries.isEmpty {
+            print("No unprocessed traces. Add some with: assay traces add PATH")
+        } else {
+            print("Next: assay traces patterns   (or assay traces eval LABELS.jsonl)")
+        }
     }
 }
 
@@ -212,7 +218,8 @@ struct TracesPatterns: AsyncParsableCommand {
 
     func validate() throws {
         if let failureType, FailureType(rawValue: failureType) == nil {
-            throw ValidationError("unknown failure type '\(failureType)'; one of: \(FailureType.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError(
+                "unknown failure type '\(failureType)'; one of: \(FailureType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         if let minConfidence, !(0...1).contains(minConfidence) { throw ValidationError("--min-confidence is between 0 and 1") }
     }
@@ -222,9 +229,13 @@ struct TracesPatterns: AsyncParsableCommand {
             PatternFilter(failureType: failureType, triggerCondition: trigger, minConfidence: minConfidence), for: .local)
         if patterns.isEmpty { print("No patterns match.") }
         for pattern in patterns {
-            if json { print(pattern.json.serialized()); continue }
-            print("\(pattern.patternID)  \(pattern.failureType.rawValue) / \(pattern.triggerCondition)  \(pattern.severity.rawValue)  "
-                  + String(format: "%.2f", pattern.confidence) + "  \(pattern.title)")
+            if json {
+                print(pattern.json.serialized())
+                continue
+            }
+            print(
+                "\(pattern.patternID)  \(pattern.failureType.rawValue) / \(pattern.triggerCondition)  \(pattern.severity.rawValue)  "
+                    + String(format: "%.2f", pattern.confidence) + "  \(pattern.title)")
             print("    trace \(pattern.sourceTraceID): \(pattern.summary)")
         }
     }

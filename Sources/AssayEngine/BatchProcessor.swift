@@ -30,9 +30,10 @@ struct BatchProcessor: Sendable {
             return
         }
         let keys = PackedPrompt.keys(count: documents.count)
-        let messages = packed.messages(for: zip(keys, documents).map { key, document in
-            PackedPrompt.Document(key: key, title: document.title, text: document.text)
-        })
+        let messages = packed.messages(
+            for: zip(keys, documents).map { key, document in
+                PackedPrompt.Document(key: key, title: document.title, text: document.text)
+            })
         let entries: [String: PackedPrompt.Entry]
         let usage: TokenUsage
         let schema = packed.schema(keys: keys)
@@ -40,9 +41,13 @@ struct BatchProcessor: Sendable {
             // The batch gets the time of its documents together; a batch that runs out is split
             // like one that failed, so each half gets its own budget.
             let budget = single.timeBudget.map { $0 * documents.count }
-            guard let response = try await TimeBudget.run(budget, { [single] in
-                try await single.call(messages, schema: schema, maxTokens: single.maxTokens * documents.count)
-            }) else {
+            guard
+                let response = try await TimeBudget.run(
+                    budget,
+                    { [single] in
+                        try await single.call(messages, schema: schema, maxTokens: single.maxTokens * documents.count)
+                    })
+            else {
                 try await split(documents, jobID: jobID, into: &results)
                 return
             }
@@ -56,8 +61,9 @@ struct BatchProcessor: Sendable {
             return
         }
         // Each document is charged an equal share of the request's tokens.
-        let share = TokenUsage(promptTokens: usage.promptTokens / documents.count,
-                               completionTokens: usage.completionTokens / documents.count)
+        let share = TokenUsage(
+            promptTokens: usage.promptTokens / documents.count,
+            completionTokens: usage.completionTokens / documents.count)
         for (key, document) in zip(keys, documents) {
             if case .parsed(let parsed)? = entries[key] {
                 results.append(single.result(from: parsed, document: document, jobID: jobID, usage: share))

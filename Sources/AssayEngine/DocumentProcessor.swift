@@ -18,8 +18,10 @@ struct DocumentProcessor: Sendable {
     /// How documents longer than the model should see at once are split; nil sends them whole.
     let chunker: Chunker?
 
-    init(provider: any LLMProvider, prompt: ExtractionPrompt, codebookVersion: Int, temperature: Double = 0, maxTokens: Int? = nil,
-         recorder: MetricsRecorder = MetricsRecorder(), timeBudget: Duration? = nil, chunker: Chunker? = nil) {
+    init(
+        provider: any LLMProvider, prompt: ExtractionPrompt, codebookVersion: Int, temperature: Double = 0, maxTokens: Int? = nil,
+        recorder: MetricsRecorder = MetricsRecorder(), timeBudget: Duration? = nil, chunker: Chunker? = nil
+    ) {
         self.chunker = chunker
         self.recorder = recorder
         self.timeBudget = timeBudget
@@ -60,8 +62,10 @@ struct DocumentProcessor: Sendable {
         }
         guard let exchange else {
             let seconds = timeBudget.map { "\($0.components.seconds) s" } ?? ""
-            return failed(.timeout, "no usable reply within the time budget of \(seconds) per document"
-                          + (chunks.count > 1 ? " part (\(chunks.count) parts)" : ""))
+            return failed(
+                .timeout,
+                "no usable reply within the time budget of \(seconds) per document"
+                    + (chunks.count > 1 ? " part (\(chunks.count) parts)" : ""))
         }
         usage = exchange.usage
         let parsed: ParsedReply
@@ -101,8 +105,9 @@ struct DocumentProcessor: Sendable {
             do {
                 return Exchange(reply: .parsed(try ResponseParser.parse(retry.text, prompt: prompt)), usage: usage, text: retry.text)
             } catch let again {
-                return Exchange(reply: .unusable(again.kind, "reply unusable after one retry: \(again.description)", reply: retry.text),
-                                usage: usage, text: retry.text)
+                return Exchange(
+                    reply: .unusable(again.kind, "reply unusable after one retry: \(again.description)", reply: retry.text),
+                    usage: usage, text: retry.text)
             }
         }
     }

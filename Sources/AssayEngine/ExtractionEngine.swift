@@ -16,8 +16,10 @@ public struct ExtractionEngine: Sendable {
     /// Which tokenizer the estimates should imitate when there is no exact count.
     public var tokenFamily: TokenEstimator.Family = .generic
 
-    public init(store: any Store, provider: any LLMProvider, tokenCounter: (any TokenCounting)? = nil,
-                logger: Logger = Logger(label: "assay.engine")) {
+    public init(
+        store: any Store, provider: any LLMProvider, tokenCounter: (any TokenCounting)? = nil,
+        logger: Logger = Logger(label: "assay.engine")
+    ) {
         self.tokenCounter = tokenCounter
         self.store = store
         self.provider = provider
@@ -43,9 +45,11 @@ public struct ExtractionEngine: Sendable {
         /// Closed while the job is paused: documents in flight finish, no new one starts.
         public var gate: PauseGate?
 
-        public init(kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
-                    maxConsecutiveFailures: Int = 10, temperature: Double = 0, packing: Packing? = nil,
-                    documentTimeBudget: Duration? = nil, chunking: Chunker? = Chunker(), gate: PauseGate? = nil) {
+        public init(
+            kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
+            maxConsecutiveFailures: Int = 10, temperature: Double = 0, packing: Packing? = nil,
+            documentTimeBudget: Duration? = nil, chunking: Chunker? = Chunker(), gate: PauseGate? = nil
+        ) {
             self.chunking = chunking
             self.gate = gate
             self.packing = packing
@@ -80,8 +84,10 @@ public struct ExtractionEngine: Sendable {
     /// Runs one job over the project's documents and returns its summary: `prepare`, then
     /// `execute`. Cancelling the calling task stops the job: documents already stored stay
     /// stored, the rest are redone next time.
-    public func run(projectID: Int64, options: Options,
-                    progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
+    public func run(
+        projectID: Int64, options: Options,
+        progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+    ) async throws -> RunSummary {
         try await execute(try await prepare(projectID: projectID, options: options), progress: progress)
     }
 
@@ -108,20 +114,25 @@ public struct ExtractionEngine: Sendable {
         let job = try await store.startJob(
             projectID: projectID, kind: options.kind, codebookVersion: version.version, promptHash: prompt.hash,
             model: provider.model, selection: options.selection, total: documents.count,
-            message: "\(documents.count) documents, codebook v\(version.version), model \(provider.model)\(packingNote.map { "; " + $0 } ?? "")",
+            message:
+                "\(documents.count) documents, codebook v\(version.version), model \(provider.model)\(packingNote.map { "; " + $0 } ?? "")",
             projectStatus: options.kind == .full ? .processing : nil)
         if let packingNote { logger.info("packing decided", metadata: ["job": "\(job.id)", "decision": "\(packingNote)"]) }
-        logger.info("job started", metadata: [
-            "job": "\(job.id)", "documents": "\(documents.count)", "prompt_hash": "\(prompt.hash.prefix(12))",
-            "model": "\(provider.model)",
-        ])
-        return PreparedJob(job: job, alreadyDone: alreadyDone, documents: documents, prompt: prompt,
-                           codebookVersion: version.version, options: options, started: started)
+        logger.info(
+            "job started",
+            metadata: [
+                "job": "\(job.id)", "documents": "\(documents.count)", "prompt_hash": "\(prompt.hash.prefix(12))",
+                "model": "\(provider.model)",
+            ])
+        return PreparedJob(
+            job: job, alreadyDone: alreadyDone, documents: documents, prompt: prompt,
+            codebookVersion: version.version, options: options, started: started)
     }
 
     /// Codes the prepared job's documents, storing each one's result as it comes, and reports
     /// every document to `progress` (the observer) with the job's counters; returns the summary.
-    public func execute(_ prepared: PreparedJob, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary {
+    public func execute(_ prepared: PreparedJob, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary
+    {
         let clock = ContinuousClock()
         let (job, options, documents, projectID) = (prepared.job, prepared.options, prepared.documents, prepared.job.projectID)
         let version = prepared.codebookVersion
@@ -146,11 +157,12 @@ public struct ExtractionEngine: Sendable {
             throw error
         }
 
-        let (status, event): (JobStatus, JobEventKind) = switch stopReason {
-        case nil: (.completed, .jobCompleted)
-        case "cancelled": (.cancelled, .jobCancelled)
-        default: (.failed, .jobFailed)
-        }
+        let (status, event): (JobStatus, JobEventKind) =
+            switch stopReason {
+            case nil: (.completed, .jobCompleted)
+            case "cancelled": (.cancelled, .jobCancelled)
+            default: (.failed, .jobFailed)
+            }
         let metrics = await recorder.snapshot()
         let store = self.store
         let finishedJob = job.id
@@ -161,11 +173,15 @@ public struct ExtractionEngine: Sendable {
             try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: kind, version: version) }
         }
         let jobID = job.id
-        let summary = try await detached { try await self.summary(jobID: jobID, alreadyDone: alreadyDone, wallTime: clock.now - prepared.started) }
-        logger.info("job finished", metadata: [
-            "job": "\(job.id)", "status": "\(status.rawValue)", "succeeded": "\(summary.succeeded)",
-            "flagged": "\(summary.flagged)", "failed": "\(summary.failed)",
-        ])
+        let summary = try await detached {
+            try await self.summary(jobID: jobID, alreadyDone: alreadyDone, wallTime: clock.now - prepared.started)
+        }
+        logger.info(
+            "job finished",
+            metadata: [
+                "job": "\(job.id)", "status": "\(status.rawValue)", "succeeded": "\(summary.succeeded)",
+                "flagged": "\(summary.flagged)", "failed": "\(summary.failed)",
+            ])
         progress(.finished(summary))
         return summary
     }
@@ -201,8 +217,10 @@ public struct ExtractionEngine: Sendable {
     }
 
     /// The requests a job makes: one document each, or packed batches under the token budget.
-    func batches(_ items: [WorkItem], processor: DocumentProcessor, packing: Packing?, chunking: Chunker? = nil,
-                 tokens: [Int64: Int] = [:]) -> [[WorkItem]] {
+    func batches(
+        _ items: [WorkItem], processor: DocumentProcessor, packing: Packing?, chunking: Chunker? = nil,
+        tokens: [Int64: Int] = [:]
+    ) -> [[WorkItem]] {
         guard let packing else { return items.map { [$0] } }
         let budget = Packer.Budget(
             requestTokens: packing.requestTokens,
@@ -211,23 +229,29 @@ public struct ExtractionEngine: Sendable {
         // A document that will be chunked is never packed: it goes alone, in its chunks.
         let chunked = items.filter { chunking?.needsChunking(characters: $0.characters) ?? false }
         let shared = items.filter { !(chunking?.needsChunking(characters: $0.characters) ?? false) }
-        let packed = Packer.pack(shared.map { item in
-            Packer.Item(tokens: tokens[item.documentID] ?? TokenEstimator.estimate(characters: item.characters, family: tokenFamily))
-        }, budget: budget).map { indices in indices.map { shared[$0] } }
+        let packed = Packer.pack(
+            shared.map { item in
+                Packer.Item(tokens: tokens[item.documentID] ?? TokenEstimator.estimate(characters: item.characters, family: tokenFamily))
+            }, budget: budget
+        ).map { indices in indices.map { shared[$0] } }
         return chunked.map { [$0] } + packed
     }
 
     /// Processes documents with at most `concurrency` requests in flight. Returns why it stopped early, or nil.
-    private func processAll(_ documents: [WorkItem], job: Job, processor: DocumentProcessor, options: Options,
-                            progress: @escaping @Sendable (RunProgress) -> Void) async throws -> String? {
+    private func processAll(
+        _ documents: [WorkItem], job: Job, processor: DocumentProcessor, options: Options,
+        progress: @escaping @Sendable (RunProgress) -> Void
+    ) async throws -> String? {
         let store = self.store
         let logger = self.logger
         let batcher = BatchProcessor(single: processor)
         let names = Dictionary(documents.map { ($0.documentID, $0.externalID) }) { first, _ in first }
         return try await withThrowingTaskGroup(of: [DocumentResult].self) { group in
             let exact = options.packing == nil ? [:] : await exactTokenCounts(documents)
-            var next = batches(documents, processor: processor, packing: options.packing, chunking: options.chunking,
-                               tokens: exact).makeIterator()
+            var next = batches(
+                documents, processor: processor, packing: options.packing, chunking: options.chunking,
+                tokens: exact
+            ).makeIterator()
             var counts = JobCounts(total: documents.count)
             var consecutiveFailures = 0
             var lastFailure = ""
@@ -258,10 +282,13 @@ public struct ExtractionEngine: Sendable {
                 for result in results {
                     counts.add(result.outcome)
                     await processor.recorder.finished(result)
-                    logger.debug("document done", metadata: [
-                        "job": "\(job.id)", "document": "\(result.documentID)", "outcome": "\(result.outcome.rawValue)",
-                    ])
-                    let report = DocumentReport(result: result, externalID: names[result.documentID] ?? "#\(result.documentID)", counts: counts)
+                    logger.debug(
+                        "document done",
+                        metadata: [
+                            "job": "\(job.id)", "document": "\(result.documentID)", "outcome": "\(result.outcome.rawValue)",
+                        ])
+                    let report = DocumentReport(
+                        result: result, externalID: names[result.documentID] ?? "#\(result.documentID)", counts: counts)
                     progress(.documentFinished(report))
                     if result.outcome == .failed {
                         consecutiveFailures += 1
@@ -335,7 +362,8 @@ public struct ExtractionEngine: Sendable {
         guard let job = try await store.job(id: jobID) else { throw StoreError.notFound("job \(jobID)") }
         let errors = try await store.errorRecords(projectID: job.projectID, jobID: jobID)
         let byKind = Dictionary(grouping: errors, by: \.kind).mapValues(\.count)
-        return RunSummary(job: job, alreadyDone: alreadyDone, failuresByKind: byKind, wallTime: wallTime,
-                          metrics: try await store.metrics(jobID: jobID))
+        return RunSummary(
+            job: job, alreadyDone: alreadyDone, failuresByKind: byKind, wallTime: wallTime,
+            metrics: try await store.metrics(jobID: jobID))
     }
 }

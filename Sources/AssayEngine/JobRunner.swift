@@ -28,8 +28,10 @@ public actor JobRunner {
     private var subscribers: [Int64: [UUID: AsyncStream<JobUpdate>.Continuation]] = [:]
     private var acceptingWork = true
 
-    public init(engine: ExtractionEngine, baseOptions: ExtractionEngine.Options = ExtractionEngine.Options(),
-                logger: Logger = Logger(label: "assay.jobs"), observer: @escaping @Sendable (JobUpdate) -> Void = { _ in }) {
+    public init(
+        engine: ExtractionEngine, baseOptions: ExtractionEngine.Options = ExtractionEngine.Options(),
+        logger: Logger = Logger(label: "assay.jobs"), observer: @escaping @Sendable (JobUpdate) -> Void = { _ in }
+    ) {
         self.observer = observer
         self.engine = engine
         self.baseOptions = baseOptions
@@ -205,8 +207,10 @@ public actor JobRunner {
             job.flagged = report.counts.flagged
             job.failed = report.counts.failed
             active[jobID]?.job = job
-            send(JobUpdate(type: report.outcome == .failed ? .documentFailed : .documentCompleted, job: job,
-                           documentID: report.documentID, externalID: report.externalID, reason: report.reason), to: jobID)
+            send(
+                JobUpdate(
+                    type: report.outcome == .failed ? .documentFailed : .documentCompleted, job: job,
+                    documentID: report.documentID, externalID: report.externalID, reason: report.reason), to: jobID)
             send(JobUpdate(type: .progress, job: job), to: jobID)
         case .finished(let summary):
             send(JobUpdate.final(for: summary.job), to: jobID)

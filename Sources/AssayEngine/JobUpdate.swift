@@ -59,11 +59,12 @@ public struct JobUpdate: Sendable, Hashable, Codable {
 
     /// The message that closes the stream of a finished job.
     public static func final(for job: Job) -> JobUpdate {
-        let kind: Kind = switch job.status {
-        case .completed: .jobCompleted
-        case .cancelled: .jobCancelled
-        default: .jobFailed
-        }
+        let kind: Kind =
+            switch job.status {
+            case .completed: .jobCompleted
+            case .cancelled: .jobCancelled
+            default: .jobFailed
+            }
         return JobUpdate(type: kind, job: job, reason: job.error)
     }
 }

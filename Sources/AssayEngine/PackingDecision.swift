@@ -10,8 +10,10 @@ public struct PackingDecision: Sendable, Hashable {
     /// In words, with the numbers it was decided on (shown in the job's events).
     public var reason: String
 
-    public init(_ documents: [WorkItem], sharedPromptTokens: Int, outputTokensPerDocument: Int,
-                packing: ExtractionEngine.Packing, family: TokenEstimator.Family = .generic) {
+    public init(
+        _ documents: [WorkItem], sharedPromptTokens: Int, outputTokensPerDocument: Int,
+        packing: ExtractionEngine.Packing, family: TokenEstimator.Family = .generic
+    ) {
         guard documents.count >= 2 else {
             self.init(pays: false, reason: "fewer than two documents")
             return
@@ -20,11 +22,16 @@ public struct PackingDecision: Sendable, Hashable {
         let room = packing.requestTokens - sharedPromptTokens - 64
         let perRequest = min(packing.maxDocumentsPerRequest, room / max(1, average + outputTokensPerDocument))
         if perRequest < 2 {
-            self.init(pays: false, reason: "only \(max(0, perRequest)) document of ~\(average) tokens fits the \(packing.requestTokens)-token budget")
+            self.init(
+                pays: false,
+                reason: "only \(max(0, perRequest)) document of ~\(average) tokens fits the \(packing.requestTokens)-token budget")
         } else if sharedPromptTokens < average {
-            self.init(pays: false, reason: "documents (~\(average) tokens) are longer than the shared prompt (~\(sharedPromptTokens) tokens)")
+            self.init(
+                pays: false, reason: "documents (~\(average) tokens) are longer than the shared prompt (~\(sharedPromptTokens) tokens)")
         } else {
-            self.init(pays: true, reason: "up to \(perRequest) documents of ~\(average) tokens per request share a ~\(sharedPromptTokens)-token prompt")
+            self.init(
+                pays: true,
+                reason: "up to \(perRequest) documents of ~\(average) tokens per request share a ~\(sharedPromptTokens)-token prompt")
         }
     }
 

@@ -29,9 +29,11 @@ public struct RunConfiguration: Sendable {
     /// How long documents are split; nil sends them whole.
     public var chunking: Chunker?
 
-    public init(settings: ProviderSettings, limits: RateLimits = RateLimits(), failFast: Bool = false,
-                concurrency: Int = 8, pack: Bool? = nil, tokenBudget: Int = 8192, temperature: Double = 0,
-                maxConsecutiveFailures: Int = 10, documentTimeout: Duration? = .seconds(300), chunking: Chunker? = Chunker()) {
+    public init(
+        settings: ProviderSettings, limits: RateLimits = RateLimits(), failFast: Bool = false,
+        concurrency: Int = 8, pack: Bool? = nil, tokenBudget: Int = 8192, temperature: Double = 0,
+        maxConsecutiveFailures: Int = 10, documentTimeout: Duration? = .seconds(300), chunking: Chunker? = Chunker()
+    ) {
         self.settings = settings
         self.limits = limits
         self.failFast = failFast

@@ -42,8 +42,10 @@ struct DatasetRows {
             }
             for (index, group) in Dictionary(grouping: extractions, by: \.entityIndex).sorted(by: { $0.key < $1.key }) {
                 let values = Dictionary(group.map { ($0.variable, $0) }) { first, _ in first }
-                rows.append(Row(document: document, entityIndex: index,
-                                entityText: group.lazy.compactMap(\.entityText).first, values: values, outcome: outcome))
+                rows.append(
+                    Row(
+                        document: document, entityIndex: index,
+                        entityText: group.lazy.compactMap(\.entityText).first, values: values, outcome: outcome))
             }
         }
         self.rows = rows

@@ -12,8 +12,10 @@ public struct ExportDataset: Sendable, Hashable {
     /// The latest outcome of each document, by document id.
     public var outcomes: [Int64: DocumentOutcome]
 
-    public init(codebook: Codebook, codebookVersion: Int, documents: [Document], extractions: [Extraction],
-                outcomes: [Int64: DocumentOutcome] = [:]) {
+    public init(
+        codebook: Codebook, codebookVersion: Int, documents: [Document], extractions: [Extraction],
+        outcomes: [Int64: DocumentOutcome] = [:]
+    ) {
         self.codebook = codebook
         self.codebookVersion = codebookVersion
         self.documents = documents
@@ -31,8 +33,9 @@ public struct ExportDataset: Sendable, Hashable {
         let documents = try await store.documents(projectID: projectID, status: .ready)
         let ids = Set(documents.map(\.id))
         let extractions = try await store.extractions(projectID: projectID, documentID: nil).filter { ids.contains($0.documentID) }
-        return ExportDataset(codebook: latest.codebook, codebookVersion: latest.version, documents: documents,
-                             extractions: extractions, outcomes: latestOutcomes(try await store.outcomes(projectID: projectID)))
+        return ExportDataset(
+            codebook: latest.codebook, codebookVersion: latest.version, documents: documents,
+            extractions: extractions, outcomes: latestOutcomes(try await store.outcomes(projectID: projectID)))
     }
 
     /// One outcome per document: the most recent, as its values come from the latest run that stored any.
@@ -43,7 +46,8 @@ public struct ExportDataset: Sendable, Hashable {
                 latest[outcome.documentID] = outcome
                 continue
             }
-            let newer = (outcome.updatedAt, outcome.codebookVersion, outcome.jobID)
+            let newer =
+                (outcome.updatedAt, outcome.codebookVersion, outcome.jobID)
                 > (current.updatedAt, current.codebookVersion, current.jobID)
             if newer { latest[outcome.documentID] = outcome }
         }

@@ -29,13 +29,14 @@ enum JSONLExport {
     }
 
     private static func entry(_ value: Extraction?) -> JSONValue {
-        let evidence: JSONValue = value?.evidence.map { evidence in
-            .object([
-                "quote": .string(evidence.quote),
-                "start": evidence.start.map { .number(Double($0)) } ?? .null,
-                "end": evidence.end.map { .number(Double($0)) } ?? .null,
-            ])
-        } ?? .null
+        let evidence: JSONValue =
+            value?.evidence.map { evidence in
+                .object([
+                    "quote": .string(evidence.quote),
+                    "start": evidence.start.map { .number(Double($0)) } ?? .null,
+                    "end": evidence.end.map { .number(Double($0)) } ?? .null,
+                ])
+            } ?? .null
         return .object([
             "value": value?.value ?? .null,
             "confidence": value?.confidence.map(JSONValue.number) ?? .null,

@@ -102,10 +102,11 @@ public enum CodebookLoader {
                         if let value = variable[key], value == defaults?[key] { variable[key] = nil }
                     }
                     // The encoder follows the core type's key declaration order; write the order people read.
-                    variable = Node.Mapping(variable.sorted { a, b in
-                        (CodebookKeys.variable.firstIndex(of: a.key.string ?? "") ?? .max)
-                            < (CodebookKeys.variable.firstIndex(of: b.key.string ?? "") ?? .max)
-                    }.map { ($0.key, $0.value) })
+                    variable = Node.Mapping(
+                        variable.sorted { a, b in
+                            (CodebookKeys.variable.firstIndex(of: a.key.string ?? "") ?? .max)
+                                < (CodebookKeys.variable.firstIndex(of: b.key.string ?? "") ?? .max)
+                        }.map { ($0.key, $0.value) })
                     if var categories = variable["categories"]?.sequence {
                         for j in categories.indices {
                             if let category = categories[j].mapping, category.count == 1, let code = category["code"] {
@@ -146,7 +147,9 @@ public enum CodebookLoader {
         case json(JSONValue)
     }
 
-    private static func parse(_ text: String, format: CodebookFormat, limits: YAMLLimits) throws(CodebookLoadError) -> (CodebookTree, Parsed) {
+    private static func parse(
+        _ text: String, format: CodebookFormat, limits: YAMLLimits
+    ) throws(CodebookLoadError) -> (CodebookTree, Parsed) {
         let size = text.utf8.count
         guard size <= limits.maxBytes else {
             throw .tooLarge("the text is \(Ingestor.byteCount(size)), over the \(Ingestor.byteCount(limits.maxBytes)) limit")
@@ -240,8 +243,8 @@ public enum CodebookLoader {
     private static func yamlMessage(_ error: YamlError) -> String {
         switch error {
         case .scanner(let context, let problem, let mark, let yaml),
-             .parser(let context, let problem, let mark, let yaml),
-             .composer(let context, let problem, let mark, let yaml):
+            .parser(let context, let problem, let mark, let yaml),
+            .composer(let context, let problem, let mark, let yaml):
             var message = "YAML syntax error at line \(mark.line), column \(mark.column): \(problem)"
             if let context { message += " (\(context.text) at line \(context.mark.line), column \(context.mark.column))" }
             let snippet = mark.snippet(from: yaml).split(separator: "\n", omittingEmptySubsequences: false)

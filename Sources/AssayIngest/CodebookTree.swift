@@ -124,7 +124,8 @@ enum CodebookKeys {
         // `<<` is a YAML merge key, already applied by the parser.
         for key in pairs.map(\.key) where !allowed.contains(key) && key != "<<" {
             let field = path.isEmpty ? key : "\(path).\(key)"
-            let hint = suggestion(for: key, among: allowed).map { "did you mean '\($0)'?" }
+            let hint =
+                suggestion(for: key, among: allowed).map { "did you mean '\($0)'?" }
                 ?? "expected one of \(allowed.joined(separator: ", "))"
             problems.append(CodebookProblem(field: field, reason: "unknown field (\(hint))"))
         }
@@ -144,7 +145,8 @@ enum CodebookKeys {
     }
 
     static func editDistance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         guard !a.isEmpty else { return b.count }
         guard !b.isEmpty else { return a.count }
         var previous = Array(0...b.count)

@@ -12,12 +12,14 @@ extension DecodingError {
         case .keyNotFound(let key, let context):
             return CodebookProblem(field: Self.fieldPath(context.codingPath + [key], prefix: prefix), reason: "missing")
         case .valueNotFound(let type, let context):
-            return CodebookProblem(field: Self.fieldPath(context.codingPath, prefix: prefix),
-                                   reason: "missing value (expected \(Self.describe(type)))")
+            return CodebookProblem(
+                field: Self.fieldPath(context.codingPath, prefix: prefix),
+                reason: "missing value (expected \(Self.describe(type)))")
         case .typeMismatch(let type, let context):
             let found = tree?.value(at: context.codingPath).map { ", found \($0.foundDescription)" } ?? ""
-            return CodebookProblem(field: Self.fieldPath(context.codingPath, prefix: prefix),
-                                   reason: "expected \(Self.describe(type))\(found)")
+            return CodebookProblem(
+                field: Self.fieldPath(context.codingPath, prefix: prefix),
+                reason: "expected \(Self.describe(type))\(found)")
         case .dataCorrupted(let context):
             return CodebookProblem(field: Self.fieldPath(context.codingPath, prefix: prefix), reason: context.debugDescription)
         @unknown default:

@@ -10,8 +10,10 @@ public struct IngestOptions: Sendable, Hashable {
     /// The same for JSON Lines files, which hold many documents (an export of a whole collection).
     public var maxRecordsFileBytes: Int
 
-    public init(recordFields: RecordFields = RecordFields(), maxFileBytes: Int = 20 * 1024 * 1024,
-                maxRecordsFileBytes: Int = 1024 * 1024 * 1024) {
+    public init(
+        recordFields: RecordFields = RecordFields(), maxFileBytes: Int = 20 * 1024 * 1024,
+        maxRecordsFileBytes: Int = 1024 * 1024 * 1024
+    ) {
         self.recordFields = recordFields
         self.maxFileBytes = maxFileBytes
         self.maxRecordsFileBytes = maxRecordsFileBytes
@@ -68,8 +70,10 @@ public enum Ingestor {
     ///   else standardized absolute paths. Pass the project's folder (or the working directory) so
     ///   re-adding a folder finds the documents already stored.
     /// - Throws: `IngestError.notFound` before reading anything when a path does not exist.
-    public static func collect(_ paths: [String], options: IngestOptions = IngestOptions(),
-                               relativeTo base: URL? = nil) throws(IngestError) -> IngestBatch {
+    public static func collect(
+        _ paths: [String], options: IngestOptions = IngestOptions(),
+        relativeTo base: URL? = nil
+    ) throws(IngestError) -> IngestBatch {
         let plan = try plan(paths, relativeTo: base)
         var batch = IngestBatch(documents: plan.unlistable, skipped: plan.skipped)
         for file in plan.files {
@@ -127,8 +131,9 @@ public enum Ingestor {
         guard let format = DocumentFormat(pathExtension: url.pathExtension) else {
             return [unsupported(url.pathExtension, externalID: source)]
         }
-        return documents(from: data, format: format, source: source, title: url.deletingPathExtension().lastPathComponent,
-                         options: options)
+        return documents(
+            from: data, format: format, source: source, title: url.deletingPathExtension().lastPathComponent,
+            options: options)
     }
 
     // MARK: - One file
@@ -162,12 +167,15 @@ public enum Ingestor {
         } catch {
             return failed("cannot read file: \(error.localizedDescription)")
         }
-        return documents(from: data, format: format, source: externalID,
-                         title: url.deletingPathExtension().lastPathComponent, options: options)
+        return documents(
+            from: data, format: format, source: externalID,
+            title: url.deletingPathExtension().lastPathComponent, options: options)
     }
 
-    static func documents(from data: Data, format: DocumentFormat, source: String, title: String,
-                          options: IngestOptions) -> [DocumentInput] {
+    static func documents(
+        from data: Data, format: DocumentFormat, source: String, title: String,
+        options: IngestOptions
+    ) -> [DocumentInput] {
         func failed(_ reason: String) -> [DocumentInput] {
             [.failed(externalID: source, mediaType: format.mediaType, reason: reason)]
         }
@@ -192,8 +200,9 @@ public enum Ingestor {
 
     static func unsupported(_ ext: String, externalID: String) -> DocumentInput {
         let type = ext.isEmpty ? "unsupported file type (no extension; " : "unsupported file type .\(ext.lowercased()) ("
-        return .failed(externalID: externalID, mediaType: DocumentFormat.mediaType(ofUnsupportedExtension: ext),
-                       reason: "\(type)supported: \(DocumentFormat.supportedExtensionsText))")
+        return .failed(
+            externalID: externalID, mediaType: DocumentFormat.mediaType(ofUnsupportedExtension: ext),
+            reason: "\(type)supported: \(DocumentFormat.supportedExtensionsText))")
     }
 
     static func overLimit(_ size: Int, _ limit: Int) -> String {

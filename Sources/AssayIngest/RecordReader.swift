@@ -30,8 +30,11 @@ package struct RecordReader {
             }
             return items.enumerated().map { record($1, number: $0 + 1, label: "record \($0 + 1)", seen: &seen) }
         default:
-            return [.failed(externalID: source, mediaType: mediaType,
-                            reason: "expected a JSON object or an array of objects, found \(value.kindDescription)")]
+            return [
+                .failed(
+                    externalID: source, mediaType: mediaType,
+                    reason: "expected a JSON object or an array of objects, found \(value.kindDescription)")
+            ]
         }
     }
 
@@ -49,8 +52,10 @@ package struct RecordReader {
                 let value = try JSONValue.parse(line)
                 documents.append(record(value, number: number, label: "line \(number)", seen: &seen))
             } catch {
-                documents.append(.failed(externalID: "\(source):\(number)", mediaType: mediaType,
-                                         reason: "line \(number): not valid JSON: \(Self.describe(error, in: line))"))
+                documents.append(
+                    .failed(
+                        externalID: "\(source):\(number)", mediaType: mediaType,
+                        reason: "line \(number): not valid JSON: \(Self.describe(error, in: line))"))
             }
         }
         if documents.isEmpty {
@@ -62,8 +67,9 @@ package struct RecordReader {
     /// One record as a document. `seen` maps external ids already used in this file to the record that used them.
     private func record(_ value: JSONValue, number: Int, label: String, seen: inout [String: String]) -> DocumentInput {
         guard case .object(let object) = value else {
-            return .failed(externalID: "\(source):\(number)", mediaType: mediaType,
-                           reason: "\(label) is not a JSON object (found \(value.kindDescription))")
+            return .failed(
+                externalID: "\(source):\(number)", mediaType: mediaType,
+                reason: "\(label) is not a JSON object (found \(value.kindDescription))")
         }
         var metadata = object
 
@@ -71,22 +77,25 @@ package struct RecordReader {
         // would be kept as "Visible." with status ready. Refused with a reason instead, never cut.
         for field in [fields.id, fields.text, fields.title].compactMap({ $0 }) {
             if case .string(let s)? = object[field], s.utf8.contains(0) {
-                return .failed(externalID: "\(source):\(number)", mediaType: mediaType,
-                               reason: "\(label): '\(field)' contains a NUL character (\\u0000), which would cut it short; remove it")
+                return .failed(
+                    externalID: "\(source):\(number)", mediaType: mediaType,
+                    reason: "\(label): '\(field)' contains a NUL character (\\u0000), which would cut it short; remove it")
             }
         }
 
-        let idValue: String? = switch object[fields.id] {
-        case .string(let s) where !s.trimmingCharacters(in: .whitespaces).isEmpty: s
-        case .number(let n): JSONValue.number(n).serialized()
-        default: nil
-        }
+        let idValue: String? =
+            switch object[fields.id] {
+            case .string(let s) where !s.trimmingCharacters(in: .whitespaces).isEmpty: s
+            case .number(let n): JSONValue.number(n).serialized()
+            default: nil
+            }
         if idValue != nil { metadata[fields.id] = nil }
         let externalID = "\(source)#\(idValue ?? String(number))"
         if let first = seen[externalID] {
             let what = idValue.map { "id '\($0)'" } ?? "number \(number)"
-            return .failed(externalID: "\(source):\(number)", mediaType: mediaType,
-                           reason: "\(label): \(what) is already used by \(first)")
+            return .failed(
+                externalID: "\(source):\(number)", mediaType: mediaType,
+                reason: "\(label): \(what) is already used by \(first)")
         }
         seen[externalID] = label
 
@@ -99,8 +108,9 @@ package struct RecordReader {
         case .string(let s):
             text = s
         case let other?:
-            return .failed(externalID: externalID, mediaType: mediaType,
-                           reason: "\(label): '\(fields.text)' is \(other.kindDescription), not text")
+            return .failed(
+                externalID: externalID, mediaType: mediaType,
+                reason: "\(label): '\(fields.text)' is \(other.kindDescription), not text")
         }
         metadata[fields.text] = nil
         guard !text.allSatisfy(\.isWhitespace) else {
@@ -113,10 +123,10 @@ package struct RecordReader {
             let trimmed = s.trimmingCharacters(in: .whitespacesAndNewlines)
             if !trimmed.isEmpty { title = trimmed }
         }
-        return DocumentInput(externalID: externalID, title: title, mediaType: mediaType, text: text,
-                             metadata: metadata.isEmpty ? .null : .object(metadata))
+        return DocumentInput(
+            externalID: externalID, title: title, mediaType: mediaType, text: text,
+            metadata: metadata.isEmpty ? .null : .object(metadata))
     }
-
 
     /// A JSON syntax error with its line and column in `text`.
     package static func describe(_ error: any Error, in text: String) -> String {

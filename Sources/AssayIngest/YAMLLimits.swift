@@ -99,16 +99,18 @@ enum YAMLExpansion {
                 let size = name.flatMap { anchors[$0] } ?? Size(values: 1, textBytes: 0, height: 0)
                 return add(size, line: line, alias: name)
             case YAML_SEQUENCE_START_EVENT, YAML_MAPPING_START_EVENT:
-                let anchor = Self.name(event.type == YAML_SEQUENCE_START_EVENT
-                                       ? event.data.sequence_start.anchor : event.data.mapping_start.anchor)
+                let anchor = Self.name(
+                    event.type == YAML_SEQUENCE_START_EVENT
+                        ? event.data.sequence_start.anchor : event.data.mapping_start.anchor)
                 if let problem = add(Size(values: 1, textBytes: 0, height: 1), line: line, alias: nil, isOpening: true) {
                     return problem
                 }
                 open.append(Open(anchor: anchor, valuesBefore: values - 1, textBytesBefore: textBytes))
             case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                 guard let node = open.popLast() else { return nil }
-                let size = Size(values: values - node.valuesBefore, textBytes: textBytes - node.textBytesBefore,
-                                height: node.childHeight + 1)
+                let size = Size(
+                    values: values - node.valuesBefore, textBytes: textBytes - node.textBytesBefore,
+                    height: node.childHeight + 1)
                 if let anchor = node.anchor { anchors[anchor] = size }
                 noteChild(height: size.height)
             default:
@@ -126,15 +128,17 @@ enum YAMLExpansion {
                 return YAMLLimitError(description: "lists and mappings nest more than \(limits.maxDepth) deep at line \(line)\(through)")
             }
             if values > limits.maxValues {
-                return YAMLLimitError(description: aliasesUsed
-                    ? "its aliases expand it past \(limits.maxValues) values at line \(line)\(through); "
-                        + "each alias repeats everything its anchor marks, so aliases of aliases multiply: write the repeated parts out"
-                    : "it holds more than \(limits.maxValues) values (at line \(line))")
+                return YAMLLimitError(
+                    description: aliasesUsed
+                        ? "its aliases expand it past \(limits.maxValues) values at line \(line)\(through); "
+                            + "each alias repeats everything its anchor marks, so aliases of aliases multiply: write the repeated parts out"
+                        : "it holds more than \(limits.maxValues) values (at line \(line))")
             }
             if textBytes > limits.maxTextBytes {
-                return YAMLLimitError(description: aliasesUsed
-                    ? "its aliases expand it past \(Ingestor.byteCount(limits.maxTextBytes)) of text at line \(line)\(through); write the repeated parts out"
-                    : "it holds more than \(Ingestor.byteCount(limits.maxTextBytes)) of text (at line \(line))")
+                return YAMLLimitError(
+                    description: aliasesUsed
+                        ? "its aliases expand it past \(Ingestor.byteCount(limits.maxTextBytes)) of text at line \(line)\(through); write the repeated parts out"
+                        : "it holds more than \(Ingestor.byteCount(limits.maxTextBytes)) of text (at line \(line))")
             }
             if !isOpening { noteChild(height: size.height) }
             return nil

@@ -53,9 +53,10 @@ public struct AnthropicProvider: LLMProvider, Reachable {
         ]
         let system = request.messages.filter { $0.role == .system }.map(\.content)
         if !system.isEmpty { body["system"] = .string(system.joined(separator: "\n\n")) }
-        body["messages"] = .array(request.messages.filter { $0.role != .system }.map {
-            ["role": $0.role == .assistant ? "assistant" : "user", "content": .string($0.content)]
-        })
+        body["messages"] = .array(
+            request.messages.filter { $0.role != .system }.map {
+                ["role": $0.role == .assistant ? "assistant" : "user", "content": .string($0.content)]
+            })
         if let schema = request.responseSchema, settings.schemaMode != .none {
             let name = Self.toolName(request.schemaName)
             // Without a schema to enforce (json_object), any object will do.
@@ -73,7 +74,8 @@ public struct AnthropicProvider: LLMProvider, Reachable {
         let stop = json["stop_reason"]?.stringValue
         let text: String
         if let call = blocks.first(where: { $0["type"] == "tool_use" && $0["name"]?.stringValue == tool }),
-           let input = call["input"] {
+            let input = call["input"]
+        {
             text = input.serialized()
         } else if stop == "refusal" {
             throw ProviderError.refused("Claude declined to answer (stop_reason refusal)")
@@ -88,7 +90,8 @@ public struct AnthropicProvider: LLMProvider, Reachable {
         func count(_ key: String) -> Int { Int(usage?[key]?.doubleValue ?? 0) }
         // Cached prompt tokens are reported apart from input_tokens; all of them were the prompt.
         let prompt = count("input_tokens") + count("cache_creation_input_tokens") + count("cache_read_input_tokens")
-        return LLMResponse(text: text, usage: TokenUsage(promptTokens: prompt, completionTokens: count("output_tokens")),
-                           finishReason: stop)
+        return LLMResponse(
+            text: text, usage: TokenUsage(promptTokens: prompt, completionTokens: count("output_tokens")),
+            finishReason: stop)
     }
 }

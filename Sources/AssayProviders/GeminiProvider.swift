@@ -47,8 +47,9 @@ public struct GeminiProvider: LLMProvider, Reachable {
     }
 
     public func complete(_ request: LLMRequest) async throws -> LLMResponse {
-        let json = try await transport.postJSON(modelPath + ":generateContent", headers: authHeaders,
-                                                body: body(for: request), retryAfter: Self.retryDelay)
+        let json = try await transport.postJSON(
+            modelPath + ":generateContent", headers: authHeaders,
+            body: body(for: request), retryAfter: Self.retryDelay)
         return try Self.parseReply(json)
     }
 
@@ -77,9 +78,10 @@ public struct GeminiProvider: LLMProvider, Reachable {
         if !system.isEmpty {
             body["systemInstruction"] = ["parts": [["text": .string(system.joined(separator: "\n\n"))]]]
         }
-        body["contents"] = .array(request.messages.filter { $0.role != .system }.map { message in
-            ["role": message.role == .assistant ? "model" : "user", "parts": [["text": .string(message.content)]]]
-        })
+        body["contents"] = .array(
+            request.messages.filter { $0.role != .system }.map { message in
+                ["role": message.role == .assistant ? "model" : "user", "parts": [["text": .string(message.content)]]]
+            })
         body["generationConfig"] = .object(config)
         return .object(body)
     }
@@ -112,8 +114,9 @@ public struct GeminiProvider: LLMProvider, Reachable {
         // Thoughts are billed and rate-limited as output tokens, so they count as completion.
         return LLMResponse(
             text: text,
-            usage: TokenUsage(promptTokens: count("promptTokenCount"),
-                              completionTokens: count("candidatesTokenCount") + count("thoughtsTokenCount")),
+            usage: TokenUsage(
+                promptTokens: count("promptTokenCount"),
+                completionTokens: count("candidatesTokenCount") + count("thoughtsTokenCount")),
             finishReason: finish)
     }
 

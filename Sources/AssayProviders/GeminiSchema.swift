@@ -9,17 +9,20 @@ import AssayCore
 /// longer come before the value. `$ref` is not supported and our schemas do not use it.
 enum GeminiSchema {
     /// Keywords copied unchanged when present.
-    static let kept = ["title", "description", "minimum", "maximum", "minItems", "maxItems",
-                       "minLength", "maxLength", "pattern", "minProperties", "maxProperties"]
+    static let kept = [
+        "title", "description", "minimum", "maximum", "minItems", "maxItems",
+        "minLength", "maxLength", "pattern", "minProperties", "maxProperties",
+    ]
 
     static func convert(_ schema: JSONValue) -> JSONValue {
         guard let object = schema.objectValue else { return [:] }
         var nullable = object["nullable"]?.boolValue ?? false
-        var types: [String] = switch object["type"] {
-        case .string(let type)?: [type]
-        case .array(let list)?: list.compactMap(\.stringValue)
-        default: []
-        }
+        var types: [String] =
+            switch object["type"] {
+            case .string(let type)?: [type]
+            case .array(let list)?: list.compactMap(\.stringValue)
+            default: []
+            }
         if types.contains("null") { nullable = true }
         types.removeAll { $0 == "null" }
 

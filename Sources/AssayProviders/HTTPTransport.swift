@@ -22,8 +22,9 @@ struct HTTPTransport: Sendable {
         /// provider sorts failures into retryable (408, 429, 5xx, 529) and not the same way.
         func requireSuccess(retryAfter fallback: (String) -> Duration? = { _ in nil }) throws {
             guard (200..<300).contains(status) else {
-                throw ProviderError.http(status: status, message: HTTPTransport.errorMessage(from: body),
-                                         retryAfter: retryAfter ?? fallback(body))
+                throw ProviderError.http(
+                    status: status, message: HTTPTransport.errorMessage(from: body),
+                    retryAfter: retryAfter ?? fallback(body))
             }
         }
 
@@ -65,8 +66,10 @@ struct HTTPTransport: Sendable {
 
     /// POSTs `body` as JSON and returns the JSON of a 2xx reply. `retryAfter` reads a wait from
     /// an error body, for APIs that put it there rather than in the header.
-    func postJSON(_ path: String, headers: [(String, String)], body: JSONValue,
-                  retryAfter: (String) -> Duration? = { _ in nil }) async throws -> JSONValue {
+    func postJSON(
+        _ path: String, headers: [(String, String)], body: JSONValue,
+        retryAfter: (String) -> Duration? = { _ in nil }
+    ) async throws -> JSONValue {
         let reply = try await send(try request(path, headers: headers, json: body))
         try reply.requireSuccess(retryAfter: retryAfter)
         return try reply.json()

@@ -26,8 +26,10 @@ public struct LLMRequest: Sendable, Hashable {
     /// serialize it once rather than for every request; nil when it is made for this request only.
     public var schemaID: String?
 
-    public init(messages: [ChatMessage], responseSchema: JSONValue? = nil, schemaName: String = "extraction",
-                temperature: Double = 0, maxTokens: Int = 1024, schemaID: String? = nil) {
+    public init(
+        messages: [ChatMessage], responseSchema: JSONValue? = nil, schemaName: String = "extraction",
+        temperature: Double = 0, maxTokens: Int = 1024, schemaID: String? = nil
+    ) {
         self.schemaID = schemaID
         self.messages = messages
         self.responseSchema = responseSchema

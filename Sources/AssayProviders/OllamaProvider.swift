@@ -59,8 +59,9 @@ public struct OllamaProvider: LLMProvider, Reachable {
             throw ProviderError.invalidResponse("no message.content in the reply")
         }
         // Ollama can leave prompt_eval_count out when the prompt came from its cache.
-        let usage = TokenUsage(promptTokens: Int(json["prompt_eval_count"]?.doubleValue ?? 0),
-                               completionTokens: Int(json["eval_count"]?.doubleValue ?? 0))
+        let usage = TokenUsage(
+            promptTokens: Int(json["prompt_eval_count"]?.doubleValue ?? 0),
+            completionTokens: Int(json["eval_count"]?.doubleValue ?? 0))
         return LLMResponse(text: content, usage: usage, finishReason: json["done_reason"]?.stringValue)
     }
 }

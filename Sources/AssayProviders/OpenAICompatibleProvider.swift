@@ -86,8 +86,8 @@ public struct OpenAICompatibleProvider: LLMProvider, Reachable {
             throw ProviderError.invalidResponse("the body is not JSON")
         }
         guard let choice = json["choices"]?.arrayValue?.first,
-              let message = choice["message"],
-              let content = message["content"]?.stringValue ?? message["tool_calls"].map({ _ in "" })
+            let message = choice["message"],
+            let content = message["content"]?.stringValue ?? message["tool_calls"].map({ _ in "" })
         else {
             throw ProviderError.invalidResponse("no choices[0].message.content in the reply")
         }

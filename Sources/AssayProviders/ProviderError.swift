@@ -36,12 +36,13 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .http(let status, let message, _):
-            let hint = switch status {
-            case 401, 403: " (check the API key in ASSAY_API_KEY)"
-            case 404: " (check the base URL and the model name)"
-            case 429: " (rate limited)"
-            default: ""
-            }
+            let hint =
+                switch status {
+                case 401, 403: " (check the API key in ASSAY_API_KEY)"
+                case 404: " (check the base URL and the model name)"
+                case 429: " (rate limited)"
+                default: ""
+                }
             return "provider answered HTTP \(status)\(hint): \(message)"
         case .timeout(let seconds): return "provider did not answer within \(Int(seconds)) s"
         case .unreachable(let why): return "provider unreachable: \(why)"

@@ -1,5 +1,5 @@
-import Foundation
 import AssayCore
+import Foundation
 
 /// Where the model is and how to call it. Read from the environment so secrets never sit in
 /// files or command lines: `ASSAY_PROVIDER`, `ASSAY_BASE_URL`, `ASSAY_MODEL`, `ASSAY_API_KEY`
@@ -21,9 +21,11 @@ public struct ProviderSettings: Sendable, Hashable, CustomStringConvertible {
     public var schemaMode: SchemaMode
 
     /// A base URL or model left out is the kind's default.
-    public init(kind: ProviderKind = .openai, baseURL: String? = nil, model: String? = nil,
-                apiKey: String? = nil, timeout: Duration = .seconds(120), temperature: Double = 0,
-                maxTokens: Int = 1024, schemaMode: SchemaMode = .jsonSchema) {
+    public init(
+        kind: ProviderKind = .openai, baseURL: String? = nil, model: String? = nil,
+        apiKey: String? = nil, timeout: Duration = .seconds(120), temperature: Double = 0,
+        maxTokens: Int = 1024, schemaMode: SchemaMode = .jsonSchema
+    ) {
         self.kind = kind
         self.baseURL = baseURL ?? kind.defaultBaseURL
         self.model = model ?? kind.defaultModel

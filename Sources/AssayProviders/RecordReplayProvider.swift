@@ -26,7 +26,8 @@ public actor RecordReplayProvider: LLMProvider {
             self.model = model ?? base.model
             // Made now, so a folder that does not exist fails before the run rather than at its first reply.
             if !FileManager.default.fileExists(atPath: cassette.path),
-               !FileManager.default.createFile(atPath: cassette.path, contents: nil) {
+                !FileManager.default.createFile(atPath: cassette.path, contents: nil)
+            {
                 throw ProviderError.misconfigured("cannot create cassette \(cassette.path): check that its folder exists and is writable")
             }
         case .replay:
@@ -38,15 +39,18 @@ public actor RecordReplayProvider: LLMProvider {
             var name = model
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: true).enumerated() {
                 guard let entry = try? JSONValue.parse(String(line)), let key = entry["key"]?.stringValue,
-                      let reply = entry["text"]?.stringValue else {
+                    let reply = entry["text"]?.stringValue
+                else {
                     throw ProviderError.misconfigured("cassette \(cassette.path) line \(number + 1) is not a recorded exchange")
                 }
                 name = name ?? entry["model"]?.stringValue
-                byKey[key, default: []].append(LLMResponse(
-                    text: reply,
-                    usage: TokenUsage(promptTokens: Int(entry["prompt_tokens"]?.doubleValue ?? 0),
-                                      completionTokens: Int(entry["completion_tokens"]?.doubleValue ?? 0)),
-                    finishReason: entry["finish_reason"]?.stringValue))
+                byKey[key, default: []].append(
+                    LLMResponse(
+                        text: reply,
+                        usage: TokenUsage(
+                            promptTokens: Int(entry["prompt_tokens"]?.doubleValue ?? 0),
+                            completionTokens: Int(entry["completion_tokens"]?.doubleValue ?? 0)),
+                        finishReason: entry["finish_reason"]?.stringValue))
             }
             self.model = name ?? "replay"
             self.recorded = byKey
@@ -59,7 +63,8 @@ public actor RecordReplayProvider: LLMProvider {
         case .replay:
             guard var queue = recorded[key], !queue.isEmpty else {
                 throw ProviderError.misconfigured(
-                    "cassette \(cassette.lastPathComponent) holds no reply for this request (the codebook, prompt or document changed?); record it again")
+                    "cassette \(cassette.lastPathComponent) holds no reply for this request (the codebook, prompt or document changed?); record it again"
+                )
             }
             let response = queue.removeFirst()
             recorded[key] = queue

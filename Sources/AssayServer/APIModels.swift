@@ -11,7 +11,10 @@ struct UserDTO: Codable, Sendable {
     var email: String
     var role: String
     var canSeePatterns: Bool
-    enum CodingKeys: String, CodingKey { case id, email, role, canSeePatterns = "can_see_patterns" }
+    enum CodingKeys: String, CodingKey {
+        case id, email, role
+        case canSeePatterns = "can_see_patterns"
+    }
 
     init(identity: Identity, canSeePatterns: Bool) {
         id = identity.userID
@@ -28,7 +31,11 @@ struct TokenDTO: Codable, Sendable {
     var tokenType = "Bearer"
     var user: UserDTO
     enum CodingKeys: String, CodingKey {
-        case user, accessToken = "access_token", refreshToken = "refresh_token", expiresIn = "expires_in", tokenType = "token_type"
+        case user
+        case accessToken = "access_token"
+        case refreshToken = "refresh_token"
+        case expiresIn = "expires_in"
+        case tokenType = "token_type"
     }
 }
 
@@ -37,7 +44,10 @@ struct APIKeyDTO: Codable, Sendable {
     var name: String
     var prefix: String
     var createdAt: Date
-    enum CodingKeys: String, CodingKey { case id, name, prefix, createdAt = "created_at" }
+    enum CodingKeys: String, CodingKey {
+        case id, name, prefix
+        case createdAt = "created_at"
+    }
 
     init(_ record: APIKeyRecord) {
         id = record.id
@@ -63,7 +73,10 @@ struct PageDTO<Item: Codable & Sendable>: Codable, Sendable {
     var limit: Int
     var offset: Int
     var nextOffset: Int?
-    enum CodingKeys: String, CodingKey { case items, total, limit, offset, nextOffset = "next_offset" }
+    enum CodingKeys: String, CodingKey {
+        case items, total, limit, offset
+        case nextOffset = "next_offset"
+    }
 
     init(items: [Item], total: Int, limit: Int, offset: Int) {
         self.items = items
@@ -81,7 +94,10 @@ struct ProjectDTO: Codable, Sendable {
     var status: ProjectStatus
     var unit: UnitOfObservation
     var createdAt: Date
-    enum CodingKeys: String, CodingKey { case id, name, description, status, unit, createdAt = "created_at" }
+    enum CodingKeys: String, CodingKey {
+        case id, name, description, status, unit
+        case createdAt = "created_at"
+    }
 
     init(_ p: Project) {
         id = p.id
@@ -112,8 +128,13 @@ struct DocumentDTO: Codable, Sendable {
     var outcome: DocumentOutcomeKind?
     enum CodingKeys: String, CodingKey {
         case id, title, status, error, text, metadata, outcome
-        case projectID = "project_id", externalID = "external_id", mediaType = "media_type", wordCount = "word_count"
-        case tokenCount = "token_count", contentHash = "content_hash", createdAt = "created_at"
+        case projectID = "project_id"
+        case externalID = "external_id"
+        case mediaType = "media_type"
+        case wordCount = "word_count"
+        case tokenCount = "token_count"
+        case contentHash = "content_hash"
+        case createdAt = "created_at"
     }
 
     init(_ d: Document, full: Bool = false, outcome: DocumentOutcomeKind? = nil) {
@@ -148,7 +169,10 @@ struct CodebookVersionDTO: Codable, Sendable {
     var variables: Int
     var codebook: Codebook?
     enum CodingKeys: String, CodingKey {
-        case version, variables, codebook, promptHash = "prompt_hash", codebookHash = "codebook_hash", createdAt = "created_at"
+        case version, variables, codebook
+        case promptHash = "prompt_hash"
+        case codebookHash = "codebook_hash"
+        case createdAt = "created_at"
     }
 
     init(_ v: CodebookVersion, full: Bool) {
@@ -184,8 +208,13 @@ struct JobDTO: Codable, Sendable {
     var selection: SelectionDTO
     enum CodingKeys: String, CodingKey {
         case id, kind, status, model, total, processed, succeeded, flagged, failed, progress, error, selection
-        case projectID = "project_id", codebookVersion = "codebook_version", tokensIn = "tokens_in", tokensOut = "tokens_out"
-        case createdAt = "created_at", startedAt = "started_at", finishedAt = "finished_at"
+        case projectID = "project_id"
+        case codebookVersion = "codebook_version"
+        case tokensIn = "tokens_in"
+        case tokensOut = "tokens_out"
+        case createdAt = "created_at"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
     }
 
     init(_ j: Job) {
@@ -216,7 +245,11 @@ struct SelectionDTO: Codable, Sendable {
     var sampleSize: Int?
     var documentIDs: [Int64]?
     var seed: UInt64?
-    enum CodingKeys: String, CodingKey { case seed, sampleSize = "sample_size", documentIDs = "document_ids" }
+    enum CodingKeys: String, CodingKey {
+        case seed
+        case sampleSize = "sample_size"
+        case documentIDs = "document_ids"
+    }
 
     init(_ s: JobSelection) {
         sampleSize = s.sampleSize
@@ -231,7 +264,11 @@ struct JobEventDTO: Codable, Sendable {
     var documentID: Int64?
     var message: String?
     var createdAt: Date
-    enum CodingKeys: String, CodingKey { case id, kind, message, documentID = "document_id", createdAt = "created_at" }
+    enum CodingKeys: String, CodingKey {
+        case id, kind, message
+        case documentID = "document_id"
+        case createdAt = "created_at"
+    }
 
     init(_ e: JobEvent) {
         id = e.id
@@ -260,8 +297,12 @@ struct ExtractionDTO: Codable, Sendable {
     var createdAt: Date
     enum CodingKeys: String, CodingKey {
         case id, variable, value, confidence, evidence, rationale, status, error, model
-        case documentID = "document_id", entityIndex = "entity_index", entityText = "entity_text"
-        case codebookVersion = "codebook_version", jobID = "job_id", createdAt = "created_at"
+        case documentID = "document_id"
+        case entityIndex = "entity_index"
+        case entityText = "entity_text"
+        case codebookVersion = "codebook_version"
+        case jobID = "job_id"
+        case createdAt = "created_at"
     }
 
     init(_ e: Extraction) {
@@ -294,7 +335,9 @@ struct FeedbackDTO: Codable, Sendable {
     var createdAt: Date
     enum CodingKeys: String, CodingKey {
         case id, variable, verdict, note, author
-        case extractionID = "extraction_id", correctedValue = "corrected_value", createdAt = "created_at"
+        case extractionID = "extraction_id"
+        case correctedValue = "corrected_value"
+        case createdAt = "created_at"
     }
 
     init(_ f: Feedback) {

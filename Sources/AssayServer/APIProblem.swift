@@ -131,7 +131,8 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
         case .typeMismatch(let type, let context): return .invalid(path(context), "has the wrong type (expected \(type))")
         case .dataCorrupted(let context):
             let field = path(context)
-            return field == "body" ? APIProblem(.badRequest, "the body is not valid JSON", field: "body")
+            return field == "body"
+                ? APIProblem(.badRequest, "the body is not valid JSON", field: "body")
                 : .invalid(field, context.debugDescription)
         @unknown default: return APIProblem(.badRequest, "the body could not be read")
         }

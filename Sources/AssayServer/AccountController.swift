@@ -67,16 +67,19 @@ struct AccountController {
             let identity = try context.requireIdentity()
             let data = try await request.bodyData(limit: maxBodyBytes)
             let body = data.isEmpty ? LogoutRequest(refreshToken: nil) : try APIJSON.decoder().decode(LogoutRequest.self, from: data)
-            try await sessions.logout(userID: identity.userID, tokenID: identity.tokenID, tokenExpires: identity.tokenExpires,
-                                      refreshToken: body.refreshToken)
+            try await sessions.logout(
+                userID: identity.userID, tokenID: identity.tokenID, tokenExpires: identity.tokenExpires,
+                refreshToken: body.refreshToken)
             return Response(status: .noContent)
         }
         group.post("/auth/password") { request, context in
             let identity = try context.requireIdentity()
             let body = try await request.decodeJSON(PasswordChange.self, limit: maxBodyBytes)
-            return JSONResponse(dto(try await sessions.changePassword(
-                current: body.currentPassword, new: body.newPassword, userID: identity.userID, email: identity.email,
-                client: context.clientAddress)))
+            return JSONResponse(
+                dto(
+                    try await sessions.changePassword(
+                        current: body.currentPassword, new: body.newPassword, userID: identity.userID, email: identity.email,
+                        client: context.clientAddress)))
         }
         group.get("/auth/me") { _, context in
             let identity = try context.requireIdentity()
@@ -118,7 +121,8 @@ struct AccountController {
     private func dto(_ tokens: Sessions.Tokens) -> TokenDTO {
         let user = tokens.user
         let identity = Identity(userID: user.id, email: user.email, role: user.role, viaAPIKey: false)
-        return TokenDTO(accessToken: tokens.access, refreshToken: tokens.refresh, expiresIn: tokens.expiresIn,
-                        user: UserDTO(identity: identity, canSeePatterns: patternAccess.allows(identity)))
+        return TokenDTO(
+            accessToken: tokens.access, refreshToken: tokens.refresh, expiresIn: tokens.expiresIn,
+            user: UserDTO(identity: identity, canSeePatterns: patternAccess.allows(identity)))
     }
 }

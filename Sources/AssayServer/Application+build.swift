@@ -27,8 +27,11 @@ package struct TokenServiceHandle: Sendable {
 
 /// Builds the service: routes, middleware, the job runner as a Service. `app.runService()` (or
 /// the ServiceGroup of `runServer`) serves until SIGTERM/SIGINT, then shuts down gracefully.
-public func buildApplication(config: ServerConfig, logger: Logger = Logger(label: "assay.server")) async
-    -> (app: some ApplicationProtocol, parts: ServerParts) {
+public func buildApplication(
+    config: ServerConfig, logger: Logger = Logger(label: "assay.server")
+) async
+    -> (app: some ApplicationProtocol, parts: ServerParts)
+{
     let metrics = ServerMetrics()
     var engine = ExtractionEngine(store: config.store, provider: config.provider, tokenCounter: config.tokenCounter)
     engine.tokenFamily = config.tokenFamily
@@ -40,30 +43,37 @@ public func buildApplication(config: ServerConfig, logger: Logger = Logger(label
     _ = try? await hasher.decoyHash()
     let router = buildRouter(config: config, runner: runner, tokens: tokens, metrics: metrics, hasher: hasher)
     let wsRouter = Router(context: BasicWebSocketRequestContext.self)
-    ProgressController(jobs: Jobs(store: config.store, runner: runner), sessions: makeSessions(config, tokens, hasher),
-                       patternAccess: config.patternAccess)
-        .addWebSocketRoutes(to: wsRouter)
+    ProgressController(
+        jobs: Jobs(store: config.store, runner: runner), sessions: makeSessions(config, tokens, hasher),
+        patternAccess: config.patternAccess
+    )
+    .addWebSocketRoutes(to: wsRouter)
     let wsResponder = wsRouter.buildResponder()
     let ws = WebSocketServerConfiguration(maxFrameSize: 1 << 16, autoPing: .enabled(timePeriod: config.webSocketPing))
     let limits = config.connections
     let server = HTTPServerBuilder { responder in
-        GuardedChannel(inner: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: wsResponder,
-                                                           configuration: .init(ws: ws)),
-                       limits: limits, metrics: metrics)
+        GuardedChannel(
+            inner: HTTP1WebSocketUpgradeChannel(
+                responder: responder, webSocketResponder: wsResponder,
+                configuration: .init(ws: ws)),
+            limits: limits, metrics: metrics)
     }
     let app = Application(
         router: router,
         server: server,
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "assay",
-                             availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
+        configuration: .init(
+            address: .hostname(config.host, port: config.port), serverName: "assay",
+            availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
         services: [JobRunnerService(runner: runner, grace: config.shutdownGrace, store: config.store)],
         logger: logger)
     return (app, ServerParts(runner: runner, metrics: metrics, tokens: TokenServiceHandle(service: tokens), hasher: hasher))
 }
 
 /// Every HTTP route. Operations routes are open; every data route sits behind `AuthMiddleware`.
-func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, metrics: ServerMetrics,
-                 hasher: PasswordHasher? = nil) -> Router<AppRequestContext> {
+func buildRouter(
+    config: ServerConfig, runner: JobRunner, tokens: TokenService, metrics: ServerMetrics,
+    hasher: PasswordHasher? = nil
+) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
         RequestIDMiddleware()
@@ -78,39 +88,48 @@ func buildRouter(config: ServerConfig, runner: JobRunner, tokens: TokenService, 
 
     HealthController(health: Health(store: store), providerCheck: config.providerCheck).addRoutes(to: router)
     router.get("/metrics") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
     }
     router.get("/openapi.json") { _, _ in
-        Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
+        Response(
+            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
     }
 
-    let sessions = makeSessions(config, tokens, hasher ?? PasswordHasher(cost: config.bcryptCost, maxPending: config.login.maxPendingHashes))
-    let accounts = AccountController(sessions: sessions, accounts: Accounts(store: store), metrics: metrics,
-                                     patternAccess: config.patternAccess, maxBodyBytes: config.maxBodyBytes)
+    let sessions = makeSessions(
+        config, tokens, hasher ?? PasswordHasher(cost: config.bcryptCost, maxPending: config.login.maxPendingHashes))
+    let accounts = AccountController(
+        sessions: sessions, accounts: Accounts(store: store), metrics: metrics,
+        patternAccess: config.patternAccess, maxBodyBytes: config.maxBodyBytes)
     accounts.addPublicRoutes(to: router.group())
 
     let api = router.group().add(middleware: AuthMiddleware(sessions: sessions, patternAccess: config.patternAccess))
     accounts.addRoutes(to: api)
     ProjectController(projects: projects, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
-    DocumentController(documents: Documents(store: store), projects: projects, maxUploadBytes: config.maxUploadBytes,
-                       maxFileBytes: config.maxFileBytes).addRoutes(to: api)
+    DocumentController(
+        documents: Documents(store: store), projects: projects, maxUploadBytes: config.maxUploadBytes,
+        maxFileBytes: config.maxFileBytes
+    ).addRoutes(to: api)
     CodebookController(codebooks: Codebooks(store: store), projects: projects, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     let jobStarted: @Sendable (Job) -> Void = { metrics.jobStarted(kind: $0.kind.rawValue) }
     JobController(jobs: jobs, projects: projects, maxBodyBytes: config.maxBodyBytes, onStart: jobStarted).addRoutes(to: api)
     ProgressController(jobs: jobs, sessions: sessions, patternAccess: config.patternAccess).addRoutes(to: api)
     ExtractionController(values: values, reviews: Reviews(store: store), maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     ExportController(values: values).addRoutes(to: api)
-    PatternController(patterns: Patterns(store: store, role: config.patternAccess.role), runner: runner, provider: config.provider,
-                      options: config.traceOptions, onStart: jobStarted).addRoutes(to: api)
+    PatternController(
+        patterns: Patterns(store: store, role: config.patternAccess.role), runner: runner, provider: config.provider,
+        options: config.traceOptions, onStart: jobStarted
+    ).addRoutes(to: api)
     return router
 }
 
 /// Signing in, with the service's token signing, password hashing, sign-in limits and password rule.
 /// One limiter per router: its counts are the process's.
 private func makeSessions(_ config: ServerConfig, _ tokens: TokenService, _ hasher: PasswordHasher) -> Sessions {
-    Sessions(store: config.store, tokens: tokens, hasher: hasher, limiter: LoginThrottle(limits: config.login),
-             passwordProblem: { PasswordPolicy.problem(password: $0, email: $1) })
+    Sessions(
+        store: config.store, tokens: tokens, hasher: hasher, limiter: LoginThrottle(limits: config.login),
+        passwordProblem: { PasswordPolicy.problem(password: $0, email: $1) })
 }
 
 /// Runs the job runner for the application's lifetime; on graceful shutdown it stops taking work,

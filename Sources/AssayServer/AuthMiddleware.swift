@@ -45,7 +45,8 @@ struct AuthMiddleware: RouterMiddleware {
     static func resolve(_ credential: String, sessions: Sessions) async throws -> Identity {
         let signedIn = try await sessions.identify(credential)
         let user = signedIn.user
-        return Identity(userID: user.id, email: user.email, role: user.role, viaAPIKey: signedIn.viaAPIKey,
-                        tokenID: signedIn.tokenID, tokenExpires: signedIn.tokenExpires)
+        return Identity(
+            userID: user.id, email: user.email, role: user.role, viaAPIKey: signedIn.viaAPIKey,
+            tokenID: signedIn.tokenID, tokenExpires: signedIn.tokenExpires)
     }
 }

@@ -18,7 +18,10 @@ struct CodebookController {
         var promptHash: String
         var messages: [ChatMessage]
         var schema: JSONValue
-        enum CodingKeys: String, CodingKey { case version, messages, schema, promptHash = "prompt_hash" }
+        enum CodingKeys: String, CodingKey {
+            case version, messages, schema
+            case promptHash = "prompt_hash"
+        }
     }
 
     struct ChangeDTO: Codable, Sendable {
@@ -43,9 +46,13 @@ struct CodebookController {
         group.get("/projects/:id/codebook/export") { _, context in
             let (id, requester) = try asked(context)
             let yaml = try CodebookLoader.yaml(try await codebooks.version(projectID: id, for: requester).codebook)
-            return Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"codebook.yaml\""],
-                            body: .init(byteBuffer: ByteBuffer(string: yaml)))
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/yaml; charset=utf-8",
+                    .contentDisposition: "attachment; filename=\"codebook.yaml\"",
+                ],
+                body: .init(byteBuffer: ByteBuffer(string: yaml)))
         }
         group.get("/projects/:id/codebook/versions") { _, context in
             let (id, requester) = try asked(context)
@@ -55,8 +62,10 @@ struct CodebookController {
         group.get("/projects/:id/codebook/prompt") { _, context in
             let (id, requester) = try asked(context)
             let (version, prompt) = try await codebooks.prompt(projectID: id, for: requester)
-            return JSONResponse(PromptDTO(version: version.version, promptHash: prompt.hash,
-                                          messages: prompt.messages(for: "{document text}"), schema: prompt.schema))
+            return JSONResponse(
+                PromptDTO(
+                    version: version.version, promptHash: prompt.hash,
+                    messages: prompt.messages(for: "{document text}"), schema: prompt.schema))
         }
         group.get("/projects/:id/codebook/variables") { _, context in
             let (id, requester) = try asked(context)

@@ -158,7 +158,8 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
                 cancelTimer()
             } else if head.status.code >= 400, head.headers["content-length"].first == "0", !requestWasHead {
                 // Only Hummingbird's own answers are empty (every route's error has a body).
-                let detail = requestWasUpgrade
+                let detail =
+                    requestWasUpgrade
                     ? "the WebSocket upgrade was refused: open /ws/jobs/{id}?token=ACCESS_TOKEN for a job of yours with a valid token"
                     : head.status.reasonPhrase
                 let body = Self.problem(head.status, detail)
@@ -217,9 +218,11 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
             return
         }
         let body = Self.problem(status, detail)
-        let head = HTTPResponseHead(version: .http1_1, status: status, headers: [
-            "content-type": "application/problem+json", "content-length": String(body.readableBytes), "connection": "close",
-        ])
+        let head = HTTPResponseHead(
+            version: .http1_1, status: status,
+            headers: [
+                "content-type": "application/problem+json", "content-length": String(body.readableBytes), "connection": "close",
+            ])
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
         let flushed = context.eventLoop.makePromise(of: Void.self)
@@ -269,8 +272,10 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         Self.shutDown(context)
     }
 
-    private func schedule(_ context: ChannelHandlerContext, after delay: Duration,
-                          _ action: @escaping (ChannelHandlerContext) -> Void) {
+    private func schedule(
+        _ context: ChannelHandlerContext, after delay: Duration,
+        _ action: @escaping (ChannelHandlerContext) -> Void
+    ) {
         cancelTimer()
         timer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(delay)) {
             self.timer = nil
@@ -295,7 +300,10 @@ final class RequestGuard: ChannelDuplexHandler, RemovableChannelHandler {
         case .invalidContentLength, .unexpectedContentLength:
             (.badRequest, "the request's Content-Length is not valid (or comes with Transfer-Encoding)")
         case .unknown:
-            (.badRequest, "the request is not well-formed HTTP/1.1 (a bad request line or header, or Content-Length with Transfer-Encoding)")
+            (
+                .badRequest,
+                "the request is not well-formed HTTP/1.1 (a bad request line or header, or Content-Length with Transfer-Encoding)"
+            )
         default:
             (.badRequest, "the request is not well-formed HTTP/1.1 (\(error))")
         }

@@ -19,15 +19,18 @@ struct DocumentController {
             // The project is checked before the body is read: another's project costs no upload.
             _ = try await projects.get(id, for: requester)
             let files = try await MultipartUpload.files(in: request, limit: maxUploadBytes, fileLimit: maxFileBytes)
-            let results = try await documents.upload(files, options: IngestOptions(maxFileBytes: maxFileBytes), projectID: id,
-                                                     for: requester)
-            return JSONResponse(ListDTO(items: results.map { UploadDTO(document: DocumentDTO($0.document), outcome: $0.outcome) }),
-                                status: .created)
+            let results = try await documents.upload(
+                files, options: IngestOptions(maxFileBytes: maxFileBytes), projectID: id,
+                for: requester)
+            return JSONResponse(
+                ListDTO(items: results.map { UploadDTO(document: DocumentDTO($0.document), outcome: $0.outcome) }),
+                status: .created)
         }
         group.get("/projects/:id/documents") { request, context in
             let status = try request.queryEnum("status", as: DocumentStatus.self)
-            let listed = try await documents.list(projectID: try context.parameters.id(what: "project"), status: status,
-                                                  for: try context.requireRequester())
+            let listed = try await documents.list(
+                projectID: try context.parameters.id(what: "project"), status: status,
+                for: try context.requireRequester())
             return JSONResponse(ListDTO(items: listed.map { DocumentDTO($0.document, outcome: $0.outcome?.outcome) }))
         }
         group.get("/documents/:id") { _, context in

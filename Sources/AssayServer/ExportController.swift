@@ -15,12 +15,14 @@ struct ExportController {
             let format = try request.queryEnum("format", as: ExportFormat.self) ?? .csv
             let layout = try request.queryEnum("layout", as: ExportLayout.self) ?? .wide
             let dataset = try await values.dataset(projectID: id, for: try context.requireRequester())
-            let text = try DatasetExporter.render(dataset, format: format, layout: layout,
-                                                  columns: [.confidence, .status, .codebookVersion])
+            let text = try DatasetExporter.render(
+                dataset, format: format, layout: layout,
+                columns: [.confidence, .status, .codebookVersion])
             let (type, ext) = format == .csv ? ("text/csv; charset=utf-8", "csv") : ("application/x-ndjson", "jsonl")
             let name = "project-\(id)-\(format == .csv ? layout.rawValue : "values").\(ext)"
-            return Response(status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\""],
-                            body: .init(byteBuffer: ByteBuffer(string: text)))
+            return Response(
+                status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\""],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
         }
     }
 }

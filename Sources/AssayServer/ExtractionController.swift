@@ -17,7 +17,10 @@ struct ExtractionController {
         var verdict: FeedbackVerdict
         var correctedValue: JSONValue?
         var note: String?
-        enum CodingKeys: String, CodingKey { case verdict, note, correctedValue = "corrected_value" }
+        enum CodingKeys: String, CodingKey {
+            case verdict, note
+            case correctedValue = "corrected_value"
+        }
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -30,25 +33,29 @@ struct ExtractionController {
             filter.documentID = try request.queryInt64("document")
             filter.jobID = try request.queryInt64("job")
             filter.confidenceBelow = try request.queryDouble("confidence_below")
-            let page = try await values.list(projectID: try context.parameters.id(what: "project"), filter: filter, limit: limit,
-                                             offset: offset, for: try context.requireRequester())
+            let page = try await values.list(
+                projectID: try context.parameters.id(what: "project"), filter: filter, limit: limit,
+                offset: offset, for: try context.requireRequester())
             return JSONResponse(PageDTO(items: page.items.map(ExtractionDTO.init), total: page.total, limit: limit, offset: offset))
         }
         group.get("/extractions/:id") { _, context in
-            JSONResponse(ExtractionDTO(try await values.get(try context.parameters.id(what: "extraction"), for: try context.requireRequester())))
+            JSONResponse(
+                ExtractionDTO(try await values.get(try context.parameters.id(what: "extraction"), for: try context.requireRequester())))
         }
         group.post("/extractions/:id/feedback") { request, context in
             let id = try context.parameters.id(what: "extraction")
             let requester = try context.requireRequester()
             _ = try await values.get(id, for: requester)  // another's value costs no body read
             let body = try await request.decodeJSON(FeedbackRequest.self, limit: maxBodyBytes)
-            let saved = try await reviews.give(body.verdict, correctedValue: body.correctedValue, note: body.note,
-                                               extractionID: id, for: requester)
+            let saved = try await reviews.give(
+                body.verdict, correctedValue: body.correctedValue, note: body.note,
+                extractionID: id, for: requester)
             return JSONResponse(FeedbackDTO(saved), status: .created)
         }
         group.get("/projects/:id/feedback") { request, context in
-            let items = try await reviews.list(projectID: try context.parameters.id(what: "project"),
-                                               variable: request.uri.queryParameters.get("variable"), for: try context.requireRequester())
+            let items = try await reviews.list(
+                projectID: try context.parameters.id(what: "project"),
+                variable: request.uri.queryParameters.get("variable"), for: try context.requireRequester())
             return JSONResponse(ListDTO(items: items.map(FeedbackDTO.init)))
         }
     }

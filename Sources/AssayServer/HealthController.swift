@@ -17,8 +17,14 @@ struct HealthController {
         router.get("/health/live") { _, _ in JSONResponse(["status": "ok"]) }
         router.get("/health/ready") { _, _ in
             var ready = ReadyDTO(status: "ok", store: "ok", provider: "ok")
-            if await !health.storeAnswers() { ready.store = "unreachable"; ready.status = "unavailable" }
-            do { try await providerCheck() } catch { ready.provider = "unreachable: \(error)"; ready.status = "unavailable" }
+            if await !health.storeAnswers() {
+                ready.store = "unreachable"
+                ready.status = "unavailable"
+            }
+            do { try await providerCheck() } catch {
+                ready.provider = "unreachable: \(error)"
+                ready.status = "unavailable"
+            }
             return JSONResponse(ready, status: ready.status == "ok" ? .ok : .serviceUnavailable)
         }
     }

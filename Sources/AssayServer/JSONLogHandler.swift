@@ -22,8 +22,10 @@ public struct JSONLogHandler: LogHandler {
         write(level: event.level, message: event.message, metadata: event.metadata)
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
-                    source: String, file: String, function: String, line: UInt) {
+    public func log(
+        level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?,
+        source: String, file: String, function: String, line: UInt
+    ) {
         write(level: level, message: message, metadata: explicit)
     }
 

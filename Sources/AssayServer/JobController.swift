@@ -17,7 +17,11 @@ struct JobController {
         var sampleSize: Int?
         var documentIDs: [Int64]?
         var seed: UInt64?
-        enum CodingKeys: String, CodingKey { case kind, seed, sampleSize = "sample_size", documentIDs = "document_ids" }
+        enum CodingKeys: String, CodingKey {
+            case kind, seed
+            case sampleSize = "sample_size"
+            case documentIDs = "document_ids"
+        }
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -26,8 +30,10 @@ struct JobController {
             let requester = try context.requireRequester()
             _ = try await projects.get(id, for: requester)
             let body = try await request.decodeJSON(StartRequest.self, limit: maxBodyBytes)
-            let job = try await jobs.start(Jobs.Request(kind: body.kind, sampleSize: body.sampleSize, documentIDs: body.documentIDs,
-                                                        seed: body.seed), projectID: id, for: requester)
+            let job = try await jobs.start(
+                Jobs.Request(
+                    kind: body.kind, sampleSize: body.sampleSize, documentIDs: body.documentIDs,
+                    seed: body.seed), projectID: id, for: requester)
             onStart(job)
             return JSONResponse(JobDTO(job), status: .accepted)
         }

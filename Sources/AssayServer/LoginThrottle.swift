@@ -34,10 +34,14 @@ final class LoginThrottle: SignInLimiter {
 
     init(limits: LoginLimits) {
         self.limits = limits
-        accounts = NIOLockedValueBox(SlidingWindows(limit: limits.failuresPerAccount, window: limits.accountWindow,
-                                                    maxKeys: limits.maxTracked))
-        clients = NIOLockedValueBox(SlidingWindows(limit: limits.attemptsPerClient, window: limits.clientWindow,
-                                                   maxKeys: limits.maxTracked))
+        accounts = NIOLockedValueBox(
+            SlidingWindows(
+                limit: limits.failuresPerAccount, window: limits.accountWindow,
+                maxKeys: limits.maxTracked))
+        clients = NIOLockedValueBox(
+            SlidingWindows(
+                limit: limits.attemptsPerClient, window: limits.clientWindow,
+                maxKeys: limits.maxTracked))
     }
 
     /// Counts an attempt from the client and against the email (as a failure until `succeeded`),

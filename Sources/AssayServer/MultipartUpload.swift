@@ -10,7 +10,8 @@ import NIOCore
 enum MultipartUpload {
     static func files(in request: Request, limit: Int, fileLimit: Int) async throws -> [Upload] {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
-              let boundary = parameter("boundary", in: type), !boundary.isEmpty, boundary.utf8.count <= 70 else {
+            let boundary = parameter("boundary", in: type), !boundary.isEmpty, boundary.utf8.count <= 70
+        else {
             throw APIProblem(.unsupportedMediaType, "send the files as multipart/form-data (curl -F files=@a.txt)", field: "body")
         }
         if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
@@ -56,7 +57,8 @@ enum MultipartUpload {
             case .body(let bytes):
                 guard let name else { return }
                 guard data.count + bytes.readableBytes <= fileLimit else {
-                    throw MultipartUpload.tooLarge("the file '\(name)' is over the per-file limit of \(fileLimit) bytes; nothing was stored")
+                    throw MultipartUpload.tooLarge(
+                        "the file '\(name)' is over the per-file limit of \(fileLimit) bytes; nothing was stored")
                 }
                 data.append(contentsOf: bytes.readableBytesView)
             case .partEnd:

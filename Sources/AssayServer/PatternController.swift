@@ -29,8 +29,9 @@ struct PatternController {
                 return JSONResponse(RunOnceDTO(job: nil, detail: "no unprocessed traces"))
             }
             onStart(job)
-            return JSONResponse(RunOnceDTO(job: JobDTO(job), detail: "\(job.total) traces are being processed: follow GET /jobs/\(job.id)"),
-                                status: .accepted)
+            return JSONResponse(
+                RunOnceDTO(job: JobDTO(job), detail: "\(job.total) traces are being processed: follow GET /jobs/\(job.id)"),
+                status: .accepted)
         }
         group.get("/failure-patterns/runs") { _, context in
             JSONResponse(ListDTO(items: try await patterns.summaries(for: try context.requireRequester())))

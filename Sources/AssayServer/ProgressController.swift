@@ -22,7 +22,8 @@ struct ProgressController {
             let body = ResponseBody { writer in
                 for await update in updates.cancelOnGracefulShutdown() {
                     let data = try APIJSON.encoder().encode(update)
-                    try await writer.write(ByteBuffer(string: "event: \(update.type.rawValue)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
+                    try await writer.write(
+                        ByteBuffer(string: "event: \(update.type.rawValue)\ndata: \(String(decoding: data, as: UTF8.self))\n\n"))
                 }
                 try await writer.finish(nil)
             }
@@ -34,17 +35,19 @@ struct ProgressController {
     func addWebSocketRoutes(to router: Router<BasicWebSocketRequestContext>) {
         router.ws("/ws/jobs/:id") { request, context in
             guard let token = request.uri.queryParameters.get("token"),
-                  let identity = try? await AuthMiddleware.resolve(token, sessions: sessions),
-                  let id = context.parameters.get("id").flatMap(Int64.init),
-                  (try? await jobs.get(id, for: identity.requester(patternAccess))) != nil else {
+                let identity = try? await AuthMiddleware.resolve(token, sessions: sessions),
+                let id = context.parameters.get("id").flatMap(Int64.init),
+                (try? await jobs.get(id, for: identity.requester(patternAccess))) != nil
+            else {
                 return .dontUpgrade
             }
             return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             guard let token = context.request.uri.queryParameters.get("token"),
-                  let identity = try? await AuthMiddleware.resolve(token, sessions: sessions),
-                  let id = context.requestContext.parameters.get("id").flatMap(Int64.init),
-                  let updates = try? await jobs.updates(id, for: identity.requester(patternAccess)) else { return }
+                let identity = try? await AuthMiddleware.resolve(token, sessions: sessions),
+                let id = context.requestContext.parameters.get("id").flatMap(Int64.init),
+                let updates = try? await jobs.updates(id, for: identity.requester(patternAccess))
+            else { return }
             try await withThrowingTaskGroup(of: Void.self) { group in
                 // Control frames (the client's pongs, its close) are handled only while the inbound
                 // stream is read; without this the server's pings time out on a long job.

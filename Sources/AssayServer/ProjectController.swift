@@ -28,7 +28,8 @@ struct ProjectController {
             JSONResponse(ListDTO(items: try await projects.list(for: try context.requireRequester()).map(ProjectDTO.init)))
         }
         group.get("/projects/:id") { _, context in
-            JSONResponse(ProjectDTO(try await projects.get(try context.parameters.id(what: "project"), for: try context.requireRequester())))
+            JSONResponse(
+                ProjectDTO(try await projects.get(try context.parameters.id(what: "project"), for: try context.requireRequester())))
         }
         group.patch("/projects/:id") { request, context in
             let id = try context.parameters.id(what: "project")

@@ -48,8 +48,10 @@ public struct ServerConfig: Sendable {
     /// Trace runs (`POST /extraction/run-once`).
     public var traceOptions = TraceRunner.Options()
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, store: any ServiceStore,
-                provider: any LLMProvider, providerCheck: @escaping @Sendable () async throws -> Void = {}, jwtSecret: String) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, store: any ServiceStore,
+        provider: any LLMProvider, providerCheck: @escaping @Sendable () async throws -> Void = {}, jwtSecret: String
+    ) {
         self.host = host
         self.port = port
         self.store = store

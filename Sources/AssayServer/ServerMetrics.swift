@@ -13,22 +13,29 @@ public final class ServerMetrics: Sendable {
 
     /// Each family's name and help, in one place: the registry refuses a second help text.
     enum Family: String, CaseIterable {
-        case httpRequests = "http_requests", httpDuration = "http_request_duration", jobsStarted = "jobs_started"
-        case jobsFinished = "jobs_finished", documents = "documents_processed", providerErrors = "provider_errors"
-        case tokens, logins = "login_attempts", refusedConnections = "connections_refused"
+        case httpRequests = "http_requests"
+        case httpDuration = "http_request_duration"
+        case jobsStarted = "jobs_started"
+        case jobsFinished = "jobs_finished"
+        case documents = "documents_processed"
+        case providerErrors = "provider_errors"
+        case tokens
+        case logins = "login_attempts"
+        case refusedConnections = "connections_refused"
 
         var descriptor: MetricNameDescriptor {
-            let (unit, help): (String, String) = switch self {
-            case .httpRequests: ("total", "HTTP requests by method, route and status")
-            case .httpDuration: ("seconds", "HTTP request latency by route")
-            case .jobsStarted: ("total", "Jobs started by kind")
-            case .jobsFinished: ("total", "Jobs finished by status")
-            case .documents: ("total", "Documents processed by outcome")
-            case .providerErrors: ("total", "Documents failed by the provider")
-            case .tokens: ("total", "Tokens used by jobs")
-            case .logins: ("total", "Sign-in attempts by outcome: success, failure, limited (429), busy (503)")
-            case .refusedConnections: ("total", "Connections closed for a malformed, too large or too slow request")
-            }
+            let (unit, help): (String, String) =
+                switch self {
+                case .httpRequests: ("total", "HTTP requests by method, route and status")
+                case .httpDuration: ("seconds", "HTTP request latency by route")
+                case .jobsStarted: ("total", "Jobs started by kind")
+                case .jobsFinished: ("total", "Jobs finished by status")
+                case .documents: ("total", "Documents processed by outcome")
+                case .providerErrors: ("total", "Documents failed by the provider")
+                case .tokens: ("total", "Tokens used by jobs")
+                case .logins: ("total", "Sign-in attempts by outcome: success, failure, limited (429), busy (503)")
+                case .refusedConnections: ("total", "Connections closed for a malformed, too large or too slow request")
+                }
             return MetricNameDescriptor(namespace: "assay", metricName: rawValue, unitName: unit, helpText: help)
         }
 
@@ -36,8 +43,10 @@ public final class ServerMetrics: Sendable {
         var name: String { descriptor.name }
     }
 
-    static let durationBuckets: [Duration] = [.milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250),
-                                              .milliseconds(1000), .seconds(5), .seconds(30)]
+    static let durationBuckets: [Duration] = [
+        .milliseconds(5), .milliseconds(25), .milliseconds(100), .milliseconds(250),
+        .milliseconds(1000), .seconds(5), .seconds(30),
+    ]
 
     public init() {
         // Every label value a family has from the start; request series start with the liveness probe.
@@ -54,7 +63,10 @@ public final class ServerMetrics: Sendable {
 
     enum LoginOutcome: String, CaseIterable { case success, failure, limited, busy }
     enum RefusalReason: String, CaseIterable {
-        case malformed, tooLarge = "too_large", headerTimeout = "header_timeout", bodyTimeout = "body_timeout"
+        case malformed
+        case tooLarge = "too_large"
+        case headerTimeout = "header_timeout"
+        case bodyTimeout = "body_timeout"
     }
 
     private func counter(_ family: Family, _ labels: [(String, String)]) -> Counter {
@@ -62,8 +74,9 @@ public final class ServerMetrics: Sendable {
     }
 
     private func histogram(method: String, route: String) -> DurationHistogram {
-        registry.makeDurationHistogram(descriptor: Family.httpDuration.descriptor, labels: [("method", method), ("route", route)],
-                                       buckets: Self.durationBuckets)
+        registry.makeDurationHistogram(
+            descriptor: Family.httpDuration.descriptor, labels: [("method", method), ("route", route)],
+            buckets: Self.durationBuckets)
     }
 
     func request(method: String, route: String, status: Int, duration: Duration) {
@@ -90,7 +103,8 @@ public final class ServerMetrics: Sendable {
         case .documentCompleted, .documentFailed:
             counter(.documents, [("outcome", update.type == .documentFailed ? "failed" : "completed")]).increment()
             if let reason = update.reason, let kind = reason.split(separator: ":").first,
-               ["provider_error", "timeout"].contains(String(kind)) {
+                ["provider_error", "timeout"].contains(String(kind))
+            {
                 counter(.providerErrors, [("kind", String(kind))]).increment()
             }
         case .jobCompleted, .jobFailed, .jobCancelled:

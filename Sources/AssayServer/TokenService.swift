@@ -14,8 +14,9 @@ struct TokenService: Sendable {
     static func make(config: ServerConfig) async -> TokenService {
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: config.jwtSecret), digestAlgorithm: .sha256)
-        return TokenService(keys: keys, accessLifetime: config.accessTokenLifetime,
-                            refreshLifetime: config.refreshTokenLifetime)
+        return TokenService(
+            keys: keys, accessLifetime: config.accessTokenLifetime,
+            refreshLifetime: config.refreshTokenLifetime)
     }
 
     /// What an access token says: whose it is, until when, its own id (so logout can revoke it)
@@ -37,10 +38,11 @@ struct TokenService: Sendable {
 
     func accessToken(for user: UserAccount) async throws -> String {
         let now = Date()
-        let claims = AccessClaims(sub: .init(value: String(user.id)),
-                                  exp: .init(value: now.addingTimeInterval(accessLifetime.seconds)),
-                                  iat: .init(value: now), typ: "access", jti: .init(value: UUID().uuidString),
-                                  gen: user.tokenGeneration)
+        let claims = AccessClaims(
+            sub: .init(value: String(user.id)),
+            exp: .init(value: now.addingTimeInterval(accessLifetime.seconds)),
+            iat: .init(value: now), typ: "access", jti: .init(value: UUID().uuidString),
+            gen: user.tokenGeneration)
         return try await keys.sign(claims)
     }
 

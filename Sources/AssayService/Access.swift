@@ -30,14 +30,16 @@ package struct Access: Sendable {
         guard let job = try await store.job(id: id) else { throw ServiceError.notFound(.job(id)) }
         if try await owns(job.projectID, requester) { return job }
         guard requester.seesPatterns, let project = try await store.project(id: job.projectID),
-              Self.isTracesProject(project) else { throw ServiceError.notFound(.job(id)) }
+            Self.isTracesProject(project)
+        else { throw ServiceError.notFound(.job(id)) }
         return job
     }
 
     package func extraction(_ id: Int64, for requester: Requester) async throws -> Extraction {
         guard let extraction = try await store.extraction(id: id),
-              let document = try await store.document(id: extraction.documentID),
-              try await owns(document.projectID, requester) else {
+            let document = try await store.document(id: extraction.documentID),
+            try await owns(document.projectID, requester)
+        else {
             throw ServiceError.notFound(.extraction(id))
         }
         return extraction

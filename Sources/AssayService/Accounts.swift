@@ -37,8 +37,9 @@ package struct Accounts: Sendable {
         let name = name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, name.count <= 100 else { throw ServiceError.invalid(field: "name", reason: "must be 1 to 100 characters") }
         let secret = Secret.random(prefix: Secret.apiKeyPrefix)
-        let record = try await store.createAPIKey(userID: userID, name: name, prefix: String(secret.prefix(10)),
-                                                  hash: Secret.hash(secret))
+        let record = try await store.createAPIKey(
+            userID: userID, name: name, prefix: String(secret.prefix(10)),
+            hash: Secret.hash(secret))
         return (record, secret)
     }
 

@@ -17,14 +17,20 @@ package struct Codebooks: Sendable {
     }
 
     /// Stores the codebook as a new version when it changed (the project goes back to `schema_defined`).
-    package func importCodebook(_ codebook: Codebook, projectID: Int64, for requester: Requester) async throws
-        -> (version: CodebookVersion, isNew: Bool) {
+    package func importCodebook(
+        _ codebook: Codebook, projectID: Int64, for requester: Requester
+    ) async throws
+        -> (version: CodebookVersion, isNew: Bool)
+    {
         try await workspace.importCodebook(codebook, projectID: try await access.project(projectID, for: requester).id)
     }
 
     /// Imports a codebook from YAML or JSON text (an upload); problems name their fields.
-    package func importCodebook(text: String, format: CodebookFormat? = nil, projectID: Int64, for requester: Requester)
-        async throws -> (version: CodebookVersion, isNew: Bool) {
+    package func importCodebook(
+        text: String, format: CodebookFormat? = nil, projectID: Int64, for requester: Requester
+    )
+        async throws -> (version: CodebookVersion, isNew: Bool)
+    {
         let project = try await access.project(projectID, for: requester)
         let codebook = try CodebookLoader.decode(text, format: format ?? .sniff(text))
         return try await workspace.importCodebook(codebook, projectID: project.id)
@@ -68,15 +74,19 @@ package struct Codebooks: Sendable {
     package func addVariable(_ variable: Variable, projectID: Int64, for requester: Requester) async throws -> CodebookVersion {
         try await change(projectID, requester) { codebook in
             guard codebook.variable(named: variable.name) == nil else {
-                throw CodebookError(problems: [CodebookProblem(field: "name", reason: "a variable named '\(variable.name)' already exists")])
+                throw CodebookError(problems: [CodebookProblem(field: "name", reason: "a variable named '\(variable.name)' already exists")]
+                )
             }
             codebook.variables.append(variable)
         }
     }
 
     /// Replaces the named variable (it may be renamed), keeping its place in the codebook.
-    package func replaceVariable(named name: String, with variable: Variable, projectID: Int64, for requester: Requester)
-        async throws -> CodebookVersion {
+    package func replaceVariable(
+        named name: String, with variable: Variable, projectID: Int64, for requester: Requester
+    )
+        async throws -> CodebookVersion
+    {
         try await change(projectID, requester) { codebook in
             guard let index = codebook.variables.firstIndex(where: { $0.name == name }) else {
                 throw ServiceError.notFound(.variable(name))
@@ -93,8 +103,11 @@ package struct Codebooks: Sendable {
         }
     }
 
-    private func change(_ projectID: Int64, _ requester: Requester, _ edit: (inout Codebook) throws -> Void) async throws
-        -> CodebookVersion {
+    private func change(
+        _ projectID: Int64, _ requester: Requester, _ edit: (inout Codebook) throws -> Void
+    ) async throws
+        -> CodebookVersion
+    {
         let project = try await access.project(projectID, for: requester)
         var codebook = try await current(project.id)
         try edit(&codebook)

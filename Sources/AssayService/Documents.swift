@@ -29,16 +29,19 @@ package struct Documents: Sendable {
     /// Reads files, folders and JSONL into documents; a re-added file with the same content is
     /// left alone, a changed one is updated, an unreadable one is stored as failed with its reason.
     /// Files are read and stored one at a time, so adding a large collection holds one file in memory.
-    package func add(_ paths: [String], options: IngestOptions = IngestOptions(), relativeTo base: URL? = nil,
-                    projectID: Int64, for requester: Requester) async throws -> AddReport {
+    package func add(
+        _ paths: [String], options: IngestOptions = IngestOptions(), relativeTo base: URL? = nil,
+        projectID: Int64, for requester: Requester
+    ) async throws -> AddReport {
         let project = try await access.project(projectID, for: requester)
         let plan = try Ingestor.plan(paths, relativeTo: base)
         var report = AddReport()
         report.skipped = plan.skipped
         try await save(plan.unlistable, projectID: project.id, into: &report)
         for file in plan.files {
-            try await save(Ingestor.readFile(at: file.url, externalID: file.externalID, options: options),
-                           projectID: project.id, into: &report)
+            try await save(
+                Ingestor.readFile(at: file.url, externalID: file.externalID, options: options),
+                projectID: project.id, into: &report)
         }
         return report
     }
@@ -66,14 +69,20 @@ package struct Documents: Sendable {
 
     /// Reads uploaded files into documents (the same readers as `add`); an unreadable file is stored
     /// as a failed document with its reason.
-    package func upload(_ uploads: [Upload], options: IngestOptions = IngestOptions(), projectID: Int64,
-                       for requester: Requester) async throws -> [UploadResult] {
+    package func upload(
+        _ uploads: [Upload], options: IngestOptions = IngestOptions(), projectID: Int64,
+        for requester: Requester
+    ) async throws -> [UploadResult] {
         let project = try await access.project(projectID, for: requester)
         var results: [UploadResult] = []
         for upload in uploads {
-            let inputs = upload.data.count > options.maxFileBytes
-                ? [DocumentInput.failed(externalID: upload.safeName, mediaType: "application/octet-stream",
-                                        reason: "file is \(upload.data.count) bytes, over the limit of \(options.maxFileBytes)")]
+            let inputs =
+                upload.data.count > options.maxFileBytes
+                ? [
+                    DocumentInput.failed(
+                        externalID: upload.safeName, mediaType: "application/octet-stream",
+                        reason: "file is \(upload.data.count) bytes, over the limit of \(options.maxFileBytes)")
+                ]
                 : Ingestor.read(upload.data, source: upload.safeName, options: options)
             for input in inputs {
                 let (document, outcome) = try await store.upsertDocument(input, projectID: project.id)
@@ -120,8 +129,9 @@ package struct Documents: Sendable {
         guard matches.count == 1 else {
             throw matches.isEmpty
                 ? EngineError.unknownDocuments([reference])
-                : EngineError.nothingToRun("'\(reference)' matches \(matches.count) documents: "
-                    + matches.prefix(5).map(\.externalID).joined(separator: ", ") + "; give more of the path or the id")
+                : EngineError.nothingToRun(
+                    "'\(reference)' matches \(matches.count) documents: "
+                        + matches.prefix(5).map(\.externalID).joined(separator: ", ") + "; give more of the path or the id")
         }
         return matches[0]
     }

@@ -23,17 +23,22 @@ package struct Patterns: Sendable {
     }
 
     /// One batch now, in the caller's task (the CLI shows its progress); nil when nothing is left.
-    package func runBatch(provider: any LLMProvider, options: TraceRunner.Options, excluding: Set<Int64> = [],
-                         for requester: Requester, progress: @escaping @Sendable (RunProgress) -> Void = { _ in })
-        async throws -> TraceRunSummary? {
+    package func runBatch(
+        provider: any LLMProvider, options: TraceRunner.Options, excluding: Set<Int64> = [],
+        for requester: Requester, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+    )
+        async throws -> TraceRunSummary?
+    {
         try allowed(requester)
         return try await traces.run(provider: provider, options: options, excluding: excluding, progress: progress)
     }
 
     /// One batch as a background job of `runner`: the job (running) at once, its progress as for any
     /// job, its summary stored when it ends; nil when there are no unprocessed traces.
-    package func startBatch(provider: any LLMProvider, options: TraceRunner.Options, runner: JobRunner,
-                           for requester: Requester) async throws -> Job? {
+    package func startBatch(
+        provider: any LLMProvider, options: TraceRunner.Options, runner: JobRunner,
+        for requester: Requester
+    ) async throws -> Job? {
         try allowed(requester)
         let traces = self.traces
         return try await runner.start { gate in

@@ -67,8 +67,10 @@ package struct Projects: Sendable {
     package func overview(for requester: Requester) async throws -> [Overview] {
         var lines: [Overview] = []
         for project in try await list(for: requester) {
-            lines.append(Overview(project: project, codebookVersion: try await store.latestCodebook(projectID: project.id)?.version,
-                                  documents: try await store.documentCount(projectID: project.id, status: nil)))
+            lines.append(
+                Overview(
+                    project: project, codebookVersion: try await store.latestCodebook(projectID: project.id)?.version,
+                    documents: try await store.documentCount(projectID: project.id, status: nil)))
         }
         return lines
     }

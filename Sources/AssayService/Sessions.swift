@@ -20,8 +20,10 @@ package struct Sessions: Sendable {
     /// Why a new password is refused (for its account's email), or nil.
     let passwordProblem: @Sendable (_ password: String, _ email: String) -> String?
 
-    package init(store: any AccountStore, tokens: any AccessTokens, hasher: any PasswordHashing, limiter: any SignInLimiter,
-                passwordProblem: @escaping @Sendable (String, String) -> String?) {
+    package init(
+        store: any AccountStore, tokens: any AccessTokens, hasher: any PasswordHashing, limiter: any SignInLimiter,
+        passwordProblem: @escaping @Sendable (String, String) -> String?
+    ) {
         self.store = store
         self.tokens = tokens
         self.hasher = hasher
@@ -61,8 +63,11 @@ package struct Sessions: Sendable {
         // One answer, and the same work, for an unknown email and a wrong password.
         let user = try await store.user(email: email)
         let matches: Bool
-        if let user { matches = try await hasher.verify(password, hash: user.passwordHash) }
-        else { matches = try await hasher.verifyDecoy(password) }
+        if let user {
+            matches = try await hasher.verify(password, hash: user.passwordHash)
+        } else {
+            matches = try await hasher.verifyDecoy(password)
+        }
         guard let user, matches else { throw ServiceError.wrongCredentials }
         limiter.succeeded(email: email)
         return try await issue(for: user)
@@ -86,8 +91,9 @@ package struct Sessions: Sendable {
     package func refresh(_ refreshToken: String) async throws -> Tokens {
         let hash = Secret.hash(refreshToken)
         guard let userID = try await store.refreshTokenOwner(hash: hash, now: Date()),
-              try await store.deleteRefreshToken(hash: hash),
-              let user = try await store.user(id: userID) else {
+            try await store.deleteRefreshToken(hash: hash),
+            let user = try await store.user(id: userID)
+        else {
             throw ServiceError.refreshTokenRejected
         }
         return try await issue(for: user)
@@ -102,7 +108,8 @@ package struct Sessions: Sendable {
             _ = try await store.deleteRefreshToken(hash: hash)
         }
         if let tokenID {
-            try await store.revokeAccessToken(id: tokenID, expiresAt: tokenExpires ?? Date().addingTimeInterval(tokens.accessLifetime.seconds))
+            try await store.revokeAccessToken(
+                id: tokenID, expiresAt: tokenExpires ?? Date().addingTimeInterval(tokens.accessLifetime.seconds))
         }
     }
 
@@ -130,8 +137,9 @@ package struct Sessions: Sendable {
             return SignedIn(user: user, viaAPIKey: true)
         }
         guard let claims = await tokens.claims(of: credential), let user = try await store.user(id: claims.userID),
-              // Logout everywhere and password changes move the generation on; logout revokes one token.
-              (claims.generation ?? 0) == user.tokenGeneration else {
+            // Logout everywhere and password changes move the generation on; logout revokes one token.
+            (claims.generation ?? 0) == user.tokenGeneration
+        else {
             throw ServiceError.credentialRejected(.accessToken)
         }
         if let id = claims.tokenID, try await store.isAccessTokenRevoked(id: id) { throw ServiceError.credentialRejected(.accessToken) }
@@ -141,8 +149,9 @@ package struct Sessions: Sendable {
     private func issue(for user: UserAccount) async throws -> Tokens {
         let access = try await tokens.issue(for: user)
         let refresh = Secret.random(prefix: Secret.refreshTokenPrefix)
-        try await store.saveRefreshToken(hash: Secret.hash(refresh), userID: user.id,
-                                         expiresAt: Date().addingTimeInterval(tokens.refreshLifetime.seconds))
+        try await store.saveRefreshToken(
+            hash: Secret.hash(refresh), userID: user.id,
+            expiresAt: Date().addingTimeInterval(tokens.refreshLifetime.seconds))
         return Tokens(access: access, refresh: refresh, expiresIn: Int(tokens.accessLifetime.seconds), user: user)
     }
 

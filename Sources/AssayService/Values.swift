@@ -15,8 +15,10 @@ package struct Values: Sendable {
         self.access = Access(store: store)
     }
 
-    package func list(projectID: Int64, filter: ExtractionFilter = ExtractionFilter(), limit: Int = 50, offset: Int = 0,
-                     for requester: Requester) async throws -> (items: [Extraction], total: Int) {
+    package func list(
+        projectID: Int64, filter: ExtractionFilter = ExtractionFilter(), limit: Int = 50, offset: Int = 0,
+        for requester: Requester
+    ) async throws -> (items: [Extraction], total: Int) {
         let project = try await access.project(projectID, for: requester)
         if let below = filter.confidenceBelow, !(0...1).contains(below) {
             throw ServiceError.invalid(field: "confidence_below", reason: "must be between 0 and 1")

@@ -33,8 +33,10 @@ public struct ExtractionFilter: Sendable, Hashable {
     /// Values with a confidence below this (values without one are left out).
     public var confidenceBelow: Double?
 
-    public init(variable: String? = nil, status: ExtractionStatus? = nil, documentID: Int64? = nil, jobID: Int64? = nil,
-                confidenceBelow: Double? = nil) {
+    public init(
+        variable: String? = nil, status: ExtractionStatus? = nil, documentID: Int64? = nil, jobID: Int64? = nil,
+        confidenceBelow: Double? = nil
+    ) {
         self.variable = variable
         self.status = status
         self.documentID = documentID

@@ -37,12 +37,16 @@ public protocol Store: Sendable {
     func documentCount(projectID: Int64, status: DocumentStatus?) async throws -> Int
 
     // MARK: Jobs
-    func createJob(projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
-                   selection: JobSelection, total: Int) async throws -> Job
+    func createJob(
+        projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
+        selection: JobSelection, total: Int
+    ) async throws -> Job
     /// Creates the job `running` with its start event and, when given, the project's new status,
     /// in one transaction.
-    func startJob(projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
-                  selection: JobSelection, total: Int, message: String?, projectStatus: ProjectStatus?) async throws -> Job
+    func startJob(
+        projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
+        selection: JobSelection, total: Int, message: String?, projectStatus: ProjectStatus?
+    ) async throws -> Job
     func job(id: Int64) async throws -> Job?
     func jobs(projectID: Int64) async throws -> [Job]
     func setJobStatus(_ status: JobStatus, error: String?, jobID: Int64) async throws

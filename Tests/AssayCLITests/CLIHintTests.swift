@@ -1,6 +1,7 @@
-@testable import AssayCLI
 import AssayEngine
 import Testing
+
+@testable import AssayCLI
 
 /// The engine says what is wrong; the CLI adds the command that helps. Before, the engine's own
 /// text told HTTP clients to run `assay codebook import FILE`.

@@ -1,7 +1,8 @@
 import ArgumentParser
-@testable import AssayCLI
 import Logging
 import Testing
+
+@testable import AssayCLI
 
 /// Numeric flags and environment settings outside their range are usage errors that name the
 /// setting and the range, before anything runs. Each case here used to be accepted.

@@ -1,8 +1,9 @@
 import ArgumentParser
-@testable import AssayCLI
 import AssayEngine
 import AssayProviders
 import Testing
+
+@testable import AssayCLI
 
 /// `assay run`, `assay serve` and `assay traces` fill one `RunConfiguration`; the engine decides
 /// from it. These cases check the flags land where the engine reads them — in particular that a
@@ -16,8 +17,11 @@ import Testing
     }
 
     @Test func runFlagsFillTheConfiguration() throws {
-        let run = try parsed(["run", "--all", "--concurrency", "64", "--no-pack", "--requests-per-minute", "90",
-                              "--document-timeout", "20", "--chunk-tokens", "0"], as: RunCommand.self)
+        let run = try parsed(
+            [
+                "run", "--all", "--concurrency", "64", "--no-pack", "--requests-per-minute", "90",
+                "--document-timeout", "20", "--chunk-tokens", "0",
+            ], as: RunCommand.self)
         let config = try run.runConfiguration(hosted)
         #expect(config.concurrency == 64)
         #expect(config.packing == nil)

@@ -32,10 +32,11 @@ import Testing
             Variable(name: "d", type: .date, validation: ValidationRules(minDate: "2024-13-01")),
         ])
         let fields = Set(codebook.problems().map(\.field))
-        #expect(fields.isSuperset(of: [
-            "variables[0].name", "variables[1].confidence_threshold", "variables[1].validation",
-            "variables[2].name", "variables[2].depends_on.variable", "variables[3].validation.min_date",
-        ]))
+        #expect(
+            fields.isSuperset(of: [
+                "variables[0].name", "variables[1].confidence_threshold", "variables[1].validation",
+                "variables[2].name", "variables[2].depends_on.variable", "variables[3].validation.min_date",
+            ]))
     }
 
     @Test func defaultsFollowTheBrief() throws {

@@ -2,18 +2,22 @@ import AssayCore
 
 /// A small codebook with every variable type, shared by the core tests.
 enum Fixtures {
-    static let codebook = Codebook(name: "protests", variables: [
-        Variable(name: "event_date", type: .date, validation: ValidationRules(minDate: "1900-01-01", maxDate: "2030-12-31")),
-        Variable(name: "city", type: .text, validation: ValidationRules(maxLength: 60)),
-        Variable(name: "issue", type: .category,
-                 categories: [Category(code: "labor", label: "Labour and wages"), Category(code: "housing", label: "Housing")],
-                 required: true),
-        Variable(name: "participants", type: .number, validation: ValidationRules(min: 0, max: 1_000_000)),
-        Variable(name: "violence", type: .boolean),
-        Variable(name: "injuries", type: .number, ifUncertain: .null,
-                 dependsOn: Dependency(variable: "violence", equals: true)),
-        Variable(name: "organizers", type: .text, ifMultipleValues: .all, maxValues: 2),
-    ])
+    static let codebook = Codebook(
+        name: "protests",
+        variables: [
+            Variable(name: "event_date", type: .date, validation: ValidationRules(minDate: "1900-01-01", maxDate: "2030-12-31")),
+            Variable(name: "city", type: .text, validation: ValidationRules(maxLength: 60)),
+            Variable(
+                name: "issue", type: .category,
+                categories: [Category(code: "labor", label: "Labour and wages"), Category(code: "housing", label: "Housing")],
+                required: true),
+            Variable(name: "participants", type: .number, validation: ValidationRules(min: 0, max: 1_000_000)),
+            Variable(name: "violence", type: .boolean),
+            Variable(
+                name: "injuries", type: .number, ifUncertain: .null,
+                dependsOn: Dependency(variable: "violence", equals: true)),
+            Variable(name: "organizers", type: .text, ifMultipleValues: .all, maxValues: 2),
+        ])
 
     static let document = """
         Teachers marched in Lisbon on March 3, 2024. About 2,500 people joined the march, organised by \

@@ -52,10 +52,16 @@ import Testing
         bad.removeValue(forKey: "city")
         let reply: JSONValue = ["D1": Fixtures.goodReply, "D3": .object(bad)]
         let entries = try packed.parse("```json\n\(reply.serialized())\n```", keys: ["D1", "D2", "D3"])
-        guard case .parsed(let first) = entries["D1"] else { Issue.record("D1 not parsed"); return }
+        guard case .parsed(let first) = entries["D1"] else {
+            Issue.record("D1 not parsed")
+            return
+        }
         #expect(first.answers["participants"]?.value == 2500)
         #expect(entries["D2"] == .missing)
-        guard case .invalid(let error) = entries["D3"] else { Issue.record("D3 not invalid"); return }
+        guard case .invalid(let error) = entries["D3"] else {
+            Issue.record("D3 not invalid")
+            return
+        }
         #expect(error.kind == .schemaValidation)
     }
 

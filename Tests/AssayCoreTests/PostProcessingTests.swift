@@ -98,22 +98,24 @@ import Testing
     }
 
     @Test func coercesValuesWrittenAsText() throws {
-        let values = try process(reply([
-            "participants": Fixtures.answer("about 2,500", evidence: "About 2,500 people"),
-            "event_date": Fixtures.answer("March 3, 2024", evidence: "March 3, 2024"),
-            "violence": Fixtures.answer("no", evidence: "The protest was peaceful."),
-        ]))
+        let values = try process(
+            reply([
+                "participants": Fixtures.answer("about 2,500", evidence: "About 2,500 people"),
+                "event_date": Fixtures.answer("March 3, 2024", evidence: "March 3, 2024"),
+                "violence": Fixtures.answer("no", evidence: "The protest was peaceful."),
+            ]))
         #expect(values["participants"]?.value == 2500)
         #expect(values["event_date"]?.value == "2024-03-03")
         #expect(values["violence"]?.value == false)
     }
 
     @Test func lowConfidenceAppliesIfUncertain() throws {
-        let values = try process(reply([
-            "city": Fixtures.answer("Lisbon", confidence: 0.3, evidence: "Lisbon"),  // flag (default)
-            "violence": Fixtures.answer(true, evidence: "The protest was peaceful."),
-            "injuries": Fixtures.answer(3, confidence: 0.2, evidence: "peaceful"),  // if_uncertain: null
-        ]))
+        let values = try process(
+            reply([
+                "city": Fixtures.answer("Lisbon", confidence: 0.3, evidence: "Lisbon"),  // flag (default)
+                "violence": Fixtures.answer(true, evidence: "The protest was peaceful."),
+                "injuries": Fixtures.answer(3, confidence: 0.2, evidence: "peaceful"),  // if_uncertain: null
+            ]))
         #expect(values["city"]?.status == .flagged)
         #expect(values["city"]?.value == "Lisbon")
         #expect(values["city"]?.note?.contains("below threshold 0.7") == true)
@@ -132,10 +134,11 @@ import Testing
     }
 
     @Test func ruleViolationsFailTheValueAndSayWhy() throws {
-        let values = try process(reply([
-            "participants": Fixtures.answer(5_000_000, evidence: "About 2,500 people"),
-            "event_date": Fixtures.answer("1850-01-01", evidence: "March 3, 2024"),
-        ]))
+        let values = try process(
+            reply([
+                "participants": Fixtures.answer(5_000_000, evidence: "About 2,500 people"),
+                "event_date": Fixtures.answer("1850-01-01", evidence: "March 3, 2024"),
+            ]))
         #expect(values["participants"]?.status == .failed)
         #expect(values["participants"]?.value == .null)
         #expect(values["participants"]?.note == "5000000 is above the maximum 1000000")
@@ -149,10 +152,11 @@ import Testing
     }
 
     @Test func missingEvidenceOrInventedQuotesAreFlagged() throws {
-        let values = try process(reply([
-            "city": Fixtures.answer("Lisbon", evidence: "Protesters gathered in central Porto yesterday"),
-            "participants": Fixtures.answer(2500, evidence: ""),
-        ]))
+        let values = try process(
+            reply([
+                "city": Fixtures.answer("Lisbon", evidence: "Protesters gathered in central Porto yesterday"),
+                "participants": Fixtures.answer(2500, evidence: ""),
+            ]))
         #expect(values["city"]?.status == .flagged)
         #expect(values["city"]?.note == "evidence quote not found in the document")
         #expect(values["participants"]?.note == "no evidence quote given")
@@ -165,26 +169,32 @@ import Testing
 
         var codebook = Fixtures.codebook
         codebook.variables[2].defaultValue = "labor"
-        let parsed = try ResponseParser.parse(reply(["issue": Fixtures.answer(nil)]).serialized(), prompt: ExtractionPrompt(codebook: codebook))
-        values = Dictionary(uniqueKeysWithValues: ValuePostProcessor.process(parsed, codebook: codebook, documentText: Fixtures.document).map { ($0.variable, $0) })
+        let parsed = try ResponseParser.parse(
+            reply(["issue": Fixtures.answer(nil)]).serialized(), prompt: ExtractionPrompt(codebook: codebook))
+        values = Dictionary(
+            uniqueKeysWithValues: ValuePostProcessor.process(parsed, codebook: codebook, documentText: Fixtures.document).map {
+                ($0.variable, $0)
+            })
         #expect(values["issue"]?.value == "labor")
         #expect(values["issue"]?.note?.contains("default used") == true)
     }
 
     @Test func dependsOnAppliesWhenTheConditionHolds() throws {
-        let values = try process(reply([
-            "violence": Fixtures.answer(true, evidence: "The protest was peaceful."),
-            "injuries": Fixtures.answer(4, evidence: "The protest was peaceful."),
-        ]))
+        let values = try process(
+            reply([
+                "violence": Fixtures.answer(true, evidence: "The protest was peaceful."),
+                "injuries": Fixtures.answer(4, evidence: "The protest was peaceful."),
+            ]))
         #expect(values["injuries"]?.value == 4)
         #expect(values["injuries"]?.status == .validated)
     }
 
     @Test func multipleValuesFollowTheRule() throws {
-        let values = try process(reply([
-            "organizers": Fixtures.answer(["FENPROF", "Estudantes Unidos", "Third"], evidence: "FENPROF"),
-            "city": Fixtures.answer(["Lisbon", "Porto"], evidence: "Lisbon"),
-        ]))
+        let values = try process(
+            reply([
+                "organizers": Fixtures.answer(["FENPROF", "Estudantes Unidos", "Third"], evidence: "FENPROF"),
+                "city": Fixtures.answer(["Lisbon", "Porto"], evidence: "Lisbon"),
+            ]))
         #expect(values["organizers"]?.value == ["FENPROF", "Estudantes Unidos"])
         #expect(values["organizers"]?.note == "kept the first 2 of 3 values")
         #expect(values["city"]?.value == "Lisbon")

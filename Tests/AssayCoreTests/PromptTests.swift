@@ -17,8 +17,9 @@ import Testing
         let text = ExtractionSchema.valueSchema(for: Variable(name: "names", type: .text, ifMultipleValues: .all))
         #expect(text["type"] == ["array", "null"])
         #expect(text["items"]?["type"] == "string")
-        let category = ExtractionSchema.valueSchema(for: Variable(
-            name: "kinds", type: .category, categories: [Category(code: "a", label: "A")], ifMultipleValues: .all))
+        let category = ExtractionSchema.valueSchema(
+            for: Variable(
+                name: "kinds", type: .category, categories: [Category(code: "a", label: "A")], ifMultipleValues: .all))
         #expect(category["items"]?["enum"] == ["a"])
     }
 

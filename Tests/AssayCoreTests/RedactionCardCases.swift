@@ -87,16 +87,21 @@ enum CardCases {
                 // Unix time in milliseconds, microseconds and nanoseconds, as spans and logs write it.
                 let width = random.pick([13, 16, 19])
                 let stamp = "17" + random.digits(width - 2)
-                return LabelledText(clean: random.pick(["ts=\(stamp)", "\"start_time_unix_nano\": \(stamp)",
-                                                        "epoch \(stamp) ms", "at \(stamp)"]))
+                return LabelledText(
+                    clean: random.pick([
+                        "ts=\(stamp)", "\"start_time_unix_nano\": \(stamp)",
+                        "epoch \(stamp) ms", "at \(stamp)",
+                    ]))
             case 4:
                 let isbn = "978" + random.digits(10)
                 let ean = random.pick(["40", "50", "54", "76"]) + random.digits(11)
                 return LabelledText(clean: random.pick(["ISBN \(isbn)", "EAN \(ean)", "barcode \(ean) scanned", "isbn: \(isbn)"]))
             case 5:
                 let id = String(random.int(2...6)) + random.digits(random.int(11...18))
-                let label = random.pick(["Order", "order no.", "Invoice", "Tracking number", "Ticket", "Booking ref",
-                                         "Confirmation", "SKU", "order #", "invoice number:"])
+                let label = random.pick([
+                    "Order", "order no.", "Invoice", "Tracking number", "Ticket", "Booking ref",
+                    "Confirmation", "SKU", "order #", "invoice number:",
+                ])
                 return LabelledText(clean: "\(label) \(id) is on its way")
             case 6:
                 let long = String(random.int(2...6)) + random.digits(random.int(19...30))

@@ -13,9 +13,10 @@ extension SeededGenerator {
     /// `count` random digits; the first is 2–9 when `leadingNonZero` (US area and exchange codes,
     /// most subscriber numbers).
     mutating func digits(_ count: Int, leadingNonZero: Bool = false) -> String {
-        String((0..<count).map { index in
-            Character(String(index == 0 && leadingNonZero ? int(2...9) : int(0...9)))
-        })
+        String(
+            (0..<count).map { index in
+                Character(String(index == 0 && leadingNonZero ? int(2...9) : int(0...9)))
+            })
     }
 }
 
@@ -71,8 +72,9 @@ struct RedactionScore {
         for labelled in texts {
             let text = labelled.text
             let findings = redactor.findings(in: text).filter { $0.kind == kind }.map { finding in
-                text.utf8.distance(from: text.startIndex, to: finding.range.lowerBound)
-                    ..< text.utf8.distance(from: text.startIndex, to: finding.range.upperBound)
+                text.utf8.distance(
+                    from: text.startIndex, to: finding.range.lowerBound)..<text.utf8.distance(
+                        from: text.startIndex, to: finding.range.upperBound)
             }
             let bytes = Array(text.utf8)
             let digits = { (range: Range<Int>) in range.filter { bytes[$0] >= 48 && bytes[$0] <= 57 } }
@@ -105,8 +107,10 @@ struct RedactionScore {
     /// One line per tag and a total, for docs/REDACTION.md.
     func report(_ title: String) -> String {
         let percent = { (value: Double) in String(format: "%.3f", value) }
-        var lines = ["\(title): recall \(percent(total.recall)) (\(total.found)/\(total.planted)), "
-                     + "precision \(percent(total.precision)) (\(total.correct)/\(total.findings))"]
+        var lines = [
+            "\(title): recall \(percent(total.recall)) (\(total.found)/\(total.planted)), "
+                + "precision \(percent(total.precision)) (\(total.correct)/\(total.findings))"
+        ]
         for (tag, tally) in byTag.sorted(by: { $0.key < $1.key }) {
             lines.append("  \(tag): recall \(percent(tally.recall)) (\(tally.found)/\(tally.planted))")
         }

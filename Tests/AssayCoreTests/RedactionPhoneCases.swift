@@ -99,8 +99,9 @@ enum PhoneCases {
             // A label stays in front of the number, outside what must be redacted.
             if tag == "labelled", let space = number.lastIndex(of: " ") {
                 let label = String(number[...space])
-                return LabelledText(context.replacingOccurrences(of: "{}", with: label + "{}"),
-                                    String(number[number.index(after: space)...]), .phone, tag: tag)
+                return LabelledText(
+                    context.replacingOccurrences(of: "{}", with: label + "{}"),
+                    String(number[number.index(after: space)...]), .phone, tag: tag)
             }
             return LabelledText(context, number, .phone, tag: tag)
         }

@@ -106,7 +106,8 @@ import Testing
             """
         #expect(redactor.redact("key:\n\(block)\ndone") == "key:\n[REDACTED:private_key]\ndone")
         // Cut off mid-block (an excerpt): everything from BEGIN on goes.
-        #expect(redactor.redact("k=-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC")
+        #expect(
+            redactor.redact("k=-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC")
                 == "k=[REDACTED:private_key]")
         #expect(redactor.redact("-----BEGIN PUBLIC KEY-----") == "-----BEGIN PUBLIC KEY-----")
     }

@@ -15,7 +15,8 @@ enum Planted {
     static let gitlabToken = "gl" + "pat-Qwb8DwkNhFdnXsiVpzz6"
     static let huggingFaceToken = "hf" + "_fljoQoaF1LlqsajAIxNKu8iS2G8NPRVdD5"
     static let genericSecret = "VvVqE1SkHbn88Hxj" + "SI6bWHtP3fS2qHx6"
-    static let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+    static let jwt =
+        "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
         + ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
         + ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
 }
@@ -24,8 +25,9 @@ let redactor = Redactor()
 
 /// `secret` inside `text` becomes the placeholder of `kind`, and nothing else changes.
 func expectRedacted(_ text: String, secret: String, as kind: PIIKind, sourceLocation: SourceLocation = #_sourceLocation) {
-    #expect(redactor.redact(text) == text.replacingOccurrences(of: secret, with: kind.placeholder),
-            sourceLocation: sourceLocation)
+    #expect(
+        redactor.redact(text) == text.replacingOccurrences(of: secret, with: kind.placeholder),
+        sourceLocation: sourceLocation)
 }
 
 @Suite struct ContactRedactionTests {
@@ -94,7 +96,8 @@ func expectRedacted(_ text: String, secret: String, as kind: PIIKind, sourceLoca
     }
 
     @Test func twoCardsInOneRun() {
-        #expect(redactor.redact("4111 1111 1111 1111 5555 5555 5555 4444")
+        #expect(
+            redactor.redact("4111 1111 1111 1111 5555 5555 5555 4444")
                 == "[REDACTED:card_number] [REDACTED:card_number]")
     }
 

@@ -5,7 +5,8 @@ import Testing
 @Suite struct RedactorTests {
     @Test func placeholdersNameTheKind() {
         #expect(PIIKind.cardNumber.placeholder == "[REDACTED:card_number]")
-        #expect(redactor.redact("mail ana@example.com or call +1 415 555 0100")
+        #expect(
+            redactor.redact("mail ana@example.com or call +1 415 555 0100")
                 == "mail [REDACTED:email] or call [REDACTED:phone]")
     }
 

@@ -36,7 +36,6 @@ import Testing
     }
 }
 
-
 /// Every deadline is cancelled when its work ends, whichever way it ends: a deadline left pending
 /// holds memory until it fires, so a fast job would grow with its throughput (bench-100k showed
 /// ~1.6 KB per document with the old sleeping-task deadline).

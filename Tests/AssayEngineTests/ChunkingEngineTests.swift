@@ -4,6 +4,7 @@ import AssayStore
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayEngine
 
 @Suite struct ChunkingEngineTests {
@@ -12,8 +13,10 @@ import Testing
         let text = FakeModel.documentText(in: request)
         let found = text.contains("The march reached Zurich.")
         let reply: JSONValue = [
-            "city": ["evidence": found ? "The march reached Zurich." : "", "rationale": "named",
-                     "value": found ? "Zurich" : .null, "confidence": found ? 0.9 : 0.3],
+            "city": [
+                "evidence": found ? "The march reached Zurich." : "", "rationale": "named",
+                "value": found ? "Zurich" : .null, "confidence": found ? 0.9 : 0.3,
+            ],
             "participants": ["evidence": "", "rationale": "not stated", "value": .null, "confidence": 0.5],
             "violence": ["evidence": "Nothing happened.", "rationale": "calm", "value": false, "confidence": 0.8],
         ]
@@ -37,7 +40,8 @@ import Testing
         let city = try #require(try await f.store.extractions(projectID: f.project.id, documentID: nil).first { $0.variable == "city" })
         #expect(city.value == "Zurich")
         let evidence = try #require(city.evidence)
-        let start = try #require(evidence.start), end = try #require(evidence.end)
+        let start = try #require(evidence.start)
+        let end = try #require(evidence.end)
         let scalars = Array(text.unicodeScalars)
         #expect(String(String.UnicodeScalarView(scalars[start..<end])) == "The march reached Zurich.")
     }
@@ -59,8 +63,10 @@ import Testing
             DocumentInput(externalID: "long.txt", mediaType: "text/plain", text: long), projectID: f.project.id)
         let chunker = Chunker(chunkTokens: 1000, overlapTokens: 100)
         let model = PackingModel()
-        let summary = try await f.engine(model).run(projectID: f.project.id, options: .init(
-            concurrency: 1, packing: .init(requestTokens: 8192), chunking: chunker))
+        let summary = try await f.engine(model).run(
+            projectID: f.project.id,
+            options: .init(
+                concurrency: 1, packing: .init(requestTokens: 8192), chunking: chunker))
         #expect(summary.succeeded + summary.flagged == 4)
         #expect(await model.requests.count == chunker.chunks(long).count + 1)
         #expect(summary.metrics?.chunkedDocuments == 1)

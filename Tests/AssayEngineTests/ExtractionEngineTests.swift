@@ -1,10 +1,11 @@
 import AssayCore
-@testable import AssayEngine
 import AssayProviders
 import AssayStore
 import AssayTestSupport
 import Foundation
 import Testing
+
+@testable import AssayEngine
 
 @Suite struct ExtractionEngineTests {
     @Test func fullRunStoresEveryValueAndSummarizes() async throws {

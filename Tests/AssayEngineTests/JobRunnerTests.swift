@@ -1,10 +1,11 @@
 import AssayCore
-@testable import AssayEngine
 import AssayProviders
 import AssayStore
 import AssayTestSupport
 import Foundation
 import Testing
+
+@testable import AssayEngine
 
 @Suite("JobRunner")
 struct JobRunnerTests {

@@ -1,9 +1,10 @@
 import AssayCore
-@testable import AssayEngine
 import AssayProviders
 import AssayStore
 import Foundation
 import Testing
+
+@testable import AssayEngine
 
 /// Packing where it pays: short documents beside a long shared prompt are packed; long ones,
 /// single documents, and budgets that fit only one are not; the engine follows the decision.

@@ -1,10 +1,11 @@
 import AssayCore
-@testable import AssayEngine
 import AssayProviders
 import AssayStore
 import AssayTestSupport
 import Foundation
 import Testing
+
+@testable import AssayEngine
 
 /// Answers packed requests (documents tagged `<document id="Dn">`) and single ones like a good
 /// model; can drop tags from packed replies, fail requests that hold a poisoned text and hang
@@ -44,7 +45,8 @@ actor PackingModel: LLMProvider {
         var found: [(String, String)] = []
         var rest = Substring(user)
         while let open = rest.range(of: "<document id=\""), let quote = rest[open.upperBound...].firstIndex(of: "\""),
-              let close = rest.range(of: "\n</document>") {
+            let close = rest.range(of: "\n</document>")
+        {
             let key = String(rest[open.upperBound..<quote])
             let textStart = rest.index(quote, offsetBy: 3)  // past `">\n`
             found.append((key, String(rest[textStart..<close.lowerBound])))
@@ -120,8 +122,9 @@ actor PackingModel: LLMProvider {
         let prompt = ExtractionPrompt(codebook: Protests.codebook)
         let processor = DocumentProcessor(provider: PackingModel(), prompt: prompt, codebookVersion: 1)
         #expect(engine.batches(docs, processor: processor, packing: nil).map(\.count) == [1, 1, 1, 1, 1])
-        #expect(engine.batches(docs, processor: processor, packing: .init(requestTokens: 100_000, maxDocumentsPerRequest: 2))
-            .map(\.count) == [2, 2, 1])
+        #expect(
+            engine.batches(docs, processor: processor, packing: .init(requestTokens: 100_000, maxDocumentsPerRequest: 2))
+                .map(\.count) == [2, 2, 1])
         // A budget too small for two documents sends each alone.
         let oneEach = TokenEstimator.estimate(prompt.system + prompt.codebookSection) + 64 + processor.maxTokens + 40
         #expect(engine.batches(docs, processor: processor, packing: .init(requestTokens: oneEach)).map(\.count) == [1, 1, 1, 1, 1])

@@ -1,11 +1,12 @@
 import AssayCore
-@testable import AssayEngine
 import AssayProviders
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Synchronization
-import AssayTestSupport
 import Testing
+
+@testable import AssayEngine
 
 /// The pipeline's seam: `prepare` stores the job before any model call, `execute` codes it and
 /// reports each document (result, raw reply, counters) to one observer.
@@ -75,8 +76,9 @@ import Testing
     @Test func jobRunnerJobsPackWhenTheConfigurationSaysSo() async throws {
         let f = try await EngineFixture(documents: 6)
         let model = PackingModel()
-        let runner = JobRunner(engine: f.engine(model),
-                               baseOptions: .init(packing: ExtractionEngine.Packing(requestTokens: 100_000)))
+        let runner = JobRunner(
+            engine: f.engine(model),
+            baseOptions: .init(packing: ExtractionEngine.Packing(requestTokens: 100_000)))
         let job = try await runner.start(projectID: f.project.id, kind: .full, selection: .all)
         for await _ in await runner.updates(jobID: job.id) {}
         while await runner.isActive(jobID: job.id) { try await Task.sleep(for: .milliseconds(10)) }

@@ -4,6 +4,7 @@ import AssayStore
 import AssayTestSupport
 import Foundation
 import Testing
+
 @testable import AssayEngine
 
 /// A model that never answers about one document and answers well about the others.
@@ -34,9 +35,11 @@ actor StuckOnOneDocument: LLMProvider {
     @Test func aPackedRequestPastItsBudgetIsSplitAndOnlyTheStuckDocumentTimesOut() async throws {
         let f = try await EngineFixture(documents: 4)
         let summary = try await f.engine(PackingModel(stuck: "City2."))
-            .run(projectID: f.project.id, options: .init(
-                concurrency: 1, packing: .init(requestTokens: 8192, maxDocumentsPerRequest: 4),
-                documentTimeBudget: .milliseconds(300)))
+            .run(
+                projectID: f.project.id,
+                options: .init(
+                    concurrency: 1, packing: .init(requestTokens: 8192, maxDocumentsPerRequest: 4),
+                    documentTimeBudget: .milliseconds(300)))
         #expect(summary.succeeded == 3 && summary.failed == 1)
         #expect(summary.failuresByKind == [.timeout: 1])
         #expect((summary.metrics?.splits ?? 0) >= 1)

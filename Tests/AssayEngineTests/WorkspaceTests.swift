@@ -1,11 +1,12 @@
 import AssayCore
-@testable import AssayEngine
 import AssayIngest
 import AssayProviders
 import AssayStore
 import AssayTestSupport
 import Foundation
 import Testing
+
+@testable import AssayEngine
 
 @Suite struct WorkspaceTests {
     /// The failure-patterns project and the benchmark create projects here: the same name rule as the front ends.

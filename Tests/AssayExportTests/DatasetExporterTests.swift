@@ -9,66 +9,75 @@ import Testing
 
     @Test func wideWithEveryColumn() throws {
         let text = try DatasetExporter.render(ExportFixtures.dataset, format: .csv, layout: .wide, columns: .all)
-        #expect(text == lines(
-            "document_id,title,violence,violence_confidence,violence_evidence,violence_status,"
-                + "organiser,organiser_confidence,organiser_evidence,organiser_status,"
-                + "crowd_size,crowd_size_confidence,crowd_size_evidence,crowd_size_status,"
-                + "summary,summary_confidence,summary_evidence,summary_status,_codebook_version,_outcome",
-            #"news/a.txt,"First, with comma",true,0.9,tear gas,validated,union; students,0.75,"He said ""go"", then left",flagged,"#
-                + "2000,1,,validated,\"Line one\nLine two — ünïcödé ✓\",0.5,,flagged,2,flagged",
-            "b.txt,Second,false,0.8,,validated,,,,,,,,failed,,,,,2,succeeded",
-            "c.txt,,,,,,,,,,,,,,,,,,,not_run"))
+        #expect(
+            text
+                == lines(
+                    "document_id,title,violence,violence_confidence,violence_evidence,violence_status,"
+                        + "organiser,organiser_confidence,organiser_evidence,organiser_status,"
+                        + "crowd_size,crowd_size_confidence,crowd_size_evidence,crowd_size_status,"
+                        + "summary,summary_confidence,summary_evidence,summary_status,_codebook_version,_outcome",
+                    #"news/a.txt,"First, with comma",true,0.9,tear gas,validated,union; students,0.75,"He said ""go"", then left",flagged,"#
+                        + "2000,1,,validated,\"Line one\nLine two — ünïcödé ✓\",0.5,,flagged,2,flagged",
+                    "b.txt,Second,false,0.8,,validated,,,,,,,,failed,,,,,2,succeeded",
+                    "c.txt,,,,,,,,,,,,,,,,,,,not_run"))
     }
 
     @Test func wideWithoutOptionalColumns() throws {
         let text = try DatasetExporter.render(ExportFixtures.dataset, format: .csv, layout: .wide, columns: .none)
-        #expect(text == lines(
-            "document_id,title,violence,organiser,crowd_size,summary,_outcome",
-            "news/a.txt,\"First, with comma\",true,union; students,2000,\"Line one\nLine two — ünïcödé ✓\",flagged",
-            "b.txt,Second,false,,,,succeeded",
-            "c.txt,,,,,,not_run"))
+        #expect(
+            text
+                == lines(
+                    "document_id,title,violence,organiser,crowd_size,summary,_outcome",
+                    "news/a.txt,\"First, with comma\",true,union; students,2000,\"Line one\nLine two — ünïcödé ✓\",flagged",
+                    "b.txt,Second,false,,,,succeeded",
+                    "c.txt,,,,,,not_run"))
     }
 
     @Test func wideWithSomeColumns() throws {
-        let text = try DatasetExporter.render(ExportFixtures.dataset, format: .csv, layout: .wide,
-                                              columns: [.status, .codebookVersion])
+        let text = try DatasetExporter.render(
+            ExportFixtures.dataset, format: .csv, layout: .wide,
+            columns: [.status, .codebookVersion])
         let header = text.components(separatedBy: "\r\n")[0]
-        #expect(header == "document_id,title,violence,violence_status,organiser,organiser_status,"
-            + "crowd_size,crowd_size_status,summary,summary_status,_codebook_version,_outcome")
+        #expect(
+            header == "document_id,title,violence,violence_status,organiser,organiser_status,"
+                + "crowd_size,crowd_size_status,summary,summary_status,_codebook_version,_outcome")
     }
 
     @Test func long() throws {
         let text = try DatasetExporter.render(ExportFixtures.dataset, format: .csv, layout: .long, columns: .none)
-        #expect(text == lines(
-            "document_id,title,variable,entity_index,value,confidence,status,evidence,evidence_start,evidence_end,"
-                + "rationale,codebook_version,prompt_hash,model",
-            "news/a.txt,\"First, with comma\",violence,0,true,0.9,validated,tear gas,10,18,Police used tear gas.,2,ph2,qwen",
-            #"news/a.txt,"First, with comma",organiser,0,union; students,0.75,flagged,"He said ""go"", then left",,,"#
-                + "Two groups.,2,ph2,qwen",
-            "news/a.txt,\"First, with comma\",crowd_size,0,2000,1,validated,,,,,2,ph2,qwen",
-            "news/a.txt,\"First, with comma\",summary,0,\"Line one\nLine two — ünïcödé ✓\",0.5,flagged,,,,,2,ph2,qwen",
-            "b.txt,Second,violence,0,false,0.8,validated,,,,,2,ph2,qwen",
-            "b.txt,Second,crowd_size,0,,,failed,,,,,2,ph2,qwen"))
+        #expect(
+            text
+                == lines(
+                    "document_id,title,variable,entity_index,value,confidence,status,evidence,evidence_start,evidence_end,"
+                        + "rationale,codebook_version,prompt_hash,model",
+                    "news/a.txt,\"First, with comma\",violence,0,true,0.9,validated,tear gas,10,18,Police used tear gas.,2,ph2,qwen",
+                    #"news/a.txt,"First, with comma",organiser,0,union; students,0.75,flagged,"He said ""go"", then left",,,"#
+                        + "Two groups.,2,ph2,qwen",
+                    "news/a.txt,\"First, with comma\",crowd_size,0,2000,1,validated,,,,,2,ph2,qwen",
+                    "news/a.txt,\"First, with comma\",summary,0,\"Line one\nLine two — ünïcödé ✓\",0.5,flagged,,,,,2,ph2,qwen",
+                    "b.txt,Second,violence,0,false,0.8,validated,,,,,2,ph2,qwen",
+                    "b.txt,Second,crowd_size,0,,,failed,,,,,2,ph2,qwen"))
     }
 
     @Test func jsonl() throws {
         let text = try DatasetExporter.render(ExportFixtures.dataset, format: .jsonl)
         let empty = #"{"value":null,"confidence":null,"status":null,"evidence":null,"rationale":null}"#
-        #expect(text.components(separatedBy: "\n") == [
-            #"{"document_id":"news/a.txt","title":"First, with comma","outcome":"flagged","codebook_version":2,"values":{"#
-                + #""violence":{"value":true,"confidence":0.9,"status":"validated","evidence":{"quote":"tear gas","start":10,"end":18},"rationale":"Police used tear gas."},"#
-                + #""organiser":{"value":["union","students"],"confidence":0.75,"status":"flagged","evidence":{"quote":"He said \"go\", then left","start":null,"end":null},"rationale":"Two groups."},"#
-                + #""crowd_size":{"value":2000,"confidence":1,"status":"validated","evidence":null,"rationale":null},"#
-                + #""summary":{"value":"Line one\nLine two — ünïcödé ✓","confidence":0.5,"status":"flagged","evidence":null,"rationale":null}}}"#,
-            #"{"document_id":"b.txt","title":"Second","outcome":"succeeded","codebook_version":2,"values":{"#
-                + #""violence":{"value":false,"confidence":0.8,"status":"validated","evidence":null,"rationale":null},"#
-                + #""organiser":"# + empty + ","
-                + #""crowd_size":{"value":null,"confidence":null,"status":"failed","evidence":null,"rationale":null},"#
-                + #""summary":"# + empty + "}}",
-            #"{"document_id":"c.txt","title":null,"outcome":"not_run","codebook_version":null,"values":{"#
-                + #""violence":"# + empty + #","organiser":"# + empty + #","crowd_size":"# + empty + #","summary":"# + empty + "}}",
-            "",
-        ])
+        #expect(
+            text.components(separatedBy: "\n") == [
+                #"{"document_id":"news/a.txt","title":"First, with comma","outcome":"flagged","codebook_version":2,"values":{"#
+                    + #""violence":{"value":true,"confidence":0.9,"status":"validated","evidence":{"quote":"tear gas","start":10,"end":18},"rationale":"Police used tear gas."},"#
+                    + #""organiser":{"value":["union","students"],"confidence":0.75,"status":"flagged","evidence":{"quote":"He said \"go\", then left","start":null,"end":null},"rationale":"Two groups."},"#
+                    + #""crowd_size":{"value":2000,"confidence":1,"status":"validated","evidence":null,"rationale":null},"#
+                    + #""summary":{"value":"Line one\nLine two — ünïcödé ✓","confidence":0.5,"status":"flagged","evidence":null,"rationale":null}}}"#,
+                #"{"document_id":"b.txt","title":"Second","outcome":"succeeded","codebook_version":2,"values":{"#
+                    + #""violence":{"value":false,"confidence":0.8,"status":"validated","evidence":null,"rationale":null},"#
+                    + #""organiser":"# + empty + ","
+                    + #""crowd_size":{"value":null,"confidence":null,"status":"failed","evidence":null,"rationale":null},"#
+                    + #""summary":"# + empty + "}}",
+                #"{"document_id":"c.txt","title":null,"outcome":"not_run","codebook_version":null,"values":{"#
+                    + #""violence":"# + empty + #","organiser":"# + empty + #","crowd_size":"# + empty + #","summary":"# + empty + "}}",
+                "",
+            ])
         // Every line is JSON that reads back.
         for line in text.split(separator: "\n") {
             #expect(throws: Never.self) { try JSONValue.parse(String(line)) }
@@ -90,16 +99,18 @@ import Testing
             ],
             extractions: [])
         let text = try DatasetExporter.render(dataset, format: .csv, layout: .wide, columns: .none)
-        #expect(text == lines(
-            "document_id,title,note,_outcome",
-            "plain,no quoting needed,,not_run",
-            "comma,\"a,b\",,not_run",
-            "quote,\"say \"\"hi\"\"\",,not_run",
-            "lf,\"one\ntwo\",,not_run",
-            "cr,\"one\rtwo\",,not_run",
-            "crlf,\"one\r\ntwo\",,not_run",
-            "unicode,日本語 émoji 🎉 «»,,not_run",
-            "spaces,  padded  ,,not_run"))
+        #expect(
+            text
+                == lines(
+                    "document_id,title,note,_outcome",
+                    "plain,no quoting needed,,not_run",
+                    "comma,\"a,b\",,not_run",
+                    "quote,\"say \"\"hi\"\"\",,not_run",
+                    "lf,\"one\ntwo\",,not_run",
+                    "cr,\"one\rtwo\",,not_run",
+                    "crlf,\"one\r\ntwo\",,not_run",
+                    "unicode,日本語 émoji 🎉 «»,,not_run",
+                    "spaces,  padded  ,,not_run"))
         #expect(!text.hasPrefix("\u{FEFF}"))
     }
 
@@ -115,10 +126,12 @@ import Testing
                 ExportFixtures.value(2, "tags", [], confidence: nil),
             ])
         let text = try DatasetExporter.render(dataset, format: .csv, layout: .wide, columns: .confidence)
-        #expect(text == lines(
-            "document_id,title,n,n_confidence,tags,tags_confidence,_outcome",
-            "a,,3.25,0.123,\"x, y; z\",,not_run",
-            "b,,-12,0,,,not_run"))
+        #expect(
+            text
+                == lines(
+                    "document_id,title,n,n_confidence,tags,tags_confidence,_outcome",
+                    "a,,3.25,0.123,\"x, y; z\",,not_run",
+                    "b,,-12,0,,,not_run"))
     }
 
     @Test func entitiesGetARowEach() throws {
@@ -132,20 +145,25 @@ import Testing
             ],
             outcomes: [1: ExportFixtures.outcome(1, .succeeded)])
         let wide = try DatasetExporter.render(dataset, format: .csv, layout: .wide, columns: .none)
-        #expect(wide == lines(
-            "document_id,title,entity_index,entity,role,_outcome",
-            "a,A,0,Mr Li,police chief,succeeded",
-            "a,A,1,Ms Diaz,mayor,succeeded",
-            "b,B,,,,not_run"))
+        #expect(
+            wide
+                == lines(
+                    "document_id,title,entity_index,entity,role,_outcome",
+                    "a,A,0,Mr Li,police chief,succeeded",
+                    "a,A,1,Ms Diaz,mayor,succeeded",
+                    "b,B,,,,not_run"))
         let jsonl = try DatasetExporter.render(dataset, format: .jsonl)
-        #expect(jsonl.split(separator: "\n").first
-            == #"{"document_id":"a","title":"A","entity_index":0,"entity":"Mr Li","outcome":"succeeded","codebook_version":2,"values":{"role":{"value":"police chief","confidence":0.8,"status":"validated","evidence":null,"rationale":null}}}"#)
+        #expect(
+            jsonl.split(separator: "\n").first
+                == #"{"document_id":"a","title":"A","entity_index":0,"entity":"Mr Li","outcome":"succeeded","codebook_version":2,"values":{"role":{"value":"police chief","confidence":0.8,"status":"validated","evidence":null,"rationale":null}}}"#
+        )
     }
 
     @Test func emptyDatasetHasOnlyTheHeader() throws {
         let dataset = ExportDataset(codebook: ExportFixtures.codebook, codebookVersion: 1, documents: [], extractions: [])
-        #expect(try DatasetExporter.render(dataset, format: .csv, layout: .wide, columns: .none)
-            == "document_id,title,violence,organiser,crowd_size,summary,_outcome\r\n")
+        #expect(
+            try DatasetExporter.render(dataset, format: .csv, layout: .wide, columns: .none)
+                == "document_id,title,violence,organiser,crowd_size,summary,_outcome\r\n")
         #expect(try DatasetExporter.render(dataset, format: .jsonl) == "")
     }
 

@@ -1,6 +1,7 @@
 import AssayCore
-@testable import AssayIngest
 import Testing
+
+@testable import AssayIngest
 
 /// The loader's lists of allowed keys are kept by hand; these fail when a core type gains a field,
 /// so the list is updated instead of refusing the new field as a typo.

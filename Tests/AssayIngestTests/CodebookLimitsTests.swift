@@ -23,7 +23,10 @@ import Testing
         let bomb = Self.aliasBomb(levels: 9)
         #expect(bomb.utf8.count < 450)
         let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(bomb, format: .yaml) }
-        guard case .tooLarge(let message, _)? = error else { Issue.record("expected tooLarge, got \(String(describing: error))"); return }
+        guard case .tooLarge(let message, _)? = error else {
+            Issue.record("expected tooLarge, got \(String(describing: error))")
+            return
+        }
         #expect(message.contains("past 200000 values"), "\(message)")
         #expect(message.contains("alias *l"), "\(message)")
         #expect(message.contains("line"), "\(message)")
@@ -100,7 +103,10 @@ import Testing
 
     @Test func syntaxErrorsKeepTheirMessages() {
         let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode("variables: [a, *missing]\n", format: .yaml) }
-        guard case .syntax(let message, _)? = error else { Issue.record("expected a syntax error, got \(String(describing: error))"); return }
+        guard case .syntax(let message, _)? = error else {
+            Issue.record("expected a syntax error, got \(String(describing: error))")
+            return
+        }
         #expect(message.contains("undefined alias"), "\(message)")
     }
 }

@@ -64,22 +64,28 @@ import Testing
         name: "Protest coverage", description: "News articles about protests",
         instructions: "Code only what the article states.",
         variables: [
-            Variable(name: "violence", displayName: "Violence reported", type: .boolean,
-                     instructions: "Does the article report violence by anyone?", required: true,
-                     confidenceThreshold: 0.8, ifUncertain: .null,
-                     examples: [Example(text: "Police fired tear gas at the crowd.", value: true, evidence: "fired tear gas")]),
-            Variable(name: "organiser", type: .category, instructions: "Who organised the protest?",
-                     categories: [Category(code: "union"),
-                                  Category(code: "students", label: "Student groups", description: "University or school students"),
-                                  Category(code: "3", label: "Other")],
-                     ifMultipleValues: .all, maxValues: 2, defaultValue: "union",
-                     dependsOn: Dependency(variable: "violence", equals: true)),
-            Variable(name: "crowd_size", type: .number, ifUncertain: .skip,
-                     validation: ValidationRules(min: 0, max: 1_000_000)),
+            Variable(
+                name: "violence", displayName: "Violence reported", type: .boolean,
+                instructions: "Does the article report violence by anyone?", required: true,
+                confidenceThreshold: 0.8, ifUncertain: .null,
+                examples: [Example(text: "Police fired tear gas at the crowd.", value: true, evidence: "fired tear gas")]),
+            Variable(
+                name: "organiser", type: .category, instructions: "Who organised the protest?",
+                categories: [
+                    Category(code: "union"),
+                    Category(code: "students", label: "Student groups", description: "University or school students"),
+                    Category(code: "3", label: "Other"),
+                ],
+                ifMultipleValues: .all, maxValues: 2, defaultValue: "union",
+                dependsOn: Dependency(variable: "violence", equals: true)),
+            Variable(
+                name: "crowd_size", type: .number, ifUncertain: .skip,
+                validation: ValidationRules(min: 0, max: 1_000_000)),
             Variable(name: "day", type: .date, validation: ValidationRules(minDate: "2020-01-01", maxDate: "2024-12-31")),
-            Variable(name: "summary", type: .text, ifMultipleValues: .summarize,
-                     validation: ValidationRules(pattern: "^[A-Z]", minLength: 10, maxLength: 200),
-                     dependsOn: Dependency(variable: "organiser", oneOf: ["union", "students"])),
+            Variable(
+                name: "summary", type: .text, ifMultipleValues: .summarize,
+                validation: ValidationRules(pattern: "^[A-Z]", minLength: 10, maxLength: 200),
+                dependsOn: Dependency(variable: "organiser", oneOf: ["union", "students"])),
         ])
 
     @Test func yamlWithEveryField() throws {
@@ -159,16 +165,21 @@ import Testing
                 type: color
             """
         let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
-        #expect(error?.problems == [CodebookProblem(
-            field: "variables[2].type",
-            reason: "unknown type 'color' (expected one of boolean, category, date, number, text)")])
-        #expect(error?.description
-            == "codebook is invalid: variables[2].type: unknown type 'color' (expected one of boolean, category, date, number, text)")
+        #expect(
+            error?.problems == [
+                CodebookProblem(
+                    field: "variables[2].type",
+                    reason: "unknown type 'color' (expected one of boolean, category, date, number, text)")
+            ])
+        #expect(
+            error?.description
+                == "codebook is invalid: variables[2].type: unknown type 'color' (expected one of boolean, category, date, number, text)")
 
         let json = #"{"variables": [{"name": "a", "type": "text"}, {"name": "b", "type": "number"}, {"name": "c", "type": "color"}]}"#
         let jsonError = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(json, format: .json) }
-        #expect(jsonError?.problems.map(\.description)
-            == ["variables[2].type: unknown type 'color' (expected one of boolean, category, date, number, text)"])
+        #expect(
+            jsonError?.problems.map(\.description)
+                == ["variables[2].type: unknown type 'color' (expected one of boolean, category, date, number, text)"])
     }
 
     @Test func missingNameIsNamed() {
@@ -203,8 +214,9 @@ import Testing
                 if_uncertain: ask
             """
         let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
-        #expect(error?.problems.map(\.description)
-            == ["variables[0].if_uncertain: unknown value 'ask' (expected one of null, skip, flag)"])
+        #expect(
+            error?.problems.map(\.description)
+                == ["variables[0].if_uncertain: unknown value 'ask' (expected one of null, skip, flag)"])
     }
 
     @Test func categoryVariableWithoutCategoriesIsRefused() {
@@ -214,8 +226,12 @@ import Testing
                 type: category
             """
         let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
-        #expect(error?.problems == [CodebookProblem(field: "variables[0].categories",
-                                                    reason: "a category variable needs at least one category")])
+        #expect(
+            error?.problems == [
+                CodebookProblem(
+                    field: "variables[0].categories",
+                    reason: "a category variable needs at least one category")
+            ])
     }
 
     @Test func everyValidationProblemIsListed() {
@@ -231,7 +247,8 @@ import Testing
                   equals: yes
             """
         let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
-        #expect(error?.problems.map(\.field) == ["variables[0].name", "variables[0].confidence_threshold", "variables[1].depends_on.variable"])
+        #expect(
+            error?.problems.map(\.field) == ["variables[0].name", "variables[0].confidence_threshold", "variables[1].depends_on.variable"])
         #expect(error?.description.hasPrefix("codebook is invalid:\n  - variables[0].name: ") == true)
     }
 
@@ -247,12 +264,13 @@ import Testing
                 colour: red
             """
         let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode(yaml, format: .yaml) }
-        #expect(error?.problems.map(\.description) == [
-            "variables[0].confidence_treshold: unknown field (did you mean 'confidence_threshold'?)",
-            "variables[0].displayName: unknown field (did you mean 'display_name'?)",
-            "variables[0].colour: unknown field (expected one of name, display_name, type, instructions, categories, required, confidence_threshold, if_uncertain, if_multiple_values, max_values, default, validation, depends_on, examples)",
-            "variables[0].validation.maxlength: unknown field (did you mean 'max_length'?)",
-        ])
+        #expect(
+            error?.problems.map(\.description) == [
+                "variables[0].confidence_treshold: unknown field (did you mean 'confidence_threshold'?)",
+                "variables[0].displayName: unknown field (did you mean 'display_name'?)",
+                "variables[0].colour: unknown field (expected one of name, display_name, type, instructions, categories, required, confidence_threshold, if_uncertain, if_multiple_values, max_values, default, validation, depends_on, examples)",
+                "variables[0].validation.maxlength: unknown field (did you mean 'max_length'?)",
+            ])
     }
 
     @Test func yamlSyntaxErrorGivesTheLine() {
@@ -281,12 +299,16 @@ import Testing
     }
 
     @Test func emptyAndScalarTextsAreRefused() {
-        #expect(throws: CodebookLoadError.syntax(
-            "the codebook is empty (expected a mapping with 'variables', or a list of variables)")) {
+        #expect(
+            throws: CodebookLoadError.syntax(
+                "the codebook is empty (expected a mapping with 'variables', or a list of variables)")
+        ) {
             try CodebookLoader.decode("# nothing yet\n", format: .yaml)
         }
-        #expect(throws: CodebookLoadError.syntax(
-            "expected a mapping with 'variables', or a list of variables, found 'just some words'")) {
+        #expect(
+            throws: CodebookLoadError.syntax(
+                "expected a mapping with 'variables', or a list of variables, found 'just some words'")
+        ) {
             try CodebookLoader.decode("just some words", format: .yaml)
         }
     }
@@ -302,8 +324,9 @@ import Testing
 
         let bad = try folder.write("bad.yaml", "variables:\n  - name: a\n    type: color\n")
         let error = #expect(throws: CodebookLoadError.self) { try CodebookLoader.load(contentsOf: bad) }
-        #expect(error?.description == "codebook \(bad.path) is invalid: variables[0].type: unknown type 'color' "
-            + "(expected one of boolean, category, date, number, text)")
+        #expect(
+            error?.description == "codebook \(bad.path) is invalid: variables[0].type: unknown type 'color' "
+                + "(expected one of boolean, category, date, number, text)")
 
         let missing = folder.url.appendingPathComponent("nope.yaml")
         #expect(throws: CodebookLoadError.unreadable(path: missing.path, reason: "no such file")) {
@@ -355,23 +378,26 @@ import Testing
 
     @Test func yamlIsWrittenInReadingOrderWithPlainNumbers() throws {
         let text = try CodebookLoader.yaml(Self.expected)
-        #expect(text.contains("""
-            - name: violence
-              display_name: Violence reported
-              type: boolean
-              instructions: Does the article report violence by anyone?
-              required: true
-              confidence_threshold: 0.8
-              if_uncertain: 'null'
-              examples:
-            """))
+        #expect(
+            text.contains(
+                """
+                - name: violence
+                  display_name: Violence reported
+                  type: boolean
+                  instructions: Does the article report violence by anyone?
+                  required: true
+                  confidence_threshold: 0.8
+                  if_uncertain: 'null'
+                  examples:
+                """))
         #expect(text.contains("    min: 0\n    max: 1000000\n"))
     }
 
     @Test func yamlKeepsUnicodeAndMultilineInstructionsReadable() throws {
         let codebook = Codebook(variables: [
-            Variable(name: "ton", type: .category, instructions: "Quel est le ton ?\nRépondez « positif » ou « négatif ».",
-                     categories: [Category(code: "1", label: "positif"), Category(code: "2", label: "négatif")]),
+            Variable(
+                name: "ton", type: .category, instructions: "Quel est le ton ?\nRépondez « positif » ou « négatif ».",
+                categories: [Category(code: "1", label: "positif"), Category(code: "2", label: "négatif")])
         ])
         let text = try CodebookLoader.yaml(codebook)
         #expect(text.contains("Répondez « positif »"))

@@ -1,8 +1,9 @@
 import AssayCore
-@testable import AssayIngest
 import AssayTestSupport
 import Foundation
 import Testing
+
+@testable import AssayIngest
 
 @Suite struct IngestorTests {
     @Test func textAndMarkdownFilesBecomeReadyDocuments() throws {
@@ -124,7 +125,8 @@ import Testing
         let batch = try Ingestor.collect([folder.path], options: options, relativeTo: folder.url)
         #expect(batch.ready.count == 40)
         #expect(batch.failed.map(\.externalID) == ["big.txt"])
-        let tight = try Ingestor.collect([folder.path + "/big.jsonl"], options: IngestOptions(maxRecordsFileBytes: 1024), relativeTo: folder.url)
+        let tight = try Ingestor.collect(
+            [folder.path + "/big.jsonl"], options: IngestOptions(maxRecordsFileBytes: 1024), relativeTo: folder.url)
         #expect(tight.failed.first?.error?.hasSuffix("over the 1 KB limit") == true)
     }
 
@@ -204,7 +206,8 @@ import Testing
     @Test func readingUploadedBytes() {
         let documents = Ingestor.read(Data("an upload".utf8), source: "uploads/memo.txt")
         #expect(documents == [DocumentInput(externalID: "uploads/memo.txt", title: "memo", mediaType: "text/plain", text: "an upload")])
-        #expect(Ingestor.read(Data("x".utf8), source: "slides.pptx").first?.error
-            == "unsupported file type .pptx (supported: .txt, .md, .json, .jsonl)")
+        #expect(
+            Ingestor.read(Data("x".utf8), source: "slides.pptx").first?.error
+                == "unsupported file type .pptx (supported: .txt, .md, .json, .jsonl)")
     }
 }

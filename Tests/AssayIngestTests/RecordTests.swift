@@ -12,7 +12,9 @@ import Testing
     }
 
     @Test func jsonArrayRecords() throws {
-        let documents = try collect("data/articles.json", """
+        let documents = try collect(
+            "data/articles.json",
+            """
             [
               {"id": "a1", "title": "Strike", "text": "Workers walked out.", "source": "Daily", "year": 2021},
               {"id": 7, "text": "Students marched."},
@@ -35,7 +37,9 @@ import Testing
     }
 
     @Test func recordWithoutTheTextFieldFailsNamingItsFields() throws {
-        let documents = try collect("r.json", """
+        let documents = try collect(
+            "r.json",
+            """
             [{"id": "1", "text": "a"}, {"id": "2", "text": "b"}, {"id": "3", "body": "c"}]
             """)
         #expect(documents.map(\.status) == [.ready, .ready, .failed])
@@ -44,16 +48,19 @@ import Testing
     }
 
     @Test func recordProblems() throws {
-        let documents = try collect("r.json", """
+        let documents = try collect(
+            "r.json",
+            """
             [{"text": 42}, "just a string", {"text": "   "}, {"id": "d", "text": "ok"}, {"id": "d", "text": "again"}]
             """)
-        #expect(documents.map(\.error) == [
-            "record 1: 'text' is a number, not text",
-            "record 2 is not a JSON object (found a string)",
-            "record 3 has no text ('text' is empty)",
-            nil,
-            "record 5: id 'd' is already used by record 4",
-        ])
+        #expect(
+            documents.map(\.error) == [
+                "record 1: 'text' is a number, not text",
+                "record 2 is not a JSON object (found a string)",
+                "record 3 has no text ('text' is empty)",
+                nil,
+                "record 5: id 'd' is already used by record 4",
+            ])
         #expect(documents.map(\.externalID) == ["r.json#1", "r.json:2", "r.json#3", "r.json#d", "r.json:5"])
     }
 
@@ -69,7 +76,9 @@ import Testing
     }
 
     @Test func jsonlWithOneBrokenLineKeepsTheOthers() throws {
-        let documents = try collect("feed.jsonl", """
+        let documents = try collect(
+            "feed.jsonl",
+            """
             {"id": "a", "text": "first"}
 
             {"id": "b", "text": "second"}
@@ -93,7 +102,9 @@ import Testing
 
     @Test func configurableFields() throws {
         let fields = RecordFields(id: "uuid", text: "body", title: "headline")
-        let documents = try collect("news.jsonl", """
+        let documents = try collect(
+            "news.jsonl",
+            """
             {"uuid": "u-1", "headline": "Rally", "body": "A rally was held.", "id": "ignored", "text": "not this"}
             {"uuid": "u-2", "body": "Another."}
             """, fields: fields)
@@ -102,26 +113,30 @@ import Testing
         #expect(documents.map(\.title) == ["Rally", "news"])
         #expect(documents[0].metadata == ["id": "ignored", "text": "not this"])
 
-        let noTitles = try collect("news.jsonl", #"{"id": "1", "text": "t", "title": "kept as metadata"}"#,
-                                   fields: RecordFields(title: nil))
+        let noTitles = try collect(
+            "news.jsonl", #"{"id": "1", "text": "t", "title": "kept as metadata"}"#,
+            fields: RecordFields(title: nil))
         #expect(noTitles.first?.title == "news")
         #expect(noTitles.first?.metadata == ["title": "kept as metadata"])
     }
 
     @Test func jsonlProblemsNameTheLine() throws {
         let documents = try collect("f.jsonl", "[1, 2]\n{\"id\": \"x\", \"text\": \"a\"}\n{\"id\": \"x\", \"text\": \"b\"}\n")
-        #expect(documents.map(\.error) == [
-            "line 1 is not a JSON object (found an array)",
-            nil,
-            "line 3: id 'x' is already used by line 2",
-        ])
+        #expect(
+            documents.map(\.error) == [
+                "line 1 is not a JSON object (found an array)",
+                nil,
+                "line 3: id 'x' is already used by line 2",
+            ])
         #expect(documents.map(\.externalID) == ["f.jsonl:1", "f.jsonl#x", "f.jsonl:3"])
     }
 
     /// A NUL character (`\u0000`) would cut the text short in the store; the record is refused
     /// with a reason naming its line and field instead, and the other records go in whole.
     @Test func aNULCharacterRefusesTheRecordInsteadOfCuttingIt() throws {
-        let documents = try collect("nul.jsonl", #"""
+        let documents = try collect(
+            "nul.jsonl",
+            #"""
             {"id": "1", "text": "Visible part.\u0000Hidden part"}
             {"id": "2\u0000b", "text": "fine"}
             {"id": "3", "text": "fine", "title": "a\u0000b"}

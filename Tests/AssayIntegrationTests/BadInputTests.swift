@@ -32,7 +32,9 @@ import Testing
         #expect(add.stderr.contains("line 2"))
 
         let status = try await cli.run("status")
-        #expect(status.stdout.contains("3 ready, 4 failed") || status.stdout.contains("3 ready") && status.stdout.contains("4 failed"), "\(status.stdout)")
+        #expect(
+            status.stdout.contains("3 ready, 4 failed") || status.stdout.contains("3 ready") && status.stdout.contains("4 failed"),
+            "\(status.stdout)")
         #expect(status.stdout.contains("empty file"))
 
         // Adding the same folder again duplicates nothing.
@@ -43,7 +45,8 @@ import Testing
     @Test func aBadCodebookIsRefusedNamingTheField() async throws {
         let (cli, dir) = try await project()
         let file = dir.appendingPathComponent("bad.yaml")
-        try "variables:\n  - name: issue\n    type: category\n  - name: colour\n    type: colour\n".write(to: file, atomically: true, encoding: .utf8)
+        try "variables:\n  - name: issue\n    type: category\n  - name: colour\n    type: colour\n".write(
+            to: file, atomically: true, encoding: .utf8)
         let result = try await cli.run("codebook", "import", file.path)
         #expect(result.status != 0)
         #expect(result.stderr.contains("variables[1].type"), "\(result.stderr)")

@@ -2,7 +2,8 @@ import Foundation
 
 /// Runs the built `assay` executable the way a user does, in the repository root.
 struct CLIHarness {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     typealias Result = ChildProcess.Result
 
@@ -34,14 +35,16 @@ struct CLIHarness {
     func run(_ arguments: String...) async throws -> Result { try await run(arguments) }
 
     func run(_ arguments: [String]) async throws -> Result {
-        try await ChildProcess.run(try Self.executable, arguments, environment: processEnvironment,
-                                   directory: Self.repoRoot, limit: limit)
+        try await ChildProcess.run(
+            try Self.executable, arguments, environment: processEnvironment,
+            directory: Self.repoRoot, limit: limit)
     }
 
     /// Starts a command without waiting for it (to interrupt it, say).
     func start(_ arguments: String...) throws -> ChildProcess {
-        let child = ChildProcess(executable: try Self.executable, arguments: arguments,
-                                 environment: processEnvironment, directory: Self.repoRoot)
+        let child = ChildProcess(
+            executable: try Self.executable, arguments: arguments,
+            environment: processEnvironment, directory: Self.repoRoot)
         try child.start()
         return child
     }

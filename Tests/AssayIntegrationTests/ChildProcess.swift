@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process run for a test: started with `posix_spawn`, its pipes drained on threads of
@@ -52,7 +53,8 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     private func spawn() throws {
-        let outPipe = try Self.pipe(), errPipe = try Self.pipe()
+        let outPipe = try Self.pipe()
+        let errPipe = try Self.pipe()
         let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
         defer { close(devNull) }
 
@@ -68,7 +70,8 @@ final class ChildProcess: @unchecked Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t(), all = sigset_t()
+        var none = sigset_t()
+        var all = sigset_t()
         sigemptyset(&none)
         sigfillset(&all)
         posix_spawnattr_setsigmask(&attributes, &none)
@@ -174,14 +177,17 @@ final class ChildProcess: @unchecked Sendable {
         return lock.withLock {
             var stderr = String(decoding: err, as: UTF8.self)
             if timedOut { stderr += "\n[test harness: still running after \(Int(seconds)) s; stopped with SIGQUIT/SIGKILL]" }
-            return Result(status: exitStatus ?? -1, stdout: String(decoding: out, as: UTF8.self),
-                          stderr: stderr, timedOut: timedOut)
+            return Result(
+                status: exitStatus ?? -1, stdout: String(decoding: out, as: UTF8.self),
+                stderr: stderr, timedOut: timedOut)
         }
     }
 
     /// Starts the child and waits for it.
-    static func run(_ executable: URL, _ arguments: [String], environment: [String: String], directory: URL,
-                    limit: Duration) async throws -> Result {
+    static func run(
+        _ executable: URL, _ arguments: [String], environment: [String: String], directory: URL,
+        limit: Duration
+    ) async throws -> Result {
         let child = ChildProcess(executable: executable, arguments: arguments, environment: environment, directory: directory)
         try child.start()
         return await child.finish(limit: limit)

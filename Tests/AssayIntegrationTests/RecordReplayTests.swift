@@ -12,8 +12,9 @@ import Testing
         let docs = dir.appendingPathComponent("docs")
         try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
         for name in ["01-lisbon-teachers.txt", "03-berlin-climate.txt", "08-manchester-press-conference.txt"] {
-            try FileManager.default.copyItem(at: CLIHarness.repoRoot.appendingPathComponent("examples/protests/docs/\(name)"),
-                                             to: docs.appendingPathComponent(name))
+            try FileManager.default.copyItem(
+                at: CLIHarness.repoRoot.appendingPathComponent("examples/protests/docs/\(name)"),
+                to: docs.appendingPathComponent(name))
         }
         let cassette = dir.appendingPathComponent("run.jsonl").path
 

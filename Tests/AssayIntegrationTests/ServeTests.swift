@@ -18,8 +18,9 @@ import Testing
         cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
         cli.environment["ASSAY_JWT_SECRET"] = String(repeating: "s3cr3t-", count: 6)
         cli.environment["ASSAY_LOG_LEVEL"] = "info"
-        let server = try cli.start("serve", "--port", "\(port)", "--concurrency", "4", "--document-timeout", "1200",
-                                   "--bcrypt-cost", "4")
+        let server = try cli.start(
+            "serve", "--port", "\(port)", "--concurrency", "4", "--document-timeout", "1200",
+            "--bcrypt-cost", "4")
         #expect(await server.waitForStderr(containing: "listening on 127.0.0.1:\(port)"), "\(server.stderrSoFar)")
         let api = HTTPAPI(base: "http://127.0.0.1:\(port)")
 
@@ -60,8 +61,9 @@ import Testing
         let values = try await api.send("GET", "/projects/\(projectID)/extractions?limit=5")
         #expect(values.status == 200)
         if let first = values.json["items"]?.arrayValue?.first, let id = first["id"]?.doubleValue {
-            let feedback = try await api.send("POST", "/extractions/\(Int(id))/feedback",
-                                              json: #"{"verdict":"partially_correct","corrected_value":"x","note":"checked by hand"}"#)
+            let feedback = try await api.send(
+                "POST", "/extractions/\(Int(id))/feedback",
+                json: #"{"verdict":"partially_correct","corrected_value":"x","note":"checked by hand"}"#)
             #expect(feedback.status == 201, "\(feedback.text)")
         } else {
             // The tiny model may fail every document of the sample; then there is nothing to review.
@@ -98,8 +100,10 @@ import Testing
     /// The update types the WebSocket sends for a job, until it closes.
     func watch(port: Int, job: Int, token: String) async throws -> [String] {
         let collected = Updates()
-        try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws/jobs/\(job)?token=\(token)",
-                                          logger: Logger(label: "assay.test.ws")) { inbound, _, _ in
+        try await WebSocketClient.connect(
+            url: "ws://127.0.0.1:\(port)/ws/jobs/\(job)?token=\(token)",
+            logger: Logger(label: "assay.test.ws")
+        ) { inbound, _, _ in
             for try await message in inbound.messages(maxSize: 1 << 20) {
                 guard case .text(let text) = message, let type = try JSONValue.parse(text)["type"]?.stringValue else { continue }
                 await collected.append(type)
@@ -127,7 +131,8 @@ final class HTTPAPI: @unchecked Sendable {
         var json: JSONValue { (try? JSONValue.parse(text)) ?? .null }
     }
 
-    func send(_ method: String, _ path: String, json: String? = nil, body: String? = nil, contentType: String? = nil) async throws -> Reply {
+    func send(_ method: String, _ path: String, json: String? = nil, body: String? = nil, contentType: String? = nil) async throws -> Reply
+    {
         var request = HTTPClientRequest(url: base + path)
         request.method = .init(rawValue: method)
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
@@ -147,7 +152,8 @@ final class HTTPAPI: @unchecked Sendable {
         let boundary = "assay-\(UUID().uuidString)"
         var text = ""
         for (name, content) in files {
-            text += "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\(name)\"\r\nContent-Type: text/plain\r\n\r\n\(content)\r\n"
+            text +=
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\(name)\"\r\nContent-Type: text/plain\r\n\r\n\(content)\r\n"
         }
         text += "--\(boundary)--\r\n"
         return try await send("POST", path, body: text, contentType: "multipart/form-data; boundary=\(boundary)")

@@ -2,8 +2,8 @@ import AssayCore
 import AssayEngine
 import AssayIngest
 import AssayStore
-import Foundation
 import AssayTraces
+import Foundation
 import Testing
 
 /// The labelled failure traces through the real CLI and the real local model: every trace ends

@@ -1,20 +1,24 @@
-@testable import AssayProviders
 import AssayCore
 import AssayTestSupport
 import Testing
+
+@testable import AssayProviders
 
 @Suite struct AnthropicProviderTests {
     let schema: JSONValue = [
         "type": "object", "properties": ["a": ["type": ["number", "null"]]], "required": ["a"], "additionalProperties": false,
     ]
     var request: LLMRequest {
-        LLMRequest(messages: [.system("be brief"), .user("the document")], responseSchema: schema,
-                   schemaName: "extraction", temperature: 0.2, maxTokens: 222)
+        LLMRequest(
+            messages: [.system("be brief"), .user("the document")], responseSchema: schema,
+            schemaName: "extraction", temperature: 0.2, maxTokens: 222)
     }
 
     func provider(_ server: StubHTTPServer, mode: SchemaMode = .jsonSchema) -> AnthropicProvider {
-        AnthropicProvider(settings: ProviderSettings(kind: .anthropic, baseURL: server.baseURL, model: "claude-test",
-                                                     apiKey: "ant-key", timeout: .seconds(5), schemaMode: mode))
+        AnthropicProvider(
+            settings: ProviderSettings(
+                kind: .anthropic, baseURL: server.baseURL, model: "claude-test",
+                apiKey: "ant-key", timeout: .seconds(5), schemaMode: mode))
     }
 
     static let toolReply = """
@@ -51,9 +55,12 @@ import Testing
     }
 
     @Test func withoutASchemaTheTextIsTheReply() async throws {
-        let server = try StubHTTPServer(replies: [.init(body: """
-            {"content":[{"type":"text","text":"{\\"a\\":1}"}],"stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":3}}
-            """)])
+        let server = try StubHTTPServer(replies: [
+            .init(
+                body: """
+                    {"content":[{"type":"text","text":"{\\"a\\":1}"}],"stop_reason":"end_turn","usage":{"input_tokens":5,"output_tokens":3}}
+                    """)
+        ])
         defer { server.shutdown() }
         let response = try await provider(server, mode: .none).complete(request)
         #expect(response.text == #"{"a":1}"#)
@@ -94,20 +101,26 @@ import Testing
 
     @Test func rateLimitCarriesRetryAfter() async throws {
         let server = try StubHTTPServer(replies: [
-            .init(status: 429, headers: [("retry-after", "12")],
-                  body: #"{"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"}}"#),
+            .init(
+                status: 429, headers: [("retry-after", "12")],
+                body:
+                    #"{"type":"error","error":{"type":"rate_limit_error","message":"Number of request tokens has exceeded your per-minute rate limit"}}"#
+            )
         ])
         defer { server.shutdown() }
         let error = await #expect(throws: ProviderError.self) { try await provider(server).complete(request) }
         #expect(error?.isRetryable == true)
-        guard case .http(429, let message, let retryAfter)? = error else { Issue.record("not a 429: \(String(describing: error))"); return }
+        guard case .http(429, let message, let retryAfter)? = error else {
+            Issue.record("not a 429: \(String(describing: error))")
+            return
+        }
         #expect(retryAfter == .seconds(12))
         #expect(message.hasPrefix("Number of request tokens"))
     }
 
     @Test func badKeyIsNotRetried() async throws {
         let server = try StubHTTPServer(replies: [
-            .init(status: 401, body: #"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#),
+            .init(status: 401, body: #"{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"}}"#)
         ])
         defer { server.shutdown() }
         let retrying = RetryingProvider(provider(server), policy: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(1)))

@@ -1,7 +1,8 @@
 import AssayCore
-@testable import AssayProviders
 import Synchronization
 import Testing
+
+@testable import AssayProviders
 
 @Suite struct CircuitBreakerTests {
     /// A clock the test moves by hand; "sleeping" moves it too, so nothing really waits.

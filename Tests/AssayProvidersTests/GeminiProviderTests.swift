@@ -1,7 +1,8 @@
-@testable import AssayProviders
 import AssayCore
 import AssayTestSupport
 import Testing
+
+@testable import AssayProviders
 
 @Suite struct GeminiProviderTests {
     let request = LLMRequest(
@@ -15,8 +16,10 @@ import Testing
         temperature: 0.3, maxTokens: 321)
 
     func provider(_ server: StubHTTPServer, key: String? = "g-key", baseURL: String? = nil) -> GeminiProvider {
-        GeminiProvider(settings: ProviderSettings(kind: .gemini, baseURL: baseURL ?? server.origin + "/v1beta",
-                                                  model: "gemini-test", apiKey: key, timeout: .seconds(5)))
+        GeminiProvider(
+            settings: ProviderSettings(
+                kind: .gemini, baseURL: baseURL ?? server.origin + "/v1beta",
+                model: "gemini-test", apiKey: key, timeout: .seconds(5)))
     }
 
     static func reply(text: String = #"{\"a\":1}"#, finish: String = "STOP", extraParts: String = "") -> String {
@@ -37,21 +40,23 @@ import Testing
         #expect(sent.header("authorization") == nil)
         let body = try JSONValue.parse(sent.body)
         #expect(body["systemInstruction"] == ["parts": [["text": "be brief"]]])
-        #expect(body["contents"] == [
-            ["role": "user", "parts": [["text": "the document"]]],
-            ["role": "model", "parts": [["text": "{}"]]],
-            ["role": "user", "parts": [["text": "again"]]],
-        ])
+        #expect(
+            body["contents"] == [
+                ["role": "user", "parts": [["text": "the document"]]],
+                ["role": "model", "parts": [["text": "{}"]]],
+                ["role": "user", "parts": [["text": "again"]]],
+            ])
         let config = try #require(body["generationConfig"])
         #expect(config["temperature"] == 0.3)
         #expect(config["maxOutputTokens"] == 321)
         #expect(config["responseMimeType"] == "application/json")
-        #expect(config["responseSchema"] == [
-            "type": "OBJECT",
-            "properties": ["b": ["type": "STRING", "nullable": true], "a": ["type": "NUMBER"]],
-            "propertyOrdering": ["b", "a"],
-            "required": ["b", "a"],
-        ])
+        #expect(
+            config["responseSchema"] == [
+                "type": "OBJECT",
+                "properties": ["b": ["type": "STRING", "nullable": true], "a": ["type": "NUMBER"]],
+                "propertyOrdering": ["b", "a"],
+                "required": ["b", "a"],
+            ])
     }
 
     @Test func readsTextAndUsageAndSkipsThoughts() async throws {
@@ -75,7 +80,7 @@ import Testing
 
     @Test func safetyBlockIsRefusedAndNotRetried() async throws {
         let server = try StubHTTPServer(replies: [
-            .init(body: #"{"candidates":[{"finishReason":"SAFETY","index":0}],"usageMetadata":{"promptTokenCount":40}}"#),
+            .init(body: #"{"candidates":[{"finishReason":"SAFETY","index":0}],"usageMetadata":{"promptTokenCount":40}}"#)
         ])
         defer { server.shutdown() }
         let retrying = RetryingProvider(provider(server), policy: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(1)))
@@ -100,7 +105,8 @@ import Testing
     }
 
     @Test func outputLimitBeforeAnyTextIsSaidPlainly() throws {
-        let cut = try JSONValue.parse(#"{"candidates":[{"content":{"parts":[{"text":"hmm","thought":true}]},"finishReason":"MAX_TOKENS"}]}"#)
+        let cut = try JSONValue.parse(
+            #"{"candidates":[{"content":{"parts":[{"text":"hmm","thought":true}]},"finishReason":"MAX_TOKENS"}]}"#)
         let error = #expect(throws: ProviderError.self) { try GeminiProvider.parseReply(cut) }
         #expect(error?.description.contains("output token limit") == true)
     }
@@ -122,10 +128,12 @@ import Testing
     @Test func rateLimitWaitsComeFromTheHeaderOrTheBody() async throws {
         let server = try StubHTTPServer(replies: [
             .init(status: 429, headers: [("Retry-After", "3")], body: #"{"error":{"code":429,"message":"quota"}}"#),
-            .init(status: 429, body: """
-                {"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED","details":[
-                {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"37s"}]}}
-                """),
+            .init(
+                status: 429,
+                body: """
+                    {"error":{"code":429,"message":"quota","status":"RESOURCE_EXHAUSTED","details":[
+                    {"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"37s"}]}}
+                    """),
         ])
         defer { server.shutdown() }
         let header = await #expect(throws: ProviderError.self) { try await provider(server).complete(request) }

@@ -1,6 +1,7 @@
-@testable import AssayProviders
 import AssayCore
 import Testing
+
+@testable import AssayProviders
 
 @Suite struct GeminiSchemaTests {
     /// Every key anywhere in a schema, to check nothing Gemini refuses slipped through.
@@ -21,19 +22,23 @@ import Testing
     }
 
     @Test func nullableTypesBecomeNullable() {
-        #expect(GeminiSchema.convert(["type": ["string", "null"], "maxLength": 200]) ==
-                ["type": "STRING", "nullable": true, "maxLength": 200])
+        #expect(
+            GeminiSchema.convert(["type": ["string", "null"], "maxLength": 200]) == ["type": "STRING", "nullable": true, "maxLength": 200])
         #expect(GeminiSchema.convert(["type": "boolean"]) == ["type": "BOOLEAN"])
-        #expect(GeminiSchema.convert(["type": ["array", "null"], "items": ["type": "integer"], "maxItems": 3]) ==
-                ["type": "ARRAY", "nullable": true, "maxItems": 3, "items": ["type": "INTEGER"]])
+        #expect(
+            GeminiSchema.convert(["type": ["array", "null"], "items": ["type": "integer"], "maxItems": 3]) == [
+                "type": "ARRAY", "nullable": true, "maxItems": 3, "items": ["type": "INTEGER"],
+            ])
     }
 
     @Test func unsupportedKeywordsAreDropped() {
         let schema: JSONValue = [
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "type": "object", "additionalProperties": false,
-            "properties": ["when": ["type": "string", "format": "date-time", "const": "x", "examples": ["y"]],
-                           "mail": ["type": "string", "format": "email"]],
+            "properties": [
+                "when": ["type": "string", "format": "date-time", "const": "x", "examples": ["y"]],
+                "mail": ["type": "string", "format": "email"],
+            ],
         ]
         let converted = GeminiSchema.convert(schema)
         #expect(converted["$schema"] == nil)
@@ -44,19 +49,24 @@ import Testing
     }
 
     @Test func enumsAreStringsAndNullMovesToNullable() {
-        #expect(GeminiSchema.convert(["enum": ["yes", "no", nil]]) ==
-                ["type": "STRING", "nullable": true, "enum": ["yes", "no"]])
+        #expect(GeminiSchema.convert(["enum": ["yes", "no", nil]]) == ["type": "STRING", "nullable": true, "enum": ["yes", "no"]])
         // Numbers cannot be an enum in Gemini: the choices survive as a hint, the range as bounds.
-        #expect(GeminiSchema.convert(["type": "number", "minimum": 0, "maximum": 1, "enum": [0, 0.5, 1]]) ==
-                ["type": "NUMBER", "minimum": 0, "maximum": 1, "description": "one of 0, 0.5, 1"])
+        #expect(
+            GeminiSchema.convert(["type": "number", "minimum": 0, "maximum": 1, "enum": [0, 0.5, 1]]) == [
+                "type": "NUMBER", "minimum": 0, "maximum": 1, "description": "one of 0, 0.5, 1",
+            ])
         #expect(GeminiSchema.convert(["enum": [1, 2]])["type"] == "INTEGER")
     }
 
     @Test func severalTypesBecomeAlternatives() {
-        #expect(GeminiSchema.convert(["type": ["string", "number", "null"]]) ==
-                ["anyOf": [["type": "STRING"], ["type": "NUMBER"]], "nullable": true])
-        #expect(GeminiSchema.convert(["oneOf": [["type": "string"], ["type": "boolean"]]]) ==
-                ["anyOf": [["type": "STRING"], ["type": "BOOLEAN"]]])
+        #expect(
+            GeminiSchema.convert(["type": ["string", "number", "null"]]) == [
+                "anyOf": [["type": "STRING"], ["type": "NUMBER"]], "nullable": true,
+            ])
+        #expect(
+            GeminiSchema.convert(["oneOf": [["type": "string"], ["type": "boolean"]]]) == [
+                "anyOf": [["type": "STRING"], ["type": "BOOLEAN"]]
+            ])
     }
 
     @Test func theExtractionSchemaKeepsItsOrderAndLosesWhatGeminiRefuses() throws {
@@ -66,8 +76,10 @@ import Testing
             Variable(name: "year", type: .number),
         ])
         let converted = GeminiSchema.convert(ExtractionSchema.make(for: codebook))
-        let allowed: Set<String> = ["type", "nullable", "description", "enum", "properties", "propertyOrdering",
-                                    "required", "items", "minimum", "maximum", "maxLength", "maxItems"]
+        let allowed: Set<String> = [
+            "type", "nullable", "description", "enum", "properties", "propertyOrdering",
+            "required", "items", "minimum", "maximum", "maxLength", "maxItems",
+        ]
         #expect(keys(converted).subtracting(allowed).isEmpty, "left in: \(keys(converted).subtracting(allowed))")
         #expect(converted["propertyOrdering"] == ["topic", "people", "year"])
         #expect(converted["required"] == ["topic", "people", "year"])

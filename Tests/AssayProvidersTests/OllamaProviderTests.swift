@@ -1,7 +1,8 @@
-@testable import AssayProviders
 import AssayCore
 import AssayTestSupport
 import Testing
+
+@testable import AssayProviders
 
 @Suite struct OllamaProviderTests {
     let schema: JSONValue = ["type": "object", "properties": ["a": ["type": "integer"]], "required": ["a"]]
@@ -10,8 +11,10 @@ import Testing
     }
 
     func provider(_ server: StubHTTPServer, model: String = "llama-test", mode: SchemaMode = .jsonSchema) -> OllamaProvider {
-        OllamaProvider(settings: ProviderSettings(kind: .ollama, baseURL: server.origin, model: model,
-                                                  timeout: .seconds(5), schemaMode: mode))
+        OllamaProvider(
+            settings: ProviderSettings(
+                kind: .ollama, baseURL: server.origin, model: model,
+                timeout: .seconds(5), schemaMode: mode))
     }
 
     static let reply = """
@@ -49,7 +52,7 @@ import Testing
 
     @Test func unknownModelIsNotRetriedAndSaysWhy() async throws {
         let server = try StubHTTPServer(replies: [
-            .init(status: 404, body: #"{"error":"model \"nope\" not found, try pulling it first"}"#),
+            .init(status: 404, body: #"{"error":"model \"nope\" not found, try pulling it first"}"#)
         ])
         defer { server.shutdown() }
         let retrying = RetryingProvider(provider(server, model: "nope"), policy: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(1)))

@@ -1,8 +1,9 @@
-@testable import AssayProviders
 import AssayCore
 import AssayTestSupport
 import NIOCore
 import Testing
+
+@testable import AssayProviders
 
 @Suite(.timeLimit(.minutes(1))) struct OpenAICompatibleProviderTests {
     let request = LLMRequest(
@@ -32,7 +33,7 @@ import Testing
 
     @Test func rateLimitCarriesRetryAfterAndIsRetryable() async throws {
         let server = try StubHTTPServer(replies: [
-            .init(status: 429, headers: [("Retry-After", "2")], body: #"{"error":{"message":"slow down"}}"#),
+            .init(status: 429, headers: [("Retry-After", "2")], body: #"{"error":{"message":"slow down"}}"#)
         ])
         defer { server.shutdown() }
         let error = await #expect(throws: ProviderError.self) { try await provider(server).complete(request) }

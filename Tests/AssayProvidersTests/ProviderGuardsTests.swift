@@ -2,16 +2,19 @@ import AssayCore
 import Foundation
 import Synchronization
 import Testing
+
 @testable import AssayProviders
 
 @Suite struct ProviderGuardsTests {
-    static let request = LLMRequest(messages: [ChatMessage(role: .user, content: "hi")], responseSchema: nil,
-                                    temperature: 0, maxTokens: 10)
+    static let request = LLMRequest(
+        messages: [ChatMessage(role: .user, content: "hi")], responseSchema: nil,
+        temperature: 0, maxTokens: 10)
 
     @Test func retriesGoThroughTheBreakerWhichFailsFastOnceOpen() async throws {
         let down = ScriptedProvider(steps: [], then: .fail(.unreachable("connection refused")))
-        let guards = ProviderGuards(retry: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(1)),
-                                    breaker: .init(failureThreshold: 2, openDuration: .seconds(3600), waitWhenOpen: false))
+        let guards = ProviderGuards(
+            retry: RetryPolicy(maxRetries: 3, baseDelay: .milliseconds(1), maxDelay: .milliseconds(1)),
+            breaker: .init(failureThreshold: 2, openDuration: .seconds(3600), waitWhenOpen: false))
         let provider = guards.wrap(down)
         let events = Mutex<[ProviderEvent]>([])
         let record: @Sendable (ProviderEvent) -> Void = { event in events.withLock { $0.append(event) } }
@@ -26,7 +29,10 @@ import Testing
             _ = try await provider.complete(Self.request)
             Issue.record("expected the open circuit to refuse")
         } catch let error as ProviderError {
-            guard case .circuitOpen = error else { Issue.record("got \(error)"); return }
+            guard case .circuitOpen = error else {
+                Issue.record("got \(error)")
+                return
+            }
             #expect(error.description.contains("paused"))
         }
         #expect(await down.callCount == 2)

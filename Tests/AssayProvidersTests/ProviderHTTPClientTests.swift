@@ -1,8 +1,9 @@
-@testable import AssayProviders
 import AsyncHTTPClient
 import NIOCore
 import NIOPosix
 import Testing
+
+@testable import AssayProviders
 
 /// The client every provider calls models with.
 @Suite struct ProviderHTTPClientTests {

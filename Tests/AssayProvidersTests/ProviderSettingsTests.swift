@@ -1,6 +1,7 @@
 import AssayCore
-@testable import AssayProviders
 import Testing
+
+@testable import AssayProviders
 
 @Suite struct ProviderSettingsTests {
     @Test func nothingSetMeansTheLocalServer() throws {
@@ -33,8 +34,10 @@ import Testing
         let google = try ProviderSettings.fromEnvironment(["ASSAY_PROVIDER": "gemini", "GOOGLE_API_KEY": "g2"])
         #expect(google.apiKey == "g2")
 
-        let anthropic = try ProviderSettings.fromEnvironment(["ASSAY_PROVIDER": " Anthropic ", "ANTHROPIC_API_KEY": "a1",
-                                                              "ASSAY_MODEL": "claude-x", "OPENAI_API_KEY": "o1"])
+        let anthropic = try ProviderSettings.fromEnvironment([
+            "ASSAY_PROVIDER": " Anthropic ", "ANTHROPIC_API_KEY": "a1",
+            "ASSAY_MODEL": "claude-x", "OPENAI_API_KEY": "o1",
+        ])
         #expect(anthropic.kind == .anthropic)
         #expect(anthropic.model == "claude-x")
         #expect(anthropic.apiKey == "a1")
@@ -105,8 +108,11 @@ import Testing
         #expect(try ProviderSettings.fromEnvironment([:]).tokenFamily == .smollm)  // the local model
         #expect(try ProviderSettings.fromEnvironment(["ASSAY_PROVIDER": "anthropic", "ANTHROPIC_API_KEY": "k"]).tokenFamily == .anthropic)
         #expect(try ProviderSettings.fromEnvironment(["ASSAY_PROVIDER": "gemini", "GEMINI_API_KEY": "k"]).tokenFamily == .gemini)
-        #expect(try ProviderSettings.fromEnvironment(["ASSAY_BASE_URL": "https://api.openai.com/v1", "OPENAI_API_KEY": "k"]).tokenFamily == .openai)
-        #expect(try ProviderSettings.fromEnvironment(["ASSAY_BASE_URL": "http://gpu:8000/v1", "ASSAY_MODEL": "Qwen"]).tokenFamily == .generic)
+        #expect(
+            try ProviderSettings.fromEnvironment(["ASSAY_BASE_URL": "https://api.openai.com/v1", "OPENAI_API_KEY": "k"]).tokenFamily
+                == .openai)
+        #expect(
+            try ProviderSettings.fromEnvironment(["ASSAY_BASE_URL": "http://gpu:8000/v1", "ASSAY_MODEL": "Qwen"]).tokenFamily == .generic)
     }
 
     /// ASSAY_TIMEOUT=-1 used to be accepted: every request then timed out at once and the run
@@ -135,7 +141,9 @@ import Testing
         #expect(try RateLimits.fromEnvironment([:]).isUnlimited)
         let limits = try RateLimits.fromEnvironment(["ASSAY_RPM": "500", "ASSAY_TPM": "200000"])
         #expect(limits.requestsPerMinute == 500 && limits.tokensPerMinute == 200_000)
-        for (name, value) in [("ASSAY_RPM", "5OO"), ("ASSAY_RPM", "0"), ("ASSAY_RPM", "-3"), ("ASSAY_TPM", "1.5"), ("ASSAY_TPM", "99999999999")] {
+        for (name, value) in [
+            ("ASSAY_RPM", "5OO"), ("ASSAY_RPM", "0"), ("ASSAY_RPM", "-3"), ("ASSAY_TPM", "1.5"), ("ASSAY_TPM", "99999999999"),
+        ] {
             let error = #expect(throws: ProviderError.self) { try RateLimits.fromEnvironment([name: value]) }
             guard case .misconfigured(let why)? = error else { continue }
             #expect(why.hasPrefix("\(name) must be a whole number from 1 to "), "\(why)")

@@ -1,8 +1,9 @@
 import AssayCore
-@testable import AssayProviders
 import Foundation
 import Synchronization
 import Testing
+
+@testable import AssayProviders
 
 @Suite struct RateLimiterTests {
     /// A provider that counts how many calls are running at once.
@@ -10,7 +11,11 @@ import Testing
         let state = Mutex((now: 0, peak: 0, calls: 0))
         var model: String { "gauge" }
         func complete(_ request: LLMRequest) async throws -> LLMResponse {
-            state.withLock { $0.now += 1; $0.calls += 1; $0.peak = max($0.peak, $0.now) }
+            state.withLock {
+                $0.now += 1
+                $0.calls += 1
+                $0.peak = max($0.peak, $0.now)
+            }
             try await Task.sleep(for: .milliseconds(20))
             state.withLock { $0.now -= 1 }
             return LLMResponse(text: "{}", usage: TokenUsage(promptTokens: 10, completionTokens: 5))
@@ -24,7 +29,11 @@ import Testing
         let state = Mutex((now: 0, peak: 0, calls: 0, open: false))
         var model: String { "held" }
         func complete(_ request: LLMRequest) async throws -> LLMResponse {
-            state.withLock { $0.now += 1; $0.calls += 1; $0.peak = max($0.peak, $0.now) }
+            state.withLock {
+                $0.now += 1
+                $0.calls += 1
+                $0.peak = max($0.peak, $0.now)
+            }
             while !state.withLock({ $0.open }) { try await Task.sleep(for: .milliseconds(5)) }
             state.withLock { $0.now -= 1 }
             return LLMResponse(text: "{}", usage: TokenUsage(promptTokens: 10, completionTokens: 5))
@@ -54,7 +63,10 @@ import Testing
 
     @Test func theRequestBudgetMakesTheNextCallWait() async throws {
         let limiter = RateLimiter(RateLimits(requestsPerMinute: 600))  // ten a second
-        for _ in 0..<600 { try await limiter.acquire(estimatedTokens: 0); await limiter.release(estimatedTokens: 0, actualTokens: nil) }
+        for _ in 0..<600 {
+            try await limiter.acquire(estimatedTokens: 0)
+            await limiter.release(estimatedTokens: 0, actualTokens: nil)
+        }
         #expect(await limiter.throttled == .zero)
         try await limiter.acquire(estimatedTokens: 0)
         #expect(await limiter.throttled > .zero)
@@ -71,7 +83,10 @@ import Testing
 
     @Test func withoutReportedUsageTheEstimateIsCharged() async throws {
         let limiter = RateLimiter(RateLimits(tokensPerMinute: 6000))
-        for _ in 0..<2 { try await limiter.acquire(estimatedTokens: 2004); await limiter.release(estimatedTokens: 2004, actualTokens: nil) }
+        for _ in 0..<2 {
+            try await limiter.acquire(estimatedTokens: 2004)
+            await limiter.release(estimatedTokens: 2004, actualTokens: nil)
+        }
         #expect(await limiter.throttled == .zero)
         try await limiter.acquire(estimatedTokens: 2004)  // 1,992 left: waits ~0.12 s
         #expect(await limiter.throttled > .zero)

@@ -1,8 +1,9 @@
-@testable import AssayProviders
 import AssayCore
 import AssayTestSupport
 import Foundation
 import Testing
+
+@testable import AssayProviders
 
 @Suite struct RecordReplayProviderTests {
     let folder: TempFolder

@@ -1,6 +1,7 @@
-@testable import AssayProviders
 import AssayCore
 import Testing
+
+@testable import AssayProviders
 
 /// The body sent with a schema serialized once per schema id is the very body serializing the
 /// whole request gives, for every mode and message.
@@ -15,8 +16,9 @@ import Testing
     func theCachedBodyIsTheWholeBody(_ mode: SchemaMode) throws {
         let provider = provider(mode)
         for text in ["first \"quoted\" document", "second\ndocument with ünïcode", "third"] {
-            let request = LLMRequest(messages: [.system("s"), .user(text)], responseSchema: schema, temperature: 0.3,
-                                     maxTokens: 77, schemaID: "prompt-hash-1")
+            let request = LLMRequest(
+                messages: [.system("s"), .user(text)], responseSchema: schema, temperature: 0.3,
+                maxTokens: 77, schemaID: "prompt-hash-1")
             #expect(provider.bodyText(for: request) == provider.body(for: request).serialized())
             #expect(try JSONValue.parse(provider.bodyText(for: request)) == provider.body(for: request))
         }

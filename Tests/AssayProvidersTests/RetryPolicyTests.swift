@@ -1,7 +1,8 @@
-@testable import AssayProviders
 import AssayCore
 import NIOConcurrencyHelpers
 import Testing
+
+@testable import AssayProviders
 
 @Suite struct RetryPolicyTests {
     @Test func backoffDoublesAndIsCapped() {
@@ -32,8 +33,9 @@ import Testing
         let scripted = ScriptedProvider(steps: [
             .fail(.timeout(seconds: 1)), .fail(.http(status: 429, message: "", retryAfter: .seconds(3))), .reply("ok"),
         ])
-        let retrying = RetryingProvider(scripted, policy: RetryPolicy(maxRetries: 3, baseDelay: .seconds(1), jitter: 0),
-                                        sleep: { d in slept.withLockedValue { $0.append(d) } })
+        let retrying = RetryingProvider(
+            scripted, policy: RetryPolicy(maxRetries: 3, baseDelay: .seconds(1), jitter: 0),
+            sleep: { d in slept.withLockedValue { $0.append(d) } })
         #expect(try await retrying.complete(LLMRequest(messages: [])).text == "ok")
         #expect(slept.withLockedValue { $0 } == [.seconds(1), .seconds(3)])
 

@@ -1,5 +1,6 @@
-@testable import AssayProviders
 import Testing
+
+@testable import AssayProviders
 
 @Suite struct TokenBucketTests {
     let start = ContinuousClock.now

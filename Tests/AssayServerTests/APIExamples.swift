@@ -1,9 +1,10 @@
 import AssayCore
 import AssayEngine
-@testable import AssayServer
 import AssayStore
 import Foundation
 import HTTPTypes
+
+@testable import AssayServer
 
 /// Representative values of every response type, for `OpenAPIResponseTests`: `full` sets every
 /// optional field (and picks the richer form where a response has two), `bare` leaves them nil.
@@ -13,79 +14,108 @@ enum APIExamples {
     static let user = UserDTO(identity: identity, canSeePatterns: true)
     static let apiKey = APIKeyDTO(APIKeyRecord(id: 3, userID: 7, name: "ci", prefix: "ak_12345", createdAt: date))
     static let project = ProjectDTO(Project(id: 1, name: "Protests", description: "2024 coverage", createdAt: date))
-    static let document = Document(id: 2, projectID: 1, externalID: "news/a.txt", title: "A march", mediaType: "text/plain",
-                                   text: "Protest in City1.", contentHash: "h", wordCount: 3, tokenCount: 5, status: .failed,
-                                   error: "unreadable", metadata: ["source": "upload"], createdAt: date)
-    static let bareDocument = Document(id: 2, projectID: 1, externalID: "a.txt", mediaType: "text/plain", text: "", contentHash: "h",
-                                       wordCount: 0, tokenCount: 0, status: .ready, createdAt: date)
+    static let document = Document(
+        id: 2, projectID: 1, externalID: "news/a.txt", title: "A march", mediaType: "text/plain",
+        text: "Protest in City1.", contentHash: "h", wordCount: 3, tokenCount: 5, status: .failed,
+        error: "unreadable", metadata: ["source": "upload"], createdAt: date)
+    static let bareDocument = Document(
+        id: 2, projectID: 1, externalID: "a.txt", mediaType: "text/plain", text: "", contentHash: "h",
+        wordCount: 0, tokenCount: 0, status: .ready, createdAt: date)
     static let upload = UploadDTO(document: DocumentDTO(bareDocument), outcome: .inserted)
 
-    static let codebook = Codebook(name: "Protests", description: "Protest events", instructions: "Use the text only.", variables: [
-        Variable(name: "violence", displayName: "Violence", type: .boolean, instructions: "Any violence?", required: true,
-                 examples: [Example(text: "Police fired tear gas.", value: true, evidence: "fired tear gas")]),
-        Variable(name: "organiser", type: .category, categories: [Category(code: "union", label: "Union", description: "A trade union")],
-                 ifUncertain: .null, ifMultipleValues: .all, maxValues: 2, defaultValue: "union",
-                 validation: ValidationRules(min: 0, max: 9, pattern: "^[a-z]+$", minLength: 1, maxLength: 20,
-                                             minDate: "2020-01-01", maxDate: "2030-12-31"),
-                 dependsOn: Dependency(variable: "violence", equals: true, oneOf: [true], present: true)),
-    ])
+    static let codebook = Codebook(
+        name: "Protests", description: "Protest events", instructions: "Use the text only.",
+        variables: [
+            Variable(
+                name: "violence", displayName: "Violence", type: .boolean, instructions: "Any violence?", required: true,
+                examples: [Example(text: "Police fired tear gas.", value: true, evidence: "fired tear gas")]),
+            Variable(
+                name: "organiser", type: .category, categories: [Category(code: "union", label: "Union", description: "A trade union")],
+                ifUncertain: .null, ifMultipleValues: .all, maxValues: 2, defaultValue: "union",
+                validation: ValidationRules(
+                    min: 0, max: 9, pattern: "^[a-z]+$", minLength: 1, maxLength: 20,
+                    minDate: "2020-01-01", maxDate: "2030-12-31"),
+                dependsOn: Dependency(variable: "violence", equals: true, oneOf: [true], present: true)),
+        ])
     static let version = CodebookVersion(projectID: 1, version: 2, codebook: codebook, codebookHash: "c", promptHash: "p", createdAt: date)
-    static let job = Job(id: 9, projectID: 1, kind: .sample, status: .failed, codebookVersion: 2, promptHash: "p", model: "qwen",
-                         selection: JobSelection(sampleSize: 5, documentIDs: [2, 3], seed: 42), total: 5, processed: 5,
-                         succeeded: 3, flagged: 1, failed: 1, tokensIn: 900, tokensOut: 120, error: "stopped: too many failures",
-                         createdAt: date, startedAt: date, finishedAt: date)
-    static let bareJob = Job(id: 9, projectID: 1, kind: .full, codebookVersion: 2, promptHash: "p", model: "qwen",
-                             selection: JobSelection(), createdAt: date)
+    static let job = Job(
+        id: 9, projectID: 1, kind: .sample, status: .failed, codebookVersion: 2, promptHash: "p", model: "qwen",
+        selection: JobSelection(sampleSize: 5, documentIDs: [2, 3], seed: 42), total: 5, processed: 5,
+        succeeded: 3, flagged: 1, failed: 1, tokensIn: 900, tokensOut: 120, error: "stopped: too many failures",
+        createdAt: date, startedAt: date, finishedAt: date)
+    static let bareJob = Job(
+        id: 9, projectID: 1, kind: .full, codebookVersion: 2, promptHash: "p", model: "qwen",
+        selection: JobSelection(), createdAt: date)
     static let event = JobEvent(id: 4, jobID: 9, kind: .docFailed, documentID: 2, message: "reply is not JSON", createdAt: date)
-    static let extraction = Extraction(id: 5, documentID: 2, variable: "organiser", entityIndex: 1, entityText: "FENPROF",
-                                       value: ["union"], confidence: 0.8,
-                                       evidence: Evidence(quote: "the union", start: 4, end: 13, match: .exact),
-                                       rationale: "named", status: .flagged, error: "below the threshold", codebookVersion: 2,
-                                       promptHash: "p", model: "qwen", jobID: 9, createdAt: date)
-    static let bareExtraction = Extraction(id: 5, documentID: 2, variable: "organiser", value: .null, confidence: nil, evidence: nil,
-                                           rationale: nil, status: .failed, codebookVersion: 2, promptHash: "p", model: "qwen",
-                                           jobID: nil, createdAt: date)
-    static let feedback = Feedback(id: 6, extractionID: 5, verdict: .partiallyCorrect, correctedValue: ["union", "students"],
-                                   note: "two groups", author: "ada@example.org", variable: "organiser", createdAt: date)
+    static let extraction = Extraction(
+        id: 5, documentID: 2, variable: "organiser", entityIndex: 1, entityText: "FENPROF",
+        value: ["union"], confidence: 0.8,
+        evidence: Evidence(quote: "the union", start: 4, end: 13, match: .exact),
+        rationale: "named", status: .flagged, error: "below the threshold", codebookVersion: 2,
+        promptHash: "p", model: "qwen", jobID: 9, createdAt: date)
+    static let bareExtraction = Extraction(
+        id: 5, documentID: 2, variable: "organiser", value: .null, confidence: nil, evidence: nil,
+        rationale: nil, status: .failed, codebookVersion: 2, promptHash: "p", model: "qwen",
+        jobID: nil, createdAt: date)
+    static let feedback = Feedback(
+        id: 6, extractionID: 5, verdict: .partiallyCorrect, correctedValue: ["union", "students"],
+        note: "two groups", author: "ada@example.org", variable: "organiser", createdAt: date)
     static let all: [OpenAPIResponseTests.ResponseExample] = {
         typealias ResponseExample = OpenAPIResponseTests.ResponseExample
         return [
             ResponseExample(schema: "User", full: user, bare: user),
             ResponseExample(schema: "Tokens", full: tokens, bare: tokens),
             ResponseExample(schema: "APIKey", full: apiKey, bare: apiKey),
-            ResponseExample(schema: "NewAPIKey", full: NewAPIKeyDTO(key: apiKey, secret: "ak_secret"), bare: NewAPIKeyDTO(key: apiKey, secret: "")),
-            ResponseExample(schema: "Registration", full: AccountController.RegistrationDTO(email: "ada@example.org", detail: "registered"),
-                    bare: AccountController.RegistrationDTO(email: "", detail: "")),
+            ResponseExample(
+                schema: "NewAPIKey", full: NewAPIKeyDTO(key: apiKey, secret: "ak_secret"), bare: NewAPIKeyDTO(key: apiKey, secret: "")),
+            ResponseExample(
+                schema: "Registration", full: AccountController.RegistrationDTO(email: "ada@example.org", detail: "registered"),
+                bare: AccountController.RegistrationDTO(email: "", detail: "")),
             ResponseExample(schema: "Project", full: project, bare: ProjectDTO(Project(id: 1, name: "p", createdAt: date))),
-            ResponseExample(schema: "Document", full: DocumentDTO(document, full: true, outcome: .flagged), bare: DocumentDTO(bareDocument)),
-            ResponseExample(schema: "Upload", full: UploadDTO(document: DocumentDTO(document, full: true), outcome: .updated), bare: upload),
-            ResponseExample(schema: "CodebookVersion", full: CodebookVersionDTO(version, full: true), bare: CodebookVersionDTO(version, full: false)),
+            ResponseExample(
+                schema: "Document", full: DocumentDTO(document, full: true, outcome: .flagged), bare: DocumentDTO(bareDocument)),
+            ResponseExample(
+                schema: "Upload", full: UploadDTO(document: DocumentDTO(document, full: true), outcome: .updated), bare: upload),
+            ResponseExample(
+                schema: "CodebookVersion", full: CodebookVersionDTO(version, full: true), bare: CodebookVersionDTO(version, full: false)),
             ResponseExample(schema: "Codebook", full: codebook, bare: Codebook(variables: []), requiredIsWhatIsAlwaysSent: false),
-            ResponseExample(schema: "Variable", full: codebook.variables[1], bare: Variable(name: "x", type: .text), requiredIsWhatIsAlwaysSent: false),
-            ResponseExample(schema: "CodebookChange",
-                    full: CodebookController.ChangeDTO(version: CodebookVersionDTO(version, full: false), variable: codebook.variables[0]),
-                    bare: CodebookController.ChangeDTO(version: CodebookVersionDTO(version, full: false), variable: nil)),
+            ResponseExample(
+                schema: "Variable", full: codebook.variables[1], bare: Variable(name: "x", type: .text), requiredIsWhatIsAlwaysSent: false),
+            ResponseExample(
+                schema: "CodebookChange",
+                full: CodebookController.ChangeDTO(version: CodebookVersionDTO(version, full: false), variable: codebook.variables[0]),
+                bare: CodebookController.ChangeDTO(version: CodebookVersionDTO(version, full: false), variable: nil)),
             ResponseExample(schema: "Prompt", full: prompt, bare: prompt),
             ResponseExample(schema: "Job", full: JobDTO(job), bare: JobDTO(bareJob)),
-            ResponseExample(schema: "JobEvent", full: JobEventDTO(event), bare: JobEventDTO(JobEvent(id: 4, jobID: 9, kind: .jobStarted, createdAt: date))),
-            ResponseExample(schema: "JobUpdate", full: JobUpdate(type: .documentFailed, job: job, documentID: 2, externalID: "a.txt", reason: "timeout"),
-                    bare: JobUpdate(type: .progress, job: bareJob)),
+            ResponseExample(
+                schema: "JobEvent", full: JobEventDTO(event),
+                bare: JobEventDTO(JobEvent(id: 4, jobID: 9, kind: .jobStarted, createdAt: date))),
+            ResponseExample(
+                schema: "JobUpdate",
+                full: JobUpdate(type: .documentFailed, job: job, documentID: 2, externalID: "a.txt", reason: "timeout"),
+                bare: JobUpdate(type: .progress, job: bareJob)),
             ResponseExample(schema: "Extraction", full: ExtractionDTO(extraction), bare: ExtractionDTO(bareExtraction)),
-            ResponseExample(schema: "ExtractionPage", full: PageDTO(items: [ExtractionDTO(extraction)], total: 3, limit: 1, offset: 0),
-                    bare: PageDTO(items: [ExtractionDTO](), total: 0, limit: 50, offset: 0)),
-            ResponseExample(schema: "Feedback", full: FeedbackDTO(feedback),
-                    bare: FeedbackDTO(Feedback(id: 6, extractionID: 5, verdict: .correct, createdAt: date))),
-            ResponseExample(schema: "RunOnce", full: PatternController.RunOnceDTO(job: JobDTO(job), detail: "trace run started as job #1"),
-                    bare: PatternController.RunOnceDTO(job: nil, detail: "no unprocessed traces")),
-            ResponseExample(schema: "Readiness", full: HealthController.ReadyDTO(status: "degraded", store: "ok", provider: "unreachable"),
-                    bare: HealthController.ReadyDTO(status: "ok", store: "ok", provider: "ok")),
-            ResponseExample(schema: "Problem", full: APIProblem.invalid("name", "must not be empty"), bare: APIProblem(.notFound, "project not found")),
+            ResponseExample(
+                schema: "ExtractionPage", full: PageDTO(items: [ExtractionDTO(extraction)], total: 3, limit: 1, offset: 0),
+                bare: PageDTO(items: [ExtractionDTO](), total: 0, limit: 50, offset: 0)),
+            ResponseExample(
+                schema: "Feedback", full: FeedbackDTO(feedback),
+                bare: FeedbackDTO(Feedback(id: 6, extractionID: 5, verdict: .correct, createdAt: date))),
+            ResponseExample(
+                schema: "RunOnce", full: PatternController.RunOnceDTO(job: JobDTO(job), detail: "trace run started as job #1"),
+                bare: PatternController.RunOnceDTO(job: nil, detail: "no unprocessed traces")),
+            ResponseExample(
+                schema: "Readiness", full: HealthController.ReadyDTO(status: "degraded", store: "ok", provider: "unreachable"),
+                bare: HealthController.ReadyDTO(status: "ok", store: "ok", provider: "ok")),
+            ResponseExample(
+                schema: "Problem", full: APIProblem.invalid("name", "must not be empty"), bare: APIProblem(.notFound, "project not found")),
         ]
     }()
 
     static var tokens: TokenDTO { TokenDTO(accessToken: "eyJ.a.b", refreshToken: "r", expiresIn: 900, user: user) }
     static var prompt: CodebookController.PromptDTO {
-        CodebookController.PromptDTO(version: 2, promptHash: "p", messages: [.system("Code it."), .user("<document>\n…\n</document>")],
-                                     schema: ["type": "object"])
+        CodebookController.PromptDTO(
+            version: 2, promptHash: "p", messages: [.system("Code it."), .user("<document>\n…\n</document>")],
+            schema: ["type": "object"])
     }
 }

@@ -1,10 +1,11 @@
 import AssayCore
-@testable import AssayServer
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import AssayServer
 
 @Suite("Accounts: register, login, tokens, API keys")
 struct AccountRoutesTests {
@@ -190,14 +191,19 @@ struct AccountRoutesTests {
         try await TestService().test { api in
             let session = try await api.register()
             let other = try await api.login()
-            try await api.call(.post, "/auth/password", token: session.access,
-                               json: #"{"current_password":"wrong password","new_password":"a new long phrase"}"#)
-                .problem(.unprocessableContent, field: "current_password")
-            try await api.call(.post, "/auth/password", token: session.access,
-                               json: #"{"current_password":"correct horse","new_password":"12345678"}"#)
-                .problem(.unprocessableContent, field: "new_password")
-            let changed = try await api.call(.post, "/auth/password", token: session.access,
-                                             json: #"{"current_password":"correct horse","new_password":"a new long phrase"}"#)
+            try await api.call(
+                .post, "/auth/password", token: session.access,
+                json: #"{"current_password":"wrong password","new_password":"a new long phrase"}"#
+            )
+            .problem(.unprocessableContent, field: "current_password")
+            try await api.call(
+                .post, "/auth/password", token: session.access,
+                json: #"{"current_password":"correct horse","new_password":"12345678"}"#
+            )
+            .problem(.unprocessableContent, field: "new_password")
+            let changed = try await api.call(
+                .post, "/auth/password", token: session.access,
+                json: #"{"current_password":"correct horse","new_password":"a new long phrase"}"#)
             #expect(changed.status == .ok)
             let fresh = try #require(try changed.json()["access_token"]?.stringValue)
             for token in [session.access, other.access] {
@@ -205,7 +211,8 @@ struct AccountRoutesTests {
             }
             try await api.call(.post, "/auth/refresh", json: #"{"refresh_token":"\#(other.refresh)"}"#).problem(.unauthorized)
             #expect(try await api.call(.get, "/auth/me", token: fresh).status == .ok)
-            try await api.call(.post, "/auth/login", json: #"{"email":"ada@example.org","password":"correct horse"}"#).problem(.unauthorized)
+            try await api.call(.post, "/auth/login", json: #"{"email":"ada@example.org","password":"correct horse"}"#).problem(
+                .unauthorized)
             _ = try await api.login(password: "a new long phrase")
         }
     }

@@ -1,11 +1,12 @@
 import AssayCore
-@testable import AssayServer
 import AssayTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import AssayServer
 
 @Suite("Codebook: import/export, variables, versions, prompt")
 struct CodebookRoutesTests {
@@ -14,8 +15,11 @@ struct CodebookRoutesTests {
             let ada = try await api.register()
             let project = try await api.createProject(ada)
             try await api.call(.get, "/projects/\(project)/codebook", token: ada.access).problem(.notFound)
-            let put = { try await api.call(.put, "/projects/\(project)/codebook", token: ada.access,
-                                           body: ByteBuffer(string: try Protests.codebookYAML), headers: [.contentType: "application/yaml"]) }
+            let put = {
+                try await api.call(
+                    .put, "/projects/\(project)/codebook", token: ada.access,
+                    body: ByteBuffer(string: try Protests.codebookYAML), headers: [.contentType: "application/yaml"])
+            }
             #expect(try await put().status == .created)
             #expect(try await put().status == .ok)
             let current = try await api.call(.get, "/projects/\(project)/codebook", token: ada.access).json()
@@ -33,12 +37,14 @@ struct CodebookRoutesTests {
             #expect(prompt["schema"]?["type"]?.stringValue == "object")
             let before = prompt["prompt_hash"]?.stringValue
 
-            let added = try await api.call(.post, "/projects/\(project)/codebook/variables", token: ada.access, json: """
-                {"name":"target","display_name":"Target","type":"category","instructions":"Who the protest addresses.",
-                 "categories":[{"code":"gov","label":"Government"},{"code":"firm"}],"confidence_threshold":0.8,
-                 "if_uncertain":"flag","if_multiple_values":"all","max_values":2,"required":true,
-                 "depends_on":{"variable":"violence","equals":false}}
-                """)
+            let added = try await api.call(
+                .post, "/projects/\(project)/codebook/variables", token: ada.access,
+                json: """
+                    {"name":"target","display_name":"Target","type":"category","instructions":"Who the protest addresses.",
+                     "categories":[{"code":"gov","label":"Government"},{"code":"firm"}],"confidence_threshold":0.8,
+                     "if_uncertain":"flag","if_multiple_values":"all","max_values":2,"required":true,
+                     "depends_on":{"variable":"violence","equals":false}}
+                    """)
             #expect(added.status == .created, "\(String(buffer: added.body))")
             #expect(try added.json()["version"]?["version"]?.doubleValue == 2)
             let after = try await api.call(.get, "/projects/\(project)/codebook/prompt", token: ada.access).json()
@@ -48,8 +54,9 @@ struct CodebookRoutesTests {
             #expect(target["categories"]?.arrayValue?.count == 2 && target["max_values"]?.doubleValue == 2)
             #expect(target["if_multiple_values"]?.stringValue == "all")
 
-            let replaced = try await api.call(.put, "/projects/\(project)/codebook/variables/target", token: ada.access,
-                                              json: #"{"name":"addressee","type":"text","instructions":"Who is addressed.","validation":{"max_length":40}}"#)
+            let replaced = try await api.call(
+                .put, "/projects/\(project)/codebook/variables/target", token: ada.access,
+                json: #"{"name":"addressee","type":"text","instructions":"Who is addressed.","validation":{"max_length":40}}"#)
             #expect(replaced.status == .ok, "\(String(buffer: replaced.body))")
             #expect(try await api.call(.delete, "/projects/\(project)/codebook/variables/addressee", token: ada.access).status == .ok)
             let variables = try await api.call(.get, "/projects/\(project)/codebook/variables", token: ada.access).json()
@@ -63,22 +70,29 @@ struct CodebookRoutesTests {
         try await TestService().test { api in
             let ada = try await api.register()
             let project = try await api.createProject(ada)
-            try await api.call(.put, "/projects/\(project)/codebook", token: ada.access,
-                               body: ByteBuffer(string: "variables:\n  - name: x\n    type: colour\n"), headers: [.contentType: "application/yaml"])
-                .problem(.unprocessableContent, field: "variables[0].type")
+            try await api.call(
+                .put, "/projects/\(project)/codebook", token: ada.access,
+                body: ByteBuffer(string: "variables:\n  - name: x\n    type: colour\n"), headers: [.contentType: "application/yaml"]
+            )
+            .problem(.unprocessableContent, field: "variables[0].type")
             try await api.call(.post, "/projects/\(project)/codebook/variables", token: ada.access, json: #"{"name":"x"}"#)
                 .problem(.unprocessableContent, field: "type")
-            try await api.call(.post, "/projects/\(project)/codebook/variables", token: ada.access,
-                               json: #"{"name":"c","type":"category"}"#).problem(.unprocessableContent)
-            _ = try await api.call(.put, "/projects/\(project)/codebook", token: ada.access,
-                                   body: ByteBuffer(string: "variables:\n  - name: only\n    type: text\n"), headers: [.contentType: "application/yaml"])
+            try await api.call(
+                .post, "/projects/\(project)/codebook/variables", token: ada.access,
+                json: #"{"name":"c","type":"category"}"#
+            ).problem(.unprocessableContent)
+            _ = try await api.call(
+                .put, "/projects/\(project)/codebook", token: ada.access,
+                body: ByteBuffer(string: "variables:\n  - name: only\n    type: text\n"), headers: [.contentType: "application/yaml"])
             try await api.call(.post, "/projects/\(project)/codebook/variables", token: ada.access, json: #"{"name":"only","type":"text"}"#)
                 .problem(.unprocessableContent, field: "name")
             try await api.call(.delete, "/projects/\(project)/codebook/variables/only", token: ada.access)
                 .problem(.unprocessableContent, field: "variables")
             try await api.call(.get, "/projects/\(project)/codebook/variables/nope", token: ada.access).problem(.notFound)
-            try await api.call(.put, "/projects/\(project)/codebook/variables/nope", token: ada.access,
-                               json: #"{"name":"nope","type":"text"}"#).problem(.notFound)
+            try await api.call(
+                .put, "/projects/\(project)/codebook/variables/nope", token: ada.access,
+                json: #"{"name":"nope","type":"text"}"#
+            ).problem(.notFound)
         }
     }
 
@@ -93,9 +107,11 @@ struct CodebookRoutesTests {
         try await TestService().test { api in
             let ada = try await api.register()
             let project = try await api.createProject(ada)
-            let problem = try await api.call(.put, "/projects/\(project)/codebook", token: ada.access,
-                                             body: ByteBuffer(string: bomb), headers: [.contentType: "application/yaml"])
-                .problem(.unprocessableContent, field: "codebook")
+            let problem = try await api.call(
+                .put, "/projects/\(project)/codebook", token: ada.access,
+                body: ByteBuffer(string: bomb), headers: [.contentType: "application/yaml"]
+            )
+            .problem(.unprocessableContent, field: "codebook")
             #expect(problem["detail"]?.stringValue?.contains("aliases expand it past") == true, "\(problem)")
             #expect(try await api.call(.get, "/health/live").status == .ok)
             #expect(try await api.call(.get, "/projects/\(project)", token: ada.access).status == .ok)
@@ -107,7 +123,9 @@ struct CodebookRoutesTests {
             let ada = try await api.register()
             let bob = try await api.register("bob@example.org")
             let (project, _) = try await api.researchProject(ada, documents: 1)
-            for path in ["codebook", "codebook/export", "codebook/versions", "codebook/prompt", "codebook/variables", "codebook/variables/city"] {
+            for path in [
+                "codebook", "codebook/export", "codebook/versions", "codebook/prompt", "codebook/variables", "codebook/variables/city",
+            ] {
                 try await api.call(.get, "/projects/\(project)/\(path)", token: bob.access).problem(.notFound)
             }
             try await api.call(.post, "/projects/\(project)/codebook/variables", token: bob.access, json: #"{"name":"z","type":"text"}"#)

@@ -1,10 +1,11 @@
 import AssayCore
-@testable import AssayServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import AssayServer
 
 @Suite("Documents: upload, list, get, delete")
 struct DocumentRoutesTests {
@@ -24,9 +25,11 @@ struct DocumentRoutesTests {
             let list = try await api.call(.get, "/projects/\(project)/documents", token: ada.access).json()
             #expect(list["items"]?.arrayValue?.map { $0["status"]?.stringValue } == ["ready", "ready"])
             #expect(list["items"]?.arrayValue?.allSatisfy { $0["text"] == nil && $0["metadata"] == nil } == true)
-            #expect(try await api.call(.get, "/projects/\(project)/documents?status=failed", token: ada.access)
-                .json()["items"]?.arrayValue?.isEmpty == true)
-            try await api.call(.get, "/projects/\(project)/documents?status=odd", token: ada.access).problem(.unprocessableContent, field: "status")
+            #expect(
+                try await api.call(.get, "/projects/\(project)/documents?status=failed", token: ada.access)
+                    .json()["items"]?.arrayValue?.isEmpty == true)
+            try await api.call(.get, "/projects/\(project)/documents?status=odd", token: ada.access).problem(
+                .unprocessableContent, field: "status")
 
             let document = try await api.call(.get, "/documents/\(id)", token: ada.access).json()
             #expect(document["text"]?.stringValue == "First text.")
@@ -62,16 +65,23 @@ struct DocumentRoutesTests {
                 .problem(.contentTooLarge)
             // Over the per-file limit but under the total: refused as it streams in, naming the file;
             // nothing of the upload is stored, not even the file before it.
-            let over = try await api.upload(ada, project: project, files: [("ok.txt", "fine"), ("mid.txt", String(repeating: "y", count: 80))])
+            let over = try await api.upload(
+                ada, project: project, files: [("ok.txt", "fine"), ("mid.txt", String(repeating: "y", count: 80))])
             #expect(try over.problem(.contentTooLarge, field: "files")["detail"]?.stringValue?.contains("mid.txt") == true)
-            #expect(try await api.call(.get, "/projects/\(project)/documents", token: ada.access).json()["items"]?.arrayValue?.isEmpty == true)
-            try await api.call(.post, "/projects/\(project)/documents", token: ada.access,
-                               body: ByteBuffer(string: "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\nabc"),
-                               headers: [.contentType: "multipart/form-data; boundary=b"]).problem(.badRequest, field: "body")
+            #expect(
+                try await api.call(.get, "/projects/\(project)/documents", token: ada.access).json()["items"]?.arrayValue?.isEmpty == true)
+            try await api.call(
+                .post, "/projects/\(project)/documents", token: ada.access,
+                body: ByteBuffer(string: "--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n\r\nabc"),
+                headers: [.contentType: "multipart/form-data; boundary=b"]
+            ).problem(.badRequest, field: "body")
             try await api.call(.post, "/projects/\(project)/documents", token: ada.access, json: "{}")
                 .problem(.unsupportedMediaType)
-            try await api.call(.post, "/projects/\(project)/documents", token: ada.access, body: ByteBuffer(string: "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--b--\r\n"),
-                               headers: [.contentType: "multipart/form-data; boundary=b"]).problem(.unprocessableContent, field: "files")
+            try await api.call(
+                .post, "/projects/\(project)/documents", token: ada.access,
+                body: ByteBuffer(string: "--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--b--\r\n"),
+                headers: [.contentType: "multipart/form-data; boundary=b"]
+            ).problem(.unprocessableContent, field: "files")
             let unsupported = try await api.upload(ada, project: project, files: [("data.bin", "abc")])
             #expect(try unsupported.json()["items"]?[0]?["document"]?["status"]?.stringValue == "failed")
         }

@@ -1,9 +1,10 @@
 import AssayCore
-@testable import AssayServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import AssayServer
 
 @Suite("Extractions, feedback and exports")
 struct ExtractionRoutesTests {
@@ -48,7 +49,8 @@ struct ExtractionRoutesTests {
             #expect(try await total("confidence_below=0.7") == 3)
             #expect(try await total("status=validated&variable=city") == 3)
             try await api.call(.get, "\(base)?status=maybe", token: ada.access).problem(.unprocessableContent, field: "status")
-            try await api.call(.get, "\(base)?confidence_below=2", token: ada.access).problem(.unprocessableContent, field: "confidence_below")
+            try await api.call(.get, "\(base)?confidence_below=2", token: ada.access).problem(
+                .unprocessableContent, field: "confidence_below")
             try await api.call(.get, "\(base)?document=x", token: ada.access).problem(.unprocessableContent, field: "document")
         }
     }
@@ -56,8 +58,10 @@ struct ExtractionRoutesTests {
     @Test func oneValueWithEvidenceOffsets() async throws {
         try await TestService().test { api in
             let (ada, project, documents, _) = try await Self.coded(api)
-            let list = try await api.call(.get, "/projects/\(project)/extractions?variable=city&document=\(documents[0])",
-                                          token: ada.access).json()
+            let list = try await api.call(
+                .get, "/projects/\(project)/extractions?variable=city&document=\(documents[0])",
+                token: ada.access
+            ).json()
             let id = Int64(try #require(list["items"]?[0]?["id"]?.doubleValue))
             let value = try await api.call(.get, "/extractions/\(id)", token: ada.access).json()
             #expect(value["value"]?.stringValue == "City1")
@@ -74,8 +78,9 @@ struct ExtractionRoutesTests {
             let ids = list["items"]?.arrayValue?.compactMap { $0["id"]?.doubleValue }.map { Int64($0) } ?? []
             let correct = try await api.call(.post, "/extractions/\(ids[0])/feedback", token: ada.access, json: #"{"verdict":"correct"}"#)
             #expect(correct.status == .created)
-            let partly = try await api.call(.post, "/extractions/\(ids[1])/feedback", token: ada.access,
-                                            json: #"{"verdict":"partially_correct","corrected_value":250,"note":"about"}"#)
+            let partly = try await api.call(
+                .post, "/extractions/\(ids[1])/feedback", token: ada.access,
+                json: #"{"verdict":"partially_correct","corrected_value":250,"note":"about"}"#)
             #expect(try partly.json()["corrected_value"]?.doubleValue == 250)
             #expect(try partly.json()["author"]?.stringValue == "ada@example.org")
             try await api.call(.post, "/extractions/\(ids[1])/feedback", token: ada.access, json: #"{"verdict":"meh"}"#)
@@ -84,8 +89,9 @@ struct ExtractionRoutesTests {
                 .problem(.unprocessableContent, field: "corrected_value")
             let listed = try await api.call(.get, "/projects/\(project)/feedback?variable=participants", token: ada.access).json()
             #expect(listed["items"]?.arrayValue?.compactMap { $0["verdict"]?.stringValue } == ["correct", "partially_correct"])
-            #expect(try await api.call(.get, "/projects/\(project)/feedback?variable=city", token: ada.access)
-                .json()["items"]?.arrayValue?.isEmpty == true)
+            #expect(
+                try await api.call(.get, "/projects/\(project)/feedback?variable=city", token: ada.access)
+                    .json()["items"]?.arrayValue?.isEmpty == true)
         }
     }
 
@@ -101,8 +107,10 @@ struct ExtractionRoutesTests {
             #expect(String(buffer: long.body).split(separator: "\r\n").count == 10)
             let jsonl = try await api.call(.get, "/projects/\(project)/export?format=jsonl", token: ada.access)
             #expect(String(buffer: jsonl.body).split(separator: "\n").count == 3)
-            try await api.call(.get, "/projects/\(project)/export?format=xlsx", token: ada.access).problem(.unprocessableContent, field: "format")
-            try await api.call(.get, "/projects/\(project)/export?layout=tall", token: ada.access).problem(.unprocessableContent, field: "layout")
+            try await api.call(.get, "/projects/\(project)/export?format=xlsx", token: ada.access).problem(
+                .unprocessableContent, field: "format")
+            try await api.call(.get, "/projects/\(project)/export?layout=tall", token: ada.access).problem(
+                .unprocessableContent, field: "layout")
         }
     }
 

@@ -1,11 +1,12 @@
 import AssayCore
-@testable import AssayServer
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import AssayServer
 
 /// Clients that send what no well-behaved one does: malformed requests, huge URLs and headers,
 /// half-sent headers, stalled or oversized bodies. Each gets a problem document where an answer
@@ -34,8 +35,10 @@ struct HostileClientTests {
         return (text.httpStatus, try? JSONValue.parse(text.httpBody), text, closed)
     }
 
-    static func expectProblem(_ answer: (status: Int?, body: JSONValue?, raw: String, closed: Bool), _ status: Int,
-                              sourceLocation: SourceLocation = #_sourceLocation) {
+    static func expectProblem(
+        _ answer: (status: Int?, body: JSONValue?, raw: String, closed: Bool), _ status: Int,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(answer.status == status, "\(answer.raw)", sourceLocation: sourceLocation)
         #expect(answer.raw.lowercased().contains("content-type: application/problem+json"), "\(answer.raw)", sourceLocation: sourceLocation)
         #expect(answer.body?["status"]?.doubleValue == Double(status), "\(answer.raw)", sourceLocation: sourceLocation)
@@ -47,8 +50,11 @@ struct HostileClientTests {
         try await Self.service(timeout: .seconds(30)).live { api in
             Self.expectProblem(try await Self.exchange(api, "GARBAGE\r\n\r\n"), 400)
             Self.expectProblem(try await Self.exchange(api, "GET /health/live HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"), 400)
-            Self.expectProblem(try await Self.exchange(api, "POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
-                + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400)
+            Self.expectProblem(
+                try await Self.exchange(
+                    api,
+                    "POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n"
+                        + "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"), 400)
             Self.expectProblem(try await Self.exchange(api, "GET /health/live HTTP/9.9\r\nHost: x\r\n\r\n"), 400)
             // A good request with garbage behind it: the good one is answered, then the connection closes.
             let pipelined = try await Self.exchange(api, "GET /health/live HTTP/1.1\r\nHost: x\r\n\r\nGARBAGE\r\n\r\n")
@@ -86,7 +92,8 @@ struct HostileClientTests {
         try await Self.service().live { api in
             let connection = try RawConnection(port: try Self.port(api))
             let closed = await blocking {
-                connection.write("POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"em")
+                connection.write(
+                    "POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"em")
                 return connection.readUntilClosed().closed
             }
             #expect(closed, "the server waited forever for the body")
@@ -108,7 +115,8 @@ struct HostileClientTests {
 
     @Test func aRefusedWebSocketUpgradeIsAProblemDocument() async throws {
         try await Self.service(timeout: .seconds(30)).live { api in
-            let upgrade = "GET /ws/jobs/1?token=nonsense HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            let upgrade =
+                "GET /ws/jobs/1?token=nonsense HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"
             let answer = try await Self.exchange(api, upgrade)
             Self.expectProblem(answer, 400)
@@ -126,7 +134,8 @@ struct HostileClientTests {
             let connection = try RawConnection(port: try Self.port(api))
             // Announces 48 MB but sends one: the answer must come without the rest.
             let boundary = "b0undary"
-            let head = "POST /projects/\(project)/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(ada.access)\r\n"
+            let head =
+                "POST /projects/\(project)/documents HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(ada.access)\r\n"
                 + "Content-Type: multipart/form-data; boundary=\(boundary)\r\nContent-Length: \(48 << 20)\r\n\r\n"
                 + "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"big.txt\"\r\n\r\n"
             let (answer, closed) = await blocking {
@@ -139,7 +148,8 @@ struct HostileClientTests {
             #expect(response.headers["content-type"] == "application/problem+json")
             #expect(response.body.contains("big.txt"))
             #expect(closed)
-            #expect(try await api.call(.get, "/projects/\(project)/documents", token: ada.access).json()["items"]?.arrayValue?.isEmpty == true)
+            #expect(
+                try await api.call(.get, "/projects/\(project)/documents", token: ada.access).json()["items"]?.arrayValue?.isEmpty == true)
         }
     }
 }

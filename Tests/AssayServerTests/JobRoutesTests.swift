@@ -2,11 +2,12 @@ import AssayCore
 import AssayEngine
 import AssayProviders
 import AssayStore
-@testable import AssayServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import AssayServer
 
 @Suite("Jobs: start, progress, pause, resume, cancel, events, SSE")
 struct JobRoutesTests {
@@ -48,7 +49,8 @@ struct JobRoutesTests {
             let (project, documents) = try await api.researchProject(ada, documents: 2)
             let run = try await api.runJob(ada, project: project, json: #"{"kind":"sample","document_ids":[\#(documents[0])]}"#)
             #expect(run.events.last == "job_completed")
-            let kinds = try await api.call(.get, "/jobs/\(run.job)/events", token: ada.access).json()["items"]?.arrayValue?
+            let kinds =
+                try await api.call(.get, "/jobs/\(run.job)/events", token: ada.access).json()["items"]?.arrayValue?
                 .compactMap { $0["kind"]?.stringValue } ?? []
             #expect(kinds.contains("doc_failed"))
             let job = try await api.call(.get, "/jobs/\(run.job)", token: ada.access).json()
@@ -69,8 +71,10 @@ struct JobRoutesTests {
             let ada = try await api.register()
             let project = try await api.createProject(ada)
             // No codebook yet: the advice is the API's, not the CLI's (it once said "assay codebook import FILE").
-            let noCodebook = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","sample_size":2}"#)
-                .problem(.conflict)
+            let noCodebook = try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","sample_size":2}"#
+            )
+            .problem(.conflict)
             #expect(noCodebook["detail"]?.stringValue?.contains("PUT /projects/{id}/codebook") == true)
             #expect(noCodebook["detail"]?.stringValue?.contains("assay ") == false)
             try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample"}"#)
@@ -104,7 +108,8 @@ struct JobRoutesTests {
             #expect(try cancelled.json()["status"]?.stringValue == "cancelled")
             // Nothing half-written: the document in flight was dropped whole.
             #expect(try await api.call(.get, "/projects/\(project)/extractions", token: ada.access).json()["total"]?.doubleValue == 0)
-            let kinds = try await api.call(.get, "/jobs/\(job)/events", token: ada.access).json()["items"]?.arrayValue?
+            let kinds =
+                try await api.call(.get, "/jobs/\(job)/events", token: ada.access).json()["items"]?.arrayValue?
                 .compactMap { $0["kind"]?.stringValue } ?? []
             #expect(kinds.contains("job_paused") && kinds.contains("job_resumed") && kinds.last == "job_cancelled")
             try await api.call(.post, "/jobs/\(job)/cancel", token: ada.access).problem(.conflict)
@@ -147,8 +152,9 @@ struct JobRoutesTests {
         try await service.test { api in
             let ada = try await api.register()
             let (project, _) = try await api.researchProject(ada, documents: 2)
-            let orphan = try await store.createJob(projectID: project, kind: .full, codebookVersion: 1, promptHash: "p",
-                                                   model: "scripted", selection: .all, total: 2)
+            let orphan = try await store.createJob(
+                projectID: project, kind: .full, codebookVersion: 1, promptHash: "p",
+                model: "scripted", selection: .all, total: 2)
             try await store.setJobStatus(.paused, error: nil, jobID: orphan.id)
             let resumed = try await api.call(.post, "/jobs/\(orphan.id)/resume", token: ada.access)
             #expect(resumed.status == .accepted)
@@ -160,7 +166,8 @@ struct JobRoutesTests {
             #expect(old["error"]?.stringValue?.contains("job #\(next)") == true)
             let stream = try await api.call(.get, "/jobs/\(next)/stream", token: ada.access)
             #expect(String(buffer: stream.body).contains("event: job_completed"))
-            let notes = try await api.call(.get, "/jobs/\(next)/events", token: ada.access).json()["items"]?.arrayValue?
+            let notes =
+                try await api.call(.get, "/jobs/\(next)/events", token: ada.access).json()["items"]?.arrayValue?
                 .compactMap { $0["message"]?.stringValue } ?? []
             #expect(notes.contains("continues job #\(orphan.id)"))
         }

@@ -1,6 +1,5 @@
 import AssayCore
 import AssayEngine
-@testable import AssayServer
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -9,6 +8,8 @@ import HummingbirdWSTesting
 import HummingbirdWebSocket
 import NIOCore
 import Testing
+
+@testable import AssayServer
 
 @Suite("Live progress over WebSocket, and graceful shutdown")
 struct LiveProgressTests {

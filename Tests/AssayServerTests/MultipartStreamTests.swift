@@ -1,13 +1,15 @@
 import AssayEngine
 import AssayService
-@testable import AssayServer
 import Foundation
 import NIOCore
 import Testing
 
+@testable import AssayServer
+
 @Suite("Multipart uploads parsed as they stream in")
 struct MultipartStreamTests {
-    static let body = "preamble\r\n--xyz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n"
+    static let body =
+        "preamble\r\n--xyz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a.txt\"\r\n"
         + "Content-Type: text/plain\r\n\r\nfirst\r\n--xy not yet\r\n\r\n--xyz\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\n"
         + "skip me\r\n--xyz\r\nContent-Disposition: form-data; name=\"files\"; filename=\"b.txt\"\r\n\r\n\r\n--xyz--\r\nepilogue"
 

@@ -1,11 +1,12 @@
 import AssayCore
 import AssayEngine
 import AssayProviders
-@testable import AssayServer
 import AssayStore
 import AssayTestSupport
 import Foundation
 import Testing
+
+@testable import AssayServer
 
 /// The response types, encoded as the service encodes them, against the schemas of the served
 /// OpenAPI document: each with every optional field set and with every optional field nil.
@@ -72,17 +73,18 @@ struct OpenAPIResponseTests {
     func listsMatchTheirRoutes(_ route: (path: String, method: String, status: String)) throws {
         let (path, method, status) = route
         let schema = try #require(Self.check.responseSchema(method, path, status: status))
-        let items: [any Encodable & Sendable] = switch path {
-        case "/auth/api-keys": [APIExamples.apiKey]
-        case "/projects": [APIExamples.project]
-        case "/projects/{id}/documents" where method == "post": [APIExamples.upload]
-        case "/projects/{id}/documents": [DocumentDTO(APIExamples.document, outcome: .succeeded)]
-        case "/projects/{id}/codebook/versions": [CodebookVersionDTO(APIExamples.version, full: false)]
-        case "/projects/{id}/codebook/variables": APIExamples.codebook.variables.map { $0 as any Encodable & Sendable }
-        case "/projects/{id}/jobs": [JobDTO(APIExamples.job)]
-        case "/jobs/{id}/events": [JobEventDTO(APIExamples.event)]
-        default: [FeedbackDTO(APIExamples.feedback)]
-        }
+        let items: [any Encodable & Sendable] =
+            switch path {
+            case "/auth/api-keys": [APIExamples.apiKey]
+            case "/projects": [APIExamples.project]
+            case "/projects/{id}/documents" where method == "post": [APIExamples.upload]
+            case "/projects/{id}/documents": [DocumentDTO(APIExamples.document, outcome: .succeeded)]
+            case "/projects/{id}/codebook/versions": [CodebookVersionDTO(APIExamples.version, full: false)]
+            case "/projects/{id}/codebook/variables": APIExamples.codebook.variables.map { $0 as any Encodable & Sendable }
+            case "/projects/{id}/jobs": [JobDTO(APIExamples.job)]
+            case "/jobs/{id}/events": [JobEventDTO(APIExamples.event)]
+            default: [FeedbackDTO(APIExamples.feedback)]
+            }
         for item in items {
             let list: JSONValue = ["items": .array([try Self.json(item)])]
             #expect(Self.check.problems(list, against: schema) == [])

@@ -25,8 +25,8 @@ struct OpenAPISchemaCheckTests {
                 "Part": ["type": "object", "properties": ["n": ["type": "number", "minimum": 0]], "additionalProperties": false],
                 "Open": ["type": "object", "properties": ["n": ["type": "number"]], "additionalProperties": ["type": "boolean"]],
                 "Odd": ["type": "object", "oneOf": []],
-            ],
-        ],
+            ]
+        ]
     ]
     let check = OpenAPISchemaCheck(Self.document)
 
@@ -66,6 +66,8 @@ struct OpenAPISchemaCheckTests {
     @Test func unknownKeywordsAndReferencesAreProblemsNotPasses() {
         #expect(check.problems([:], schema: "Odd") == ["$: the check does not know the keyword oneOf"])
         #expect(check.problems([:], schema: "Missing") == ["$: no schema Missing in components.schemas"])
-        #expect(check.problems(1, against: ["$ref": "#/components/schemas/Nowhere"]) == ["$: $ref #/components/schemas/Nowhere names no schema"])
+        #expect(
+            check.problems(1, against: ["$ref": "#/components/schemas/Nowhere"]) == ["$: $ref #/components/schemas/Nowhere names no schema"]
+        )
     }
 }

@@ -1,14 +1,15 @@
 import AssayCore
 import AssayEngine
 import AssayStore
-@testable import AssayServer
 import Foundation
 import HTTPTypes
 import Hummingbird
-import Logging
 import HummingbirdTesting
+import Logging
 import NIOCore
 import Testing
+
+@testable import AssayServer
 
 @Suite("Operations: health, metrics, OpenAPI, authentication on every data route")
 struct OperationsTests {
@@ -22,12 +23,13 @@ struct OperationsTests {
         let metrics = ServerMetrics()
         let runner = JobRunner(engine: ExtractionEngine(store: config.store, provider: config.provider))
         let router = buildRouter(config: config, runner: runner, tokens: await TokenService.make(config: config), metrics: metrics)
-        return Set(router.routes.map { route in
-            let path = route.path.description.split(separator: "/").map { part in
-                part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)
-            }.joined(separator: "/")
-            return "\(route.method.rawValue) /\(path)"
-        })
+        return Set(
+            router.routes.map { route in
+                let path = route.path.description.split(separator: "/").map { part in
+                    part.hasPrefix(":") ? "{\(part.dropFirst())}" : String(part)
+                }.joined(separator: "/")
+                return "\(route.method.rawValue) /\(path)"
+            })
     }
 
     @Test func healthAndReadiness() async throws {
@@ -134,7 +136,9 @@ struct OperationsTests {
             for method in item.objectValue?.keys ?? [] { described.insert("\(method.uppercased()) \(path)") }
         }
         #expect(routes.subtracting(described).isEmpty, "routes missing from openapi.json: \(routes.subtracting(described).sorted())")
-        #expect(described.subtracting(routes).isEmpty, "openapi.json describes routes that do not exist: \(described.subtracting(routes).sorted())")
+        #expect(
+            described.subtracting(routes).isEmpty,
+            "openapi.json describes routes that do not exist: \(described.subtracting(routes).sorted())")
         // docs/openapi.json, where readers look, is the served document (a link to the one copy).
         let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/openapi.json")
         #expect(Array(try Data(contentsOf: docs)) == OpenAPIDocument.bytes)
@@ -146,7 +150,9 @@ struct OperationsTests {
         let store = service.store
         try await service.test { api in
             let ada = try await api.register()
-            for (method, path) in [(HTTPRequest.Method.post, "/extraction/run-once"), (.get, "/failure-patterns/runs"), (.get, "/failure-patterns")] {
+            for (method, path) in [
+                (HTTPRequest.Method.post, "/extraction/run-once"), (.get, "/failure-patterns/runs"), (.get, "/failure-patterns"),
+            ] {
                 try await api.call(method, path, token: ada.access).problem(.forbidden)
             }
             let oncall = try await api.register("oncall@example.org")

@@ -2,13 +2,14 @@ import AssayCore
 import AssayEngine
 import AssayIngest
 import AssayProviders
-@testable import AssayServer
 import AssayStore
+import AssayTraces
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import AssayTraces
 import Testing
+
+@testable import AssayServer
 
 @Suite("Failure patterns over HTTP")
 struct PatternRoutesTests {
@@ -17,22 +18,24 @@ struct PatternRoutesTests {
     }
 
     /// A model that fills the failure-pattern template with a tool error.
-    static let model = ScriptedProvider(steps: [], then: .respond { _ in
-        func v(_ value: JSONValue, _ evidence: String = "") -> JSONValue {
-            ["evidence": .string(evidence), "rationale": "from the trace", "value": value, "confidence": 0.9]
-        }
-        let reply: JSONValue = [
-            "summary": v("The order lookup tool failed with a 500."),
-            "failure_type": v("tool_error", "execute_tool lookup_order"),
-            "trigger_condition": v("upstream_api_error"),
-            "root_cause_hypothesis": v("The order service was down."),
-            "severity": v("high"),
-            "recommended_actions": v(["Retry the tool call with backoff"]),
-            "reproduction_context": v("Ask for an order status."),
-            "title": v("Order lookup tool returns 500"),
-        ]
-        return reply.serialized()
-    })
+    static let model = ScriptedProvider(
+        steps: [],
+        then: .respond { _ in
+            func v(_ value: JSONValue, _ evidence: String = "") -> JSONValue {
+                ["evidence": .string(evidence), "rationale": "from the trace", "value": value, "confidence": 0.9]
+            }
+            let reply: JSONValue = [
+                "summary": v("The order lookup tool failed with a 500."),
+                "failure_type": v("tool_error", "execute_tool lookup_order"),
+                "trigger_condition": v("upstream_api_error"),
+                "root_cause_hypothesis": v("The order service was down."),
+                "severity": v("high"),
+                "recommended_actions": v(["Retry the tool call with backoff"]),
+                "reproduction_context": v("Ask for an order status."),
+                "title": v("Order lookup tool returns 500"),
+            ]
+            return reply.serialized()
+        })
 
     @Test func runOnceThenRunsAndPatternsWithFilters() async throws {
         var service = try TestService(provider: Self.model)
@@ -59,10 +62,12 @@ struct PatternRoutesTests {
             let all = try await api.call(.get, "/failure-patterns", token: oncall.access).json()
             #expect(all["items"]?.arrayValue?.count == 2)
             #expect(all["items"]?[0]?["failure_type"]?.stringValue == "tool_error")
-            #expect(try await api.call(.get, "/failure-patterns?failure_type=tool_error&min_confidence=0.1", token: oncall.access)
-                .json()["items"]?.arrayValue?.count == 2)
-            #expect(try await api.call(.get, "/failure-patterns?failure_type=hallucination", token: oncall.access)
-                .json()["items"]?.arrayValue?.isEmpty == true)
+            #expect(
+                try await api.call(.get, "/failure-patterns?failure_type=tool_error&min_confidence=0.1", token: oncall.access)
+                    .json()["items"]?.arrayValue?.count == 2)
+            #expect(
+                try await api.call(.get, "/failure-patterns?failure_type=hallucination", token: oncall.access)
+                    .json()["items"]?.arrayValue?.isEmpty == true)
             // Nothing left: a second run says so.
             let again = try await api.call(.post, "/extraction/run-once", token: oncall.access)
             #expect(again.status == .ok)

@@ -1,9 +1,10 @@
 import AssayCore
-@testable import AssayServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+
+@testable import AssayServer
 
 @Suite("Projects: CRUD and per-user isolation")
 struct ProjectRoutesTests {
@@ -25,10 +26,13 @@ struct ProjectRoutesTests {
     @Test func validationAndConflicts() async throws {
         try await TestService().test { api in
             let ada = try await api.register()
-            try await api.call(.post, "/projects", token: ada.access, json: #"{"name":"   "}"#).problem(.unprocessableContent, field: "name")
-            try await api.call(.post, "/projects", token: ada.access, json: #"{"description":"x"}"#).problem(.unprocessableContent, field: "name")
+            try await api.call(.post, "/projects", token: ada.access, json: #"{"name":"   "}"#).problem(
+                .unprocessableContent, field: "name")
+            try await api.call(.post, "/projects", token: ada.access, json: #"{"description":"x"}"#).problem(
+                .unprocessableContent, field: "name")
             // A NUL would cut the name to "a" in the store: refused, nothing created.
-            try await api.call(.post, "/projects", token: ada.access, json: #"{"name":"a\u0000b"}"#).problem(.unprocessableContent, field: "name")
+            try await api.call(.post, "/projects", token: ada.access, json: #"{"name":"a\u0000b"}"#).problem(
+                .unprocessableContent, field: "name")
             #expect(try await api.call(.get, "/projects", token: ada.access).json()["items"]?.arrayValue?.isEmpty == true)
             _ = try await api.createProject(ada, name: "Pilot")
             try await api.call(.post, "/projects", token: ada.access, json: #"{"name":"Pilot"}"#).problem(.conflict, field: "name")

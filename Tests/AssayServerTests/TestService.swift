@@ -1,7 +1,6 @@
 import AssayCore
 import AssayEngine
 import AssayProviders
-@testable import AssayServer
 import AssayStore
 import AssayTestSupport
 import Foundation
@@ -12,14 +11,18 @@ import Logging
 import NIOCore
 import Testing
 
+@testable import AssayServer
+
 /// A service over an in-memory store and a scripted model, and helpers that speak its API.
 struct TestService {
     let store: SQLiteStore
     var config: ServerConfig
 
     /// The default model flags every document (`FakeModel.unsureOfParticipants`), so tests see flags counted.
-    init(provider: any LLMProvider = ScriptedProvider(steps: [], then: FakeModel.unsureOfParticipants.step),
-         configure: (inout ServerConfig) -> Void = { _ in }) throws {
+    init(
+        provider: any LLMProvider = ScriptedProvider(steps: [], then: FakeModel.unsureOfParticipants.step),
+        configure: (inout ServerConfig) -> Void = { _ in }
+    ) throws {
         store = try SQLiteStore.inMemory()
         config = ServerConfig(store: store, provider: provider, jwtSecret: "test-secret-test-secret-test-secret-00")
         config.bcryptCost = 4
@@ -29,7 +32,9 @@ struct TestService {
     }
 
     /// Runs `test` against the router, no socket.
-    func test<Value: Sendable>(logger: Logger = Logger(label: "assay.test"), _ test: @Sendable (API) async throws -> Value) async throws -> Value {
+    func test<Value: Sendable>(
+        logger: Logger = Logger(label: "assay.test"), _ test: @Sendable (API) async throws -> Value
+    ) async throws -> Value {
         let (app, parts) = await buildApplication(config: config, logger: logger)
         return try await app.test(.router) { client in try await test(API(client: client, parts: parts)) }
     }
@@ -56,8 +61,10 @@ struct API: Sendable {
     }
 
     @discardableResult
-    func call(_ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil,
-              body: ByteBuffer? = nil, headers: HTTPFields = [:]) async throws -> TestResponse {
+    func call(
+        _ method: HTTPRequest.Method, _ uri: String, token: String? = nil, json: String? = nil,
+        body: ByteBuffer? = nil, headers: HTTPFields = [:]
+    ) async throws -> TestResponse {
         var fields = headers
         if let token { fields[.authorization] = "Bearer \(token)" }
         var payload = body
@@ -79,8 +86,9 @@ struct API: Sendable {
         let response = try await call(.post, "/auth/login", json: #"{"email":"\#(email)","password":"\#(password)"}"#)
         #expect(response.status == .ok, "\(String(buffer: response.body))")
         let body = try response.json()
-        return Session(access: body["access_token"]?.stringValue ?? "", refresh: body["refresh_token"]?.stringValue ?? "",
-                       userID: Int64(body["user"]?["id"]?.doubleValue ?? 0))
+        return Session(
+            access: body["access_token"]?.stringValue ?? "", refresh: body["refresh_token"]?.stringValue ?? "",
+            userID: Int64(body["user"]?["id"]?.doubleValue ?? 0))
     }
 
     func createProject(_ session: Session, name: String = "Protests") async throws -> Int64 {
@@ -92,8 +100,9 @@ struct API: Sendable {
     /// A project with the test codebook and `documents` uploaded documents.
     func researchProject(_ session: Session, documents: Int = 3) async throws -> (project: Int64, documents: [Int64]) {
         let project = try await createProject(session)
-        let codebook = try await call(.put, "/projects/\(project)/codebook", token: session.access,
-                                      body: ByteBuffer(string: try Protests.codebookYAML), headers: [.contentType: "application/yaml"])
+        let codebook = try await call(
+            .put, "/projects/\(project)/codebook", token: session.access,
+            body: ByteBuffer(string: try Protests.codebookYAML), headers: [.contentType: "application/yaml"])
         #expect(codebook.status == .created, "\(String(buffer: codebook.body))")
         let files = (1...max(1, documents)).map { ("doc\($0).txt", Protests.document($0)) }
         let upload = try await upload(session, project: project, files: files)
@@ -106,18 +115,23 @@ struct API: Sendable {
         let boundary = "assay-test-boundary"
         var text = ""
         for (name, content) in files {
-            text += "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\(name)\"\r\n"
+            text +=
+                "--\(boundary)\r\nContent-Disposition: form-data; name=\"files\"; filename=\"\(name)\"\r\n"
                 + "Content-Type: text/plain\r\n\r\n\(content)\r\n"
         }
         text += "--\(boundary)--\r\n"
-        return try await call(.post, "/projects/\(project)/documents", token: session.access, body: ByteBuffer(string: text),
-                              headers: [.contentType: "multipart/form-data; boundary=\(boundary)"])
+        return try await call(
+            .post, "/projects/\(project)/documents", token: session.access, body: ByteBuffer(string: text),
+            headers: [.contentType: "multipart/form-data; boundary=\(boundary)"])
     }
 
     /// Starts a job and reads its SSE stream to the end; returns the job id and the event names.
     /// With a held model, the model is released only once the stream listens, so it sees every event.
-    func runJob(_ session: Session, project: Int64, json: String, holding held: HeldProvider? = nil) async throws
-        -> (job: Int64, events: [String]) {
+    func runJob(
+        _ session: Session, project: Int64, json: String, holding held: HeldProvider? = nil
+    ) async throws
+        -> (job: Int64, events: [String])
+    {
         let started = try await call(.post, "/projects/\(project)/jobs", token: session.access, json: json)
         #expect(started.status == .accepted, "\(String(buffer: started.body))")
         let job = try started.id()
@@ -140,7 +154,8 @@ extension TestResponse {
 
     /// Checks the response is an RFC 7807 problem with this status, and returns it.
     @discardableResult
-    func problem(_ status: HTTPResponse.Status, field: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue {
+    func problem(_ status: HTTPResponse.Status, field: String? = nil, sourceLocation: SourceLocation = #_sourceLocation) throws -> JSONValue
+    {
         #expect(self.status == status, "\(String(buffer: body))", sourceLocation: sourceLocation)
         #expect(headers[.contentType] == "application/problem+json", sourceLocation: sourceLocation)
         let object = try self.json()

@@ -22,8 +22,12 @@ import Testing
             try await Projects(store: store).update(project.id, name: "Mine now", description: nil, for: bob)
         }
         await #expect(throws: ServiceError.notFound(.project(project.id))) { try await Projects(store: store).delete(project.id, for: bob) }
-        await #expect(throws: ServiceError.notFound(.document(document.id))) { try await Documents(store: store).get(document.id, for: bob) }
-        await #expect(throws: ServiceError.notFound(.document(document.id))) { try await Documents(store: store).delete(document.id, for: bob) }
+        await #expect(throws: ServiceError.notFound(.document(document.id))) {
+            try await Documents(store: store).get(document.id, for: bob)
+        }
+        await #expect(throws: ServiceError.notFound(.document(document.id))) {
+            try await Documents(store: store).delete(document.id, for: bob)
+        }
         await #expect(throws: ServiceError.notFound(.project(project.id))) {
             try await Documents(store: store).list(projectID: project.id, for: bob)
         }
@@ -34,7 +38,9 @@ import Testing
         await #expect(throws: ServiceError.notFound(.extraction(value.id))) {
             try await Reviews(store: store).give(.correct, extractionID: value.id, for: bob)
         }
-        await #expect(throws: ServiceError.notFound(.project(project.id))) { try await Values(store: store).dataset(projectID: project.id, for: bob) }
+        await #expect(throws: ServiceError.notFound(.project(project.id))) {
+            try await Values(store: store).dataset(projectID: project.id, for: bob)
+        }
         await #expect(throws: ServiceError.notFound(.job(job.id))) { try await Access(store: store).job(job.id, for: bob) }
         // The local user does not see an account's project either: it has an owner.
         await #expect(throws: ServiceError.notFound(.project(project.id))) { try await Projects(store: store).get(project.id, for: .local) }

@@ -14,7 +14,8 @@ import Testing
         let store = try SQLiteStore.inMemory()
         let project = try await Projects(store: store).create(name: "p", for: .local)
         for id in ["notes/data.txt", "notes/sub/b.txt", "export.jsonl#r7", "other/data.txt"] {
-            _ = try await store.upsertDocument(DocumentInput(externalID: id, mediaType: "text/plain", text: "text of \(id)"), projectID: project.id)
+            _ = try await store.upsertDocument(
+                DocumentInput(externalID: id, mediaType: "text/plain", text: "text of \(id)"), projectID: project.id)
         }
         let documents = Documents(store: store)
         func find(_ reference: String) async throws -> String {
@@ -47,10 +48,11 @@ import Testing
     @Test func uploadsBecomeDocumentsAndOversizedOnesFail() async throws {
         let store = try SQLiteStore.inMemory()
         let project = try await Projects(store: store).create(name: "p", for: .local)
-        let results = try await Documents(store: store).upload([
-            Upload(fileName: "a.txt", data: Data("Some text.".utf8)),
-            Upload(fileName: "big.txt", data: Data(repeating: 65, count: 100)),
-        ], options: IngestOptions(maxFileBytes: 50), projectID: project.id, for: .local)
+        let results = try await Documents(store: store).upload(
+            [
+                Upload(fileName: "a.txt", data: Data("Some text.".utf8)),
+                Upload(fileName: "big.txt", data: Data(repeating: 65, count: 100)),
+            ], options: IngestOptions(maxFileBytes: 50), projectID: project.id, for: .local)
         #expect(results.map(\.document.status) == [.ready, .failed])
         #expect(results[1].document.error?.contains("over the limit") == true)
     }
@@ -58,8 +60,9 @@ import Testing
     @Test func statusCountsResultsAndTheLastJob() async throws {
         let f = try ServiceFixture()
         let (project, document) = try await f.project(of: .local)
-        _ = try await f.store.upsertDocument(.failed(externalID: "broken.txt", mediaType: "text/plain", reason: "empty file"),
-                                             projectID: project.id)
+        _ = try await f.store.upsertDocument(
+            .failed(externalID: "broken.txt", mediaType: "text/plain", reason: "empty file"),
+            projectID: project.id)
         _ = try await f.value(for: document, in: project)
         let status = try await Projects(store: f.store).status(projectID: project.id, for: .local)
         #expect(status.documentsByStatus == [.ready: 1, .failed: 1])

@@ -6,14 +6,18 @@ import Testing
 /// One rule for a project's name, the same for `assay init` and `POST /projects` (they used to
 /// differ: the CLI took any length, the service 200 characters).
 @Suite struct ProjectNameTests {
-    @Test(arguments: [("  Protests  ", "Protests"), ("Protestos em Lisboa", "Protestos em Lisboa"),
-                      (String(repeating: "é", count: 200), String(repeating: "é", count: 200))])
+    @Test(arguments: [
+        ("  Protests  ", "Protests"), ("Protestos em Lisboa", "Protestos em Lisboa"),
+        (String(repeating: "é", count: 200), String(repeating: "é", count: 200)),
+    ])
     func acceptedNamesAreTrimmed(_ given: String, _ stored: String) throws {
         #expect(try ProjectName.checked(given) == stored)
     }
 
-    @Test(arguments: [("", ProjectNameError.empty), (" \n\t", .empty), (String(repeating: "x", count: 201), .tooLong(characters: 201)),
-                      ("two\nlines", .controlCharacter), ("bell\u{7}", .controlCharacter)])
+    @Test(arguments: [
+        ("", ProjectNameError.empty), (" \n\t", .empty), (String(repeating: "x", count: 201), .tooLong(characters: 201)),
+        ("two\nlines", .controlCharacter), ("bell\u{7}", .controlCharacter),
+    ])
     func refusedNamesSayWhy(_ given: String, _ why: ProjectNameError) {
         #expect(throws: why) { try ProjectName.checked(given) }
     }

@@ -12,8 +12,11 @@ import Testing
         let f = try ServiceFixture()
         let (project, document) = try await f.project(of: f.ada)
         let value = try await f.value(for: document, in: project)
-        await #expect(throws: ServiceError.invalid(field: "corrected_value",
-                                                   reason: "say what the value should be (or add a note) when it is not correct")) {
+        await #expect(
+            throws: ServiceError.invalid(
+                field: "corrected_value",
+                reason: "say what the value should be (or add a note) when it is not correct")
+        ) {
             try await Reviews(store: f.store).give(.incorrect, extractionID: value.id, for: f.ada)
         }
         await #expect(throws: ServiceError.invalid(field: "note", reason: "must be at most 5000 characters")) {

@@ -26,19 +26,24 @@ struct ServiceFixture {
     }
 
     func job(of project: Project) async throws -> Job {
-        try await store.startJob(projectID: project.id, kind: .sample, codebookVersion: 1, promptHash: "h", model: "m",
-                                 selection: .all, total: 1, message: nil, projectStatus: nil)
+        try await store.startJob(
+            projectID: project.id, kind: .sample, codebookVersion: 1, promptHash: "h", model: "m",
+            selection: .all, total: 1, message: nil, projectStatus: nil)
     }
 
     /// A stored value for the document, as a job would leave it.
     func value(for document: Document, in project: Project) async throws -> Extraction {
         let job = try await job(of: project)
-        try await store.record(DocumentResult(
-            jobID: job.id, documentID: document.id, codebookVersion: 1, contentHash: document.contentHash, outcome: .succeeded,
-            extractions: [Extraction(documentID: document.id, variable: "city", value: "Lisbon", confidence: 0.9, evidence: nil,
-                                     rationale: nil, status: .extracted, codebookVersion: 1, promptHash: "h", model: "m",
-                                     jobID: job.id)],
-            errors: []))
+        try await store.record(
+            DocumentResult(
+                jobID: job.id, documentID: document.id, codebookVersion: 1, contentHash: document.contentHash, outcome: .succeeded,
+                extractions: [
+                    Extraction(
+                        documentID: document.id, variable: "city", value: "Lisbon", confidence: 0.9, evidence: nil,
+                        rationale: nil, status: .extracted, codebookVersion: 1, promptHash: "h", model: "m",
+                        jobID: job.id)
+                ],
+                errors: []))
         guard let value = try await store.extractions(projectID: project.id, documentID: document.id).first else {
             throw ServiceError.notFound(.extraction(0))
         }

@@ -9,7 +9,8 @@ import Testing
 
 /// `run-once` through the use case: a trace batch is a job of the service's runner like any other.
 @Suite struct TraceBatchTests {
-    static let trace = #"{"trace_id":"bbbb0001","timestamp":"2026-11-01T10:00:00Z","service":"bot","spans":[{"span_id":"a1b2c3d4e5f60718","name":"execute_tool lookup","start_time":"2026-11-01T10:00:00Z","end_time":"2026-11-01T10:00:01Z","status":{"code":"ERROR","message":"tool returned 500"}}]}"#
+    static let trace =
+        #"{"trace_id":"bbbb0001","timestamp":"2026-11-01T10:00:00Z","service":"bot","spans":[{"span_id":"a1b2c3d4e5f60718","name":"execute_tool lookup","start_time":"2026-11-01T10:00:00Z","end_time":"2026-11-01T10:00:01Z","status":{"code":"ERROR","message":"tool returned 500"}}]}"#
 
     @Test func aTraceBatchNeedsThePatternRoleAndWorkToDo() async throws {
         let store = try SQLiteStore.inMemory()

@@ -112,10 +112,16 @@ struct AccountStoreTests {
         let amounts = try await store.extractions(
             projectID: project.id, filter: ExtractionFilter(variable: "amount", documentID: documents[0].id), limit: 10, offset: 0)
         #expect(amounts.items.map(\.variable) == ["amount"])
-        #expect(try await store.extractions(projectID: project.id, filter: ExtractionFilter(confidenceBelow: 0.5),
-                                            limit: 10, offset: 0).total == 0)
-        #expect(try await store.extractions(projectID: project.id, filter: ExtractionFilter(confidenceBelow: 0.95),
-                                            limit: 10, offset: 0).total == 6)
+        #expect(
+            try await store.extractions(
+                projectID: project.id, filter: ExtractionFilter(confidenceBelow: 0.5),
+                limit: 10, offset: 0
+            ).total == 0)
+        #expect(
+            try await store.extractions(
+                projectID: project.id, filter: ExtractionFilter(confidenceBelow: 0.95),
+                limit: 10, offset: 0
+            ).total == 6)
         let one = try #require(all.items.first)
         #expect(try await store.extraction(id: one.id) == one)
     }
@@ -128,8 +134,10 @@ struct AccountStoreTests {
         try await store.record(Fixtures.result(job: job, document: documents[0]))
         let values = try await store.extractions(projectID: project.id, documentID: documents[0].id)
         let amount = try #require(values.first { $0.variable == "amount" })
-        let saved = try await store.addFeedback(Feedback(extractionID: amount.id, verdict: .partiallyCorrect,
-                                                         correctedValue: 450, note: "typo", author: "ada"))
+        let saved = try await store.addFeedback(
+            Feedback(
+                extractionID: amount.id, verdict: .partiallyCorrect,
+                correctedValue: 450, note: "typo", author: "ada"))
         #expect(saved.id > 0 && saved.variable == "amount")
         #expect(try await store.feedback(projectID: project.id, variable: "amount").map(\.correctedValue) == [450])
         #expect(try await store.feedback(projectID: project.id, variable: "sentiment").isEmpty)

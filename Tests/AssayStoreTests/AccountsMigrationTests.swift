@@ -1,9 +1,10 @@
 import AssayCore
-@testable import AssayStore
 import AssayTestSupport
 import Foundation
 import GRDB
 import Testing
+
+@testable import AssayStore
 
 /// Migration "v4: accounts" on a database made by an earlier version: the projects table is
 /// rebuilt, so everything that points at it must still point at it.
@@ -11,7 +12,8 @@ import Testing
 struct AccountsMigrationTests {
     @Test func anEarlierDatabaseKeepsItsProjectsAndTheirLinks() async throws {
         let path = TempFolder.unusedPath("store", file: "assay.sqlite")
-        try FileManager.default.createDirectory(at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: URL(fileURLWithPath: path).deletingLastPathComponent(), withIntermediateDirectories: true)
         let queue = try DatabaseQueue(path: path)
         try SQLiteStore.migrator.migrate(queue, upTo: "v3: failure patterns and run summaries")
         try await queue.write { db in
@@ -19,10 +21,11 @@ struct AccountsMigrationTests {
                 try db.execute(sql: "INSERT INTO projects (name, status, created_at) VALUES (?, 'created', 0)", arguments: [name])
             }
             try db.execute(sql: "DELETE FROM projects WHERE name = 'deleted'")
-            try db.execute(sql: """
-                INSERT INTO documents (project_id, external_id, media_type, text, content_hash, word_count, token_count,
-                                       status, created_at, updated_at) VALUES (1, 'a.txt', 'text/plain', 'x', 'h', 1, 1, 'ready', 0, 0)
-                """)
+            try db.execute(
+                sql: """
+                    INSERT INTO documents (project_id, external_id, media_type, text, content_hash, word_count, token_count,
+                                           status, created_at, updated_at) VALUES (1, 'a.txt', 'text/plain', 'x', 'h', 1, 1, 'ready', 0, 0)
+                    """)
         }
         try queue.close()
 

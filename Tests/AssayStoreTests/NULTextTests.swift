@@ -44,7 +44,8 @@ struct NULTextTests {
     }
 
     @Test func theErrorSaysWhatToDo() {
-        #expect(StoreError.nulCharacter(field: "name").description
-            == "the name contains a NUL character (\\u0000), which cannot be stored; remove it")
+        #expect(
+            StoreError.nulCharacter(field: "name").description
+                == "the name contains a NUL character (\\u0000), which cannot be stored; remove it")
     }
 }

@@ -114,8 +114,9 @@ extension StoreConformanceTests {
         try await store.record(Fixtures.result(job: job, document: docs[2], outcome: .failed))
 
         // Done (succeeded, flagged) documents drop out; failed ones are retried; unready ones never appear.
-        #expect(try await store.documentsNeedingWork(projectID: project.id, codebookVersion: 1).map(\.id)
-            == [docs[2].id, docs[3].id])
+        #expect(
+            try await store.documentsNeedingWork(projectID: project.id, codebookVersion: 1).map(\.id)
+                == [docs[2].id, docs[3].id])
 
         // A new codebook version redoes everything.
         #expect(try await store.documentsNeedingWork(projectID: project.id, codebookVersion: 2).map(\.id) == ids)
@@ -124,8 +125,9 @@ extension StoreConformanceTests {
         var edited = Fixtures.input("d1", text: "Entirely new text for d1.")
         edited.status = .ready
         #expect(try await store.upsertDocument(edited, projectID: project.id).outcome == .updated)
-        #expect(try await store.documentsNeedingWork(projectID: project.id, codebookVersion: 1).map(\.id)
-            == [docs[0].id, docs[2].id, docs[3].id])
+        #expect(
+            try await store.documentsNeedingWork(projectID: project.id, codebookVersion: 1).map(\.id)
+                == [docs[0].id, docs[2].id, docs[3].id])
     }
 
     @Test(arguments: StoreKind.allCases)

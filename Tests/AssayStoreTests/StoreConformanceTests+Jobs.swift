@@ -12,8 +12,9 @@ extension StoreConformanceTests {
         let store = try kind.make()
         let (project, _) = try await Fixtures.project(in: store)
         let selection = JobSelection(sampleSize: 5, documentIDs: [3, 1], seed: 7)
-        let first = try await store.createJob(projectID: project.id, kind: .sample, codebookVersion: 1,
-                                              promptHash: "p1", model: "m", selection: selection, total: 5)
+        let first = try await store.createJob(
+            projectID: project.id, kind: .sample, codebookVersion: 1,
+            promptHash: "p1", model: "m", selection: selection, total: 5)
         #expect(first.projectID == project.id)
         #expect(first.kind == .sample)
         #expect(first.status == .pending)
@@ -22,8 +23,10 @@ extension StoreConformanceTests {
         #expect(first.model == "m")
         #expect(first.selection == selection)
         #expect(first.total == 5)
-        let counters: [Int] = [first.processed, first.succeeded, first.flagged, first.failed,
-                               first.consecutiveFailures, first.tokensIn, first.tokensOut]
+        let counters: [Int] = [
+            first.processed, first.succeeded, first.flagged, first.failed,
+            first.consecutiveFailures, first.tokensIn, first.tokensOut,
+        ]
         #expect(counters.allSatisfy { $0 == 0 })
         #expect(first.error == nil)
         #expect(first.startedAt == nil)

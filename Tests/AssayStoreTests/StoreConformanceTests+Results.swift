@@ -175,7 +175,11 @@ extension StoreConformanceTests {
         // The same clash on a document that already has values must not erase them either.
         var clashOnDone = clash
         clashOnDone.documentID = docs[0].id
-        clashOnDone.extractions = clash.extractions.map { var e = $0; e.documentID = docs[0].id; return e }
+        clashOnDone.extractions = clash.extractions.map {
+            var e = $0
+            e.documentID = docs[0].id
+            return e
+        }
         await #expect(throws: (any Error).self) {
             try await store.record(clashOnDone)
         }
@@ -236,8 +240,9 @@ extension StoreConformanceTests {
         let all = try await store.errorRecords(projectID: project.id, jobID: nil)
         #expect(all.map(\.documentID) == [docs[0].id, docs[1].id, docs[2].id])
         #expect(all.map(\.id) == all.map(\.id).sorted())
-        #expect(try await store.errorRecords(projectID: project.id, jobID: first.id).map(\.documentID)
-            == [docs[0].id, docs[2].id])
+        #expect(
+            try await store.errorRecords(projectID: project.id, jobID: first.id).map(\.documentID)
+                == [docs[0].id, docs[2].id])
         #expect(try await store.errorRecords(projectID: project.id, jobID: second.id).map(\.documentID) == [docs[1].id])
         #expect(try await store.errorRecords(projectID: other.id, jobID: nil).count == 1)
         #expect(try await store.errorRecords(projectID: project.id, jobID: otherJob.id).isEmpty)

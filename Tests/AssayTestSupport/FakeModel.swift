@@ -32,8 +32,10 @@ package struct FakeModel: Sendable {
         let number = text.split(separator: " ").first { Int($0) != nil }.map(String.init) ?? "0"
         let reply: JSONValue = [
             "city": ["evidence": .string("Protest in \(city)"), "rationale": "named", "value": .string(city), "confidence": 0.9],
-            "participants": ["evidence": .string("About \(number) people came"), "rationale": "stated", "value": .string(number),
-                             "confidence": .number(participantsConfidence)],
+            "participants": [
+                "evidence": .string("About \(number) people came"), "rationale": "stated", "value": .string(number),
+                "confidence": .number(participantsConfidence),
+            ],
             "violence": ["evidence": "It was peaceful.", "rationale": "peaceful", "value": false, "confidence": 0.8],
         ]
         return reply.serialized()

@@ -15,8 +15,10 @@ package final class StubHTTPServer: Sendable {
         /// Send the head and half the body, then nothing more: a server that stalls mid-reply.
         package var stallsMidBody = false
 
-        package init(status: Int = 200, headers: [(String, String)] = [("Content-Type", "application/json")], body: String,
-                     delay: TimeAmount = .zero, stallsMidBody: Bool = false) {
+        package init(
+            status: Int = 200, headers: [(String, String)] = [("Content-Type", "application/json")], body: String,
+            delay: TimeAmount = .zero, stallsMidBody: Bool = false
+        ) {
             self.status = status
             self.headers = headers
             self.body = body
@@ -77,21 +79,26 @@ package final class StubHTTPServer: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             switch unwrapInboundIn(data) {
-            case .head(let h): head = h; body = ""
+            case .head(let h):
+                head = h
+                body = ""
             case .body(let buffer): body += String(buffer: buffer)
             case .end:
                 guard let head else { return }
-                let request = Received(method: "\(head.method)", uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
+                let request = Received(
+                    method: "\(head.method)", uri: head.uri, headers: head.headers.map { ($0.name, $0.value) }, body: body)
                 let reply = state.withLockedValue { s -> Reply in
                     s.received.append(request)
-                    return s.replies.isEmpty ? Reply(status: 500, body: #"{"error":{"message":"script exhausted"}}"#) : s.replies.removeFirst()
+                    return s.replies.isEmpty
+                        ? Reply(status: 500, body: #"{"error":{"message":"script exhausted"}}"#) : s.replies.removeFirst()
                 }
                 let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
                 context.eventLoop.scheduleTask(in: reply.delay) {
                     let context = loopBound.value
                     var headers = HTTPHeaders(reply.headers)
                     headers.add(name: "Content-Length", value: "\(reply.body.utf8.count)")
-                    let response = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
+                    let response = HTTPResponseHead(
+                        version: head.version, status: HTTPResponseStatus(statusCode: reply.status), headers: headers)
                     context.write(self.wrapOutboundOut(.head(response)), promise: nil)
                     if reply.stallsMidBody {
                         let half = String(reply.body.prefix(reply.body.count / 2))

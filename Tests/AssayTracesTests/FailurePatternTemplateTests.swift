@@ -1,7 +1,8 @@
 import AssayCore
 import Foundation
-@testable import AssayTraces
 import Testing
+
+@testable import AssayTraces
 
 @Suite struct FailurePatternTemplateTests {
     let schema = FailurePatternSchema.schema
@@ -12,8 +13,11 @@ import Testing
 
     @Test func theBuiltInTemplateValidates() throws {
         let codebook = try FailurePatternTemplate.builtIn.validated()
-        #expect(codebook.variables.map(\.name) == ["summary", "failure_type", "trigger_condition", "root_cause_hypothesis",
-                                                    "severity", "recommended_actions", "reproduction_context", "title"])
+        #expect(
+            codebook.variables.map(\.name) == [
+                "summary", "failure_type", "trigger_condition", "root_cause_hypothesis",
+                "severity", "recommended_actions", "reproduction_context", "title",
+            ])
         // Every variable is a model-supplied property of the schema.
         let properties = try #require(schema["properties"]?.objectValue)
         for variable in codebook.variables { #expect(properties[variable.name] != nil, "\(variable.name)") }

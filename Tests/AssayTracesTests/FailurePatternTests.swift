@@ -1,7 +1,8 @@
 import AssayCore
 import Foundation
-@testable import AssayTraces
 import Testing
+
+@testable import AssayTraces
 
 @Suite struct FailurePatternTests {
     static let traceID = "d7616f5e943174e691805a06e027e504"
@@ -11,14 +12,17 @@ import Testing
     /// A complete set of template values as the engine would store them.
     static func values(_ changes: [String: PatternValue?] = [:]) -> [String: PatternValue] {
         var values: [String: PatternValue] = [
-            "summary": PatternValue(value: "The bot promised a 60-day refund.", confidence: 0.9,
-                                    quote: "Opened electronics can be returned within 60 days", rationale: "r"),
-            "failure_type": PatternValue(value: "hallucination", confidence: 0.9,
-                                         quote: "eval.label: ungrounded", rationale: "The evaluator marks the answer ungrounded."),
+            "summary": PatternValue(
+                value: "The bot promised a 60-day refund.", confidence: 0.9,
+                quote: "Opened electronics can be returned within 60 days", rationale: "r"),
+            "failure_type": PatternValue(
+                value: "hallucination", confidence: 0.9,
+                quote: "eval.label: ungrounded", rationale: "The evaluator marks the answer ungrounded."),
             "trigger_condition": PatternValue(value: "knowledge_gap", confidence: 0.8),
             "root_cause_hypothesis": PatternValue(value: "The excerpts do not cover opened items.", confidence: 0.7),
             "severity": PatternValue(value: "medium", confidence: 0.8),
-            "recommended_actions": PatternValue(value: ["Block ungrounded answers.", "Add the case to the knowledge base."], confidence: 0.8),
+            "recommended_actions": PatternValue(
+                value: ["Block ungrounded answers.", "Add the case to the knowledge base."], confidence: 0.8),
             "reproduction_context": PatternValue(value: "shopnest-support-bot, gpt-4o-mini", confidence: 0.8),
             "title": PatternValue(value: "Support bot invents a 60-day refund window", confidence: 0.9),
         ]
@@ -26,10 +30,13 @@ import Testing
         return values
     }
 
-    static func assemble(_ values: [String: PatternValue], signals: [Signal] = signals, notes: [String] = [],
-                         incomplete: [String] = []) throws(FailurePatternError) -> FailurePattern {
-        try FailurePattern.assemble(traceID: traceID, values: values, signals: signals, notes: notes,
-                                    incompleteReasons: incomplete, extractedAt: extractedAt)
+    static func assemble(
+        _ values: [String: PatternValue], signals: [Signal] = signals, notes: [String] = [],
+        incomplete: [String] = []
+    ) throws(FailurePatternError) -> FailurePattern {
+        try FailurePattern.assemble(
+            traceID: traceID, values: values, signals: signals, notes: notes,
+            incompleteReasons: incomplete, extractedAt: extractedAt)
     }
 
     @Test func patternIDsFollowTheDocumentedRule() {
@@ -79,24 +86,27 @@ import Testing
     }
 
     @Test func aMissingTriggerIsUnknownAndFlaggedValuesAreNoted() throws {
-        let pattern = try Self.assemble(Self.values([
-            "trigger_condition": PatternValue(value: .null, confidence: 0.4, status: .validated),
-            "severity": PatternValue(value: "medium", confidence: 0.5, status: .flagged, note: "confidence 0.5 below threshold 0.7"),
-            "reproduction_context": nil,
-        ]))
+        let pattern = try Self.assemble(
+            Self.values([
+                "trigger_condition": PatternValue(value: .null, confidence: 0.4, status: .validated),
+                "severity": PatternValue(value: "medium", confidence: 0.5, status: .flagged, note: "confidence 0.5 below threshold 0.7"),
+                "reproduction_context": nil,
+            ]))
         #expect(pattern.triggerCondition == "unknown")
         #expect(pattern.reproductionContext == "")
         #expect(pattern.notes == ["severity flagged: confidence 0.5 below threshold 0.7"])
     }
 
     @Test func everyTextIsRedactedAndCut() throws {
-        let pattern = try Self.assemble(Self.values([
-            "summary": PatternValue(value: "Mail ana@example.com\n\nor call +1 415 555 0100.", confidence: 0.9),
-            "title": PatternValue(value: .string(String(repeating: "long title ", count: 20)), confidence: 0.9),
-            "failure_type": PatternValue(value: "hallucination", confidence: 0.9,
-                                         quote: "key sk-proj-Abc123Def456Ghi789Jkl012Mno345 " + String(repeating: "y", count: 300),
-                                         rationale: "Seen with token ghp_6KQgGvwH7KcVcXnrIJUZSWPTGhWHH4r3LQ0k."),
-        ]))
+        let pattern = try Self.assemble(
+            Self.values([
+                "summary": PatternValue(value: "Mail ana@example.com\n\nor call +1 415 555 0100.", confidence: 0.9),
+                "title": PatternValue(value: .string(String(repeating: "long title ", count: 20)), confidence: 0.9),
+                "failure_type": PatternValue(
+                    value: "hallucination", confidence: 0.9,
+                    quote: "key sk-proj-Abc123Def456Ghi789Jkl012Mno345 " + String(repeating: "y", count: 300),
+                    rationale: "Seen with token ghp_6KQgGvwH7KcVcXnrIJUZSWPTGhWHH4r3LQ0k."),
+            ]))
         #expect(pattern.summary == "Mail [REDACTED:email] or call [REDACTED:phone].")
         #expect(pattern.title.count == 120)
         #expect(pattern.evidence.excerpts.first?.hasPrefix("key [REDACTED:api_key] yyy") == true)
@@ -108,11 +118,12 @@ import Testing
 
     @Test func missingRequiredValuesAreNamed() {
         do {
-            _ = try Self.assemble(Self.values([
-                "failure_type": PatternValue(value: .null, status: .failed, note: "\"bug\" is not one of the categories"),
-                "title": nil,
-                "recommended_actions": PatternValue(value: [], status: .flagged),
-            ]))
+            _ = try Self.assemble(
+                Self.values([
+                    "failure_type": PatternValue(value: .null, status: .failed, note: "\"bug\" is not one of the categories"),
+                    "title": nil,
+                    "recommended_actions": PatternValue(value: [], status: .flagged),
+                ]))
             Issue.record("a pattern without a failure type must be refused")
         } catch {
             #expect(error.traceID == Self.traceID)
@@ -128,16 +139,20 @@ import Testing
             _ = try Self.assemble(Self.values(["trigger_condition": PatternValue(value: "Not Snake Case")]), signals: [])
             Issue.record("an invalid trigger label and no signals must be refused")
         } catch {
-            #expect(error.violations.map(\.description) == [
-                "$.trigger_condition: does not match the pattern ^[a-z][a-z0-9]*(_[a-z0-9]+)*$",
-                "$.evidence.signals: needs at least 1 items",
-            ])
+            #expect(
+                error.violations.map(\.description) == [
+                    "$.trigger_condition: does not match the pattern ^[a-z][a-z0-9]*(_[a-z0-9]+)*$",
+                    "$.evidence.signals: needs at least 1 items",
+                ])
         }
     }
 
     @Test func storedPatternsAreCheckedWhenReadBack() throws {
         let good = try Self.assemble(Self.values()).json
-        guard case .object(var object) = good else { Issue.record("not an object"); return }
+        guard case .object(var object) = good else {
+            Issue.record("not an object")
+            return
+        }
         object["extracted_at"] = "23 Nov 2026"
         object["confidence"] = 1.5
         object["surprise"] = true
@@ -158,15 +173,17 @@ import Testing
         let input = prepared.documentInput
         #expect(input.externalID == trace.traceID)
         #expect(input.mediaType == TraceRendering.mediaType)
-        let document = Document(id: 7, projectID: 1, externalID: input.externalID, mediaType: input.mediaType, text: input.text,
-                                contentHash: input.contentHash, wordCount: 0, tokenCount: 0, status: .ready, metadata: input.metadata)
+        let document = Document(
+            id: 7, projectID: 1, externalID: input.externalID, mediaType: input.mediaType, text: input.text,
+            contentHash: input.contentHash, wordCount: 0, tokenCount: 0, status: .ready, metadata: input.metadata)
         let restored = try #require(PreparedTrace(document: document))
         #expect(restored == prepared)
 
         let extractions = Self.values().map { name, value in
-            Extraction(documentID: 7, variable: name, value: value.value, confidence: value.confidence,
-                       evidence: value.quote.map { Evidence(quote: $0, match: .exact) }, rationale: value.rationale,
-                       status: value.status, codebookVersion: 1, promptHash: "h", model: "m", jobID: 1)
+            Extraction(
+                documentID: 7, variable: name, value: value.value, confidence: value.confidence,
+                evidence: value.quote.map { Evidence(quote: $0, match: .exact) }, rationale: value.rationale,
+                status: value.status, codebookVersion: 1, promptHash: "h", model: "m", jobID: 1)
         }
         let pattern = try FailurePattern.assemble(from: extractions, for: restored, extractedAt: Self.extractedAt)
         #expect(pattern.patternID == "fp_6fbd107c1ea5d75e")
@@ -189,9 +206,10 @@ import Testing
         let prepared = PreparedTrace(trace)
         #expect(prepared.notes.first == "payload truncated to last 100 KB")
         #expect(prepared.notes.last == "trace incomplete, confidence lowered: span 2 (b2c3d4e5f6071829) has no status")
-        let pattern = try FailurePattern.assemble(traceID: prepared.traceID, values: Self.values(), signals: prepared.signals,
-                                                  notes: prepared.notes, incompleteReasons: prepared.incompleteReasons,
-                                                  extractedAt: Self.extractedAt)
+        let pattern = try FailurePattern.assemble(
+            traceID: prepared.traceID, values: Self.values(), signals: prepared.signals,
+            notes: prepared.notes, incompleteReasons: prepared.incompleteReasons,
+            extractedAt: Self.extractedAt)
         #expect(pattern.notes.contains("payload truncated to last 100 KB"))
         #expect(pattern.confidence == 0.54)
     }

@@ -1,8 +1,9 @@
 import AssayCore
 import AssayStore
 import Foundation
-@testable import AssayTraces
 import Testing
+
+@testable import AssayTraces
 
 /// The `PatternStore` contract, run against every backend that keeps patterns.
 @Suite("Store conformance: failure patterns")
@@ -14,8 +15,9 @@ struct PatternStoreTests {
             switch self {
             case .sqliteMemory: try SQLiteStore.inMemory()
             case .sqliteFile:
-                try SQLiteStore(path: FileManager.default.temporaryDirectory
-                    .appendingPathComponent("assay-pattern-tests-\(UUID().uuidString).sqlite").path)
+                try SQLiteStore(
+                    path: FileManager.default.temporaryDirectory
+                        .appendingPathComponent("assay-pattern-tests-\(UUID().uuidString).sqlite").path)
             }
         }
     }
@@ -28,16 +30,20 @@ struct PatternStoreTests {
             let input = DocumentInput(externalID: "t\(i)", mediaType: "text/plain", text: "trace \(i)")
             documents.append(try await store.upsertDocument(input, projectID: project.id).document)
         }
-        let job = try await store.createJob(projectID: project.id, kind: .full, codebookVersion: 1, promptHash: "p",
-                                            model: "m", selection: .all, total: 3)
+        let job = try await store.createJob(
+            projectID: project.id, kind: .full, codebookVersion: 1, promptHash: "p",
+            model: "m", selection: .all, total: 3)
         return (project, documents, job)
     }
 
-    static func pattern(_ trace: String, document: Document, job: Job, type: String = "tool_error",
-                        confidence: Double = 0.9) -> StoredPattern {
-        StoredPattern(patternID: "fp_\(trace)", projectID: document.projectID, documentID: document.id, sourceTraceID: trace,
-                      jobID: job.id, failureType: type, triggerCondition: "upstream_api_error", severity: "high",
-                      confidence: confidence, json: #"{"source_trace_id":"\#(trace)"}"#, extractedAt: Date(timeIntervalSince1970: 1_700_000_000))
+    static func pattern(
+        _ trace: String, document: Document, job: Job, type: String = "tool_error",
+        confidence: Double = 0.9
+    ) -> StoredPattern {
+        StoredPattern(
+            patternID: "fp_\(trace)", projectID: document.projectID, documentID: document.id, sourceTraceID: trace,
+            jobID: job.id, failureType: type, triggerCondition: "upstream_api_error", severity: "high",
+            confidence: confidence, json: #"{"source_trace_id":"\#(trace)"}"#, extractedAt: Date(timeIntervalSince1970: 1_700_000_000))
     }
 
     @Test(arguments: Backend.allCases)
@@ -61,7 +67,8 @@ struct PatternStoreTests {
         try await store.savePattern(Self.pattern("t2", document: docs[1], job: job, type: "timeout", confidence: 0.5))
         #expect(try await store.documentsWithoutPattern(projectID: project.id, limit: 10) == [docs[2].id])
         #expect(try await store.documentsWithoutPattern(projectID: project.id, limit: 0) == [])
-        #expect(try await store.patterns(projectID: project.id, filter: PatternFilter(failureType: "timeout")).map(\.sourceTraceID) == ["t2"])
+        #expect(
+            try await store.patterns(projectID: project.id, filter: PatternFilter(failureType: "timeout")).map(\.sourceTraceID) == ["t2"])
         #expect(try await store.patterns(projectID: project.id, filter: PatternFilter(minConfidence: 0.8)).map(\.sourceTraceID) == ["t1"])
         #expect(try await store.patterns(projectID: project.id, filter: PatternFilter(jobID: job.id + 1)).isEmpty)
     }
@@ -75,8 +82,9 @@ struct PatternStoreTests {
         let summaries = try await store.runSummaries(projectID: project.id)
         #expect(summaries.count == 1 && summaries.first?.json == #"{"v":2}"# && summaries.first?.jobID == job.id)
 
-        let record = ErrorRecord(jobID: job.id, documentID: docs[0].id, kind: .schemaValidation, reason: "pattern invalid",
-                                 responseHash: "abc", excerpt: "short")
+        let record = ErrorRecord(
+            jobID: job.id, documentID: docs[0].id, kind: .schemaValidation, reason: "pattern invalid",
+            responseHash: "abc", excerpt: "short")
         try await store.addErrorRecord(record, projectID: project.id)
         let errors = try await store.errorRecords(projectID: project.id, jobID: job.id)
         #expect(errors.count == 1 && errors.first?.reason == "pattern invalid" && errors.first?.kind == .schemaValidation)

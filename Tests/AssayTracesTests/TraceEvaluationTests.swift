@@ -1,11 +1,14 @@
 import AssayCore
 import Foundation
-@testable import AssayTraces
 import Testing
 
+@testable import AssayTraces
+
 @Suite struct TraceEvaluationTests {
-    static func pattern(_ traceID: String, _ type: FailureType, _ trigger: String, _ severity: FailureSeverity = .medium,
-                        confidence: Double, summary: String = "What happened.") -> FailurePattern {
+    static func pattern(
+        _ traceID: String, _ type: FailureType, _ trigger: String, _ severity: FailureSeverity = .medium,
+        confidence: Double, summary: String = "What happened."
+    ) -> FailurePattern {
         FailurePattern(
             patternID: FailurePattern.patternID(forTrace: traceID), sourceTraceID: traceID, title: "A failure",
             failureType: type, triggerCondition: trigger, summary: summary, rootCauseHypothesis: "A cause.",
@@ -14,8 +17,10 @@ import Testing
             confidenceRationale: "Because.", extractedAt: Date(timeIntervalSince1970: 0), notes: [])
     }
 
-    static func label(_ traceID: String, _ type: String, _ trigger: String, _ severity: String? = "medium",
-                      planted: [TraceLabel.PlantedValue] = []) -> TraceLabel {
+    static func label(
+        _ traceID: String, _ type: String, _ trigger: String, _ severity: String? = "medium",
+        planted: [TraceLabel.PlantedValue] = []
+    ) -> TraceLabel {
         TraceLabel(traceID: traceID, failureType: type, triggerCondition: trigger, severity: severity, plantedPII: planted)
     }
 
@@ -48,10 +53,11 @@ import Testing
         // t4 has no severity label; t1, t2, t5 right, t3 wrong.
         #expect(result.severity == .init(correct: 3, total: 4))
         #expect(result.failureType.accuracy == 0.6)
-        #expect(result.confusions == [
-            .init(expected: "planning_error", extracted: "hallucination", count: 1),
-            .init(expected: "refusal", extracted: "instruction_violation", count: 1),
-        ])
+        #expect(
+            result.confusions == [
+                .init(expected: "planning_error", extracted: "hallucination", count: 1),
+                .init(expected: "refusal", extracted: "instruction_violation", count: 1),
+            ])
     }
 
     @Test func calibrationComparesConfidenceWithCorrectness() throws {
@@ -71,25 +77,35 @@ import Testing
     }
 
     @Test func theAuditCatchesPlantedValuesAndFindings() {
-        let planted = [TraceLabel.PlantedValue(kind: "email", value: "maria.keller@example.com"),
-                       TraceLabel.PlantedValue(kind: "private_key", value: "-----BEGIN KEY-----\nABC\nDEF\n-----END KEY-----")]
-        let leaky = Self.pattern("t1", .timeout, "slow_dependency", confidence: 0.9,
-                                 summary: "Mail Maria.Keller@Example.com about -----BEGIN KEY----- ABC DEF -----END KEY-----")
+        let planted = [
+            TraceLabel.PlantedValue(kind: "email", value: "maria.keller@example.com"),
+            TraceLabel.PlantedValue(kind: "private_key", value: "-----BEGIN KEY-----\nABC\nDEF\n-----END KEY-----"),
+        ]
+        let leaky = Self.pattern(
+            "t1", .timeout, "slow_dependency", confidence: 0.9,
+            summary: "Mail Maria.Keller@Example.com about -----BEGIN KEY----- ABC DEF -----END KEY-----")
         let result = TraceEvaluation.evaluate(pairs: [(leaky, Self.label("t1", "timeout", "slow_dependency", planted: planted))])
         #expect(!result.piiAudit.passed)
-        #expect(result.piiAudit.leaks == [
-            .init(traceID: "t1", field: "summary", reason: "redactor finding: email"),
-            .init(traceID: "t1", field: "summary", reason: "planted email"),
-            .init(traceID: "t1", field: "summary", reason: "planted private_key"),
-        ])
+        #expect(
+            result.piiAudit.leaks == [
+                .init(traceID: "t1", field: "summary", reason: "redactor finding: email"),
+                .init(traceID: "t1", field: "summary", reason: "planted email"),
+                .init(traceID: "t1", field: "summary", reason: "planted private_key"),
+            ])
         // The report names where, never the value.
         #expect(result.text.contains("t1     summary  planted email"))
         #expect(!result.text.lowercased().contains("maria.keller"))
 
         // A value the redactor does not know is still caught as planted.
         let name = Self.pattern("t2", .timeout, "slow_dependency", confidence: 0.9, summary: "Order SN-448120 for Aurora")
-        let caught = TraceEvaluation.evaluate(pairs: [(name, Self.label("t2", "timeout", "slow_dependency",
-                                                                        planted: [.init(kind: "secret", value: "SN-448120")]))])
+        let caught = TraceEvaluation.evaluate(pairs: [
+            (
+                name,
+                Self.label(
+                    "t2", "timeout", "slow_dependency",
+                    planted: [.init(kind: "secret", value: "SN-448120")])
+            )
+        ])
         #expect(caught.piiAudit.leaks.map(\.reason) == ["planted secret"])
     }
 
@@ -103,28 +119,29 @@ import Testing
 
     @Test func theReportIsATable() {
         let text = TraceEvaluation.evaluate(patterns: Self.patterns, labels: Self.labels).text
-        #expect(text == """
-            Trace evaluation: 5 patterns compared with labels (1 without a label, 1 labels without a pattern)
+        #expect(
+            text == """
+                Trace evaluation: 5 patterns compared with labels (1 without a label, 1 labels without a pattern)
 
-            field              correct  total  accuracy
-            failure_type             3      5     60.0%
-            trigger_condition        3      5     60.0%
-            both                     2      5     40.0%
-            severity                 3      4     75.0%
+                field              correct  total  accuracy
+                failure_type             3      5     60.0%
+                trigger_condition        3      5     60.0%
+                both                     2      5     40.0%
+                severity                 3      4     75.0%
 
-            Calibration (correct = failure_type matches)
-            mean confidence, correct    0.77
-            mean confidence, incorrect  0.65
-            confidence >= 0.80          3, 66.7% correct
+                Calibration (correct = failure_type matches)
+                mean confidence, correct    0.77
+                mean confidence, incorrect  0.65
+                confidence >= 0.80          3, 66.7% correct
 
-            PII audit: passed (78 stored texts checked: no redactor finding, no planted value)
+                PII audit: passed (78 stored texts checked: no redactor finding, no planted value)
 
-            Wrong failure types
-            expected        extracted              count
-            planning_error  hallucination              1
-            refusal         instruction_violation      1
+                Wrong failure types
+                expected        extracted              count
+                planning_error  hallucination              1
+                refusal         instruction_violation      1
 
-            """)
+                """)
     }
 
     static func lines(_ attributes: OrderedDictionary<String, JSONValue>) -> [String] {
@@ -159,8 +176,9 @@ import Testing
                 "title": PatternValue(value: .string(String(copied.prefix(100))), confidence: 0.9),
             ]
             let prepared = PreparedTrace(trace)
-            let pattern = try FailurePattern.assemble(traceID: trace.traceID, values: values, signals: prepared.signals,
-                                                      notes: prepared.notes, incompleteReasons: [], extractedAt: Date())
+            let pattern = try FailurePattern.assemble(
+                traceID: trace.traceID, values: values, signals: prepared.signals,
+                notes: prepared.notes, incompleteReasons: [], extractedAt: Date())
             assembled.append(pattern)
             var leaky = pattern
             leaky.summary = copied

@@ -1,6 +1,7 @@
-@testable import AssayTraces
 import AssayCore
 import Foundation
+
+@testable import AssayTraces
 
 /// The labelled trace fixtures in examples/traces, read from the repository.
 enum TraceFixtures {

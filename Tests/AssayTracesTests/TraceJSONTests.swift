@@ -1,7 +1,8 @@
 import AssayCore
 import Foundation
-@testable import AssayTraces
 import Testing
+
+@testable import AssayTraces
 
 @Suite struct TraceJSONTests {
     func decode(_ text: String) throws -> Result<Trace, TraceJSONProblem> { TraceJSON.decode(try JSONValue.parse(text)) }
@@ -20,7 +21,8 @@ import Testing
         #expect(tool.status == SpanStatus(code: .error, message: "Expecting value: line 1 column 1 (char 0)"))
         #expect(tool.role == .tool)
         #expect(tool.toolName == "lookup_order")
-        #expect(tool.exceptions == [SpanException(type: "json.decoder.JSONDecodeError", message: "Expecting value: line 1 column 1 (char 0)")])
+        #expect(
+            tool.exceptions == [SpanException(type: "json.decoder.JSONDecodeError", message: "Expecting value: line 1 column 1 (char 0)")])
         #expect(abs((tool.duration ?? 0) - 0.64) < 0.0001)
         // Attributes keep their source order.
         #expect(Array(tool.attributes.keys.prefix(3)) == ["openinference.span.kind", "tool.name", "input.value"])
@@ -64,22 +66,26 @@ import Testing
     @Test func incompleteTracesAreReadWithTheirGaps() throws {
         let none = try decode(#"{"trace_id": "abc", "timestamp": "2026-11-01T10:00:00Z", "spans": []}"#).get()
         #expect(none.incompleteReasons == ["no spans"])
-        let partial = try decode("""
+        let partial = try decode(
+            """
             {"trace_id": "abc", "timestamp": "2026-11-01T10:00:00Z", "spans": [
               {"span_id": "47f2ec84a8c8db7b", "name": "qa.turn"},
               {"span_id": "91afdfb9eb8fd3d5", "status": {"code": "OK"}},
               "not a span"]}
-            """).get()
+            """
+        ).get()
         #expect(partial.spans.count == 2)
-        #expect(partial.incompleteReasons == [
-            "span 1 (47f2ec84a8c8db7b) has no status",
-            "span 2 (91afdfb9eb8fd3d5) has no name",
-            "span 3 is not a JSON object (skipped)",
-        ])
+        #expect(
+            partial.incompleteReasons == [
+                "span 1 (47f2ec84a8c8db7b) has no status",
+                "span 2 (91afdfb9eb8fd3d5) has no name",
+                "span 3 is not a JSON object (skipped)",
+            ])
     }
 
     @Test func acceptsOTLPSpellings() throws {
-        let trace = try decode("""
+        let trace = try decode(
+            """
             {"traceId": "abc", "timestamp": "2026-11-01T10:00:00+02:00", "spans": [
               {"spanId": "1111111111111111", "parentSpanId": "", "name": "a", "kind": "SPAN_KIND_CLIENT",
                "startTime": "2026-11-01T08:00:00.000000001Z", "status": {"code": "STATUS_CODE_ERROR", "message": "boom"},
@@ -87,7 +93,8 @@ import Testing
                               {"key": "error.type", "value": {"stringValue": "503"}}]},
               {"spanId": "2222222222222222", "name": "b", "kind": 3, "status": {"code": 1}},
               {"spanId": "3333333333333333", "name": "c", "status": "unset"}]}
-            """).get()
+            """
+        ).get()
         #expect(trace.timestamp == RFC3339.parse("2026-11-01T08:00:00Z"))
         #expect(trace.spans[0].parentSpanID == nil)
         #expect(trace.spans[0].kind == .client)
@@ -104,8 +111,10 @@ import Testing
         #expect(RFC3339.parse("1970-01-01T00:00:00Z")?.timeIntervalSince1970 == 0)
         #expect(RFC3339.parse("1970-01-01T01:00:00+01:00")?.timeIntervalSince1970 == 0)
         #expect(RFC3339.parse("2024-02-29T00:00:00Z") != nil)
-        for bad in ["2026-02-29T00:00:00Z", "2026-10-05 14:02", "2026-10-05T14:02:11", "2026-13-01T00:00:00Z",
-                    "2026-10-05T14:02:11.Z", "2026-10-05T24:00:00Z", "2026-10-05T14:02:11Zjunk", ""] {
+        for bad in [
+            "2026-02-29T00:00:00Z", "2026-10-05 14:02", "2026-10-05T14:02:11", "2026-13-01T00:00:00Z",
+            "2026-10-05T14:02:11.Z", "2026-10-05T24:00:00Z", "2026-10-05T14:02:11Zjunk", "",
+        ] {
             #expect(RFC3339.parse(bad) == nil, "\(bad)")
         }
         #expect(RFC3339.format(Date(timeIntervalSince1970: 1_791_208_931.204)) == "2026-10-05T14:02:11.204Z")

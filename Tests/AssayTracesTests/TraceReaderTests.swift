@@ -1,13 +1,14 @@
 import AssayCore
-@testable import AssayIngest
 import AssayTestSupport
 import Foundation
-@testable import AssayTraces
-import AssayTestSupport
 import Testing
 
+@testable import AssayIngest
+@testable import AssayTraces
+
 @Suite struct TraceReaderTests {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static func fixture(_ path: String) -> String { repoRoot.appendingPathComponent("examples/traces/" + path).path }
 
     @Test func everyFixtureTraceIsRead() throws {
@@ -35,22 +36,24 @@ import Testing
             }
         }
         // Folder order is path order.
-        #expect(lines == [
-            "malformed/broken.jsonl:1: read",
-            "malformed/broken.jsonl:2: skipped: not valid JSON (unterminated string at column 485)",
-            "malformed/broken.jsonl:3: read",
-            "malformed/incomplete.json: read (incomplete: span 1 (47f2ec84a8c8db7b) has no status; span 2 (91afdfb9eb8fd3d5) has no name, no status)",
-            "malformed/no-id.json: skipped: no trace id",
-            "malformed/no-spans.json: read (incomplete: no spans)",
-            "malformed/no-timestamp.json: skipped: no timestamp",
-        ])
+        #expect(
+            lines == [
+                "malformed/broken.jsonl:1: read",
+                "malformed/broken.jsonl:2: skipped: not valid JSON (unterminated string at column 485)",
+                "malformed/broken.jsonl:3: read",
+                "malformed/incomplete.json: read (incomplete: span 1 (47f2ec84a8c8db7b) has no status; span 2 (91afdfb9eb8fd3d5) has no name, no status)",
+                "malformed/no-id.json: skipped: no trace id",
+                "malformed/no-spans.json: read (incomplete: no spans)",
+                "malformed/no-timestamp.json: skipped: no timestamp",
+            ])
         #expect(results.problems.map(\.kind) == [.malformedJSON, .noTraceID, .noTimestamp])
     }
 
     /// The committed 1 MB trace (examples/traces/large/large.json, from make-large.py) is read
     /// whole, and its rendering keeps only the last 100 KB of the payload, secrets removed.
     @Test func theOneMegabyteTraceIsReadAndCutToItsTail() throws {
-        let results = try TraceReader.read([Self.fixture("large/large.json")], relativeTo: Self.repoRoot.appendingPathComponent("examples/traces"))
+        let results = try TraceReader.read(
+            [Self.fixture("large/large.json")], relativeTo: Self.repoRoot.appendingPathComponent("examples/traces"))
         let trace = try #require(results.traces.first)
         #expect(results.count == 1 && results.problems.isEmpty)
         #expect(trace.traceID == "5a1e0b7c9d2f4e6a8b0c1d2e3f4a5b6c")
@@ -60,15 +63,19 @@ import Testing
         #expect(rendered.notes.contains("payload truncated to last 100 KB"))
         #expect(!rendered.text.contains("HEAD-MARKER") && !rendered.text.contains("DROP-MARKER"))
         #expect(rendered.text.contains("KEEP-MARKER") && rendered.text.contains("TAIL-MARKER"))
-        for planted in ["oncall.head@example.com", "hd7Qm2Vx9LpA4sRt6YwZ1cE8uJ3nK5bF0gH",
-                        "oncall.tail@example.com", "tl3Xn8Bq1WvM6cZr4Ks9Pd2Fy7Gh5Jt0aLe"] {
+        for planted in [
+            "oncall.head@example.com", "hd7Qm2Vx9LpA4sRt6YwZ1cE8uJ3nK5bF0gH",
+            "oncall.tail@example.com", "tl3Xn8Bq1WvM6cZr4Ks9Pd2Fy7Gh5Jt0aLe",
+        ] {
             #expect(!rendered.text.contains(planted))
         }
     }
 
     @Test func jsonArraysNameTheirRecordsAndDuplicatesAreCaught() throws {
         let folder = try TempFolder("ingest")
-        try folder.write("batch.json", """
+        try folder.write(
+            "batch.json",
+            """
             [{"trace_id": "AAA", "timestamp": "2026-11-01T10:00:00Z", "spans": [{"span_id": "1", "name": "a", "status": {"code": "OK"}}]},
              {"trace_id": "bbb", "timestamp": "2026-11-01T10:00:00Z", "spans": []},
              42,
@@ -78,33 +85,40 @@ import Testing
         let results = try TraceReader.read([folder.path], relativeTo: folder.url)
         #expect(results.map(\.source.description) == (1...5).map { "batch.json record \($0)" })
         #expect(results.traces.map(\.traceID) == ["AAA", "bbb"])
-        #expect(results.problems.map(\.reason) == [
-            "skipped: not a trace (expected a JSON object, found a number)",
-            "skipped: trace id  aaa  was already read at batch.json record 1",
-            "skipped: no trace id (this looks like an OTLP export: write one trace object per trace, see examples/traces/README.md)",
-        ])
+        #expect(
+            results.problems.map(\.reason) == [
+                "skipped: not a trace (expected a JSON object, found a number)",
+                "skipped: trace id  aaa  was already read at batch.json record 1",
+                "skipped: no trace id (this looks like an OTLP export: write one trace object per trace, see examples/traces/README.md)",
+            ])
     }
 
     @Test func oneBadLineNeverStopsTheRest() throws {
         let good = #"{"trace_id": "t%d", "timestamp": "2026-11-01T10:00:00Z", "spans": []}"#
-        let text = [String(format: good, 1), "{not json", "", "[1]", String(format: good, 2) + "\r",
-                     #"{"trace_id": "t3", "timestamp": 17}"#].joined(separator: "\n")
+        let text = [
+            String(format: good, 1), "{not json", "", "[1]", String(format: good, 2) + "\r",
+            #"{"trace_id": "t3", "timestamp": 17}"#,
+        ].joined(separator: "\n")
         let results = TraceReader.read(Data(text.utf8), source: "upload.jsonl")
         #expect(results.traces.map(\.traceID) == ["t1", "t2"])
-        #expect(results.problems.map(\.description) == [
-            "upload.jsonl:2: skipped: not valid JSON (expected a quoted key at column 2)",
-            "upload.jsonl:4: skipped: not a trace (expected a JSON object, found an array)",
-            "upload.jsonl:6: skipped: no timestamp (timestamp is a number, not an RFC 3339 date-time text)",
-        ])
+        #expect(
+            results.problems.map(\.description) == [
+                "upload.jsonl:2: skipped: not valid JSON (expected a quoted key at column 2)",
+                "upload.jsonl:4: skipped: not a trace (expected a JSON object, found an array)",
+                "upload.jsonl:6: skipped: no timestamp (timestamp is a number, not an RFC 3339 date-time text)",
+            ])
     }
 
     @Test func filesOverTheLimitAreRefusedUnread() throws {
         let folder = try TempFolder("ingest")
         try folder.write("big.jsonl", String(repeating: " ", count: 2048) + "{}")
-        let results = try TraceReader.read([folder.url.appendingPathComponent("big.jsonl").path],
-                                           options: TraceReaderOptions(maxFileBytes: 1024), relativeTo: folder.url)
+        let results = try TraceReader.read(
+            [folder.url.appendingPathComponent("big.jsonl").path],
+            options: TraceReaderOptions(maxFileBytes: 1024), relativeTo: folder.url)
         #expect(results.problems.map(\.kind) == [.fileTooLarge])
-        #expect(results.problems.first?.description == "big.jsonl: skipped: file is 2 KB, over the 1 KB limit for trace files; split it into smaller files")
+        #expect(
+            results.problems.first?.description
+                == "big.jsonl: skipped: file is 2 KB, over the 1 KB limit for trace files; split it into smaller files")
         #expect(TraceReaderOptions().maxFileBytes == 64 * 1024 * 1024)
     }
 
@@ -124,13 +138,18 @@ import Testing
             nope
             """
         let file = LabelReader.read(Data(text.utf8), source: "labels.jsonl")
-        #expect(file.labels == [TraceLabel(traceID: "t1", failureType: "timeout", triggerCondition: "slow_dependency", severity: "low",
-                                           plantedPII: [.init(kind: "email", value: "a@example.com")])])
-        #expect(file.problems.map(\.description) == [
-            "labels.jsonl:2: skipped: no 'failure_type' (a non-empty string)",
-            "labels.jsonl:3: skipped: trace t1 is already labelled",
-            "labels.jsonl:4: skipped: planted_pii[0] needs a 'kind' and a non-empty 'value'",
-            "labels.jsonl:5: skipped: not valid JSON (expected 'null' at column 1)",
-        ])
+        #expect(
+            file.labels == [
+                TraceLabel(
+                    traceID: "t1", failureType: "timeout", triggerCondition: "slow_dependency", severity: "low",
+                    plantedPII: [.init(kind: "email", value: "a@example.com")])
+            ])
+        #expect(
+            file.problems.map(\.description) == [
+                "labels.jsonl:2: skipped: no 'failure_type' (a non-empty string)",
+                "labels.jsonl:3: skipped: trace t1 is already labelled",
+                "labels.jsonl:4: skipped: planted_pii[0] needs a 'kind' and a non-empty 'value'",
+                "labels.jsonl:5: skipped: not valid JSON (expected 'null' at column 1)",
+            ])
     }
 }

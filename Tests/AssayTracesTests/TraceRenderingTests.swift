@@ -1,7 +1,8 @@
 import AssayCore
 import Foundation
-@testable import AssayTraces
 import Testing
+
+@testable import AssayTraces
 
 @Suite struct TraceRenderingTests {
     let redactor = Redactor()
@@ -28,9 +29,15 @@ import Testing
 
     @Test func spansAppearAsATreeWithStatusDurationAndAttributes() throws {
         let text = TraceRendering.render(try TraceFixtures.trace("f207924d")).text
-        #expect(text.hasPrefix("Trace f207924da885cff7ea4b466b39542043\nStarted: 2026-10-13T16:44:10.337Z\nService: devpilot-coding-agent\nSpans: 5 (2 with status ERROR)\n"))
+        #expect(
+            text.hasPrefix(
+                "Trace f207924da885cff7ea4b466b39542043\nStarted: 2026-10-13T16:44:10.337Z\nService: devpilot-coding-agent\nSpans: 5 (2 with status ERROR)\n"
+            ))
         #expect(text.contains("\n[1] invoke_agent devpilot · agent · INTERNAL · OK · 6.100 s · span 946092265ce15d43\n"))
-        #expect(text.contains("\n  [1.2] execute_tool create_pull_request · tool · INTERNAL · ERROR: GitHub API returned 401 Bad credentials · 0.900 s · span 38254166ef7c8a04\n"))
+        #expect(
+            text.contains(
+                "\n  [1.2] execute_tool create_pull_request · tool · INTERNAL · ERROR: GitHub API returned 401 Bad credentials · 0.900 s · span 38254166ef7c8a04\n"
+            ))
         // A child of the tool span, one level deeper.
         #expect(text.contains("\n    [1.2.1] POST · CLIENT · ERROR · 0.820 s · span 7f8c376836fd3f6a\n"))
         #expect(text.contains("      http.response.status_code: 401\n"))
@@ -50,19 +57,26 @@ import Testing
     }
 
     @Test func multiLineValuesContinueOnIndentedLines() {
-        let trace = Trace(traceID: "t1", timestamp: Date(timeIntervalSince1970: 0), spans: [
-            Span(spanID: "aaaaaaaaaaaaaaaa", name: "run", status: SpanStatus(code: .ok),
-                 attributes: ["output.value": "line one\nline two"]),
-        ])
+        let trace = Trace(
+            traceID: "t1", timestamp: Date(timeIntervalSince1970: 0),
+            spans: [
+                Span(
+                    spanID: "aaaaaaaaaaaaaaaa", name: "run", status: SpanStatus(code: .ok),
+                    attributes: ["output.value": "line one\nline two"])
+            ])
         let text = TraceRendering.render(trace).text
         #expect(text.contains("\n[1] run · OK · span aaaaaaaaaaaaaaaa\n    output.value: line one\n      line two\n"))
     }
 
     @Test func secretsUnderKeyNamesAreRedactedWithTheirKey() {
-        let trace = Trace(traceID: "t2", timestamp: Date(timeIntervalSince1970: 0), spans: [
-            Span(spanID: "aaaaaaaaaaaaaaaa", name: "connect", status: SpanStatus(code: .error, message: "login for ana@example.com failed"),
-                 attributes: ["db.password": "hunter2", "note": "call +1 415 555 0100"]),
-        ])
+        let trace = Trace(
+            traceID: "t2", timestamp: Date(timeIntervalSince1970: 0),
+            spans: [
+                Span(
+                    spanID: "aaaaaaaaaaaaaaaa", name: "connect",
+                    status: SpanStatus(code: .error, message: "login for ana@example.com failed"),
+                    attributes: ["db.password": "hunter2", "note": "call +1 415 555 0100"])
+            ])
         let text = TraceRendering.render(trace).text
         #expect(!text.contains("hunter2"))
         #expect(!text.contains("ana@example.com"))
@@ -72,20 +86,24 @@ import Testing
     }
 
     @Test func incompleteTracesSayWhatIsMissing() {
-        let trace = Trace(traceID: "t3", timestamp: Date(timeIntervalSince1970: 0), spans: [
-            Span(spanID: "aaaaaaaaaaaaaaaa", name: nil, status: nil),
-        ])
+        let trace = Trace(
+            traceID: "t3", timestamp: Date(timeIntervalSince1970: 0),
+            spans: [
+                Span(spanID: "aaaaaaaaaaaaaaaa", name: nil, status: nil)
+            ])
         let text = TraceRendering.render(trace).text
         #expect(text.contains("Incomplete trace: span 1 (aaaaaaaaaaaaaaaa) has no name, no status\n"))
         #expect(text.contains("[1] (unnamed span) · no status · span aaaaaaaaaaaaaaaa"))
     }
 
     @Test func parentCyclesAndMissingParentsStillRenderEverySpanOnce() {
-        let trace = Trace(traceID: "t4", timestamp: Date(timeIntervalSince1970: 0), spans: [
-            Span(spanID: "a", parentSpanID: "b", name: "first", status: SpanStatus(code: .ok)),
-            Span(spanID: "b", parentSpanID: "a", name: "second", status: SpanStatus(code: .ok)),
-            Span(spanID: "c", parentSpanID: "gone", name: "orphan", status: SpanStatus(code: .ok)),
-        ])
+        let trace = Trace(
+            traceID: "t4", timestamp: Date(timeIntervalSince1970: 0),
+            spans: [
+                Span(spanID: "a", parentSpanID: "b", name: "first", status: SpanStatus(code: .ok)),
+                Span(spanID: "b", parentSpanID: "a", name: "second", status: SpanStatus(code: .ok)),
+                Span(spanID: "c", parentSpanID: "gone", name: "orphan", status: SpanStatus(code: .ok)),
+            ])
         let text = TraceRendering.render(trace).text
         for name in ["first", "second", "orphan"] {
             #expect(text.components(separatedBy: "] \(name) ·").count == 2, "\(name) once")
@@ -95,11 +113,14 @@ import Testing
     /// A NUL in a trace's text (a tool's binary output, say) used to reach the store, which cuts text
     /// at a NUL; the rendering shows it as `\u0000` and keeps everything after it.
     @Test func aNULIsShownAndNothingAfterItIsLost() throws {
-        let trace = try TraceJSON.decode(JSONValue.parse(#"""
-            {"trace_id": "t1", "timestamp": "2026-11-01T10:00:00Z", "service": "svc\u0000x", "spans": [
-              {"span_id": "s1", "name": "execute_tool read", "status": {"code": "ERROR", "message": "bad\u0000byte"},
-               "attributes": {"tool.output": "before\u0000after"}}]}
-            """#)).get()
+        let trace = try TraceJSON.decode(
+            JSONValue.parse(
+                #"""
+                {"trace_id": "t1", "timestamp": "2026-11-01T10:00:00Z", "service": "svc\u0000x", "spans": [
+                  {"span_id": "s1", "name": "execute_tool read", "status": {"code": "ERROR", "message": "bad\u0000byte"},
+                   "attributes": {"tool.output": "before\u0000after"}}]}
+                """#)
+        ).get()
         let prepared = PreparedTrace(trace)
         #expect(!prepared.text.utf8.contains(0))
         #expect(prepared.text.contains(#"tool.output: before\u0000after"#), "\(prepared.text)")

@@ -3,9 +3,10 @@ import AssayIngest
 import AssayProviders
 import AssayStore
 import Foundation
-@testable import AssayTraces
 import Testing
+
 @testable import AssayEngine
+@testable import AssayTraces
 
 /// Failure traces through the engine with a scripted model: patterns stored, idempotent,
 /// invalid output and timeouts recorded, a summary per run.
@@ -86,12 +87,14 @@ import Testing
         let runner = try Self.runner()
         _ = try await Self.add(runner, [Self.trace("cccc0001")])
         // No recommended action: the reply fits the extraction schema, the pattern needs at least one.
-        let raw = #"{"summary":{"evidence":"","rationale":"r","value":"Tool failed.","confidence":0.9},"failure_type":{"evidence":"execute_tool lookup_order","rationale":"r","value":"tool_error","confidence":0.9},"trigger_condition":{"evidence":"","rationale":"r","value":"upstream_api_error","confidence":0.9},"root_cause_hypothesis":{"evidence":"","rationale":"r","value":"Down. Contact ops@example.com","confidence":0.9},"severity":{"evidence":"","rationale":"r","value":"high","confidence":0.9},"recommended_actions":{"evidence":"","rationale":"r","value":[],"confidence":0.9},"reproduction_context":{"evidence":"","rationale":"r","value":"Ask.","confidence":0.9},"title":{"evidence":"","rationale":"r","value":"Lookup fails","confidence":0.9}}"#
+        let raw =
+            #"{"summary":{"evidence":"","rationale":"r","value":"Tool failed.","confidence":0.9},"failure_type":{"evidence":"execute_tool lookup_order","rationale":"r","value":"tool_error","confidence":0.9},"trigger_condition":{"evidence":"","rationale":"r","value":"upstream_api_error","confidence":0.9},"root_cause_hypothesis":{"evidence":"","rationale":"r","value":"Down. Contact ops@example.com","confidence":0.9},"severity":{"evidence":"","rationale":"r","value":"high","confidence":0.9},"recommended_actions":{"evidence":"","rationale":"r","value":[],"confidence":0.9},"reproduction_context":{"evidence":"","rationale":"r","value":"Ask.","confidence":0.9},"title":{"evidence":"","rationale":"r","value":"Lookup fails","confidence":0.9}}"#
         let summary = try #require(try await runner.run(provider: ScriptedProvider(steps: [], then: .reply(raw))))
         #expect(summary.validationFailures == 1 && summary.patternsStored == 0)
         let project = try #require(try await runner.store.project(named: TraceRunner.projectName))
-        let record = try #require(try await runner.store.errorRecords(projectID: project.id, jobID: summary.runID)
-            .first { $0.kind == .schemaValidation })
+        let record = try #require(
+            try await runner.store.errorRecords(projectID: project.id, jobID: summary.runID)
+                .first { $0.kind == .schemaValidation })
         #expect(record.responseHash == Hashing.sha256(raw))
         #expect(record.excerpt?.contains("tool_error") == true)
         #expect(record.excerpt?.contains("ops@example.com") == false, "the excerpt is redacted")
@@ -107,8 +110,9 @@ import Testing
                 return try await ScriptedProvider(steps: [], then: TraceRunnerTests.reply()).complete(request)
             }
         }
-        let summary = try #require(try await runner.run(
-            provider: SlowOnOne(), options: .init(traceTimeBudget: .milliseconds(300))))
+        let summary = try #require(
+            try await runner.run(
+                provider: SlowOnOne(), options: .init(traceTimeBudget: .milliseconds(300))))
         #expect(summary.timeouts == 1 && summary.patternsStored == 1)
         #expect(summary.failures.map(\.traceID) == ["cccc0001"])
     }
@@ -121,7 +125,9 @@ import Testing
         #expect(first.tracesReceived == 2 && first.processingErrors == 2)
         let second = try #require(try await runner.run(provider: down, options: .init(batchSize: 2), excluding: Set(first.documentIDs)))
         #expect(second.tracesReceived == 1 && Set(second.documentIDs).isDisjoint(with: first.documentIDs))
-        #expect(try await runner.run(provider: down, options: .init(batchSize: 2),
-                                     excluding: Set(first.documentIDs + second.documentIDs)) == nil)
+        #expect(
+            try await runner.run(
+                provider: down, options: .init(batchSize: 2),
+                excluding: Set(first.documentIDs + second.documentIDs)) == nil)
     }
 }

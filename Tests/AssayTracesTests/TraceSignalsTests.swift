@@ -1,23 +1,27 @@
 import AssayCore
 import Foundation
-@testable import AssayTraces
 import Testing
+
+@testable import AssayTraces
 
 @Suite struct TraceSignalsTests {
     @Test func errorsComeFirstWithTheirSpans() throws {
         let signals = TraceSignals.collect(from: try TraceFixtures.trace("f207924d"))
-        #expect(Array(signals.map { $0.json.serialized() }.prefix(4)) == [
-            #"{"kind":"status","name":"execute_tool create_pull_request","value":"ERROR: GitHub API returned 401 Bad credentials","span_id":"38254166ef7c8a04"}"#,
-            #"{"kind":"event","name":"exception","value":"github.GithubException: 401 {\"message\": \"Bad credentials\", \"documentation_url\": \"https://docs.github.com/rest\", \"status\": \"401\"}","span_id":"38254166ef7c8a04"}"#,
-            #"{"kind":"status","name":"POST","value":"ERROR","span_id":"7f8c376836fd3f6a"}"#,
-            #"{"kind":"attribute","name":"error.type","value":"GithubException","span_id":"38254166ef7c8a04"}"#,
-        ])
+        #expect(
+            Array(signals.map { $0.json.serialized() }.prefix(4)) == [
+                #"{"kind":"status","name":"execute_tool create_pull_request","value":"ERROR: GitHub API returned 401 Bad credentials","span_id":"38254166ef7c8a04"}"#,
+                #"{"kind":"event","name":"exception","value":"github.GithubException: 401 {\"message\": \"Bad credentials\", \"documentation_url\": \"https://docs.github.com/rest\", \"status\": \"401\"}","span_id":"38254166ef7c8a04"}"#,
+                #"{"kind":"status","name":"POST","value":"ERROR","span_id":"7f8c376836fd3f6a"}"#,
+                #"{"kind":"attribute","name":"error.type","value":"GithubException","span_id":"38254166ef7c8a04"}"#,
+            ])
         #expect(signals.contains(Signal(kind: .attribute, name: "http.response.status_code", value: 401, spanID: "7f8c376836fd3f6a")))
     }
 
     @Test func limitsReachedAndRepeatedToolsAreSignals() throws {
         let signals = TraceSignals.collect(from: try TraceFixtures.trace("7ce73299"))
-        #expect(signals.contains(Signal(kind: .attribute, name: "agent.iterations", value: "15 of 15 (limit reached)", spanID: "625c28fcfe3cbf3a")))
+        #expect(
+            signals.contains(
+                Signal(kind: .attribute, name: "agent.iterations", value: "15 of 15 (limit reached)", spanID: "625c28fcfe3cbf3a")))
         #expect(signals.contains { $0.kind == .spanName && $0.name == "web_search" && $0.value == "15 calls" })
     }
 
@@ -31,8 +35,12 @@ import Testing
     @Test func theSameSignalOnSeveralSpansIsFoldedIntoOne() throws {
         let signals = TraceSignals.collect(from: try TraceFixtures.trace("72dda8cb"))
         let overloaded = signals.filter { $0.kind == .status && $0.name == "Anthropic.messages.create" }
-        #expect(overloaded == [Signal(kind: .status, name: "Anthropic.messages.create", value: "ERROR: Overloaded (3 spans)",
-                                      spanID: "9ef98836e8f28280")])
+        #expect(
+            overloaded == [
+                Signal(
+                    kind: .status, name: "Anthropic.messages.create", value: "ERROR: Overloaded (3 spans)",
+                    spanID: "9ef98836e8f28280")
+            ])
         #expect(signals.contains { $0.name == "http.response.status_code" && $0.value == "529 (3 spans)" })
         #expect(signals.filter { $0.name == "http.request.resend_count" }.map(\.value) == [2])
     }

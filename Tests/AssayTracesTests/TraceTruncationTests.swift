@@ -1,7 +1,8 @@
 import AssayCore
 import Foundation
-@testable import AssayTraces
 import Testing
+
+@testable import AssayTraces
 
 /// The payload rule with a trace shaped like examples/traces/large/make-large.py's: a tool
 /// output of about 1 MB with markers by distance from its end, and planted values at both ends.
@@ -31,7 +32,8 @@ import Testing
                 pending.removeFirst()
             } else {
                 n += 1
-                line = "2026-11-13T01:02:03.\(String(format: "%03d", n % 1000))Z DEBUG worker-\(n % 8) processed item \(100_000 + n) in \(n % 900) ms"
+                line =
+                    "2026-11-13T01:02:03.\(String(format: "%03d", n % 1000))Z DEBUG worker-\(n % 8) processed item \(100_000 + n) in \(n % 900) ms"
             }
             line = String(line.prefix(max(1, bodyEnd - length - 1)))
             lines.append(line)
@@ -43,19 +45,26 @@ import Testing
 
     static func largeTrace(size: Int = 1_000_000) -> Trace {
         let t0 = RFC3339.parse("2026-11-14T07:12:00Z")!
-        return Trace(traceID: "5a1e0b7c9d2f4e6a8b0c1d2e3f4a5b6c", timestamp: t0, service: "opsbot-log-analyst", spans: [
-            Span(spanID: "a1b2c3d4e5f60718", name: "OpsBot.run", kind: .server, start: t0, end: t0 + 9.4,
-                 status: SpanStatus(code: .error, message: "LLM request rejected"),
-                 attributes: ["openinference.span.kind": "AGENT", "input.value": "Why did the payment batch job crash?"]),
-            Span(spanID: "b2c3d4e5f6071829", parentSpanID: "a1b2c3d4e5f60718", name: "read_log", kind: .internal,
-                 start: t0 + 1, end: t0 + 3.2, status: SpanStatus(code: .ok),
-                 attributes: ["openinference.span.kind": "TOOL", "tool.name": "read_log", "output.value": .string(log(size: size))]),
-            Span(spanID: "c3d4e5f60718293a", parentSpanID: "a1b2c3d4e5f60718", name: "ChatCompletion", kind: .client,
-                 start: t0 + 3.3, end: t0 + 9.3,
-                 status: SpanStatus(code: .error, message: "This model's maximum context length is 128000 tokens."),
-                 attributes: ["openinference.span.kind": "LLM", "llm.token_count.prompt": 251904,
-                              "http.response.status_code": 400, "error.type": "context_length_exceeded"]),
-        ])
+        return Trace(
+            traceID: "5a1e0b7c9d2f4e6a8b0c1d2e3f4a5b6c", timestamp: t0, service: "opsbot-log-analyst",
+            spans: [
+                Span(
+                    spanID: "a1b2c3d4e5f60718", name: "OpsBot.run", kind: .server, start: t0, end: t0 + 9.4,
+                    status: SpanStatus(code: .error, message: "LLM request rejected"),
+                    attributes: ["openinference.span.kind": "AGENT", "input.value": "Why did the payment batch job crash?"]),
+                Span(
+                    spanID: "b2c3d4e5f6071829", parentSpanID: "a1b2c3d4e5f60718", name: "read_log", kind: .internal,
+                    start: t0 + 1, end: t0 + 3.2, status: SpanStatus(code: .ok),
+                    attributes: ["openinference.span.kind": "TOOL", "tool.name": "read_log", "output.value": .string(log(size: size))]),
+                Span(
+                    spanID: "c3d4e5f60718293a", parentSpanID: "a1b2c3d4e5f60718", name: "ChatCompletion", kind: .client,
+                    start: t0 + 3.3, end: t0 + 9.3,
+                    status: SpanStatus(code: .error, message: "This model's maximum context length is 128000 tokens."),
+                    attributes: [
+                        "openinference.span.kind": "LLM", "llm.token_count.prompt": 251904,
+                        "http.response.status_code": 400, "error.type": "context_length_exceeded",
+                    ]),
+            ])
     }
 
     @Test func theLogBuilderPlacesItsMarkersByDistanceFromTheEnd() throws {
@@ -106,9 +115,11 @@ import Testing
     @Test func theCutNeverSplitsACharacter() {
         // Every character is 4 UTF-8 bytes; a cut at 10 bytes from the end is mid-character.
         let emoji = String(repeating: "🙂", count: 100)
-        let trace = Trace(traceID: "t", timestamp: Date(timeIntervalSince1970: 0), spans: [
-            Span(spanID: "aaaaaaaaaaaaaaaa", name: "x", status: SpanStatus(code: .ok), attributes: ["output.value": .string(emoji)]),
-        ])
+        let trace = Trace(
+            traceID: "t", timestamp: Date(timeIntervalSince1970: 0),
+            spans: [
+                Span(spanID: "aaaaaaaaaaaaaaaa", name: "x", status: SpanStatus(code: .ok), attributes: ["output.value": .string(emoji)])
+            ])
         let rendered = TraceRendering.render(trace, limits: TraceLimits(maxPayloadBytes: 100, keptTailBytes: 10))
         #expect(rendered.truncated)
         let body = rendered.text.split(separator: "\n", maxSplits: 1).last.map(String.init) ?? ""

@@ -41,7 +41,8 @@ public struct Chunker: Sendable, Hashable {
                 last += 1
                 tokens += Self.tokens(segments[last])
             }
-            let start = segments[first].lowerBound, end = segments[last].upperBound
+            let start = segments[first].lowerBound
+            let end = segments[last].upperBound
             chunks.append(Chunk(text: Self.string(scalars[start..<end]), start: start, end: end))
             guard last + 1 < segments.count else { break }
             // Step back over trailing segments worth at most the overlap, always moving forward.

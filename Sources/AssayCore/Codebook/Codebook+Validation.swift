@@ -65,7 +65,7 @@ extension Codebook {
                 for (key, date) in [("min_date", rules.minDate), ("max_date", rules.maxDate)] {
                     if let date, ISODate.parse(date) == nil { add("validation.\(key)", "'\(date)' is not a YYYY-MM-DD date") }
                 }
-                if (rules.min != nil || rules.max != nil), v.type != .number {
+                if rules.min != nil || rules.max != nil, v.type != .number {
                     add("validation", "min/max apply to number variables only")
                 }
             }

@@ -82,9 +82,10 @@ public enum VariableType: String, Sendable, Hashable, Codable, CaseIterable {
     public init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode(String.self)
         guard let value = VariableType(rawValue: raw.lowercased()) else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "unknown type '\(raw)' (expected one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")))"))
+            throw DecodingError.dataCorrupted(
+                .init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "unknown type '\(raw)' (expected one of \(Self.allCases.map(\.rawValue).joined(separator: ", ")))"))
         }
         self = value
     }
@@ -119,9 +120,10 @@ func decodeChoice<T: RawRepresentable & CaseIterable>(_ decoder: any Decoder) th
     if container.decodeNil(), let value = T(rawValue: "null") { return value }
     let raw = try container.decode(String.self)
     guard let value = T(rawValue: raw.lowercased()) else {
-        throw DecodingError.dataCorrupted(.init(
-            codingPath: decoder.codingPath,
-            debugDescription: "unknown value '\(raw)' (expected one of \(T.allCases.map(\.rawValue).joined(separator: ", ")))"))
+        throw DecodingError.dataCorrupted(
+            .init(
+                codingPath: decoder.codingPath,
+                debugDescription: "unknown value '\(raw)' (expected one of \(T.allCases.map(\.rawValue).joined(separator: ", ")))"))
     }
     return value
 }
@@ -153,8 +155,9 @@ public struct Category: Sendable, Hashable, Codable {
         } else {
             code = try c.decode(String.self, forKey: .code)
         }
-        self.init(code: code, label: try c.decodeIfPresent(String.self, forKey: .label),
-                  description: try c.decodeIfPresent(String.self, forKey: .description))
+        self.init(
+            code: code, label: try c.decodeIfPresent(String.self, forKey: .label),
+            description: try c.decodeIfPresent(String.self, forKey: .description))
     }
 }
 
@@ -168,8 +171,10 @@ public struct ValidationRules: Sendable, Hashable, Codable {
     public var minDate: String?
     public var maxDate: String?
 
-    public init(min: Double? = nil, max: Double? = nil, pattern: String? = nil, minLength: Int? = nil,
-                maxLength: Int? = nil, minDate: String? = nil, maxDate: String? = nil) {
+    public init(
+        min: Double? = nil, max: Double? = nil, pattern: String? = nil, minLength: Int? = nil,
+        maxLength: Int? = nil, minDate: String? = nil, maxDate: String? = nil
+    ) {
         self.min = min
         self.max = max
         self.pattern = pattern

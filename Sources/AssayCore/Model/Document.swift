@@ -18,9 +18,11 @@ public struct Document: Sendable, Hashable, Codable {
     public var metadata: JSONValue
     public var createdAt: Date
 
-    public init(id: Int64, projectID: Int64, externalID: String, title: String? = nil, mediaType: String,
-                text: String, contentHash: String, wordCount: Int, tokenCount: Int, chunkCount: Int = 1,
-                status: DocumentStatus, error: String? = nil, metadata: JSONValue = .null, createdAt: Date = Date()) {
+    public init(
+        id: Int64, projectID: Int64, externalID: String, title: String? = nil, mediaType: String,
+        text: String, contentHash: String, wordCount: Int, tokenCount: Int, chunkCount: Int = 1,
+        status: DocumentStatus, error: String? = nil, metadata: JSONValue = .null, createdAt: Date = Date()
+    ) {
         self.id = id
         self.projectID = projectID
         self.externalID = externalID
@@ -53,8 +55,10 @@ public struct DocumentInput: Sendable, Hashable {
     public var error: String?
     public var metadata: JSONValue
 
-    public init(externalID: String, title: String? = nil, mediaType: String, text: String,
-                status: DocumentStatus = .ready, error: String? = nil, metadata: JSONValue = .null) {
+    public init(
+        externalID: String, title: String? = nil, mediaType: String, text: String,
+        status: DocumentStatus = .ready, error: String? = nil, metadata: JSONValue = .null
+    ) {
         self.externalID = externalID
         self.title = title
         self.mediaType = mediaType

@@ -22,9 +22,11 @@ public struct DocumentOutcome: Sendable, Hashable, Codable {
     public var reason: String?
     public var updatedAt: Date
 
-    public init(documentID: Int64, jobID: Int64, codebookVersion: Int, contentHash: String,
-                outcome: DocumentOutcomeKind, errorKind: ErrorKind? = nil, reason: String? = nil,
-                updatedAt: Date = Date()) {
+    public init(
+        documentID: Int64, jobID: Int64, codebookVersion: Int, contentHash: String,
+        outcome: DocumentOutcomeKind, errorKind: ErrorKind? = nil, reason: String? = nil,
+        updatedAt: Date = Date()
+    ) {
         self.documentID = documentID
         self.jobID = jobID
         self.codebookVersion = codebookVersion
@@ -53,9 +55,11 @@ public struct DocumentResult: Sendable, Hashable {
     /// with its hash and a redacted excerpt); never stored as such.
     public var reply: String?
 
-    public init(jobID: Int64, documentID: Int64, codebookVersion: Int, contentHash: String,
-                outcome: DocumentOutcomeKind, extractions: [Extraction], errors: [ErrorRecord],
-                tokensIn: Int = 0, tokensOut: Int = 0) {
+    public init(
+        jobID: Int64, documentID: Int64, codebookVersion: Int, contentHash: String,
+        outcome: DocumentOutcomeKind, extractions: [Extraction], errors: [ErrorRecord],
+        tokensIn: Int = 0, tokensOut: Int = 0
+    ) {
         self.jobID = jobID
         self.documentID = documentID
         self.codebookVersion = codebookVersion

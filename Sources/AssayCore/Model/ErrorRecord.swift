@@ -14,8 +14,10 @@ public struct ErrorRecord: Sendable, Hashable, Codable {
     public var excerpt: String?
     public var createdAt: Date
 
-    public init(id: Int64 = 0, jobID: Int64?, documentID: Int64?, kind: ErrorKind, reason: String,
-                responseHash: String? = nil, excerpt: String? = nil, createdAt: Date = Date()) {
+    public init(
+        id: Int64 = 0, jobID: Int64?, documentID: Int64?, kind: ErrorKind, reason: String,
+        responseHash: String? = nil, excerpt: String? = nil, createdAt: Date = Date()
+    ) {
         self.id = id
         self.jobID = jobID
         self.documentID = documentID

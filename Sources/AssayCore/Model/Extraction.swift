@@ -20,10 +20,12 @@ public struct Extraction: Sendable, Hashable, Codable {
     public var jobID: Int64?
     public var createdAt: Date
 
-    public init(id: Int64 = 0, documentID: Int64, variable: String, entityIndex: Int = 0, entityText: String? = nil,
-                value: JSONValue, confidence: Double?, evidence: Evidence?, rationale: String?,
-                status: ExtractionStatus, error: String? = nil, codebookVersion: Int, promptHash: String,
-                model: String, jobID: Int64?, createdAt: Date = Date()) {
+    public init(
+        id: Int64 = 0, documentID: Int64, variable: String, entityIndex: Int = 0, entityText: String? = nil,
+        value: JSONValue, confidence: Double?, evidence: Evidence?, rationale: String?,
+        status: ExtractionStatus, error: String? = nil, codebookVersion: Int, promptHash: String,
+        model: String, jobID: Int64?, createdAt: Date = Date()
+    ) {
         self.id = id
         self.documentID = documentID
         self.variable = variable
@@ -62,7 +64,8 @@ public struct Evidence: Sendable, Hashable, Codable {
 
 /// How a quote was found in the document.
 public enum GroundingMatch: String, Sendable, Hashable, Codable, CaseIterable {
-    case exact, normalized, fuzzy, notFound = "not_found"
+    case exact, normalized, fuzzy
+    case notFound = "not_found"
 }
 
 public enum ExtractionStatus: String, Sendable, Hashable, Codable, CaseIterable {

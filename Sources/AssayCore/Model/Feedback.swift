@@ -13,8 +13,10 @@ public struct Feedback: Sendable, Hashable, Codable {
     public var variable: String?
     public var createdAt: Date
 
-    public init(id: Int64 = 0, extractionID: Int64, verdict: FeedbackVerdict, correctedValue: JSONValue? = nil,
-                note: String? = nil, author: String? = nil, variable: String? = nil, createdAt: Date = Date()) {
+    public init(
+        id: Int64 = 0, extractionID: Int64, verdict: FeedbackVerdict, correctedValue: JSONValue? = nil,
+        note: String? = nil, author: String? = nil, variable: String? = nil, createdAt: Date = Date()
+    ) {
         self.id = id
         self.extractionID = extractionID
         self.verdict = verdict

@@ -23,11 +23,13 @@ public struct Job: Sendable, Hashable, Codable {
     public var startedAt: Date?
     public var finishedAt: Date?
 
-    public init(id: Int64, projectID: Int64, kind: JobKind, status: JobStatus = .pending, codebookVersion: Int,
-                promptHash: String, model: String, selection: JobSelection, total: Int = 0, processed: Int = 0,
-                succeeded: Int = 0, flagged: Int = 0, failed: Int = 0, consecutiveFailures: Int = 0,
-                tokensIn: Int = 0, tokensOut: Int = 0, error: String? = nil, createdAt: Date = Date(),
-                startedAt: Date? = nil, finishedAt: Date? = nil) {
+    public init(
+        id: Int64, projectID: Int64, kind: JobKind, status: JobStatus = .pending, codebookVersion: Int,
+        promptHash: String, model: String, selection: JobSelection, total: Int = 0, processed: Int = 0,
+        succeeded: Int = 0, flagged: Int = 0, failed: Int = 0, consecutiveFailures: Int = 0,
+        tokensIn: Int = 0, tokensOut: Int = 0, error: String? = nil, createdAt: Date = Date(),
+        startedAt: Date? = nil, finishedAt: Date? = nil
+    ) {
         self.id = id
         self.projectID = projectID
         self.kind = kind
@@ -85,8 +87,10 @@ public struct JobEvent: Sendable, Hashable, Codable {
     public var message: String?
     public var createdAt: Date
 
-    public init(id: Int64, jobID: Int64, kind: JobEventKind, documentID: Int64? = nil, message: String? = nil,
-                createdAt: Date = Date()) {
+    public init(
+        id: Int64, jobID: Int64, kind: JobEventKind, documentID: Int64? = nil, message: String? = nil,
+        createdAt: Date = Date()
+    ) {
         self.id = id
         self.jobID = jobID
         self.kind = kind

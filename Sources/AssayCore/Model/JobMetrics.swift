@@ -25,9 +25,11 @@ public struct JobMetrics: Sendable, Hashable, Codable {
     public var chunkedDocuments: Int
     public var chunks: Int
 
-    public init(requests: Int = 0, documents: Int = 0, reasks: Int = 0, splits: Int = 0, redoneAlone: Int = 0,
-                averageLatencyMs: Double = 0, p95LatencyMs: Double = 0, valuesStored: Int = 0, documentsWithoutValues: Int = 0,
-                retries: Int = 0, throttledMs: Double = 0, circuitOpenings: Int = 0, chunkedDocuments: Int = 0, chunks: Int = 0) {
+    public init(
+        requests: Int = 0, documents: Int = 0, reasks: Int = 0, splits: Int = 0, redoneAlone: Int = 0,
+        averageLatencyMs: Double = 0, p95LatencyMs: Double = 0, valuesStored: Int = 0, documentsWithoutValues: Int = 0,
+        retries: Int = 0, throttledMs: Double = 0, circuitOpenings: Int = 0, chunkedDocuments: Int = 0, chunks: Int = 0
+    ) {
         self.chunkedDocuments = chunkedDocuments
         self.chunks = chunks
         self.requests = requests
@@ -46,7 +48,7 @@ public struct JobMetrics: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case requests, documents, reasks, splits, redoneAlone, averageLatencyMs, p95LatencyMs, valuesStored,
-             documentsWithoutValues, retries, throttledMs, circuitOpenings, chunkedDocuments, chunks
+            documentsWithoutValues, retries, throttledMs, circuitOpenings, chunkedDocuments, chunks
     }
 
     /// Metrics stored before a field existed read it as zero.
@@ -54,13 +56,14 @@ public struct JobMetrics: Sendable, Hashable, Codable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         func int(_ key: CodingKeys) throws -> Int { try c.decodeIfPresent(Int.self, forKey: key) ?? 0 }
         func double(_ key: CodingKeys) throws -> Double { try c.decodeIfPresent(Double.self, forKey: key) ?? 0 }
-        self.init(requests: try int(.requests), documents: try int(.documents), reasks: try int(.reasks),
-                  splits: try int(.splits), redoneAlone: try int(.redoneAlone),
-                  averageLatencyMs: try double(.averageLatencyMs), p95LatencyMs: try double(.p95LatencyMs),
-                  valuesStored: try int(.valuesStored), documentsWithoutValues: try int(.documentsWithoutValues),
-                  retries: try int(.retries), throttledMs: try double(.throttledMs),
-                  circuitOpenings: try int(.circuitOpenings), chunkedDocuments: try int(.chunkedDocuments),
-                  chunks: try int(.chunks))
+        self.init(
+            requests: try int(.requests), documents: try int(.documents), reasks: try int(.reasks),
+            splits: try int(.splits), redoneAlone: try int(.redoneAlone),
+            averageLatencyMs: try double(.averageLatencyMs), p95LatencyMs: try double(.p95LatencyMs),
+            valuesStored: try int(.valuesStored), documentsWithoutValues: try int(.documentsWithoutValues),
+            retries: try int(.retries), throttledMs: try double(.throttledMs),
+            circuitOpenings: try int(.circuitOpenings), chunkedDocuments: try int(.chunkedDocuments),
+            chunks: try int(.chunks))
     }
 
     public var documentsPerRequest: Double { requests == 0 ? 0 : Double(documents) / Double(requests) }

@@ -12,9 +12,11 @@ public struct Project: Sendable, Hashable, Codable {
     public var tokenBudget: Int
     public var createdAt: Date
 
-    public init(id: Int64, name: String, description: String? = nil, owner: String? = nil,
-                unit: UnitOfObservation = .document, entityInstruction: String? = nil,
-                status: ProjectStatus = .created, tokenBudget: Int = 8192, createdAt: Date = Date()) {
+    public init(
+        id: Int64, name: String, description: String? = nil, owner: String? = nil,
+        unit: UnitOfObservation = .document, entityInstruction: String? = nil,
+        status: ProjectStatus = .created, tokenBudget: Int = 8192, createdAt: Date = Date()
+    ) {
         self.id = id
         self.name = name
         self.description = description

@@ -18,8 +18,10 @@ public enum Packer {
         public var longDocumentTokens: Int
         public var maxDocumentsPerRequest: Int
 
-        public init(requestTokens: Int = 8192, fixedTokens: Int, outputTokensPerDocument: Int,
-                    longDocumentTokens: Int? = nil, maxDocumentsPerRequest: Int = 16) {
+        public init(
+            requestTokens: Int = 8192, fixedTokens: Int, outputTokensPerDocument: Int,
+            longDocumentTokens: Int? = nil, maxDocumentsPerRequest: Int = 16
+        ) {
             self.requestTokens = requestTokens
             self.fixedTokens = fixedTokens
             self.outputTokensPerDocument = outputTokensPerDocument

@@ -63,9 +63,15 @@ public enum Coercion {
         // Digits, and separators that sit between digits.
         while end < scalars.count {
             let c = scalars[end]
-            if ("0"..."9").contains(c) { end += 1; continue }
+            if ("0"..."9").contains(c) {
+                end += 1
+                continue
+            }
             let isSeparator = [",", ".", " ", "'", "\u{00A0}", "\u{202F}", "\u{2009}"].contains(c)
-            if isSeparator, end + 1 < scalars.count, ("0"..."9").contains(scalars[end + 1]) { end += 1; continue }
+            if isSeparator, end + 1 < scalars.count, ("0"..."9").contains(scalars[end + 1]) {
+                end += 1
+                continue
+            }
             break
         }
         let token = String(String.UnicodeScalarView(scalars[first..<end]))
@@ -106,8 +112,10 @@ public enum Coercion {
     }
 
     static let months: [String: Int] = {
-        let names = ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-                     "october", "november", "december"]
+        let names = [
+            "january", "february", "march", "april", "may", "june", "july", "august", "september",
+            "october", "november", "december",
+        ]
         var map: [String: Int] = [:]
         for (i, name) in names.enumerated() {
             map[name] = i + 1
@@ -132,16 +140,22 @@ public enum Coercion {
             .map(String.init).filter { !["st", "nd", "rd", "th", "of", "the", "on"].contains($0) }
         let numbers = tokens.compactMap { Int($0.trimmingCharacters(in: .letters)) }
         let month = tokens.lazy.compactMap { months[$0] }.first
-        var y: Int?, m: Int?, d: Int?
+        var y: Int?
+        var m: Int?
+        var d: Int?
         if let month {
             m = month
             y = numbers.first { $0 >= 1000 }
             d = numbers.first { (1...31).contains($0) }
         } else if numbers.count == 3 {
             let (a, b, c) = (numbers[0], numbers[1], numbers[2])
-            if a >= 1000 { (y, m, d) = (a, b, c) }
-            else if text.contains(".") || text.contains("-") || a > 12 { (d, m, y) = (a, b, c) }
-            else { (m, d, y) = (a, b, c) }
+            if a >= 1000 {
+                (y, m, d) = (a, b, c)
+            } else if text.contains(".") || text.contains("-") || a > 12 {
+                (d, m, y) = (a, b, c)
+            } else {
+                (m, d, y) = (a, b, c)
+            }
             if let year = y, year < 100 { y = year + (year < 50 ? 2000 : 1900) }
         }
         guard let y, let m, let d, (1...12).contains(m), (1...ISODate.daysIn(month: m, year: y)).contains(d) else {
@@ -154,7 +168,8 @@ public enum Coercion {
     public static func category(_ value: JSONValue, of variable: Variable) throws(Failure) -> String {
         let given = (value.stringValue ?? value.displayText).trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         if let match = variable.categories.first(where: { $0.code.lowercased() == given })
-            ?? variable.categories.first(where: { $0.label?.lowercased() == given }) {
+            ?? variable.categories.first(where: { $0.label?.lowercased() == given })
+        {
             return match.code
         }
         let codes = variable.categories.map(\.code).joined(separator: ", ")

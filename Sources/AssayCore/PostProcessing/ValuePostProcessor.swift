@@ -13,8 +13,10 @@ public struct ProcessedValue: Sendable, Hashable {
     /// `if_uncertain: skip` left nothing to store.
     public var skipped: Bool
 
-    public init(variable: String, value: JSONValue, confidence: Double?, evidence: Evidence?, rationale: String?,
-                status: ExtractionStatus, note: String? = nil, skipped: Bool = false) {
+    public init(
+        variable: String, value: JSONValue, confidence: Double?, evidence: Evidence?, rationale: String?,
+        status: ExtractionStatus, note: String? = nil, skipped: Bool = false
+    ) {
         self.variable = variable
         self.value = value
         self.confidence = confidence
@@ -41,8 +43,10 @@ public enum ValuePostProcessor {
         return result
     }
 
-    static func process(_ answer: RawAnswer, variable: Variable, documentText: String,
-                        earlier: [String: ProcessedValue]) -> ProcessedValue {
+    static func process(
+        _ answer: RawAnswer, variable: Variable, documentText: String,
+        earlier: [String: ProcessedValue]
+    ) -> ProcessedValue {
         let quote = answer.evidence.trimmingCharacters(in: .whitespacesAndNewlines)
         var out = ProcessedValue(
             variable: variable.name, value: .null, confidence: answer.confidence,
@@ -132,11 +136,12 @@ public enum ValuePostProcessor {
             return .array(values)
         }
         guard items.count > 1 else { return try Coercion.coerce(items.first ?? .null, to: variable) }
-        let chosen: JSONValue = switch variable.ifMultipleValues {
-        case .last: items.last!
-        case .summarize where variable.type == .text: .string(items.map(\.displayText).joined(separator: "; "))
-        default: items.first!
-        }
+        let chosen: JSONValue =
+            switch variable.ifMultipleValues {
+            case .last: items.last!
+            case .summarize where variable.type == .text: .string(items.map(\.displayText).joined(separator: "; "))
+            default: items.first!
+            }
         notes.append("\(items.count) values given; kept \(variable.ifMultipleValues.rawValue)")
         return try Coercion.coerce(chosen, to: variable)
     }

@@ -22,9 +22,10 @@ public struct ExtractionPrompt: Sendable, Hashable {
         self.codebookSection = Self.describe(codebook)
         self.schema = ExtractionSchema.make(for: codebook)
         self.envelope = ResponseParser.envelopeSchema(schema)
-        self.hash = Hashing.sha256([
-            "assay-prompt-v1", system, codebookSection, schema.serialized(sortedKeys: true),
-        ].joined(separator: "\u{1F}"))
+        self.hash = Hashing.sha256(
+            [
+                "assay-prompt-v1", system, codebookSection, schema.serialized(sortedKeys: true),
+            ].joined(separator: "\u{1F}"))
     }
 
     /// The messages for one document.
@@ -40,7 +41,8 @@ public struct ExtractionPrompt: Sendable, Hashable {
     public func retryMessages(after previous: [ChatMessage], reply: String, problem: String) -> [ChatMessage] {
         previous + [
             .assistant(String(reply.prefix(4000))),
-            .user("""
+            .user(
+                """
                 That reply could not be used: \(problem)
                 Reply again with only the JSON object, matching the schema exactly.
                 """),
@@ -81,7 +83,8 @@ public struct ExtractionPrompt: Sendable, Hashable {
             switch v.ifMultipleValues {
             case .first: break
             case .last: lines.append("    If several values apply, give the last one mentioned.")
-            case .all: lines.append("    List every value that applies, in the order they appear\(v.maxValues.map { " (at most \($0))" } ?? "").")
+            case .all:
+                lines.append("    List every value that applies, in the order they appear\(v.maxValues.map { " (at most \($0))" } ?? "").")
             case .summarize: lines.append("    If several values apply, give one value that summarizes them.")
             }
             if let dep = v.dependsOn {

@@ -68,11 +68,12 @@ public enum ExtractionSchema {
     /// rambling model run long.
     public static func maxOutputTokens(for codebook: Codebook) -> Int {
         codebook.variables.reduce(64) { total, v in
-            let valueChars = switch v.type {
-            case .text: v.validation?.maxLength ?? textMaxLength
-            case .category: v.categories.map(\.code.count).max() ?? 8
-            default: 12
-            }
+            let valueChars =
+                switch v.type {
+                case .text: v.validation?.maxLength ?? textMaxLength
+                case .category: v.categories.map(\.code.count).max() ?? 8
+                default: 12
+                }
             let items = v.ifMultipleValues == .all ? (v.maxValues ?? 5) : 1
             return total + (evidenceMaxLength + rationaleMaxLength + valueChars * items) / 3 + 24
         }

@@ -36,8 +36,8 @@ enum ContactDetector {
             end += 1
         }
         guard labels.count >= 2, let tld = labels.last, tld.count >= 2,
-              (tld.lowerBound..<tld.upperBound).allSatisfy({ text[$0].isLetter }),
-              labels.allSatisfy({ text[$0.lowerBound] != .hyphen && text[$0.upperBound - 1] != .hyphen })
+            (tld.lowerBound..<tld.upperBound).allSatisfy({ text[$0].isLetter }),
+            labels.allSatisfy({ text[$0.lowerBound] != .hyphen && text[$0.upperBound - 1] != .hyphen })
         else { return nil }
         return Candidate(kind: .email, range: start..<tld.upperBound)
     }

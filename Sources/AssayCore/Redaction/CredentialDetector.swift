@@ -25,8 +25,9 @@ enum CredentialDetector {
     static let keyFormats: [KeyFormat] = [
         KeyFormat(prefixes: ["sk-"], alphabet: .urlSafe, minimumLength: 20),  // OpenAI, Anthropic (sk-ant-, sk-proj-)
         KeyFormat(prefixes: ["sk_live_", "sk_test_", "rk_live_", "rk_test_", "whsec_"], alphabet: .alphanumeric, minimumLength: 16),
-        KeyFormat(prefixes: ["AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA"],
-                  alphabet: .upperAlphanumeric, minimumLength: 16, maximumLength: 16),  // AWS access key ids
+        KeyFormat(
+            prefixes: ["AKIA", "ASIA", "ABIA", "ACCA", "AGPA", "AIDA", "AIPA", "ANPA", "ANVA", "AROA", "APKA", "ASCA"],
+            alphabet: .upperAlphanumeric, minimumLength: 16, maximumLength: 16),  // AWS access key ids
         KeyFormat(prefixes: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_"], alphabet: .alphanumeric, minimumLength: 30),
         KeyFormat(prefixes: ["github_pat_"], alphabet: .urlSafe, minimumLength: 22),
         KeyFormat(prefixes: ["xoxb-", "xoxa-", "xoxp-", "xoxr-", "xoxs-", "xoxe-"], alphabet: .urlSafe, minimumLength: 10),
@@ -58,7 +59,7 @@ enum CredentialDetector {
         var index = 0
         while index < text.count {
             guard text[index].isLetter, !text.continuesWord(before: index, isKeyByte),
-                  let end = keyEnd(at: index, in: text)
+                let end = keyEnd(at: index, in: text)
             else {
                 index += 1
                 continue
@@ -73,7 +74,8 @@ enum CredentialDetector {
         for (prefix, format) in formatsByFirstByte[text[start]] ?? [] where text.hasPrefix(prefix, at: start) {
             let tailStart = start + prefix.count
             var end = tailStart
-            var letters = false, digits = false
+            var letters = false
+            var digits = false
             while format.allows(text[end]) {
                 letters = letters || text[end].isLetter
                 digits = digits || text[end].isDigit
@@ -81,7 +83,8 @@ enum CredentialDetector {
             }
             let length = end - tailStart
             guard length >= format.minimumLength, length <= format.maximumLength, letters, digits,
-                  !isKeyByte(text[end]) else { continue }
+                !isKeyByte(text[end])
+            else { continue }
             return end
         }
         return nil
@@ -96,7 +99,7 @@ enum CredentialDetector {
         var index = 0
         while index < text.count {
             guard text.hasPrefix("eyJ", at: index), !text.continuesWord(before: index, isKeyByte),
-                  let end = jwtEnd(at: index, in: text)
+                let end = jwtEnd(at: index, in: text)
             else {
                 index += 1
                 continue
@@ -145,7 +148,9 @@ enum CredentialDetector {
     /// RFC 6750's token characters; nil unless the token looks generated rather than a word.
     static func tokenEnd(at start: Int, in text: ScanText) -> Int? {
         var end = start
-        var upper = false, lower = false, digit = false
+        var upper = false
+        var lower = false
+        var digit = false
         while text[end].isAlnum || "._~+/-".utf8.contains(text[end]) {
             upper = upper || text[end].isUpper
             lower = lower || text[end].isLower
@@ -170,8 +175,8 @@ enum CredentialDetector {
             var end = index
             while !isAuthorityEnd(text[end]) { end += 1 }
             guard let at = (index..<end).last(where: { text[$0] == .at }),
-                  let colon = (index..<at).first(where: { text[$0] == .colon }),
-                  colon + 1 < at, !text.hasPrefix(PlaceholderText.prefix, at: colon + 1)
+                let colon = (index..<at).first(where: { text[$0] == .colon }),
+                colon + 1 < at, !text.hasPrefix(PlaceholderText.prefix, at: colon + 1)
             else { continue }
             found.append(Candidate(kind: .password, range: colon + 1..<at))
             index = end
@@ -195,7 +200,8 @@ enum CredentialDetector {
             guard let label = text.firstIndex(of: "PRIVATE KEY-----", from: index), label - index <= 40 else { continue }
             var end = text.count
             if let close = text.firstIndex(of: "-----END ", from: label),
-               let closeLabel = text.firstIndex(of: "PRIVATE KEY-----", from: close) {
+                let closeLabel = text.firstIndex(of: "PRIVATE KEY-----", from: close)
+            {
                 end = closeLabel + 16
             }
             found.append(Candidate(kind: .privateKey, range: begin..<end))

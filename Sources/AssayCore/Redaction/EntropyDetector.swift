@@ -51,7 +51,7 @@ enum EntropyDetector {
 
     static func looksGenerated(_ token: [UInt8]) -> Bool {
         guard token.contains(where: \.isUpper), token.contains(where: \.isLower), token.contains(where: \.isDigit),
-              !token.allSatisfy({ $0.isHex || $0 == .hyphen })
+            !token.allSatisfy({ $0.isHex || $0 == .hyphen })
         else { return false }
         return entropy(token) >= minimumEntropy && wordShare(token) <= maximumWordShare
     }
@@ -122,7 +122,8 @@ enum EntropyDetector {
         var prefixEnd = body.lowerBound
         while prefixEnd < body.upperBound, text[prefixEnd].isAlnum { prefixEnd += 1 }
         if prefixEnd < body.upperBound, text[prefixEnd] == .underscore || text[prefixEnd] == .hyphen,
-           idPrefixes.contains(text.string(body.lowerBound..<prefixEnd).lowercased()) {
+            idPrefixes.contains(text.string(body.lowerBound..<prefixEnd).lowercased())
+        {
             return true
         }
         var keyEnd = body.lowerBound

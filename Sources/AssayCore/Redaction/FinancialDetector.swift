@@ -55,7 +55,8 @@ enum FinancialDetector {
             // which failed the check ("5018 0000 0009 0001": the first 12 digits pass Luhn, the 16
             // do not) — unless a second card starts right after it.
             let extendsBefore = first > free && groups[first - 1].count == 4 && layoutAllows(groups[first - 1...last], of: text)
-            let extendsAfter = last + 1 < groups.count && layoutAllows(groups[first...last + 1], of: text)
+            let extendsAfter =
+                last + 1 < groups.count && layoutAllows(groups[first...last + 1], of: text)
                 && longestCard(in: groups, from: last + 1, of: text) == nil
             if extendsBefore || extendsAfter {
                 first += 1
@@ -133,7 +134,7 @@ enum FinancialDetector {
         var index = 0
         while index + 4 < text.count {
             guard text[index].isLetter, !text.continuesWord(before: index, { $0.isAlnum || $0 == .underscore }),
-                  let match = iban(at: index, in: text)
+                let match = iban(at: index, in: text)
             else {
                 index += 1
                 continue
@@ -146,7 +147,7 @@ enum FinancialDetector {
 
     private static func iban(at start: Int, in text: ScanText) -> Candidate? {
         guard text[start + 1].isLetter, text[start + 2].isDigit, text[start + 3].isDigit,
-              let length = ibanLengths[String(decoding: [text[start].uppercased, text[start + 1].uppercased], as: UTF8.self)]
+            let length = ibanLengths[String(decoding: [text[start].uppercased, text[start + 1].uppercased], as: UTF8.self)]
         else { return nil }
         var compact: [UInt8] = (start..<start + 4).map { text[$0].uppercased }
         var index = start + 4
@@ -200,7 +201,7 @@ enum FinancialDetector {
         var index = 0
         while index + 9 <= text.count {
             guard text[index].isDigit, !text.continuesWord(before: index, isTokenPart),
-                  let end = ssn(at: index, in: text)
+                let end = ssn(at: index, in: text)
             else {
                 index += 1
                 continue
@@ -224,9 +225,11 @@ enum FinancialDetector {
         let spaced = separator == .hyphen || separator == .space
         let width = spaced ? 11 : 9
         guard let area = digits(start, 3) else { return nil }
-        let groupAt = spaced ? start + 4 : start + 3, serialAt = spaced ? start + 7 : start + 5
+        let groupAt = spaced ? start + 4 : start + 3
+        let serialAt = spaced ? start + 7 : start + 5
         guard let group = digits(groupAt, 2), let serial = digits(serialAt, 4),
-              !spaced || text[start + 6] == separator else { return nil }
+            !spaced || text[start + 6] == separator
+        else { return nil }
         let end = start + width
         guard !isTokenPart(text[end]) || (text[end] == .dot && !text[end + 1].isAlnum) else { return nil }
         if separator != .hyphen {

@@ -8,8 +8,8 @@ enum NetworkDetector {
         var index = 0
         while index < text.count {
             guard text[index].isDigit,
-                  !text.continuesWord(before: index, { $0.isAlnum || $0 == .dot || $0 == .underscore }),
-                  let (end, octets) = ipv4(at: index, in: text)
+                !text.continuesWord(before: index, { $0.isAlnum || $0 == .dot || $0 == .underscore }),
+                let (end, octets) = ipv4(at: index, in: text)
             else {
                 index += 1
                 continue
@@ -56,7 +56,7 @@ enum NetworkDetector {
         while index < text.count {
             let byte = text[index]
             guard byte.isHex || byte == .colon,
-                  !text.continuesWord(before: index, { $0.isAlnum || $0 == .colon || $0 == .dot || $0 == .underscore })
+                !text.continuesWord(before: index, { $0.isAlnum || $0 == .colon || $0 == .dot || $0 == .underscore })
             else {
                 index += 1
                 continue

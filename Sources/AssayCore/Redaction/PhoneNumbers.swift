@@ -14,7 +14,8 @@ extension ContactDetector {
             }
             let run = PhoneRun(parsing: text, from: index)
             if run.end > index, !continuesNumber(text, at: run.end),
-               run.looksLikePhone(PhoneContext(before: index, in: text)) {
+                run.looksLikePhone(PhoneContext(before: index, in: text))
+            {
                 found.append(Candidate(kind: .phone, range: index..<run.end))
             }
             index = max(index + 1, run.end)
@@ -156,7 +157,8 @@ struct PhoneRun {
             guard text[index + 1].isDigit else { break }
             // `089/1234567`: German area codes are written before a slash.
             if next == .slash, !mixes, !prefixed, groups.count == 1, firstDigit == UInt8(ascii: "0"),
-               (2...5).contains(index - groupStart) {
+                (2...5).contains(index - groupStart)
+            {
                 slashed = true
                 index += 1
                 continue

@@ -53,7 +53,8 @@ public struct Redactor: Sendable {
         guard limit > 1 else { return String("…".prefix(limit)) }
         var cut = flat.index(flat.startIndex, offsetBy: limit - 1)
         if let open = flat[..<cut].lastIndex(of: "["), flat[open...].hasPrefix(PlaceholderText.prefix),
-           !flat[open..<cut].contains("]") {
+            !flat[open..<cut].contains("]")
+        {
             cut = open
         }
         var kept = flat[..<cut]

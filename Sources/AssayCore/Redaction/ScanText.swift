@@ -19,7 +19,8 @@ struct ScanText {
     func hasPrefix(_ needle: [UInt8], at index: Int, ignoringCase: Bool = false) -> Bool {
         guard index >= 0, index + needle.count <= bytes.count else { return false }
         for offset in 0..<needle.count {
-            let actual = bytes[index + offset], expected = needle[offset]
+            let actual = bytes[index + offset]
+            let expected = needle[offset]
             guard actual == expected || (ignoringCase && actual.lowercased == expected.lowercased) else { return false }
         }
         return true
@@ -33,8 +34,9 @@ struct ScanText {
         let last = count - needle.count
         while index <= last {
             let byte = bytes[index]
-            if (byte == first || (ignoringCase && byte.lowercased == firstLower)),
-               hasPrefix(needle, at: index, ignoringCase: ignoringCase) {
+            if byte == first || (ignoringCase && byte.lowercased == firstLower),
+                hasPrefix(needle, at: index, ignoringCase: ignoringCase)
+            {
                 return index
             }
             index += 1

@@ -90,10 +90,10 @@ enum SecretFieldDetector {
         }
         let content = text.string(value)
         guard !content.isEmpty, !content.hasPrefix(PlaceholderText.prefix),
-              !["null", "none", "nil", "true", "false", "undefined"].contains(content.lowercased()),
-              keyClass == .password || content.count >= 8,
-              // `PWD=/home/ana` is the shell's working directory, not a password.
-              !(keyText.uppercased() == "PWD" && (content.hasPrefix("/") || content.hasPrefix("~")))
+            !["null", "none", "nil", "true", "false", "undefined"].contains(content.lowercased()),
+            keyClass == .password || content.count >= 8,
+            // `PWD=/home/ana` is the shell's working directory, not a password.
+            !(keyText.uppercased() == "PWD" && (content.hasPrefix("/") || content.hasPrefix("~")))
         else { return nil }
         return Candidate(kind: kind, range: value)
     }

@@ -116,7 +116,10 @@ public enum ResponseRepair {
         var i = out.endIndex
         while i > out.startIndex {
             let prev = out.index(before: i)
-            if out[prev].properties.isWhitespace { i = prev; continue }
+            if out[prev].properties.isWhitespace {
+                i = prev
+                continue
+            }
             if out[prev] == "," { out.remove(at: prev) }
             return
         }

@@ -93,7 +93,8 @@ public enum SchemaValidator {
     static func matches(_ value: JSONValue, type: String) -> Bool {
         switch (type, value) {
         case ("null", .null), ("boolean", .bool), ("number", .number), ("string", .string),
-             ("array", .array), ("object", .object): true
+            ("array", .array), ("object", .object):
+            true
         case ("integer", .number(let n)): n.rounded() == n
         default: false
         }

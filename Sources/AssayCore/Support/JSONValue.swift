@@ -1,5 +1,5 @@
-import OrderedCollections
 import Foundation
+import OrderedCollections
 
 /// A JSON value whose objects keep their key order, so generated schemas and prompts are stable.
 public enum JSONValue: Sendable, Hashable {

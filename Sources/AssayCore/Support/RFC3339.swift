@@ -19,10 +19,10 @@ public enum RFC3339 {
         func byte(_ i: Int, is allowed: String) -> Bool { i < b.count && allowed.utf8.contains(b[i]) }
 
         guard let year = digits(0, 4), byte(4, is: "-"), let month = digits(5, 2), byte(7, is: "-"),
-              let day = digits(8, 2), byte(10, is: "Tt "), let hour = digits(11, 2), byte(13, is: ":"),
-              let minute = digits(14, 2), byte(16, is: ":"), let second = digits(17, 2),
-              (1...12).contains(month), (1...ISODate.daysIn(month: month, year: year)).contains(day),
-              hour < 24, minute < 60, second <= 60  // 60: a leap second, read as the next second
+            let day = digits(8, 2), byte(10, is: "Tt "), let hour = digits(11, 2), byte(13, is: ":"),
+            let minute = digits(14, 2), byte(16, is: ":"), let second = digits(17, 2),
+            (1...12).contains(month), (1...ISODate.daysIn(month: month, year: year)).contains(day),
+            hour < 24, minute < 60, second <= 60  // 60: a leap second, read as the next second
         else { return nil }
 
         var i = 19
@@ -42,7 +42,8 @@ public enum RFC3339 {
         if byte(i, is: "Zz") {
             i += 1
         } else if byte(i, is: "+-"), let oh = digits(i + 1, 2), byte(i + 3, is: ":"), let om = digits(i + 4, 2),
-                  oh < 24, om < 60 {
+            oh < 24, om < 60
+        {
             offsetSeconds = (oh * 3600 + om * 60) * (b[i] == UInt8(ascii: "-") ? -1 : 1)
             i += 6
         } else {
@@ -60,7 +61,10 @@ public enum RFC3339 {
         let total = date.timeIntervalSince1970
         var seconds = Int(total.rounded(.down))
         var millis = Int(((total - Double(seconds)) * 1000).rounded())
-        if millis == 1000 { seconds += 1; millis = 0 }
+        if millis == 1000 {
+            seconds += 1
+            millis = 0
+        }
         let days = Int((Double(seconds) / 86_400).rounded(.down))
         let inDay = seconds - days * 86_400
         let (y, m, d) = civilDate(daysSinceEpoch: days)

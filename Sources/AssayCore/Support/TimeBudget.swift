@@ -13,8 +13,10 @@ public enum TimeBudget {
     /// The work's result, or nil when `budget` ran out first (the work is then cancelled and
     /// awaited). No budget runs the work as is. Errors of the work, and cancellation of the
     /// caller, pass through.
-    public static func run<T: Sendable>(_ budget: Duration?, scheduler: any DeadlineScheduler = DispatchDeadlines(),
-                                        _ work: @escaping @Sendable () async throws -> T) async throws -> T? {
+    public static func run<T: Sendable>(
+        _ budget: Duration?, scheduler: any DeadlineScheduler = DispatchDeadlines(),
+        _ work: @escaping @Sendable () async throws -> T
+    ) async throws -> T? {
         guard let budget else { return try await work() }
         let expired = Flag()
         let task = Task { try await work() }

@@ -12,8 +12,10 @@ public actor CircuitBreaker {
         /// While open: wait for the half-open probe (batch jobs) or fail at once (interactive use).
         public var waitWhenOpen: Bool
 
-        public init(failureThreshold: Int = 5, openDuration: Duration = .seconds(30), successThreshold: Int = 3,
-                    waitWhenOpen: Bool = true) {
+        public init(
+            failureThreshold: Int = 5, openDuration: Duration = .seconds(30), successThreshold: Int = 3,
+            waitWhenOpen: Bool = true
+        ) {
             self.failureThreshold = failureThreshold
             self.openDuration = openDuration
             self.successThreshold = successThreshold
@@ -37,9 +39,11 @@ public actor CircuitBreaker {
     private let now: @Sendable () -> ContinuousClock.Instant
     private let sleep: @Sendable (Duration) async throws -> Void
 
-    public init(policy: Policy = Policy(),
-                now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }) {
+    public init(
+        policy: Policy = Policy(),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
         self.policy = policy
         self.now = now
         self.sleep = sleep

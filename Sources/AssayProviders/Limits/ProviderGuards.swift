@@ -8,8 +8,10 @@ public struct ProviderGuards: Sendable {
     public var limits: RateLimits
     public var breaker: CircuitBreaker.Policy
 
-    public init(retry: RetryPolicy = RetryPolicy(), limits: RateLimits = RateLimits(),
-                breaker: CircuitBreaker.Policy = CircuitBreaker.Policy()) {
+    public init(
+        retry: RetryPolicy = RetryPolicy(), limits: RateLimits = RateLimits(),
+        breaker: CircuitBreaker.Policy = CircuitBreaker.Policy()
+    ) {
         self.retry = retry
         self.limits = limits
         self.breaker = breaker

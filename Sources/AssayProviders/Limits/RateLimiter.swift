@@ -31,8 +31,9 @@ public struct RateLimits: Sendable, Hashable {
             guard let text = env[name], !text.trimmingCharacters(in: .whitespaces).isEmpty else { return nil }
             return try SettingCheck.integer(text, for: name, in: range)
         }
-        return RateLimits(requestsPerMinute: try read("ASSAY_RPM", requestsPerMinuteRange),
-                          tokensPerMinute: try read("ASSAY_TPM", tokensPerMinuteRange))
+        return RateLimits(
+            requestsPerMinute: try read("ASSAY_RPM", requestsPerMinuteRange),
+            tokensPerMinute: try read("ASSAY_TPM", tokensPerMinuteRange))
     }
 }
 
@@ -63,8 +64,9 @@ public actor RateLimiter {
         do {
             while true {
                 let now = clock.now
-                let wait = max(requests?.waitTime(for: 1, now: now) ?? .zero,
-                               tokens?.waitTime(for: Double(estimatedTokens), now: now) ?? .zero)
+                let wait = max(
+                    requests?.waitTime(for: 1, now: now) ?? .zero,
+                    tokens?.waitTime(for: Double(estimatedTokens), now: now) ?? .zero)
                 if wait == .zero { break }
                 throttled += wait
                 waited += wait

@@ -35,9 +35,11 @@ public struct RetryingProvider: LLMProvider {
     let sleep: @Sendable (Duration) async throws -> Void
     let onRetry: @Sendable (ProviderError, Int) -> Void
 
-    public init(_ base: any LLMProvider, policy: RetryPolicy,
-                sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-                onRetry: @escaping @Sendable (ProviderError, Int) -> Void = { _, _ in }) {
+    public init(
+        _ base: any LLMProvider, policy: RetryPolicy,
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        onRetry: @escaping @Sendable (ProviderError, Int) -> Void = { _, _ in }
+    ) {
         self.base = base
         self.policy = policy
         self.sleep = sleep

@@ -50,8 +50,9 @@ extension SQLiteStore: AccountStore {
 
     public func refreshTokenOwner(hash: String, now: Date) async throws -> Int64? {
         try await writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT user_id FROM refresh_tokens WHERE token_hash = ? AND expires_at > ?",
-                               arguments: try .checked([hash, now.storedSeconds]))
+            try Int64.fetchOne(
+                db, sql: "SELECT user_id FROM refresh_tokens WHERE token_hash = ? AND expires_at > ?",
+                arguments: try .checked([hash, now.storedSeconds]))
         }
     }
 
@@ -70,8 +71,9 @@ extension SQLiteStore: AccountStore {
 
     public func setPassword(userID: Int64, passwordHash: String) async throws {
         try await writer.write { db in
-            try db.execute(sql: "UPDATE users SET password_hash = ?, token_generation = token_generation + 1 WHERE id = ?",
-                           arguments: [passwordHash, userID])
+            try db.execute(
+                sql: "UPDATE users SET password_hash = ?, token_generation = token_generation + 1 WHERE id = ?",
+                arguments: [passwordHash, userID])
             if db.changesCount == 0 { throw StoreError.notFound("user #\(userID)") }
             try db.execute(sql: "DELETE FROM refresh_tokens WHERE user_id = ?", arguments: [userID])
         }
@@ -88,8 +90,9 @@ extension SQLiteStore: AccountStore {
         try await writer.write { db in
             // Expired entries refuse nothing any more (the token's own expiry does): drop them here.
             try db.execute(sql: "DELETE FROM revoked_access_tokens WHERE expires_at < ?", arguments: [Date().storedSeconds])
-            try db.execute(sql: "INSERT OR REPLACE INTO revoked_access_tokens (token_id, expires_at) VALUES (?, ?)",
-                           arguments: [id, expiresAt.storedSeconds])
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO revoked_access_tokens (token_id, expires_at) VALUES (?, ?)",
+                arguments: [id, expiresAt.storedSeconds])
         }
     }
 
@@ -112,7 +115,8 @@ extension SQLiteStore: AccountStore {
 
     public func apiKey(hash: String) async throws -> APIKeyRecord? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE key_hash = ?", arguments: try .checked([hash])).map(APIKeyRecord.init(row:))
+            try Row.fetchOne(db, sql: "SELECT * FROM api_keys WHERE key_hash = ?", arguments: try .checked([hash])).map(
+                APIKeyRecord.init(row:))
         }
     }
 
@@ -137,15 +141,17 @@ extension SQLiteStore: AccountStore {
 
 extension UserAccount {
     init(row: Row) throws {
-        self.init(id: try row.field("id"), email: try row.field("email"), passwordHash: try row.field("password_hash"),
-                  role: try row.field("role"), createdAt: try row.dateField("created_at"),
-                  tokenGeneration: try row.field("token_generation"))
+        self.init(
+            id: try row.field("id"), email: try row.field("email"), passwordHash: try row.field("password_hash"),
+            role: try row.field("role"), createdAt: try row.dateField("created_at"),
+            tokenGeneration: try row.field("token_generation"))
     }
 }
 
 extension APIKeyRecord {
     init(row: Row) throws {
-        self.init(id: try row.field("id"), userID: try row.field("user_id"), name: try row.field("name"),
-                  prefix: try row.field("prefix"), createdAt: try row.dateField("created_at"))
+        self.init(
+            id: try row.field("id"), userID: try row.field("user_id"), name: try row.field("name"),
+            prefix: try row.field("prefix"), createdAt: try row.dateField("created_at"))
     }
 }

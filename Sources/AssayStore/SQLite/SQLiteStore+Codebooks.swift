@@ -5,7 +5,9 @@ import GRDB
 extension SQLiteStore {
     /// Stores `codebook` as the next version unless it and its prompt hash equal the latest version's;
     /// returns the version in force and whether it is new.
-    public func saveCodebook(_ codebook: Codebook, promptHash: String, projectID: Int64) async throws
+    public func saveCodebook(
+        _ codebook: Codebook, promptHash: String, projectID: Int64
+    ) async throws
         -> (version: CodebookVersion, isNew: Bool)
     {
         let json = try StoredJSON.encode(codebook)
@@ -36,9 +38,11 @@ extension SQLiteStore {
     /// Every version of the project's codebook, oldest first.
     public func codebookVersions(projectID: Int64) async throws -> [CodebookVersion] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM codebook_versions WHERE project_id = ? ORDER BY version",
-                             arguments: try .checked([projectID]))
-                .map(CodebookVersion.init(row:))
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM codebook_versions WHERE project_id = ? ORDER BY version",
+                arguments: try .checked([projectID])
+            )
+            .map(CodebookVersion.init(row:))
         }
     }
 

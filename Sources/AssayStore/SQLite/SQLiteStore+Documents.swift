@@ -5,7 +5,9 @@ import GRDB
 extension SQLiteStore {
     /// Adds a document keyed by (project, external id), updates it when its content or status changed,
     /// and leaves it alone otherwise. Returns the stored document and what happened.
-    public func upsertDocument(_ input: DocumentInput, projectID: Int64) async throws
+    public func upsertDocument(
+        _ input: DocumentInput, projectID: Int64
+    ) async throws
         -> (document: Document, outcome: UpsertOutcome)
     {
         // Hashing and counting walk the whole text; do it once, outside the write lock.
@@ -23,8 +25,10 @@ extension SQLiteStore {
                             word_count, token_count, status, error, metadata_json, created_at, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """,
-                    arguments: try .checked([projectID, input.externalID, input.title, input.mediaType, input.text, hash,
-                                words, tokens, input.status.rawValue, input.error, metadata, now, now]))
+                    arguments: try .checked([
+                        projectID, input.externalID, input.title, input.mediaType, input.text, hash,
+                        words, tokens, input.status.rawValue, input.error, metadata, now, now,
+                    ]))
                 return (try Self.document(db, id: db.lastInsertedRowID)!, .inserted)
             }
             // Same text in the same state: re-ingesting a folder must not touch what is already there.
@@ -37,8 +41,10 @@ extension SQLiteStore {
                         token_count = ?, status = ?, error = ?, metadata_json = ?, updated_at = ?
                     WHERE id = ?
                     """,
-                arguments: try .checked([input.title, input.mediaType, input.text, hash, words, tokens, input.status.rawValue,
-                            input.error, metadata, now, existing.id]))
+                arguments: try .checked([
+                    input.title, input.mediaType, input.text, hash, words, tokens, input.status.rawValue,
+                    input.error, metadata, now, existing.id,
+                ]))
             return (try Self.document(db, id: existing.id)!, .updated)
         }
     }
@@ -62,8 +68,9 @@ extension SQLiteStore {
                     db, sql: "SELECT * FROM documents WHERE project_id = ? AND status = ? ORDER BY id",
                     arguments: try .checked([projectID, status.rawValue]))
             } else {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM documents WHERE project_id = ? ORDER BY id",
-                                        arguments: try .checked([projectID]))
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM documents WHERE project_id = ? ORDER BY id",
+                    arguments: try .checked([projectID]))
             }
             return try rows.map(Document.init(row:))
         }
@@ -73,17 +80,21 @@ extension SQLiteStore {
     /// computed from their current content. Failed outcomes do not count as done: they are retried.
     public func documentsNeedingWork(projectID: Int64, codebookVersion: Int) async throws -> [Document] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: Self.needingWork(columns: "d.*"),
-                             arguments: Self.needingWorkArguments(projectID, codebookVersion))
-                .map(Document.init(row:))
+            try Row.fetchAll(
+                db, sql: Self.needingWork(columns: "d.*"),
+                arguments: Self.needingWorkArguments(projectID, codebookVersion)
+            )
+            .map(Document.init(row:))
         }
     }
 
     public func pendingWork(projectID: Int64, codebookVersion: Int) async throws -> [WorkItem] {
         try await writer.read { db in
-            try Row.fetchAll(db, sql: Self.needingWork(columns: "d.id, d.external_id, length(d.text) AS characters"),
-                             arguments: Self.needingWorkArguments(projectID, codebookVersion))
-                .map { WorkItem(documentID: $0["id"], externalID: $0["external_id"], characters: $0["characters"]) }
+            try Row.fetchAll(
+                db, sql: Self.needingWork(columns: "d.id, d.external_id, length(d.text) AS characters"),
+                arguments: Self.needingWorkArguments(projectID, codebookVersion)
+            )
+            .map { WorkItem(documentID: $0["id"], externalID: $0["external_id"], characters: $0["characters"]) }
         }
     }
 
@@ -127,10 +138,12 @@ extension SQLiteStore {
     public func documentCount(projectID: Int64, status: DocumentStatus?) async throws -> Int {
         try await writer.read { db in
             if let status {
-                return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE project_id = ? AND status = ?",
-                                        arguments: try .checked([projectID, status.rawValue])) ?? 0
+                return try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM documents WHERE project_id = ? AND status = ?",
+                    arguments: try .checked([projectID, status.rawValue])) ?? 0
             }
-            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE project_id = ?", arguments: try .checked([projectID])) ?? 0
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM documents WHERE project_id = ?", arguments: try .checked([projectID]))
+                ?? 0
         }
     }
 
@@ -150,8 +163,10 @@ extension SQLiteStore {
     }
 
     static func needingWorkArguments(_ projectID: Int64, _ codebookVersion: Int) -> StatementArguments {
-        [projectID, DocumentStatus.ready.rawValue, codebookVersion,
-         DocumentOutcomeKind.succeeded.rawValue, DocumentOutcomeKind.flagged.rawValue]
+        [
+            projectID, DocumentStatus.ready.rawValue, codebookVersion,
+            DocumentOutcomeKind.succeeded.rawValue, DocumentOutcomeKind.flagged.rawValue,
+        ]
     }
 
     static func document(_ db: Database, id: Int64) throws -> Document? {
@@ -159,9 +174,11 @@ extension SQLiteStore {
     }
 
     static func document(_ db: Database, externalID: String, projectID: Int64) throws -> Document? {
-        try Row.fetchOne(db, sql: "SELECT * FROM documents WHERE project_id = ? AND external_id = ?",
-                         arguments: try .checked([projectID, externalID]))
-            .map(Document.init(row:))
+        try Row.fetchOne(
+            db, sql: "SELECT * FROM documents WHERE project_id = ? AND external_id = ?",
+            arguments: try .checked([projectID, externalID])
+        )
+        .map(Document.init(row:))
     }
 }
 

@@ -4,23 +4,29 @@ import GRDB
 
 extension SQLiteStore {
     /// Creates a `pending` job with zero counters over `total` documents.
-    public func createJob(projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
-                          selection: JobSelection, total: Int) async throws -> Job {
+    public func createJob(
+        projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
+        selection: JobSelection, total: Int
+    ) async throws -> Job {
         let selectionJSON = try StoredJSON.encode(selection)
         return try await writer.write { db in
-            try Self.insertJob(db, projectID: projectID, kind: kind, codebookVersion: codebookVersion, promptHash: promptHash,
-                               model: model, selectionJSON: selectionJSON, total: total)
+            try Self.insertJob(
+                db, projectID: projectID, kind: kind, codebookVersion: codebookVersion, promptHash: promptHash,
+                model: model, selectionJSON: selectionJSON, total: total)
         }
     }
 
     /// Creates the job `running`, appends its start event and sets the project's status, in one
     /// transaction: a job is never seen half started.
-    public func startJob(projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
-                         selection: JobSelection, total: Int, message: String?, projectStatus: ProjectStatus?) async throws -> Job {
+    public func startJob(
+        projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
+        selection: JobSelection, total: Int, message: String?, projectStatus: ProjectStatus?
+    ) async throws -> Job {
         let selectionJSON = try StoredJSON.encode(selection)
         return try await writer.write { db in
-            let job = try Self.insertJob(db, projectID: projectID, kind: kind, codebookVersion: codebookVersion,
-                                         promptHash: promptHash, model: model, selectionJSON: selectionJSON, total: total)
+            let job = try Self.insertJob(
+                db, projectID: projectID, kind: kind, codebookVersion: codebookVersion,
+                promptHash: promptHash, model: model, selectionJSON: selectionJSON, total: total)
             try Self.setJobStatus(db, .running, error: nil, jobID: job.id)
             try Self.appendEvent(db, jobID: job.id, kind: .jobStarted, documentID: nil, message: message)
             if let projectStatus { try Self.setProjectStatus(db, projectStatus, projectID: projectID) }
@@ -28,8 +34,10 @@ extension SQLiteStore {
         }
     }
 
-    static func insertJob(_ db: Database, projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
-                          selectionJSON: String, total: Int) throws -> Job {
+    static func insertJob(
+        _ db: Database, projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
+        selectionJSON: String, total: Int
+    ) throws -> Job {
         try requireProject(db, id: projectID)
         try db.execute(
             sql: """
@@ -37,8 +45,10 @@ extension SQLiteStore {
                     total, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: try .checked([projectID, kind.rawValue, JobStatus.pending.rawValue, codebookVersion, promptHash, model,
-                        selectionJSON, total, Date().storedSeconds]))
+            arguments: try .checked([
+                projectID, kind.rawValue, JobStatus.pending.rawValue, codebookVersion, promptHash, model,
+                selectionJSON, total, Date().storedSeconds,
+            ]))
         return try job(db, id: db.lastInsertedRowID)!
     }
 
@@ -73,11 +83,13 @@ extension SQLiteStore {
                     """,
                 arguments: try .checked([status.rawValue, error, now, jobID]))
         case .completed, .failed, .cancelled:
-            try db.execute(sql: "UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
-                           arguments: try .checked([status.rawValue, error, now, jobID]))
+            try db.execute(
+                sql: "UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
+                arguments: try .checked([status.rawValue, error, now, jobID]))
         case .pending, .paused:
-            try db.execute(sql: "UPDATE jobs SET status = ?, error = ? WHERE id = ?",
-                           arguments: try .checked([status.rawValue, error, jobID]))
+            try db.execute(
+                sql: "UPDATE jobs SET status = ?, error = ? WHERE id = ?",
+                arguments: try .checked([status.rawValue, error, jobID]))
         }
         if db.changesCount == 0 { throw StoreError.notFound("job #\(jobID)") }
     }
@@ -103,7 +115,8 @@ extension SQLiteStore {
 
     static func appendEvent(_ db: Database, jobID: Int64, kind: JobEventKind, documentID: Int64?, message: String?) throws {
         try db.cachedStatement(
-            sql: "INSERT INTO job_events (job_id, kind, document_id, message, created_at) VALUES (?, ?, ?, ?, ?)").execute(
+            sql: "INSERT INTO job_events (job_id, kind, document_id, message, created_at) VALUES (?, ?, ?, ?, ?)"
+        ).execute(
             arguments: try .checked([jobID, kind.rawValue, documentID, message, Date().storedSeconds]))
     }
 }

@@ -7,7 +7,8 @@ extension SQLiteStore {
     public func saveMetrics(_ metrics: JobMetrics, jobID: Int64) async throws {
         let json = try StoredJSON.encode(metrics)
         try await writer.write { db in
-            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = ?)", arguments: try .checked([jobID])) == true else {
+            guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM jobs WHERE id = ?)", arguments: try .checked([jobID])) == true
+            else {
                 throw StoreError.notFound("job #\(jobID)")
             }
             try db.execute(

@@ -30,8 +30,10 @@ extension SQLiteStore {
     /// never stands in for them.
     public func project(named name: String) async throws -> Project? {
         try await writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM projects WHERE name = ? ORDER BY owner IS NOT NULL, id LIMIT 1",
-                             arguments: try .checked([name])).map(Project.init(row:))
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM projects WHERE name = ? ORDER BY owner IS NOT NULL, id LIMIT 1",
+                arguments: try .checked([name])
+            ).map(Project.init(row:))
         }
     }
 
@@ -59,7 +61,8 @@ extension SQLiteStore {
     /// Throws `StoreError.notFound` unless the project exists, so callers get that instead of a
     /// foreign-key failure.
     static func requireProject(_ db: Database, id: Int64) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM projects WHERE id = ?)", arguments: try .checked([id])) == true else {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM projects WHERE id = ?)", arguments: try .checked([id])) == true
+        else {
             throw StoreError.notFound("project #\(id)")
         }
     }

@@ -25,13 +25,15 @@ extension SQLiteStore {
         guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM jobs WHERE id = ?"), arguments: [result.jobID]) != nil else {
             throw StoreError.notFound("job #\(result.jobID)")
         }
-        guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM documents WHERE id = ?"), arguments: [result.documentID]) != nil else {
+        guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM documents WHERE id = ?"), arguments: [result.documentID]) != nil
+        else {
             throw StoreError.notFound("document #\(result.documentID)")
         }
 
         // A failed run produced nothing usable: the values of the last good run stay in place.
         if result.outcome != .failed {
-            try db.cachedStatement(sql: "DELETE FROM extractions WHERE document_id = ?").execute(arguments: try .checked([result.documentID]))
+            try db.cachedStatement(sql: "DELETE FROM extractions WHERE document_id = ?").execute(
+                arguments: try .checked([result.documentID]))
             for (extraction, valueJSON) in values {
                 try Self.insert(db, extraction, documentID: result.documentID, valueJSON: valueJSON)
             }
@@ -47,9 +49,12 @@ extension SQLiteStore {
                     job_id = excluded.job_id, codebook_version = excluded.codebook_version,
                     content_hash = excluded.content_hash, outcome = excluded.outcome,
                     error_kind = excluded.error_kind, reason = excluded.reason, updated_at = excluded.updated_at
-                """).execute(
-            arguments: try .checked([result.documentID, result.jobID, result.codebookVersion, result.contentHash,
-                        result.outcome.rawValue, firstError?.kind.rawValue, firstError?.reason, now]))
+                """
+        ).execute(
+            arguments: try .checked([
+                result.documentID, result.jobID, result.codebookVersion, result.contentHash,
+                result.outcome.rawValue, firstError?.kind.rawValue, firstError?.reason, now,
+            ]))
 
         for error in result.errors {
             try Self.insert(db, error, fallbackJobID: result.jobID)
@@ -63,15 +68,20 @@ extension SQLiteStore {
                     consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END,
                     tokens_in = tokens_in + ?, tokens_out = tokens_out + ?
                 WHERE id = ?
-                """).execute(
-            arguments: try .checked([result.outcome == .succeeded ? 1 : 0, result.outcome == .flagged ? 1 : 0, failed ? 1 : 0,
-                        failed, result.tokensIn, result.tokensOut, result.jobID]))
+                """
+        ).execute(
+            arguments: try .checked([
+                result.outcome == .succeeded ? 1 : 0, result.outcome == .flagged ? 1 : 0, failed ? 1 : 0,
+                failed, result.tokensIn, result.tokensOut, result.jobID,
+            ]))
 
-        let message = failed
+        let message =
+            failed
             ? firstError.map { "\($0.kind.rawValue): \($0.reason)" } ?? result.outcome.rawValue
             : result.outcome.rawValue
-        try Self.appendEvent(db, jobID: result.jobID, kind: failed ? .docFailed : .docCompleted,
-                             documentID: result.documentID, message: message)
+        try Self.appendEvent(
+            db, jobID: result.jobID, kind: failed ? .docFailed : .docCompleted,
+            documentID: result.documentID, message: message)
     }
 
     /// The project's values ordered by document, then in the order they were recorded; `documentID`
@@ -126,8 +136,9 @@ extension SQLiteStore {
                     db, sql: "SELECT * FROM error_records WHERE project_id = ? AND job_id = ? ORDER BY id",
                     arguments: try .checked([projectID, jobID]))
             } else {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM error_records WHERE project_id = ? ORDER BY id",
-                                        arguments: try .checked([projectID]))
+                rows = try Row.fetchAll(
+                    db, sql: "SELECT * FROM error_records WHERE project_id = ? ORDER BY id",
+                    arguments: try .checked([projectID]))
             }
             return try rows.map(ErrorRecord.init(row:))
         }
@@ -141,12 +152,15 @@ extension SQLiteStore {
                     evidence_quote, evidence_start, evidence_end, evidence_match, rationale, status, error,
                     codebook_version, prompt_hash, model, job_id, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(
-            arguments: try .checked([documentID, extraction.variable, extraction.entityIndex, extraction.entityText, valueJSON,
-                        extraction.confidence, evidence?.quote, evidence?.start, evidence?.end,
-                        evidence?.match.rawValue, extraction.rationale, extraction.status.rawValue, extraction.error,
-                        extraction.codebookVersion, extraction.promptHash, extraction.model, extraction.jobID,
-                        extraction.createdAt.storedSeconds]))
+                """
+        ).execute(
+            arguments: try .checked([
+                documentID, extraction.variable, extraction.entityIndex, extraction.entityText, valueJSON,
+                extraction.confidence, evidence?.quote, evidence?.start, evidence?.end,
+                evidence?.match.rawValue, extraction.rationale, extraction.status.rawValue, extraction.error,
+                extraction.codebookVersion, extraction.promptHash, extraction.model, extraction.jobID,
+                extraction.createdAt.storedSeconds,
+            ]))
     }
 
     /// Inserts an error record under a new id. Its project comes from its job, else its document, else
@@ -161,9 +175,11 @@ extension SQLiteStore {
                                  (SELECT project_id FROM jobs WHERE id = ?)),
                         ?, ?, ?, ?, ?, ?, ?)
                 """,
-            arguments: try .checked([error.jobID, error.documentID, fallbackJobID, error.jobID, error.documentID,
-                        error.kind.rawValue, error.reason, error.responseHash, error.excerpt,
-                        error.createdAt.storedSeconds]))
+            arguments: try .checked([
+                error.jobID, error.documentID, fallbackJobID, error.jobID, error.documentID,
+                error.kind.rawValue, error.reason, error.responseHash, error.excerpt,
+                error.createdAt.storedSeconds,
+            ]))
     }
 
     public func addErrorRecord(_ record: ErrorRecord, projectID: Int64) async throws {
@@ -173,8 +189,10 @@ extension SQLiteStore {
                     INSERT INTO error_records (project_id, job_id, document_id, kind, reason, response_hash, excerpt, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: try .checked([projectID, record.jobID, record.documentID, record.kind.rawValue, record.reason,
-                            record.responseHash, record.excerpt, Date().storedSeconds]))
+                arguments: try .checked([
+                    projectID, record.jobID, record.documentID, record.kind.rawValue, record.reason,
+                    record.responseHash, record.excerpt, Date().storedSeconds,
+                ]))
         }
     }
 }

@@ -31,8 +31,9 @@ extension SQLiteStore: ReviewStore {
         do {
             return try await writer.write { db in
                 guard let current = try Self.project(db, id: id) else { throw StoreError.notFound("project #\(id)") }
-                try db.execute(sql: "UPDATE projects SET name = ?, description = ? WHERE id = ?",
-                               arguments: try .checked([name ?? current.name, description ?? current.description, id]))
+                try db.execute(
+                    sql: "UPDATE projects SET name = ?, description = ? WHERE id = ?",
+                    arguments: try .checked([name ?? current.name, description ?? current.description, id]))
                 return try Self.project(db, id: id)!
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -60,15 +61,33 @@ extension SQLiteStore: ReviewStore {
         }
     }
 
-    public func extractions(projectID: Int64, filter: ExtractionFilter, limit: Int, offset: Int) async throws
-        -> (items: [Extraction], total: Int) {
+    public func extractions(
+        projectID: Int64, filter: ExtractionFilter, limit: Int, offset: Int
+    ) async throws
+        -> (items: [Extraction], total: Int)
+    {
         var conditions = ["d.project_id = ?"]
         var arguments: StatementArguments = [projectID]
-        if let variable = filter.variable { conditions.append("e.variable = ?"); arguments += try .checked([variable]) }
-        if let status = filter.status { conditions.append("e.status = ?"); arguments += try .checked([status.rawValue]) }
-        if let document = filter.documentID { conditions.append("e.document_id = ?"); arguments += try .checked([document]) }
-        if let job = filter.jobID { conditions.append("e.job_id = ?"); arguments += try .checked([job]) }
-        if let below = filter.confidenceBelow { conditions.append("e.confidence < ?"); arguments += try .checked([below]) }
+        if let variable = filter.variable {
+            conditions.append("e.variable = ?")
+            arguments += try .checked([variable])
+        }
+        if let status = filter.status {
+            conditions.append("e.status = ?")
+            arguments += try .checked([status.rawValue])
+        }
+        if let document = filter.documentID {
+            conditions.append("e.document_id = ?")
+            arguments += try .checked([document])
+        }
+        if let job = filter.jobID {
+            conditions.append("e.job_id = ?")
+            arguments += try .checked([job])
+        }
+        if let below = filter.confidenceBelow {
+            conditions.append("e.confidence < ?")
+            arguments += try .checked([below])
+        }
         let from = "FROM extractions e JOIN documents d ON d.id = e.document_id WHERE " + conditions.joined(separator: " AND ")
         let matching = arguments
         return try await writer.read { db in
@@ -83,8 +102,11 @@ extension SQLiteStore: ReviewStore {
 
     public func addFeedback(_ feedback: Feedback) async throws -> Feedback {
         try await writer.write { db in
-            guard let variable = try String.fetchOne(db, sql: "SELECT variable FROM extractions WHERE id = ?",
-                                                     arguments: try .checked([feedback.extractionID])) else {
+            guard
+                let variable = try String.fetchOne(
+                    db, sql: "SELECT variable FROM extractions WHERE id = ?",
+                    arguments: try .checked([feedback.extractionID]))
+            else {
                 throw StoreError.notFound("extraction #\(feedback.extractionID)")
             }
             try db.execute(
@@ -92,8 +114,10 @@ extension SQLiteStore: ReviewStore {
                     INSERT INTO feedback (extraction_id, verdict, corrected_value_json, note, author, created_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: try .checked([feedback.extractionID, feedback.verdict.rawValue, feedback.correctedValue?.serialized(),
-                            feedback.note, feedback.author, feedback.createdAt.storedSeconds]))
+                arguments: try .checked([
+                    feedback.extractionID, feedback.verdict.rawValue, feedback.correctedValue?.serialized(),
+                    feedback.note, feedback.author, feedback.createdAt.storedSeconds,
+                ]))
             var stored = feedback
             stored.id = db.lastInsertedRowID
             stored.variable = variable
@@ -109,7 +133,10 @@ extension SQLiteStore: ReviewStore {
                 WHERE d.project_id = ?
                 """
             var arguments: StatementArguments = [projectID]
-            if let variable { sql += " AND e.variable = ?"; arguments += try .checked([variable]) }
+            if let variable {
+                sql += " AND e.variable = ?"
+                arguments += try .checked([variable])
+            }
             return try Row.fetchAll(db, sql: sql + " ORDER BY f.id", arguments: arguments).map(Feedback.init(row:))
         }
     }
@@ -118,9 +145,10 @@ extension SQLiteStore: ReviewStore {
 extension Feedback {
     init(row: Row) throws {
         let corrected: String? = try row.field("corrected_value_json")
-        self.init(id: try row.field("id"), extractionID: try row.field("extraction_id"),
-                  verdict: try row.enumField("verdict"), correctedValue: try corrected.map { try JSONValue.parse($0) },
-                  note: try row.field("note"), author: try row.field("author"), variable: try row.field("variable"),
-                  createdAt: try row.dateField("created_at"))
+        self.init(
+            id: try row.field("id"), extractionID: try row.field("extraction_id"),
+            verdict: try row.enumField("verdict"), correctedValue: try corrected.map { try JSONValue.parse($0) },
+            note: try row.field("note"), author: try row.field("author"), variable: try row.field("variable"),
+            createdAt: try row.dateField("created_at"))
     }
 }

@@ -13,8 +13,10 @@ public struct PatternValue: Sendable, Hashable {
     /// Why the value was flagged or failed.
     public var note: String?
 
-    public init(value: JSONValue, confidence: Double? = nil, quote: String? = nil, rationale: String? = nil,
-                status: ExtractionStatus = .validated, note: String? = nil) {
+    public init(
+        value: JSONValue, confidence: Double? = nil, quote: String? = nil, rationale: String? = nil,
+        status: ExtractionStatus = .validated, note: String? = nil
+    ) {
         self.value = value
         self.confidence = confidence
         self.quote = quote
@@ -24,13 +26,15 @@ public struct PatternValue: Sendable, Hashable {
     }
 
     public init(_ extraction: Extraction) {
-        self.init(value: extraction.value, confidence: extraction.confidence, quote: Self.groundedQuote(extraction.evidence),
-                  rationale: extraction.rationale, status: extraction.status, note: extraction.error)
+        self.init(
+            value: extraction.value, confidence: extraction.confidence, quote: Self.groundedQuote(extraction.evidence),
+            rationale: extraction.rationale, status: extraction.status, note: extraction.error)
     }
 
     public init(_ processed: ProcessedValue) {
-        self.init(value: processed.value, confidence: processed.confidence, quote: Self.groundedQuote(processed.evidence),
-                  rationale: processed.rationale, status: processed.status, note: processed.note)
+        self.init(
+            value: processed.value, confidence: processed.confidence, quote: Self.groundedQuote(processed.evidence),
+            rationale: processed.rationale, status: processed.status, note: processed.note)
     }
 
     /// Quotes the grounder could not find in the trace are not evidence: they are left out.
@@ -47,12 +51,15 @@ extension FailurePattern {
 
     /// The pattern of a prepared trace from the template's stored values (one document's extractions,
     /// entity index 0). See `assemble(traceID:values:signals:notes:incompleteReasons:extractedAt:redactor:)`.
-    public static func assemble(from extractions: [Extraction], for trace: PreparedTrace, extractedAt: Date = Date(),
-                                redactor: Redactor = Redactor()) throws(FailurePatternError) -> FailurePattern {
+    public static func assemble(
+        from extractions: [Extraction], for trace: PreparedTrace, extractedAt: Date = Date(),
+        redactor: Redactor = Redactor()
+    ) throws(FailurePatternError) -> FailurePattern {
         var values: [String: PatternValue] = [:]
         for extraction in extractions where extraction.entityIndex == 0 { values[extraction.variable] = PatternValue(extraction) }
-        return try assemble(traceID: trace.traceID, values: values, signals: trace.signals, notes: trace.notes,
-                            incompleteReasons: trace.incompleteReasons, extractedAt: extractedAt, redactor: redactor)
+        return try assemble(
+            traceID: trace.traceID, values: values, signals: trace.signals, notes: trace.notes,
+            incompleteReasons: trace.incompleteReasons, extractedAt: extractedAt, redactor: redactor)
     }
 
     /// Builds and validates the pattern of one trace.
@@ -68,9 +75,11 @@ extension FailurePattern {
     /// - `notes`: the trace's notes, then flagged or failed values with their reasons.
     /// - Throws: `FailurePatternError` listing the required values that are missing
     ///   (`$.title: missing: ...`) and every schema violation of the result.
-    public static func assemble(traceID: String, values: [String: PatternValue], signals: [Signal], notes: [String],
-                                incompleteReasons: [String], extractedAt: Date,
-                                redactor: Redactor = Redactor()) throws(FailurePatternError) -> FailurePattern {
+    public static func assemble(
+        traceID: String, values: [String: PatternValue], signals: [Signal], notes: [String],
+        incompleteReasons: [String], extractedAt: Date,
+        redactor: Redactor = Redactor()
+    ) throws(FailurePatternError) -> FailurePattern {
         typealias F = FailurePatternTemplate.Field
         var missing: [SchemaViolation] = []
         func clean(_ text: String, _ limit: Int) -> String { redactor.excerpt(text, limit: limit) }
@@ -107,26 +116,33 @@ extension FailurePattern {
         var confidence = min(max(kind?.confidence ?? 0, 0), 1)
         if incomplete { confidence *= incompleteTraceConfidenceFactor }
         confidence = (confidence * 100).rounded() / 100
-        let lowered = incomplete ? " Lowered ×\(JSONValue.number(incompleteTraceConfidenceFactor).serialized()): the trace is incomplete." : ""
+        let lowered =
+            incomplete ? " Lowered ×\(JSONValue.number(incompleteTraceConfidenceFactor).serialized()): the trace is incomplete." : ""
         let given = kind?.rationale.map { clean($0, 500 - lowered.count) } ?? ""
         let rationale = (given.isEmpty ? "The model gave no rationale." : given) + lowered
 
         var excerpts: [String] = []
-        for field in [F.failureType, F.triggerCondition, F.rootCauseHypothesis, F.summary, F.severity, F.title,
-                      F.recommendedActions, F.reproductionContext] {
+        for field in [
+            F.failureType, F.triggerCondition, F.rootCauseHypothesis, F.summary, F.severity, F.title,
+            F.recommendedActions, F.reproductionContext,
+        ] {
             guard let quote = values[field]?.quote else { continue }
             let excerpt = clean(quote, 200)
             if !excerpt.isEmpty, !excerpts.contains(excerpt), excerpts.count < 10 { excerpts.append(excerpt) }
         }
 
         var allNotes = notes.map { clean($0, 300) }.filter { !$0.isEmpty }
-        for field in [F.summary, F.failureType, F.triggerCondition, F.rootCauseHypothesis, F.severity,
-                      F.recommendedActions, F.reproductionContext, F.title] {
+        for field in [
+            F.summary, F.failureType, F.triggerCondition, F.rootCauseHypothesis, F.severity,
+            F.recommendedActions, F.reproductionContext, F.title,
+        ] {
             guard let value = values[field], value.status == .flagged || value.status == .failed else { continue }
             allNotes.append(clean("\(field) \(value.status.rawValue)" + (value.note.map { ": \($0)" } ?? ""), 300))
         }
         // Model answers are read from redacted text, so a finding here is something the model wrote.
-        let answers = values.values.flatMap { v in (v.value.arrayValue ?? [v.value]).compactMap(\.stringValue) + [v.rationale].compactMap { $0 } }
+        let answers = values.values.flatMap { v in
+            (v.value.arrayValue ?? [v.value]).compactMap(\.stringValue) + [v.rationale].compactMap { $0 }
+        }
         let redactedCount = answers.reduce(0) { $0 + redactor.findings(in: $1).count }
         if redactedCount > 0 {
             allNotes.append("\(redactedCount) value\(redactedCount == 1 ? "" : "s") redacted in the model's answers")

@@ -27,10 +27,12 @@ public struct FailurePattern: Sendable, Hashable {
     /// Assay's processing notes ("payload truncated to last 100 KB"); may be empty.
     public var notes: [String]
 
-    public init(patternID: String, sourceTraceID: String, title: String, failureType: FailureType,
-                triggerCondition: String, summary: String, rootCauseHypothesis: String, evidence: PatternEvidence,
-                recommendedActions: [String], reproductionContext: String, severity: FailureSeverity,
-                confidence: Double, confidenceRationale: String, extractedAt: Date, notes: [String]) {
+    public init(
+        patternID: String, sourceTraceID: String, title: String, failureType: FailureType,
+        triggerCondition: String, summary: String, rootCauseHypothesis: String, evidence: PatternEvidence,
+        recommendedActions: [String], reproductionContext: String, severity: FailureSeverity,
+        confidence: Double, confidenceRationale: String, extractedAt: Date, notes: [String]
+    ) {
         self.patternID = patternID
         self.sourceTraceID = sourceTraceID
         self.title = title
@@ -90,9 +92,9 @@ public struct FailurePattern: Sendable, Hashable {
     public init(json: JSONValue) throws(FailurePatternError) {
         let found = FailurePatternSchema.violations(of: json)
         guard found.isEmpty,
-              let failureType = json["failure_type"]?.stringValue.flatMap(FailureType.init(rawValue:)),
-              let severity = json["severity"]?.stringValue.flatMap(FailureSeverity.init(rawValue:)),
-              let extractedAt = json["extracted_at"]?.stringValue.flatMap(RFC3339.parse)
+            let failureType = json["failure_type"]?.stringValue.flatMap(FailureType.init(rawValue:)),
+            let severity = json["severity"]?.stringValue.flatMap(FailureSeverity.init(rawValue:)),
+            let extractedAt = json["extracted_at"]?.stringValue.flatMap(RFC3339.parse)
         else {
             throw FailurePatternError(traceID: json["source_trace_id"]?.stringValue ?? "", violations: found)
         }
@@ -102,8 +104,9 @@ public struct FailurePattern: Sendable, Hashable {
             patternID: text("pattern_id"), sourceTraceID: text("source_trace_id"), title: text("title"),
             failureType: failureType, triggerCondition: text("trigger_condition"), summary: text("summary"),
             rootCauseHypothesis: text("root_cause_hypothesis"),
-            evidence: PatternEvidence(signals: (json["evidence"]?["signals"]?.arrayValue ?? []).compactMap(Signal.init(json:)),
-                                      excerpts: texts(json["evidence"]?["excerpts"])),
+            evidence: PatternEvidence(
+                signals: (json["evidence"]?["signals"]?.arrayValue ?? []).compactMap(Signal.init(json:)),
+                excerpts: texts(json["evidence"]?["excerpts"])),
             recommendedActions: texts(json["recommended_actions"]), reproductionContext: text("reproduction_context"),
             severity: severity, confidence: json["confidence"]?.doubleValue ?? 0,
             confidenceRationale: text("confidence_rationale"), extractedAt: extractedAt, notes: texts(json["notes"]))
@@ -122,8 +125,10 @@ public struct FailurePattern: Sendable, Hashable {
         }
         for (i, excerpt) in evidence.excerpts.enumerated() { texts.append(("evidence.excerpts[\(i)]", excerpt)) }
         for (i, action) in recommendedActions.enumerated() { texts.append(("recommended_actions[\(i)]", action)) }
-        texts += [("reproduction_context", reproductionContext), ("severity", severity.rawValue),
-                  ("confidence_rationale", confidenceRationale)]
+        texts += [
+            ("reproduction_context", reproductionContext), ("severity", severity.rawValue),
+            ("confidence_rationale", confidenceRationale),
+        ]
         for (i, note) in notes.enumerated() { texts.append(("notes[\(i)]", note)) }
         return texts
     }

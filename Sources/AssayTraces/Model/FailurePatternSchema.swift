@@ -1,4 +1,5 @@
 import AssayCore
+
 /// The failure-pattern JSON Schema, embedded because AssayCore does no I/O. A unit test keeps it
 /// equal to schemas/failure-pattern.schema.json, the copy users and other tools read.
 public enum FailurePatternSchema {

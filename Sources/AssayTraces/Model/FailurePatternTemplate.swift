@@ -1,4 +1,5 @@
 import AssayCore
+
 /// The built-in codebook that turns one rendered failure trace into the model-supplied fields of a
 /// failure pattern. The extraction engine runs it like any codebook; `FailurePattern.assemble`
 /// then adds the fields Assay fills itself (ids, signals, notes, time) and checks the schema.
@@ -34,9 +35,10 @@ public enum FailurePatternTemplate {
     public static func codebook(extraTriggers: [Category]) throws(CodebookError) -> Codebook {
         var problems: [CodebookProblem] = []
         for (i, trigger) in extraTriggers.enumerated() where !TriggerCondition.isValidLabel(trigger.code) {
-            problems.append(CodebookProblem(
-                field: "extra_triggers[\(i)].code",
-                reason: "'\(trigger.code)' must be lowercase snake_case of 2 to 64 characters (like unsupported_locale)"))
+            problems.append(
+                CodebookProblem(
+                    field: "extra_triggers[\(i)].code",
+                    reason: "'\(trigger.code)' must be lowercase snake_case of 2 to 64 characters (like unsupported_locale)"))
         }
         guard problems.isEmpty else { throw CodebookError(problems: problems) }
         do {
@@ -59,49 +61,67 @@ public enum FailurePatternTemplate {
             description: "One failure pattern per failure trace of an LLM application or agent (docs/FAILURE_TAXONOMY.md).",
             instructions: generalInstructions,
             variables: [
-                Variable(name: Field.summary, displayName: "Summary", type: .text, instructions: """
-                    What happened, in two to five plain sentences a reader can follow without the trace: \
-                    what the user or job asked, what the system did step by step, and where it went wrong. \
-                    Describe, do not judge yet.
-                    """, required: true, validation: ValidationRules(minLength: 1, maxLength: 400)),
-                Variable(name: Field.failureType, displayName: "Failure type", type: .category, instructions: """
-                    The one primary failure. Rules when several fit: (1) name the first step after which the \
-                    run could no longer succeed, not the last symptom; (2) the cause beats its effects; \
-                    (3) infrastructure errors go by source: model API 429 = rate_limited, other model API \
-                    errors = provider_error, tool errors = tool_error (a tool's 429 = rate_limited), a deadline \
-                    with no reply = timeout; (4) repeated failing tool calls are tool_error, repeated successful \
-                    steps are loop_or_step_limit; (5) other only as a last resort. Confidence: 0.9 or more when \
-                    an error status, exception or evaluator names the failure; 0.6-0.8 when inferred from the \
-                    content; below 0.5 when the trace only shows that something went wrong. In the rationale, \
-                    say what the confidence rests on.
-                    """, categories: FailureType.allCases.map { Category(code: $0.rawValue, label: $0.label, description: $0.definition) },
+                Variable(
+                    name: Field.summary, displayName: "Summary", type: .text,
+                    instructions: """
+                        What happened, in two to five plain sentences a reader can follow without the trace: \
+                        what the user or job asked, what the system did step by step, and where it went wrong. \
+                        Describe, do not judge yet.
+                        """, required: true, validation: ValidationRules(minLength: 1, maxLength: 400)),
+                Variable(
+                    name: Field.failureType, displayName: "Failure type", type: .category,
+                    instructions: """
+                        The one primary failure. Rules when several fit: (1) name the first step after which the \
+                        run could no longer succeed, not the last symptom; (2) the cause beats its effects; \
+                        (3) infrastructure errors go by source: model API 429 = rate_limited, other model API \
+                        errors = provider_error, tool errors = tool_error (a tool's 429 = rate_limited), a deadline \
+                        with no reply = timeout; (4) repeated failing tool calls are tool_error, repeated successful \
+                        steps are loop_or_step_limit; (5) other only as a last resort. Confidence: 0.9 or more when \
+                        an error status, exception or evaluator names the failure; 0.6-0.8 when inferred from the \
+                        content; below 0.5 when the trace only shows that something went wrong. In the rationale, \
+                        say what the confidence rests on.
+                        """,
+                    categories: FailureType.allCases.map { Category(code: $0.rawValue, label: $0.label, description: $0.definition) },
                     required: true),
-                Variable(name: Field.triggerCondition, displayName: "Trigger condition", type: .category, instructions: """
-                    The condition in the input or environment that set the failure off (not the failure \
-                    itself). Pick the closest label; use unknown when the trace does not show it.
-                    """, categories: triggers),
-                Variable(name: Field.rootCauseHypothesis, displayName: "Root cause hypothesis", type: .text, instructions: """
-                    The most likely cause, as a hypothesis the trace supports, in one to three sentences. \
-                    Explain why it happened, do not restate the symptom.
-                    """, required: true, validation: ValidationRules(minLength: 1, maxLength: 400)),
-                Variable(name: Field.severity, displayName: "Severity", type: .category, instructions: """
-                    The impact the trace shows or makes likely, not how interesting the failure is.
-                    """, categories: FailureSeverity.allCases.map { Category(code: $0.rawValue, label: $0.label, description: $0.definition) },
+                Variable(
+                    name: Field.triggerCondition, displayName: "Trigger condition", type: .category,
+                    instructions: """
+                        The condition in the input or environment that set the failure off (not the failure \
+                        itself). Pick the closest label; use unknown when the trace does not show it.
+                        """, categories: triggers),
+                Variable(
+                    name: Field.rootCauseHypothesis, displayName: "Root cause hypothesis", type: .text,
+                    instructions: """
+                        The most likely cause, as a hypothesis the trace supports, in one to three sentences. \
+                        Explain why it happened, do not restate the symptom.
+                        """, required: true, validation: ValidationRules(minLength: 1, maxLength: 400)),
+                Variable(
+                    name: Field.severity, displayName: "Severity", type: .category,
+                    instructions: """
+                        The impact the trace shows or makes likely, not how interesting the failure is.
+                        """,
+                    categories: FailureSeverity.allCases.map { Category(code: $0.rawValue, label: $0.label, description: $0.definition) },
                     required: true),
-                Variable(name: Field.recommendedActions, displayName: "Recommended actions", type: .text, instructions: """
-                    Concrete next steps for the team that owns the application, most useful first, each one \
-                    sentence starting with a verb (e.g. "Add a fallback model for 529 responses."). Give one \
-                    to five.
-                    """, required: true, ifMultipleValues: .all, maxValues: 3,
+                Variable(
+                    name: Field.recommendedActions, displayName: "Recommended actions", type: .text,
+                    instructions: """
+                        Concrete next steps for the team that owns the application, most useful first, each one \
+                        sentence starting with a verb (e.g. "Add a fallback model for 529 responses."). Give one \
+                        to five.
+                        """, required: true, ifMultipleValues: .all, maxValues: 3,
                     validation: ValidationRules(minLength: 1, maxLength: 200)),
-                Variable(name: Field.reproductionContext, displayName: "Reproduction context", type: .text, instructions: """
-                    What someone needs to reproduce the failure: service, model and parameters, the kind of \
-                    input, tool or index state, in one to three sentences. Empty when the trace does not say.
-                    """, validation: ValidationRules(maxLength: 300)),
-                Variable(name: Field.title, displayName: "Title", type: .text, instructions: """
-                    One line of at most 120 characters naming the failure: who did what wrong, e.g. \
-                    "Support bot invents a 60-day refund window for opened items". No ids or personal data.
-                    """, required: true, validation: ValidationRules(minLength: 1, maxLength: 120)),
+                Variable(
+                    name: Field.reproductionContext, displayName: "Reproduction context", type: .text,
+                    instructions: """
+                        What someone needs to reproduce the failure: service, model and parameters, the kind of \
+                        input, tool or index state, in one to three sentences. Empty when the trace does not say.
+                        """, validation: ValidationRules(maxLength: 300)),
+                Variable(
+                    name: Field.title, displayName: "Title", type: .text,
+                    instructions: """
+                        One line of at most 120 characters naming the failure: who did what wrong, e.g. \
+                        "Support bot invents a 60-day refund window for opened items". No ids or personal data.
+                        """, required: true, validation: ValidationRules(minLength: 1, maxLength: 120)),
             ])
     }
 

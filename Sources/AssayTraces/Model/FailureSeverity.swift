@@ -1,4 +1,5 @@
 import AssayCore
+
 /// How bad a failure was: the four `severity` levels of docs/FAILURE_TAXONOMY.md, judged by the
 /// impact the trace shows or makes likely.
 public enum FailureSeverity: String, Sendable, Hashable, CaseIterable, Comparable {

@@ -1,4 +1,5 @@
 import AssayCore
+
 /// What went wrong in a failure trace: the closed list of `failure_type` values
 /// (docs/FAILURE_TAXONOMY.md, the enum in schemas/failure-pattern.schema.json).
 public enum FailureType: String, Sendable, Hashable, CaseIterable {

@@ -27,8 +27,10 @@ public struct PreparedTrace: Sendable, Hashable {
     /// Notes of the rendering: truncation, redaction count.
     public var renderingNotes: [String]
 
-    public init(traceID: String, service: String?, startedAt: Date, text: String, truncated: Bool,
-                signals: [Signal], incompleteReasons: [String], renderingNotes: [String]) {
+    public init(
+        traceID: String, service: String?, startedAt: Date, text: String, truncated: Bool,
+        signals: [Signal], incompleteReasons: [String], renderingNotes: [String]
+    ) {
         self.traceID = traceID
         self.service = service
         self.startedAt = startedAt
@@ -43,11 +45,12 @@ public struct PreparedTrace: Sendable, Hashable {
     public init(_ trace: Trace, limits: TraceLimits = TraceLimits(), redactor: Redactor = Redactor()) {
         let rendered = TraceRendering.render(trace, limits: limits, redactor: redactor)
         // The service goes into the document's title, a text column: a NUL in it is shown, not left to cut it.
-        self.init(traceID: trace.traceID, service: trace.service.map { redactor.redact(TraceRendering.visible($0)) },
-                  startedAt: trace.timestamp,
-                  text: rendered.text, truncated: rendered.truncated,
-                  signals: TraceSignals.collect(from: trace, limits: limits, redactor: redactor),
-                  incompleteReasons: trace.incompleteReasons.map(redactor.redact), renderingNotes: rendered.notes)
+        self.init(
+            traceID: trace.traceID, service: trace.service.map { redactor.redact(TraceRendering.visible($0)) },
+            startedAt: trace.timestamp,
+            text: rendered.text, truncated: rendered.truncated,
+            signals: TraceSignals.collect(from: trace, limits: limits, redactor: redactor),
+            incompleteReasons: trace.incompleteReasons.map(redactor.redact), renderingNotes: rendered.notes)
     }
 
     public var isIncomplete: Bool { !incompleteReasons.isEmpty }
@@ -64,8 +67,9 @@ public struct PreparedTrace: Sendable, Hashable {
     /// The document to store: external id = trace id, text = the redacted rendering.
     public var documentInput: DocumentInput {
         let shortID = traceID.count > 12 ? String(traceID.prefix(12)) + "…" : traceID
-        return DocumentInput(externalID: traceID, title: [service, "trace \(shortID)"].compactMap { $0 }.joined(separator: " · "),
-                             mediaType: TraceRendering.mediaType, text: text, metadata: metadata)
+        return DocumentInput(
+            externalID: traceID, title: [service, "trace \(shortID)"].compactMap { $0 }.joined(separator: " · "),
+            mediaType: TraceRendering.mediaType, text: text, metadata: metadata)
     }
 
     /// Everything but the text, as stored in the document's metadata under `trace`.
@@ -84,11 +88,13 @@ public struct PreparedTrace: Sendable, Hashable {
     /// from a trace (no `trace` metadata).
     public init?(document: Document) {
         guard let trace = document.metadata["trace"], case .object = trace,
-              let startedAt = trace["started_at"]?.stringValue.flatMap(RFC3339.parse) else { return nil }
+            let startedAt = trace["started_at"]?.stringValue.flatMap(RFC3339.parse)
+        else { return nil }
         func texts(_ key: String) -> [String] { trace[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
-        self.init(traceID: document.externalID, service: trace["service"]?.stringValue, startedAt: startedAt,
-                  text: document.text, truncated: trace["truncated"]?.boolValue ?? false,
-                  signals: (trace["signals"]?.arrayValue ?? []).compactMap(Signal.init(json:)),
-                  incompleteReasons: texts("incomplete"), renderingNotes: texts("notes"))
+        self.init(
+            traceID: document.externalID, service: trace["service"]?.stringValue, startedAt: startedAt,
+            text: document.text, truncated: trace["truncated"]?.boolValue ?? false,
+            signals: (trace["signals"]?.arrayValue ?? []).compactMap(Signal.init(json:)),
+            incompleteReasons: texts("incomplete"), renderingNotes: texts("notes"))
     }
 }

@@ -38,7 +38,8 @@ public struct Signal: Sendable, Hashable {
     /// is not one.
     public init?(json: JSONValue) {
         guard let kind = json["kind"]?.stringValue.flatMap(Kind.init(rawValue:)), let name = json["name"]?.stringValue,
-              let value = json["value"] else { return nil }
+            let value = json["value"]
+        else { return nil }
         switch value {
         case .string, .number, .bool: break
         default: return nil

@@ -69,8 +69,10 @@ extension Span {
         let own = SpanException(type: text("exception.type"), message: text("exception.message"))
         if own.type != nil || own.message != nil { found.append(own) }
         for event in events where event.name == "exception" {
-            found.append(SpanException(type: event.attributes["exception.type"]?.stringValue,
-                                       message: event.attributes["exception.message"]?.stringValue))
+            found.append(
+                SpanException(
+                    type: event.attributes["exception.type"]?.stringValue,
+                    message: event.attributes["exception.message"]?.stringValue))
         }
         return found
     }
@@ -78,7 +80,8 @@ extension Span {
     /// A string attribute, trimmed; nil when absent, empty or not a string.
     public func text(_ key: String) -> String? {
         guard let value = attributes[key]?.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines),
-              !value.isEmpty else { return nil }
+            !value.isEmpty
+        else { return nil }
         return value
     }
 
@@ -94,8 +97,10 @@ extension Span {
     /// `execute_tool` in `execute_tool lookup_order`, when the name has that shape.
     static func operation(inName name: String) -> String? {
         let first = name.split(separator: " ", maxSplits: 1).first.map(String.init) ?? name
-        return ["chat", "text_completion", "generate_content", "embeddings", "execute_tool", "invoke_agent",
-                "create_agent", "invoke_workflow"].contains(first) ? first : nil
+        return [
+            "chat", "text_completion", "generate_content", "embeddings", "execute_tool", "invoke_agent",
+            "create_agent", "invoke_workflow",
+        ].contains(first) ? first : nil
     }
 
     private func nameSuffix(after operation: String) -> String? {

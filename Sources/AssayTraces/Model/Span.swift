@@ -21,9 +21,11 @@ public struct Span: Sendable, Hashable {
     public var attributes: OrderedDictionary<String, JSONValue>
     public var events: [SpanEvent]
 
-    public init(spanID: String, parentSpanID: String? = nil, name: String?, kind: SpanKind? = nil,
-                start: Date? = nil, end: Date? = nil, status: SpanStatus?,
-                attributes: OrderedDictionary<String, JSONValue> = [:], events: [SpanEvent] = []) {
+    public init(
+        spanID: String, parentSpanID: String? = nil, name: String?, kind: SpanKind? = nil,
+        start: Date? = nil, end: Date? = nil, status: SpanStatus?,
+        attributes: OrderedDictionary<String, JSONValue> = [:], events: [SpanEvent] = []
+    ) {
         self.spanID = spanID
         self.parentSpanID = parentSpanID
         self.name = name
@@ -49,7 +51,11 @@ public struct Span: Sendable, Hashable {
 
 /// OpenTelemetry's SpanKind.
 public enum SpanKind: String, Sendable, Hashable, CaseIterable {
-    case `internal` = "INTERNAL", server = "SERVER", client = "CLIENT", producer = "PRODUCER", consumer = "CONSUMER"
+    case `internal` = "INTERNAL"
+    case server = "SERVER"
+    case client = "CLIENT"
+    case producer = "PRODUCER"
+    case consumer = "CONSUMER"
 
     /// Reads `CLIENT`, `client`, OTLP's `SPAN_KIND_CLIENT` and its numbers (1 internal … 5 consumer).
     public init?(source: JSONValue) {
@@ -72,7 +78,9 @@ public enum SpanKind: String, Sendable, Hashable, CaseIterable {
 /// A span's outcome: OK, ERROR (usually with a message) or UNSET.
 public struct SpanStatus: Sendable, Hashable {
     public enum Code: String, Sendable, Hashable, CaseIterable {
-        case unset = "UNSET", ok = "OK", error = "ERROR"
+        case unset = "UNSET"
+        case ok = "OK"
+        case error = "ERROR"
 
         /// Reads `OK`, `ok`, OTLP's `STATUS_CODE_ERROR` and its numbers (0 unset, 1 ok, 2 error).
         public init?(source: JSONValue) {

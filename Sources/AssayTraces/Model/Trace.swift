@@ -16,8 +16,10 @@ public struct Trace: Sendable, Hashable {
     /// is complete. An incomplete trace is still analysed, with lowered confidence.
     public var incompleteReasons: [String]
 
-    public init(traceID: String, timestamp: Date, service: String? = nil, spans: [Span],
-                incompleteReasons: [String]? = nil) {
+    public init(
+        traceID: String, timestamp: Date, service: String? = nil, spans: [Span],
+        incompleteReasons: [String]? = nil
+    ) {
         self.traceID = traceID
         self.timestamp = timestamp
         self.service = service
@@ -70,7 +72,8 @@ struct SpanTree {
         }
         func startOrder(_ list: [Int]) -> [Int] {
             list.sorted {
-                let x = spans[$0].start ?? .distantFuture, y = spans[$1].start ?? .distantFuture
+                let x = spans[$0].start ?? .distantFuture
+                let y = spans[$1].start ?? .distantFuture
                 return x != y ? x < y : $0 < $1
             }
         }

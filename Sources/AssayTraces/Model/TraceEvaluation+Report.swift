@@ -12,33 +12,40 @@ extension TraceEvaluation {
         }
         lines.append("Trace evaluation: " + counts)
         lines.append("")
-        lines += table([
-            ["field", "correct", "total", "accuracy"],
-            row("failure_type", failureType),
-            row("trigger_condition", triggerCondition),
-            row("both", joint),
-            row("severity", severity),
-        ], rightAligned: [1, 2, 3])
+        lines += table(
+            [
+                ["field", "correct", "total", "accuracy"],
+                row("failure_type", failureType),
+                row("trigger_condition", triggerCondition),
+                row("both", joint),
+                row("severity", severity),
+            ], rightAligned: [1, 2, 3])
         lines.append("")
         lines.append("Calibration (correct = failure_type matches)")
-        lines += table([
-            ["mean confidence, correct", number(calibration.meanConfidenceCorrect)],
-            ["mean confidence, incorrect", number(calibration.meanConfidenceIncorrect)],
-            ["confidence >= \(number(calibration.threshold))",
-             "\(calibration.confidentCount), \(percent(calibration.confidentCorrectShare)) correct"],
-        ], rightAligned: [])
+        lines += table(
+            [
+                ["mean confidence, correct", number(calibration.meanConfidenceCorrect)],
+                ["mean confidence, incorrect", number(calibration.meanConfidenceIncorrect)],
+                [
+                    "confidence >= \(number(calibration.threshold))",
+                    "\(calibration.confidentCount), \(percent(calibration.confidentCorrectShare)) correct",
+                ],
+            ], rightAligned: [])
         lines.append("")
         if piiAudit.passed {
             lines.append("PII audit: passed (\(piiAudit.checkedTexts) stored texts checked: no redactor finding, no planted value)")
         } else {
-            lines.append("PII audit: FAILED, \(piiAudit.leaks.count) leak\(piiAudit.leaks.count == 1 ? "" : "s") in \(piiAudit.checkedTexts) stored texts")
+            lines.append(
+                "PII audit: FAILED, \(piiAudit.leaks.count) leak\(piiAudit.leaks.count == 1 ? "" : "s") in \(piiAudit.checkedTexts) stored texts"
+            )
             lines += table([["trace", "field", "what"]] + piiAudit.leaks.map { [$0.traceID, $0.field, $0.reason] }, rightAligned: [])
         }
         if !confusions.isEmpty {
             lines.append("")
             lines.append("Wrong failure types")
-            lines += table([["expected", "extracted", "count"]] + confusions.map { [$0.expected, $0.extracted, "\($0.count)"] },
-                           rightAligned: [2])
+            lines += table(
+                [["expected", "extracted", "count"]] + confusions.map { [$0.expected, $0.extracted, "\($0.count)"] },
+                rightAligned: [2])
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -85,8 +85,10 @@ public struct TraceEvaluation: Sendable, Hashable {
 
     /// Scores patterns against labels matched by trace id (compared trimmed and lowercased), and
     /// audits every pattern, labelled or not.
-    public static func evaluate(patterns: [FailurePattern], labels: [TraceLabel], confidentAt threshold: Double = 0.8,
-                                redactor: Redactor = Redactor()) -> TraceEvaluation {
+    public static func evaluate(
+        patterns: [FailurePattern], labels: [TraceLabel], confidentAt threshold: Double = 0.8,
+        redactor: Redactor = Redactor()
+    ) -> TraceEvaluation {
         func key(_ id: String) -> String { id.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
         var byTrace: [String: TraceLabel] = [:]
         for label in labels where byTrace[key(label.traceID)] == nil { byTrace[key(label.traceID)] = label }
@@ -106,11 +108,18 @@ public struct TraceEvaluation: Sendable, Hashable {
     }
 
     /// Scores each pattern against its label and audits it against the label's planted values.
-    public static func evaluate(pairs: [(FailurePattern, TraceLabel)], confidentAt threshold: Double = 0.8,
-                                redactor: Redactor = Redactor()) -> TraceEvaluation {
-        var type = Score(correct: 0, total: 0), trigger = type, joint = type, severity = type
-        var right: [Double] = [], wrong: [Double] = []
-        var confident = 0, confidentRight = 0
+    public static func evaluate(
+        pairs: [(FailurePattern, TraceLabel)], confidentAt threshold: Double = 0.8,
+        redactor: Redactor = Redactor()
+    ) -> TraceEvaluation {
+        var type = Score(correct: 0, total: 0)
+        var trigger = type
+        var joint = type
+        var severity = type
+        var right: [Double] = []
+        var wrong: [Double] = []
+        var confident = 0
+        var confidentRight = 0
         var confusions: [String: Confusion] = [:]
         for (pattern, label) in pairs {
             let typeOK = same(pattern.failureType.rawValue, label.failureType)
@@ -133,9 +142,10 @@ public struct TraceEvaluation: Sendable, Hashable {
         return TraceEvaluation(
             compared: pairs.count, unlabeledPatterns: [], missingPatterns: [],
             failureType: type, triggerCondition: trigger, joint: joint, severity: severity,
-            calibration: Calibration(threshold: threshold, meanConfidenceCorrect: mean(right), meanConfidenceIncorrect: mean(wrong),
-                                     confidentCount: confident,
-                                     confidentCorrectShare: confident == 0 ? nil : Double(confidentRight) / Double(confident)),
+            calibration: Calibration(
+                threshold: threshold, meanConfidenceCorrect: mean(right), meanConfidenceIncorrect: mean(wrong),
+                confidentCount: confident,
+                confidentCorrectShare: confident == 0 ? nil : Double(confidentRight) / Double(confident)),
             piiAudit: audit(pairs.map { ($0.0, $0.1.plantedPII) }, redactor: redactor),
             confusions: confusions.values.sorted {
                 ($0.count, $1.expected, $1.extracted) > ($1.count, $0.expected, $0.extracted)

@@ -37,7 +37,7 @@ public enum TraceJSON {
         guard case .object(let object) = value else { return .failure(.notAnObject(found: value.kindDescription)) }
 
         guard let traceID = string(object, "trace_id", "traceId", "traceID"),
-              !traceID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+            !traceID.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
         else { return .failure(.noTraceID) }
         guard traceID.count <= maxTraceIDLength else { return .failure(.traceIDTooLong(length: traceID.count)) }
         guard !traceID.utf8.contains(0) else { return .failure(.nulInTraceID) }
@@ -75,8 +75,10 @@ public enum TraceJSON {
         let gaps = Trace.structuralGaps(of: spans)
         // "no spans" says it all when every span was unusable.
         let reasons = spans.isEmpty ? extra + gaps : gaps + extra
-        return .success(Trace(traceID: traceID, timestamp: timestamp, service: service, spans: spans,
-                              incompleteReasons: reasons))
+        return .success(
+            Trace(
+                traceID: traceID, timestamp: timestamp, service: service, spans: spans,
+                incompleteReasons: reasons))
     }
 
     static func span(_ value: JSONValue) -> Span? {
@@ -106,8 +108,9 @@ public enum TraceJSON {
 
     static func event(_ value: JSONValue) -> SpanEvent? {
         guard case .object(let o) = value, let name = string(o, "name") else { return nil }
-        return SpanEvent(name: name, timestamp: string(o, "timestamp", "time").flatMap(RFC3339.parse),
-                         attributes: attributes(first(o, "attributes")))
+        return SpanEvent(
+            name: name, timestamp: string(o, "timestamp", "time").flatMap(RFC3339.parse),
+            attributes: attributes(first(o, "attributes")))
     }
 
     /// An attribute object as given, or OTLP/JSON's list of `{key, value: {stringValue: ...}}`.

@@ -1,4 +1,5 @@
 import AssayCore
+
 /// The expected pattern of one labelled trace (examples/traces/labels.jsonl): the reference an
 /// evaluation compares extracted patterns with, and the sensitive values planted in the trace
 /// that must never reach a stored pattern.
@@ -22,8 +23,10 @@ public struct TraceLabel: Sendable, Hashable {
     public var plantedPII: [PlantedValue]
     public var scenario: String?
 
-    public init(traceID: String, failureType: String, triggerCondition: String, severity: String? = nil,
-                plantedPII: [PlantedValue] = [], scenario: String? = nil) {
+    public init(
+        traceID: String, failureType: String, triggerCondition: String, severity: String? = nil,
+        plantedPII: [PlantedValue] = [], scenario: String? = nil
+    ) {
         self.traceID = traceID
         self.failureType = failureType
         self.triggerCondition = triggerCondition
@@ -51,9 +54,10 @@ public struct TraceLabel: Sendable, Hashable {
         return required("trace_id").flatMap { traceID in
             required("failure_type").flatMap { failureType in
                 required("trigger_condition").map { trigger in
-                    TraceLabel(traceID: traceID, failureType: failureType, triggerCondition: trigger,
-                               severity: json["severity"]?.stringValue, plantedPII: planted,
-                               scenario: json["scenario"]?.stringValue)
+                    TraceLabel(
+                        traceID: traceID, failureType: failureType, triggerCondition: trigger,
+                        severity: json["severity"]?.stringValue, plantedPII: planted,
+                        scenario: json["scenario"]?.stringValue)
                 }
             }
         }

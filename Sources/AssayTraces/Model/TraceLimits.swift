@@ -18,8 +18,10 @@ public struct TraceLimits: Sendable, Hashable {
     /// The same tool called this many times in one trace is reported as a repetition. Default 3.
     public var repeatedCalls: Int
 
-    public init(maxPayloadBytes: Int = 200 * 1024, keptTailBytes: Int = 100 * 1024, largePromptTokens: Int = 64_000,
-                contextWindowShare: Double = 0.9, repeatedCalls: Int = 3) {
+    public init(
+        maxPayloadBytes: Int = 200 * 1024, keptTailBytes: Int = 100 * 1024, largePromptTokens: Int = 64_000,
+        contextWindowShare: Double = 0.9, repeatedCalls: Int = 3
+    ) {
         self.maxPayloadBytes = maxPayloadBytes
         self.keptTailBytes = min(keptTailBytes, maxPayloadBytes)
         self.largePromptTokens = largePromptTokens

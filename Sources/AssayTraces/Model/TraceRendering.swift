@@ -159,7 +159,8 @@ public enum TraceRendering {
             var cut = utf8.index(utf8.endIndex, offsetBy: -limits.keptTailBytes)
             // Forward to the next character boundary, so no character is split.
             while cut < utf8.endIndex, String.Index(cut, within: full) == nil { cut = utf8.index(after: cut) }
-            let marker = "[truncated: the first \(fullBytes - utf8.distance(from: cut, to: utf8.endIndex)) of \(fullBytes) bytes "
+            let marker =
+                "[truncated: the first \(fullBytes - utf8.distance(from: cut, to: utf8.endIndex)) of \(fullBytes) bytes "
                 + "of this trace were dropped; its last \(limits.keptTailText) follow. Trace \(trace.traceID)"
                 + (trace.service.map { ", service \(visible(flatten($0)))" } ?? "") + "]"
             text = marker + "\n" + String(full[cut...])

@@ -12,8 +12,10 @@ public enum TraceSignals {
     /// The schema's limit on a signal's name and text value.
     public static let maxTextLength = 200
 
-    public static func collect(from trace: Trace, limits: TraceLimits = TraceLimits(),
-                               redactor: Redactor = Redactor()) -> [Signal] {
+    public static func collect(
+        from trace: Trace, limits: TraceLimits = TraceLimits(),
+        redactor: Redactor = Redactor()
+    ) -> [Signal] {
         var found = Collector(redactor: redactor)
         let spans = trace.spans
         // The window stated on a span, else anywhere in the trace (`llm.context_window`); the fallback
@@ -39,8 +41,10 @@ public enum TraceSignals {
         }
         // Limits, repetition and size: failures that stop a run without an error.
         for span in spans {
-            for (count, limit) in [("agent.iterations", "agent.max_iterations"), ("agent.steps", "agent.max_steps"),
-                                   ("workflow.rounds", "workflow.max_rounds")] {
+            for (count, limit) in [
+                ("agent.iterations", "agent.max_iterations"), ("agent.steps", "agent.max_steps"),
+                ("workflow.rounds", "workflow.max_rounds"),
+            ] {
                 if let n = span.integer(count), let max = span.integer(limit), n >= max {
                     found.add(.attribute, count, text: "\(n) of \(max) (limit reached)", span)
                 }
@@ -50,7 +54,9 @@ public enum TraceSignals {
             }
             if let tokens = span.inputTokens {
                 let key = span.attributes["llm.token_count.prompt"] != nil ? "llm.token_count.prompt" : "gen_ai.usage.input_tokens"
-                if let window = span.integer("llm.context_window") ?? traceWindow, Double(tokens) >= Double(window) * limits.contextWindowShare {
+                if let window = span.integer("llm.context_window") ?? traceWindow,
+                    Double(tokens) >= Double(window) * limits.contextWindowShare
+                {
                     found.add(.attribute, key, text: "\(tokens) tokens (context window \(window))", span)
                 } else if tokens >= limits.largePromptTokens {
                     found.add(.attribute, key, text: "\(tokens) tokens (large prompt)", span)
@@ -60,7 +66,8 @@ public enum TraceSignals {
         }
         // Retries: the highest resend count says how often a request was repeated.
         if let retried = spans.max(by: { ($0.integer("http.request.resend_count") ?? 0) < ($1.integer("http.request.resend_count") ?? 0) }),
-           let n = retried.integer("http.request.resend_count"), n > 0 {
+            let n = retried.integer("http.request.resend_count"), n > 0
+        {
             found.add(.attribute, "http.request.resend_count", value: .number(Double(n)), retried)
         }
         for (tool, calls) in repeatedTools(spans, atLeast: limits.repeatedCalls) {

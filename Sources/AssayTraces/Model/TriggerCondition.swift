@@ -34,7 +34,10 @@ public enum TriggerCondition {
         ("low_relevance_retrieval", "Retrieval returned documents that do not answer the question."),
         ("stale_knowledge", "The index, cache or training data is out of date."),
         ("adversarial_input", "The user deliberately tried to subvert the system (jailbreak, extraction)."),
-        ("untrusted_content_in_context", "Third-party content (email, web page, file, tool output, memory) carried instructions or poison."),
+        (
+            "untrusted_content_in_context",
+            "Third-party content (email, web page, file, tool output, memory) carried instructions or poison."
+        ),
         ("sensitive_topic", "Medical, legal, financial, self-harm or similar topics that make models cautious."),
         ("overly_strict_guardrail", "A filter or guardrail blocks allowed content."),
         ("unknown", "The trace does not show what set the failure off."),

@@ -24,11 +24,15 @@ public enum LabelReader {
         let name = url.lastPathComponent
         let size = ((try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? NSNumber)?.intValue ?? 0
         guard size <= options.maxFileBytes, let data = try? Data(contentsOf: url) else {
-            let reason = size > options.maxFileBytes
+            let reason =
+                size > options.maxFileBytes
                 ? "skipped: file is \(Ingestor.byteCount(size)), over the \(Ingestor.byteCount(options.maxFileBytes)) limit"
                 : "skipped: cannot read file"
-            return LabelFile(problems: [TraceReadProblem(kind: size > options.maxFileBytes ? .fileTooLarge : .unreadableFile,
-                                                         source: TraceSource(file: name), reason: reason)])
+            return LabelFile(problems: [
+                TraceReadProblem(
+                    kind: size > options.maxFileBytes ? .fileTooLarge : .unreadableFile,
+                    source: TraceSource(file: name), reason: reason)
+            ])
         }
         return read(data, source: name)
     }
@@ -40,7 +44,8 @@ public enum LabelReader {
         switch TextDecoding.decode(data) {
         case .success(let decoded): text = decoded
         case .failure(let failure):
-            file.problems.append(TraceReadProblem(kind: .unreadableFile, source: TraceSource(file: source), reason: "skipped: \(failure.reason)"))
+            file.problems.append(
+                TraceReadProblem(kind: .unreadableFile, source: TraceSource(file: source), reason: "skipped: \(failure.reason)"))
             return file
         }
         var seen = Set<String>()
@@ -53,8 +58,10 @@ public enum LabelReader {
             do {
                 json = try JSONValue.parse(line)
             } catch {
-                file.problems.append(TraceReadProblem(kind: .malformedJSON, source: at,
-                                                      reason: "skipped: not valid JSON (\(RecordReader.describe(error, in: line)))"))
+                file.problems.append(
+                    TraceReadProblem(
+                        kind: .malformedJSON, source: at,
+                        reason: "skipped: not valid JSON (\(RecordReader.describe(error, in: line)))"))
                 continue
             }
             switch TraceLabel.decode(json) {
@@ -62,8 +69,10 @@ public enum LabelReader {
                 if seen.insert(label.traceID.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()).inserted {
                     file.labels.append(label)
                 } else {
-                    file.problems.append(TraceReadProblem(kind: .invalidLabel, source: at,
-                                                          reason: "skipped: trace \(label.traceID) is already labelled"))
+                    file.problems.append(
+                        TraceReadProblem(
+                            kind: .invalidLabel, source: at,
+                            reason: "skipped: trace \(label.traceID) is already labelled"))
                 }
             case .failure(let problem):
                 file.problems.append(TraceReadProblem(kind: .invalidLabel, source: at, reason: "skipped: \(problem.reason)"))

@@ -26,8 +26,10 @@ public enum TraceReader {
     /// Reads every trace under `paths` (files or folders), in order.
     /// - Parameter base: sources are named relative to this folder when a file lies inside it.
     /// - Throws: `IngestError.notFound` before reading anything when a path does not exist.
-    public static func read(_ paths: [String], options: TraceReaderOptions = TraceReaderOptions(),
-                            relativeTo base: URL? = nil) throws(IngestError) -> [TraceReadResult] {
+    public static func read(
+        _ paths: [String], options: TraceReaderOptions = TraceReaderOptions(),
+        relativeTo base: URL? = nil
+    ) throws(IngestError) -> [TraceReadResult] {
         var roots: [URL] = []
         for path in paths {
             let url = URL(fileURLWithPath: path).standardizedFileURL
@@ -122,7 +124,8 @@ public enum TraceReader {
             do {
                 value = try JSONValue.parse(text)
             } catch {
-                return problem(.malformedJSON, TraceSource(file: name), "skipped: not valid JSON (\(RecordReader.describe(error, in: text)))")
+                return problem(
+                    .malformedJSON, TraceSource(file: name), "skipped: not valid JSON (\(RecordReader.describe(error, in: text)))")
             }
             if case .array(let items) = value {
                 if items.isEmpty { return problem(.emptyFile, TraceSource(file: name), "skipped: no traces (the array is empty)") }
@@ -160,11 +163,12 @@ public enum TraceReader {
                 seen[key] = source
                 results.append(.trace(trace, source: source))
             case .failure(let failure):
-                let kind: TraceReadProblem.Kind = switch failure {
-                case .notAnObject: .notATrace
-                case .noTraceID, .traceIDTooLong, .nulInTraceID: .noTraceID
-                case .noTimestamp: .noTimestamp
-                }
+                let kind: TraceReadProblem.Kind =
+                    switch failure {
+                    case .notAnObject: .notATrace
+                    case .noTraceID, .traceIDTooLong, .nulInTraceID: .noTraceID
+                    case .noTimestamp: .noTimestamp
+                    }
                 var reason = failure.description
                 if failure == .noTraceID, value["resourceSpans"] != nil || value["resource_spans"] != nil {
                     reason += " (this looks like an OTLP export: write one trace object per trace, see examples/traces/README.md)"
@@ -179,7 +183,10 @@ public enum TraceReader {
         }
 
         mutating func tooLarge(_ size: Int, _ options: TraceReaderOptions, _ source: TraceSource) {
-            problem(.fileTooLarge, source, "skipped: file is \(Ingestor.byteCount(size)), over the \(Ingestor.byteCount(options.maxFileBytes)) limit for trace files; split it into smaller files")
+            problem(
+                .fileTooLarge, source,
+                "skipped: file is \(Ingestor.byteCount(size)), over the \(Ingestor.byteCount(options.maxFileBytes)) limit for trace files; split it into smaller files"
+            )
         }
     }
 }

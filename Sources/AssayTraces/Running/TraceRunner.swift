@@ -35,8 +35,10 @@ public struct TraceRunner: Sendable {
         /// A project's own trigger-condition labels, beside the built-in ones.
         public var extraTriggers: [Category]
 
-        public init(batchSize: Int = 50, traceTimeBudget: Duration = .seconds(10), concurrency: Int = 4,
-                    temperature: Double = 0, extraTriggers: [Category] = []) {
+        public init(
+            batchSize: Int = 50, traceTimeBudget: Duration = .seconds(10), concurrency: Int = 4,
+            temperature: Double = 0, extraTriggers: [Category] = []
+        ) {
             self.batchSize = batchSize
             self.traceTimeBudget = traceTimeBudget
             self.concurrency = concurrency
@@ -98,8 +100,10 @@ public struct TraceRunner: Sendable {
 
     /// Processes up to `batchSize` unprocessed traces, leaving out `excluding` (traces that already
     /// failed in this pass, so a pass ends); nil when there were none.
-    public func run(provider: any LLMProvider, options: Options = Options(), excluding: Set<Int64> = [],
-                    progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> TraceRunSummary? {
+    public func run(
+        provider: any LLMProvider, options: Options = Options(), excluding: Set<Int64> = [],
+        progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+    ) async throws -> TraceRunSummary? {
         try await prepareBatch(provider: provider, options: options, excluding: excluding)?.run(progress: progress).summary
     }
 
@@ -116,8 +120,11 @@ public struct TraceRunner: Sendable {
 
         /// Codes the batch, then assembles, validates and stores each trace's pattern and the
         /// run's summary.
-        public func run(progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws
-            -> (run: RunSummary, summary: TraceRunSummary) {
+        public func run(
+            progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
+        ) async throws
+            -> (run: RunSummary, summary: TraceRunSummary)
+        {
             // Each trace's result (with the model's raw reply) as the engine reports it.
             let reports = Mutex<[Int64: DocumentReport]>([:])
             let run = try await engine.execute(prepared) { event in
@@ -131,19 +138,24 @@ public struct TraceRunner: Sendable {
 
     /// Takes up to `batchSize` unprocessed traces (leaving out `excluding`) and stores their job
     /// running; nil when there are none. `gate` lets a job runner pause and drain it.
-    public func prepareBatch(provider: any LLMProvider, options: Options = Options(), excluding: Set<Int64> = [],
-                             gate: PauseGate? = nil) async throws -> Batch? {
+    public func prepareBatch(
+        provider: any LLMProvider, options: Options = Options(), excluding: Set<Int64> = [],
+        gate: PauseGate? = nil
+    ) async throws -> Batch? {
         let project = try await project(extraTriggers: options.extraTriggers)
-        let ids = Array(try await store.documentsWithoutPattern(projectID: project.id, limit: options.batchSize + excluding.count)
-            .filter { !excluding.contains($0) }.prefix(options.batchSize))
+        let ids = Array(
+            try await store.documentsWithoutPattern(projectID: project.id, limit: options.batchSize + excluding.count)
+                .filter { !excluding.contains($0) }.prefix(options.batchSize))
         guard !ids.isEmpty else { return nil }
         let started = Date()
         var engine = ExtractionEngine(store: store, provider: provider)
         engine.logger = logger
         // Traces are cut to their tail, not chunked: the end of a trace is where it failed.
-        let prepared = try await engine.prepare(projectID: project.id, options: .init(
-            kind: .full, selection: JobSelection(documentIDs: ids), concurrency: options.concurrency,
-            temperature: options.temperature, documentTimeBudget: options.traceTimeBudget, chunking: nil, gate: gate))
+        let prepared = try await engine.prepare(
+            projectID: project.id,
+            options: .init(
+                kind: .full, selection: JobSelection(documentIDs: ids), concurrency: options.concurrency,
+                temperature: options.temperature, documentTimeBudget: options.traceTimeBudget, chunking: nil, gate: gate))
         return Batch(job: prepared.job, runner: self, engine: engine, prepared: prepared, ids: ids, options: options, started: started)
     }
 
@@ -180,28 +192,33 @@ public struct TraceRunner: Sendable {
         }
         summary.finishedAt = Date()
         try await store.saveRunSummary(try summary.jsonText(), jobID: job.id)
-        logger.info("trace run finished", metadata: [
-            "run": "\(job.id)", "traces": "\(ids.count)", "patterns": "\(summary.patternsStored)",
-            "invalid": "\(summary.validationFailures)", "errors": "\(summary.processingErrors)", "timeouts": "\(summary.timeouts)",
-            "model": "\(job.model)", "prompt_hash": "\(job.promptHash.prefix(12))",
-        ])
+        logger.info(
+            "trace run finished",
+            metadata: [
+                "run": "\(job.id)", "traces": "\(ids.count)", "patterns": "\(summary.patternsStored)",
+                "invalid": "\(summary.validationFailures)", "errors": "\(summary.processingErrors)", "timeouts": "\(summary.timeouts)",
+                "model": "\(job.model)", "prompt_hash": "\(job.promptHash.prefix(12))",
+            ])
         return summary
     }
 
     /// Assembles, validates and stores one trace's pattern (replacing an earlier one).
     func storePattern(for document: Document, jobID: Int64) async throws {
         guard let prepared = PreparedTrace(document: document) else {
-            throw FailurePatternError(traceID: document.externalID, violations: [
-                SchemaViolation(path: "$", message: "the document is not a trace"),
-            ])
+            throw FailurePatternError(
+                traceID: document.externalID,
+                violations: [
+                    SchemaViolation(path: "$", message: "the document is not a trace")
+                ])
         }
         let extractions = try await store.extractions(projectID: document.projectID, documentID: document.id)
         let pattern = try FailurePattern.assemble(from: extractions, for: prepared, extractedAt: Date())
-        try await store.savePattern(StoredPattern(
-            patternID: pattern.patternID, projectID: document.projectID, documentID: document.id,
-            sourceTraceID: pattern.sourceTraceID, jobID: jobID, failureType: pattern.failureType.rawValue,
-            triggerCondition: pattern.triggerCondition, severity: pattern.severity.rawValue, confidence: pattern.confidence,
-            json: pattern.json.serialized(), extractedAt: pattern.extractedAt))
+        try await store.savePattern(
+            StoredPattern(
+                patternID: pattern.patternID, projectID: document.projectID, documentID: document.id,
+                sourceTraceID: pattern.sourceTraceID, jobID: jobID, failureType: pattern.failureType.rawValue,
+                triggerCondition: pattern.triggerCondition, severity: pattern.severity.rawValue, confidence: pattern.confidence,
+                json: pattern.json.serialized(), extractedAt: pattern.extractedAt))
     }
 
     /// An output that makes no valid pattern is an error record with the SHA-256 of the model's
@@ -214,9 +231,10 @@ public struct TraceRunner: Sendable {
             output = extractions.map { "\($0.variable)=\($0.value.serialized())" }.joined(separator: "; ")
         }
         let text = output ?? ""
-        try await store.addErrorRecord(ErrorRecord(
-            jobID: jobID, documentID: document.id, kind: .schemaValidation, reason: "no valid pattern: \(error.description)",
-            responseHash: Hashing.sha256(text), excerpt: Redactor().excerpt(text, limit: 200)), projectID: document.projectID)
+        try await store.addErrorRecord(
+            ErrorRecord(
+                jobID: jobID, documentID: document.id, kind: .schemaValidation, reason: "no valid pattern: \(error.description)",
+                responseHash: Hashing.sha256(text), excerpt: Redactor().excerpt(text, limit: 200)), projectID: document.projectID)
     }
 
     /// Stored patterns, newest schema form, for lists and the evaluation.

@@ -17,20 +17,35 @@ extension SQLiteStore {
                         severity = excluded.severity, confidence = excluded.confidence,
                         pattern_json = excluded.pattern_json, extracted_at = excluded.extracted_at
                     """,
-                arguments: try .checked([p.patternID, p.projectID, p.documentID, p.sourceTraceID, p.jobID, p.failureType,
-                            p.triggerCondition, p.severity, p.confidence, p.json, p.extractedAt.storedSeconds]))
+                arguments: try .checked([
+                    p.patternID, p.projectID, p.documentID, p.sourceTraceID, p.jobID, p.failureType,
+                    p.triggerCondition, p.severity, p.confidence, p.json, p.extractedAt.storedSeconds,
+                ]))
         }
     }
 
     public func patterns(projectID: Int64, filter: PatternFilter) async throws -> [StoredPattern] {
         var sql = "SELECT * FROM failure_patterns WHERE project_id = ?"
         var arguments: StatementArguments = [projectID]
-        if let type = filter.failureType { sql += " AND failure_type = ?"; arguments += try .checked([type]) }
-        if let trigger = filter.triggerCondition { sql += " AND trigger_condition = ?"; arguments += try .checked([trigger]) }
-        if let confidence = filter.minConfidence { sql += " AND confidence >= ?"; arguments += try .checked([confidence]) }
-        if let job = filter.jobID { sql += " AND job_id = ?"; arguments += try .checked([job]) }
+        if let type = filter.failureType {
+            sql += " AND failure_type = ?"
+            arguments += try .checked([type])
+        }
+        if let trigger = filter.triggerCondition {
+            sql += " AND trigger_condition = ?"
+            arguments += try .checked([trigger])
+        }
+        if let confidence = filter.minConfidence {
+            sql += " AND confidence >= ?"
+            arguments += try .checked([confidence])
+        }
+        if let job = filter.jobID {
+            sql += " AND job_id = ?"
+            arguments += try .checked([job])
+        }
         sql += " ORDER BY source_trace_id"
-        let query = sql, args = arguments
+        let query = sql
+        let args = arguments
         return try await writer.read { db in
             try Row.fetchAll(db, sql: query, arguments: args).map { row in
                 StoredPattern(
@@ -45,7 +60,8 @@ extension SQLiteStore {
     public func documentsWithoutPattern(projectID: Int64, limit: Int) async throws -> [Int64] {
         try await writer.read { db in
             try Int64.fetchAll(
-                db, sql: """
+                db,
+                sql: """
                     SELECT d.id FROM documents d
                     WHERE d.project_id = ? AND d.status = 'ready'
                       AND NOT EXISTS (SELECT 1 FROM failure_patterns p WHERE p.document_id = d.id)
@@ -69,11 +85,13 @@ extension SQLiteStore {
     public func runSummaries(projectID: Int64) async throws -> [(jobID: Int64, json: String)] {
         try await writer.read { db in
             try Row.fetchAll(
-                db, sql: """
+                db,
+                sql: """
                     SELECT s.job_id, s.summary_json FROM run_summaries s JOIN jobs j ON j.id = s.job_id
                     WHERE j.project_id = ? ORDER BY s.job_id
                     """,
-                arguments: try .checked([projectID])).map { (jobID: $0["job_id"], json: $0["summary_json"]) }
+                arguments: try .checked([projectID])
+            ).map { (jobID: $0["job_id"], json: $0["summary_json"]) }
         }
     }
 }

@@ -18,9 +18,11 @@ public struct StoredPattern: Sendable, Hashable {
     public var json: String
     public var extractedAt: Date
 
-    public init(patternID: String, projectID: Int64, documentID: Int64, sourceTraceID: String, jobID: Int64,
-                failureType: String, triggerCondition: String, severity: String, confidence: Double,
-                json: String, extractedAt: Date) {
+    public init(
+        patternID: String, projectID: Int64, documentID: Int64, sourceTraceID: String, jobID: Int64,
+        failureType: String, triggerCondition: String, severity: String, confidence: Double,
+        json: String, extractedAt: Date
+    ) {
         self.patternID = patternID
         self.projectID = projectID
         self.documentID = documentID
