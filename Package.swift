@@ -97,6 +97,8 @@ let package = Package(
                 "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine", "AssayExport", "AssayTraces",
                 .product(name: "Logging", package: "swift-log"),
             ],
+            // The common-password list, compiled into the binary as bytes (PackageResources).
+            resources: [.embedInCode("Resources/common-passwords.txt")],
             swiftSettings: swiftSettings
         ),
         // The HTTP service (`assay serve`): routes translate requests and call the use cases.
@@ -120,7 +122,7 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             // Compiled into the binary as bytes (PackageResources), so a copied `assay` still has them.
-            resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/common-passwords.txt")],
+            resources: [.embedInCode("Resources/openapi.json")],
             swiftSettings: swiftSettings
         ),
         // The command-line front end: argument parsing and rendering only.

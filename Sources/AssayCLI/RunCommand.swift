@@ -124,26 +124,27 @@ struct RunCommand: AsyncParsableCommand {
             provider = config.guards.wrap(try await Self.reachable(config))
         }
 
-        var run = config.options()
+        let request: Jobs.Request
         if let sample {
-            run.kind = .sample
-            run.selection = JobSelection(sampleSize: sample, seed: seed)
+            request = Jobs.Request(kind: .sample, sampleSize: sample, seed: seed)
         } else if let documents {
-            run.kind = .sample
             var ids: [Int64] = []
             for reference in documents.split(separator: ",") {
                 ids.append(
                     try await local.documents.find(reference.trimmingCharacters(in: .whitespaces), projectID: project.id, for: .local).id)
             }
-            run.selection = JobSelection(documentIDs: ids)
+            request = Jobs.Request(kind: .sample, documentIDs: ids)
+        } else {
+            request = Jobs.Request(kind: .full)
         }
 
-        // The run itself is the pipeline's, in this process, so Ctrl-C and the progress bar stay here.
+        // The run itself is in this process, so Ctrl-C and the progress bar stay here.
         let engine = await config.engine(store: local.store, provider: provider, tokenizer: replay == nil)
+        let runs = Runs(store: local.store, engine: engine, baseOptions: config.options())
         let progress = ProgressReporter()
         let source = replay.map { "replaying \($0)" } ?? "\(config.settings.model) at \(config.settings.baseURL)"
         printError("Running on '\(project.name)' with \(source) (\(concurrency) at a time). Ctrl-C stops cleanly.")
-        let task = Task { try await engine.run(projectID: project.id, options: run, progress: progress.report) }
+        let task = Task { try await runs.run(request, projectID: project.id, for: .local, progress: progress.report) }
         let interrupts = InterruptHandler { task.cancel() }
         defer { interrupts.stop() }
         let summary = try await task.value

@@ -124,12 +124,11 @@ func buildRouter(
     return router
 }
 
-/// Signing in, with the service's token signing, password hashing, sign-in limits and password rule.
+/// Signing in, with the service's token signing, password hashing and sign-in limits.
 /// One limiter per router: its counts are the process's.
 private func makeSessions(_ config: ServerConfig, _ tokens: TokenService, _ hasher: PasswordHasher) -> Sessions {
     Sessions(
-        store: config.store, tokens: tokens, hasher: hasher, limiter: LoginThrottle(limits: config.login),
-        passwordProblem: { PasswordPolicy.problem(password: $0, email: $1) })
+        store: config.store, tokens: tokens, hasher: hasher, limiter: LoginThrottle(limits: config.login))
 }
 
 /// Runs the job runner for the application's lifetime; on graceful shutdown it stops taking work,

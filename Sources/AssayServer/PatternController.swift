@@ -34,7 +34,7 @@ struct PatternController {
                 status: .accepted)
         }
         group.get("/failure-patterns/runs") { _, context in
-            JSONResponse(ListDTO(items: try await patterns.summaries(for: try context.requireRequester())))
+            JSONResponse(ListDTO(items: try await patterns.summaries(for: try context.requireRequester()).map(TraceRunDTO.init)))
         }
         group.get("/failure-patterns") { request, context in
             var filter = PatternFilter()

@@ -11,7 +11,7 @@ import Foundation
 ///
 /// How tokens are signed (JWT), how passwords are hashed (bcrypt on a thread pool of its own) and
 /// how attempts are counted are the service's: they come in as `AccessTokens`, `PasswordHashing`
-/// and `SignInLimiter`, and the password rule as `passwordProblem`.
+/// and `SignInLimiter`. The password rule is `PasswordPolicy` unless a caller passes another.
 package struct Sessions: Sendable {
     let store: any AccountStore
     let tokens: any AccessTokens
@@ -22,7 +22,7 @@ package struct Sessions: Sendable {
 
     package init(
         store: any AccountStore, tokens: any AccessTokens, hasher: any PasswordHashing, limiter: any SignInLimiter,
-        passwordProblem: @escaping @Sendable (String, String) -> String?
+        passwordProblem: @escaping @Sendable (String, String) -> String? = PasswordPolicy.problem(password:email:)
     ) {
         self.store = store
         self.tokens = tokens

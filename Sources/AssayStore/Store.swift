@@ -37,10 +37,6 @@ public protocol Store: Sendable {
     func documentCount(projectID: Int64, status: DocumentStatus?) async throws -> Int
 
     // MARK: Jobs
-    func createJob(
-        projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
-        selection: JobSelection, total: Int
-    ) async throws -> Job
     /// Creates the job `running` with its start event and, when given, the project's new status,
     /// in one transaction.
     func startJob(

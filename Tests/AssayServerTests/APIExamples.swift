@@ -1,6 +1,7 @@
 import AssayCore
 import AssayEngine
 import AssayStore
+import AssayTraces
 import Foundation
 import HTTPTypes
 
@@ -37,6 +38,14 @@ enum APIExamples {
                     minDate: "2020-01-01", maxDate: "2030-12-31"),
                 dependsOn: Dependency(variable: "violence", equals: true, oneOf: [true], present: true)),
         ])
+    /// A stored run summary (its stored form is the only public way to make one).
+    static let traceRun = try! TraceRunSummary(
+        jsonText: """
+            {"documentIDs": [4], "runID": 9, "status": "completed", "startedAt": "2026-09-21T12:00:00Z",
+             "finishedAt": "2026-09-21T12:01:00Z", "tracesReceived": 2, "patternsStored": 1, "validationFailures": 1,
+             "processingErrors": 0, "timeouts": 0, "failures": [{"traceID": "t-2", "kind": "validation", "reason": "no failure_type"}],
+             "model": "m", "temperature": 0, "traceTimeBudgetSeconds": 300, "promptHash": "p"}
+            """)
     static let version = CodebookVersion(projectID: 1, version: 2, codebook: codebook, codebookHash: "c", promptHash: "p", createdAt: date)
     static let job = Job(
         id: 9, projectID: 1, kind: .sample, status: .failed, codebookVersion: 2, promptHash: "p", model: "qwen",
@@ -104,6 +113,7 @@ enum APIExamples {
             ResponseExample(
                 schema: "RunOnce", full: PatternController.RunOnceDTO(job: JobDTO(job), detail: "trace run started as job #1"),
                 bare: PatternController.RunOnceDTO(job: nil, detail: "no unprocessed traces")),
+            ResponseExample(schema: "TraceRun", full: TraceRunDTO(traceRun), bare: TraceRunDTO(traceRun)),
             ResponseExample(
                 schema: "Readiness", full: HealthController.ReadyDTO(status: "degraded", store: "ok", provider: "unreachable"),
                 bare: HealthController.ReadyDTO(status: "ok", store: "ok", provider: "ok")),

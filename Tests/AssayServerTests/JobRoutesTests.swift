@@ -152,9 +152,9 @@ struct JobRoutesTests {
         try await service.test { api in
             let ada = try await api.register()
             let (project, _) = try await api.researchProject(ada, documents: 2)
-            let orphan = try await store.createJob(
+            let orphan = try await store.startJob(
                 projectID: project, kind: .full, codebookVersion: 1, promptHash: "p",
-                model: "scripted", selection: .all, total: 2)
+                model: "scripted", selection: .all, total: 2, message: nil, projectStatus: nil)
             try await store.setJobStatus(.paused, error: nil, jobID: orphan.id)
             let resumed = try await api.call(.post, "/jobs/\(orphan.id)/resume", token: ada.access)
             #expect(resumed.status == .accepted)

@@ -68,7 +68,7 @@ struct OpenAPIResponseTests {
         ("/auth/api-keys", "get", "200"), ("/projects", "get", "200"), ("/projects/{id}/documents", "get", "200"),
         ("/projects/{id}/documents", "post", "201"), ("/projects/{id}/codebook/versions", "get", "200"),
         ("/projects/{id}/codebook/variables", "get", "200"), ("/projects/{id}/jobs", "get", "200"),
-        ("/jobs/{id}/events", "get", "200"), ("/projects/{id}/feedback", "get", "200"),
+        ("/jobs/{id}/events", "get", "200"), ("/projects/{id}/feedback", "get", "200"), ("/failure-patterns/runs", "get", "200"),
     ])
     func listsMatchTheirRoutes(_ route: (path: String, method: String, status: String)) throws {
         let (path, method, status) = route
@@ -83,6 +83,7 @@ struct OpenAPIResponseTests {
             case "/projects/{id}/codebook/variables": APIExamples.codebook.variables.map { $0 as any Encodable & Sendable }
             case "/projects/{id}/jobs": [JobDTO(APIExamples.job)]
             case "/jobs/{id}/events": [JobEventDTO(APIExamples.event)]
+            case "/failure-patterns/runs": [TraceRunDTO(APIExamples.traceRun)]
             default: [FeedbackDTO(APIExamples.feedback)]
             }
         for item in items {

@@ -59,6 +59,8 @@ struct PatternRoutesTests {
             #expect(try await api.call(.get, "/jobs/\(jobID)/events", token: oncall.access).status == .ok)
             let runs = try await api.call(.get, "/failure-patterns/runs", token: oncall.access).json()
             #expect(runs["items"]?.arrayValue?.count == 1)
+            #expect(runs["items"]?[0]?["traces_received"]?.doubleValue == 2)
+            #expect(runs["items"]?[0]?["run_id"]?.doubleValue == Double(jobID))
             let all = try await api.call(.get, "/failure-patterns", token: oncall.access).json()
             #expect(all["items"]?.arrayValue?.count == 2)
             #expect(all["items"]?[0]?["failure_type"]?.stringValue == "tool_error")

@@ -109,8 +109,8 @@ enum Fixtures {
     }
 
     static func job(in store: any Store, project: Project, version: Int = 1, total: Int = 3) async throws -> Job {
-        try await store.createJob(
+        try await store.startJob(
             projectID: project.id, kind: .full, codebookVersion: version, promptHash: "prompt-1",
-            model: "test-model", selection: .all, total: total)
+            model: "test-model", selection: .all, total: total, message: nil, projectStatus: nil)
     }
 }

@@ -36,7 +36,7 @@ struct SQLiteStoreTests {
         #expect(job.status == .running)
         #expect(job.processed == 2)
         #expect(job.startedAt != nil)
-        #expect(try await reopened.events(jobID: jobID).count == 2)
+        #expect(try await reopened.events(jobID: jobID).count == 3)  // started, two documents
         #expect(try await reopened.documentsNeedingWork(projectID: projectID, codebookVersion: 1).count == 2)
 
         // The name is still taken after reopening.
@@ -111,7 +111,7 @@ struct SQLiteStoreTests {
             #expect(counted.tokensOut == perStore * 2)
             #expect(try await store.extractions(projectID: project.id, documentID: nil).count == perStore * 2 * 2)
             #expect(try await store.outcomes(projectID: project.id).count == perStore * 2)
-            #expect(try await store.events(jobID: job.id).count == perStore * 2)
+            #expect(try await store.events(jobID: job.id).count == perStore * 2 + 1)  // and the start event
             #expect(try await store.documentsNeedingWork(projectID: project.id, codebookVersion: 1).isEmpty)
         }
     }

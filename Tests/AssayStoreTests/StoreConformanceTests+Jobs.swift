@@ -12,12 +12,12 @@ extension StoreConformanceTests {
         let store = try kind.make()
         let (project, _) = try await Fixtures.project(in: store)
         let selection = JobSelection(sampleSize: 5, documentIDs: [3, 1], seed: 7)
-        let first = try await store.createJob(
+        let first = try await store.startJob(
             projectID: project.id, kind: .sample, codebookVersion: 1,
-            promptHash: "p1", model: "m", selection: selection, total: 5)
+            promptHash: "p1", model: "m", selection: selection, total: 5, message: nil, projectStatus: nil)
         #expect(first.projectID == project.id)
         #expect(first.kind == .sample)
-        #expect(first.status == .pending)
+        #expect(first.status == .running)
         #expect(first.codebookVersion == 1)
         #expect(first.promptHash == "p1")
         #expect(first.model == "m")
@@ -29,7 +29,7 @@ extension StoreConformanceTests {
         ]
         #expect(counters.allSatisfy { $0 == 0 })
         #expect(first.error == nil)
-        #expect(first.startedAt == nil)
+        #expect(first.startedAt != nil)
         #expect(first.finishedAt == nil)
         #expect(try await store.job(id: first.id) == first)
         #expect(try await store.job(id: 9_999) == nil)
@@ -75,7 +75,7 @@ extension StoreConformanceTests {
             let done = try #require(try await store.job(id: other.id))
             #expect(done.status == status)
             #expect(done.finishedAt != nil)
-            #expect(done.startedAt == nil)
+            #expect(done.startedAt != nil)  // a job is stored started
         }
 
         await #expect(throws: StoreError.self) {
@@ -87,10 +87,11 @@ extension StoreConformanceTests {
     func appendsAndListsEvents(kind: StoreKind) async throws {
         let store = try kind.make()
         let (project, docs) = try await Fixtures.project(in: store)
-        let job = try await Fixtures.job(in: store, project: project)
+        // Starting a job writes its start event, with the message given.
+        let job = try await store.startJob(
+            projectID: project.id, kind: .full, codebookVersion: 1, promptHash: "p", model: "m",
+            selection: .all, total: 3, message: "3 documents", projectStatus: nil)
         let other = try await Fixtures.job(in: store, project: project)
-        try await store.appendEvent(jobID: job.id, kind: .jobStarted, documentID: nil, message: "3 documents")
-        try await store.appendEvent(jobID: other.id, kind: .jobStarted, documentID: nil, message: nil)
         try await store.appendEvent(jobID: job.id, kind: .docStarted, documentID: docs[0].id, message: nil)
         try await store.appendEvent(jobID: job.id, kind: .jobCompleted, documentID: nil, message: nil)
 

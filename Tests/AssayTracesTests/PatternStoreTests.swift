@@ -30,9 +30,9 @@ struct PatternStoreTests {
             let input = DocumentInput(externalID: "t\(i)", mediaType: "text/plain", text: "trace \(i)")
             documents.append(try await store.upsertDocument(input, projectID: project.id).document)
         }
-        let job = try await store.createJob(
+        let job = try await store.startJob(
             projectID: project.id, kind: .full, codebookVersion: 1, promptHash: "p",
-            model: "m", selection: .all, total: 3)
+            model: "m", selection: .all, total: 3, message: nil, projectStatus: nil)
         return (project, documents, job)
     }
 

@@ -3,19 +3,6 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    /// Creates a `pending` job with zero counters over `total` documents.
-    public func createJob(
-        projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
-        selection: JobSelection, total: Int
-    ) async throws -> Job {
-        let selectionJSON = try StoredJSON.encode(selection)
-        return try await writer.write { db in
-            try Self.insertJob(
-                db, projectID: projectID, kind: kind, codebookVersion: codebookVersion, promptHash: promptHash,
-                model: model, selectionJSON: selectionJSON, total: total)
-        }
-    }
-
     /// Creates the job `running`, appends its start event and sets the project's status, in one
     /// transaction: a job is never seen half started.
     public func startJob(

@@ -1,13 +1,14 @@
 /// What a new password must be, after NIST SP 800-63B: long enough, not a common or guessable
 /// one, and nothing else — no rules about digits, capitals or symbols, which make passwords
-/// harder to remember without making them harder to guess.
-enum PasswordPolicy {
+/// harder to remember without making them harder to guess. Every front end that sets a password
+/// goes through `Sessions`, which applies it.
+package enum PasswordPolicy {
     static let minCharacters = 8
     /// Generous (NIST asks for at least 64); bcrypt's 72-byte limit is handled by `PasswordHasher`.
     static let maxCharacters = 256
 
     /// Why the password is refused, in words for the user; nil when it is fine.
-    static func problem(password: String, email: String) -> String? {
+    package static func problem(password: String, email: String) -> String? {
         let characters = password.unicodeScalars.count
         if characters < minCharacters { return "must have at least \(minCharacters) characters" }
         if characters > maxCharacters { return "must have at most \(maxCharacters) characters" }
