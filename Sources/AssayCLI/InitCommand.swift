@@ -8,16 +8,37 @@ struct InitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "init",
         abstract: "Create a database (if needed) and a project in it.",
-        discussion: "Example: assay init --name \"Protest coverage\" --db protests.sqlite")
+        discussion: """
+            Each row of the dataset is a document, unless the project codes entities: then Assay first
+            finds the entities --entities describes in each document, and codes every variable once
+            per entity (one row per entity in every export). A codebook can also say so itself
+            (unit: entity, entity_instruction: ...).
+
+            Examples:
+              assay init --name "Protest coverage" --db protests.sqlite
+              assay init --name "Protest events" --unit entity --entities "each protest event the article reports"
+            """)
 
     @Option(help: "The project's name.") var name: String
     @Option(help: "What the project is about.") var description: String?
+    @Option(help: "What one row describes: document or entity.") var unit: UnitOfObservation = .document
+    @Option(help: ArgumentHelp("With --unit entity: which entities to find in each document.", valueName: "instruction"))
+    var entities: String?
     @OptionGroup var options: StoreOptions
+
+    func validate() throws {
+        if unit == .entity, (entities ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--unit entity needs --entities \"which entities to find\"")
+        }
+        if unit == .document, entities != nil { throw ValidationError("--entities needs --unit entity") }
+    }
 
     func run() async throws {
         let local = Local(store: try SQLiteStore(path: options.path))
-        let project = try await local.projects.create(name: name, description: description, for: .local)
+        let project = try await local.projects.create(
+            name: name, description: description, unit: unit, entityInstruction: entities, for: .local)
         print("Created project '\(project.name)' in \(options.path).")
+        if project.unit == .entity { print("Each row is an entity: \(project.entityInstruction ?? "")") }
         print("Next: assay codebook import FILE")
     }
 }
@@ -38,3 +59,4 @@ struct ProjectsCommand: AsyncParsableCommand {
         if !projects.isEmpty { print(Table.render(rows)) }
     }
 }
+extension UnitOfObservation: ExpressibleByArgument {}

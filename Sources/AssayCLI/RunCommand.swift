@@ -228,6 +228,7 @@ enum MetricsText {
         if m.retries > 0 { parts.append("\(m.retries) retried") }
         if m.throttledMs > 0 { parts.append(String(format: "%.1f s waiting for rate limits", m.throttledMs / 1000)) }
         if m.circuitOpenings > 0 { parts.append("circuit opened \(m.circuitOpenings)×") }
+        if let entities = m.entities { parts.append("\(entities) entities found") }
         if m.chunkedDocuments > 0 { parts.append("\(m.chunkedDocuments) long documents sent in \(m.chunks) chunks") }
         var text = parts.joined(separator: ", ") + ")"
         text += String(format: ", latency avg %.1f s, p95 %.1f s", m.averageLatencyMs / 1000, m.p95LatencyMs / 1000)

@@ -22,6 +22,10 @@ struct StatusCommand: AsyncParsableCommand {
         if s.unreadable.count > 20 { print("  … and \(s.unreadable.count - 20) more (assay documents --status failed)") }
         let results = DocumentOutcomeKind.allCases.map { "\(s.outcomes[$0] ?? 0) \($0.rawValue)" }
         print("Results:   " + results.joined(separator: ", ") + ", \(s.notRun) not run yet")
+        if project.unit == .entity {
+            print("Unit:      each entity — \(project.entityInstruction ?? "")")
+            if let e = s.entities { print("Entities:  \(e.count) with values, in \(e.documents) documents") }
+        }
         guard let job = s.lastJob else {
             print("Last job:  none yet (assay run --sample 5)")
             return

@@ -32,18 +32,29 @@ struct DocumentProcessor: Sendable {
         self.maxTokens = maxTokens ?? ExtractionSchema.maxOutputTokens(for: prompt.codebook)
     }
 
+    /// A document that failed: why, the reply that could not be used (kept as a hash and a
+    /// redacted excerpt), and the tokens spent on it.
+    func failed(
+        _ document: Document, jobID: Int64, _ kind: ErrorKind, _ reason: String, reply: String? = nil, usage: TokenUsage
+    ) -> DocumentResult {
+        let record = ErrorRecord(
+            jobID: jobID, documentID: document.id, kind: kind, reason: reason,
+            responseHash: reply.map { Hashing.sha256($0) }, excerpt: reply.map { Excerpt.redacted($0) })
+        var result = DocumentResult(
+            jobID: jobID, documentID: document.id, codebookVersion: codebookVersion,
+            contentHash: document.contentHash, outcome: .failed, extractions: [], errors: [record],
+            tokensIn: usage.promptTokens, tokensOut: usage.completionTokens)
+        result.reply = reply
+        return result
+    }
+
     func process(_ document: Document, jobID: Int64) async throws -> DocumentResult {
+        if let identification = prompt.identification {
+            return try await processEntities(document, jobID: jobID, identification: identification)
+        }
         var usage = TokenUsage()
         func failed(_ kind: ErrorKind, _ reason: String, reply: String? = nil) -> DocumentResult {
-            let record = ErrorRecord(
-                jobID: jobID, documentID: document.id, kind: kind, reason: reason,
-                responseHash: reply.map { Hashing.sha256($0) }, excerpt: reply.map { Excerpt.redacted($0) })
-            var result = DocumentResult(
-                jobID: jobID, documentID: document.id, codebookVersion: codebookVersion,
-                contentHash: document.contentHash, outcome: .failed, extractions: [], errors: [record],
-                tokensIn: usage.promptTokens, tokensOut: usage.completionTokens)
-            result.reply = reply
-            return result
+            self.failed(document, jobID: jobID, kind, reason, reply: reply, usage: usage)
         }
 
         let chunks = chunker?.chunks(document.text) ?? []
@@ -61,10 +72,9 @@ struct DocumentProcessor: Sendable {
             return failed(error.errorKind, error.description)
         }
         guard let exchange else {
-            let seconds = timeBudget.map { "\($0.components.seconds) s" } ?? ""
             return failed(
                 .timeout,
-                "no usable reply within the time budget of \(seconds) per document"
+                "no usable reply within the time budget of \(budgetText) per document"
                     + (chunks.count > 1 ? " part (\(chunks.count) parts)" : ""))
         }
         usage = exchange.usage
@@ -78,6 +88,8 @@ struct DocumentProcessor: Sendable {
         result.reply = exchange.text
         return result
     }
+
+    var budgetText: String { timeBudget.map { "\($0.components.seconds) s" } ?? "" }
 
     /// What asking the model about one document came to: a usable reply or why not, and the
     /// tokens it cost.
@@ -93,7 +105,7 @@ struct DocumentProcessor: Sendable {
     }
 
     /// Asks, parses and validates; asks once more, saying what was wrong, if the reply is unusable.
-    private func ask(_ messages: [ChatMessage]) async throws -> Exchange {
+    func ask(_ messages: [ChatMessage]) async throws -> Exchange {
         let first = try await call(messages)
         do {
             return Exchange(reply: .parsed(try ResponseParser.parse(first.text, prompt: prompt)), usage: first.usage, text: first.text)

@@ -104,7 +104,13 @@ public struct ExtractionEngine: Sendable {
         let (documents, alreadyDone) = try await select(options.selection, projectID: projectID, version: version.version)
         var options = options
         var packingNote: String?
-        if let packing = options.packing, packing.onlyWhereItPays {
+        if prompt.identification != nil {
+            // Entities are found in the whole document, then coded one request per entity: a
+            // document's requests depend on each other, so they are neither packed nor chunked.
+            if options.packing != nil { packingNote = "packing off: entities are coded one request per entity" }
+            options.packing = nil
+            options.chunking = nil
+        } else if let packing = options.packing, packing.onlyWhereItPays {
             let decision = PackingDecision(
                 documents, sharedPromptTokens: TokenEstimator.estimate(prompt.system + prompt.codebookSection),
                 outputTokensPerDocument: ExtractionSchema.maxOutputTokens(for: version.codebook), packing: packing, family: tokenFamily)

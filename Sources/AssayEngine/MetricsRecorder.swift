@@ -34,6 +34,8 @@ actor MetricsRecorder {
         metrics.chunks += parts
     }
 
+    func entities(_ count: Int) { metrics.entities = (metrics.entities ?? 0) + count }
+
     func finished(_ result: DocumentResult) {
         metrics.documents += 1
         let values = result.extractions.filter { !$0.value.isNull }.count

@@ -26,11 +26,20 @@ public struct Workspace: Sendable {
 
     /// Stores the codebook as a new version when it changed. A new version makes earlier results
     /// stale, so the project goes back to `schema_defined`.
+    ///
+    /// The unit of observation goes with the codebook: one that names its own (`unit:`) sets the
+    /// project's; one that does not takes the project's, so the version says what its rows are.
     public func importCodebook(_ codebook: Codebook, projectID: Int64) async throws -> (version: CodebookVersion, isNew: Bool) {
+        var codebook = codebook
+        if codebook.unit == nil, let project = try await store.project(id: projectID), project.unit == .entity {
+            codebook.unit = .entity
+            codebook.entityInstruction = project.entityInstruction
+        }
         let checked = try codebook.validated()
         let prompt = ExtractionPrompt(codebook: checked)
         let saved = try await store.saveCodebook(checked, promptHash: prompt.hash, projectID: projectID)
         if saved.isNew { try await store.setProjectStatus(.schemaDefined, projectID: projectID) }
+        if let unit = checked.unit { try await store.setProjectUnit(unit, entityInstruction: checked.entities, projectID: projectID) }
         return saved
     }
 }

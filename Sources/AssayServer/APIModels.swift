@@ -93,9 +93,12 @@ struct ProjectDTO: Codable, Sendable {
     var description: String?
     var status: ProjectStatus
     var unit: UnitOfObservation
+    /// Which entities each document's rows are, when `unit` is `entity`.
+    var entityInstruction: String?
     var createdAt: Date
     enum CodingKeys: String, CodingKey {
         case id, name, description, status, unit
+        case entityInstruction = "entity_instruction"
         case createdAt = "created_at"
     }
 
@@ -105,6 +108,7 @@ struct ProjectDTO: Codable, Sendable {
         description = p.description
         status = p.status
         unit = p.unit
+        entityInstruction = p.entityInstruction
         createdAt = p.createdAt
     }
 }

@@ -11,6 +11,12 @@ struct ProjectController {
     struct CreateRequest: Decodable {
         var name: String
         var description: String?
+        var unit: UnitOfObservation?
+        var entityInstruction: String?
+        enum CodingKeys: String, CodingKey {
+            case name, description, unit
+            case entityInstruction = "entity_instruction"
+        }
     }
 
     struct UpdateRequest: Decodable {
@@ -21,7 +27,9 @@ struct ProjectController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/projects") { request, context in
             let body = try await request.decodeJSON(CreateRequest.self, limit: maxBodyBytes)
-            let project = try await projects.create(name: body.name, description: body.description, for: try context.requireRequester())
+            let project = try await projects.create(
+                name: body.name, description: body.description, unit: body.unit ?? .document, entityInstruction: body.entityInstruction,
+                for: try context.requireRequester())
             return JSONResponse(ProjectDTO(project), status: .created)
         }
         group.get("/projects") { _, context in

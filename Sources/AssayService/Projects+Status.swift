@@ -18,6 +18,8 @@ extension Projects {
         package var recentFailures: [(document: String, kind: ErrorKind, reason: String)]
         /// The last job's request metrics, when it stored any.
         package var lastJobMetrics: JobMetrics?
+        /// For a project that codes entities: the entities with values, and the documents they are in.
+        package var entities: (count: Int, documents: Int)?
     }
 
     package func status(projectID: Int64, for requester: Requester) async throws -> Status {
@@ -45,9 +47,15 @@ extension Projects {
             let names = Dictionary(uniqueKeysWithValues: documents.map { ($0.id, $0.externalID) })
             recent = errors.suffix(10).map { (names[$0.documentID ?? -1] ?? "-", $0.kind, $0.reason) }
         }
+        var entities: (Int, Int)?
+        if project.unit == .entity {
+            let values = try await store.extractions(projectID: projectID, documentID: nil).filter { $0.entityIndex > 0 }
+            let keys = Set(values.map { "\($0.documentID)/\($0.entityIndex)" })
+            entities = (keys.count, Set(values.map(\.documentID)).count)
+        }
         return Status(
             project: project, codebookVersion: version, documentsByStatus: byStatus, unreadable: unreadable,
             outcomes: outcomes, notRun: ready.count - outcomes.values.reduce(0, +), lastJob: lastJob,
-            failuresByKind: failures, recentFailures: recent, lastJobMetrics: metrics)
+            failuresByKind: failures, recentFailures: recent, lastJobMetrics: metrics, entities: entities)
     }
 }

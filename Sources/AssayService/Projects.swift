@@ -17,10 +17,24 @@ package struct Projects: Sendable {
     }
 
     /// A new project; its name follows `ProjectName`'s rule and is unique per owner.
-    package func create(name: String, description: String? = nil, for requester: Requester) async throws -> Project {
+    /// A new project. With `unit: .entity` it codes each entity `entityInstruction` finds (the
+    /// codebook imported next takes the unit unless it names its own).
+    package func create(
+        name: String, description: String? = nil, unit: UnitOfObservation = .document, entityInstruction: String? = nil,
+        for requester: Requester
+    ) async throws -> Project {
         let name = try Self.checkedName(name)
-        guard let owner = requester.owner else { return try await store.createProject(name: name, description: description) }
-        return try await store.createProject(name: name, description: description, owner: owner)
+        let unitProblems = Codebook(variables: [], unit: unit, entityInstruction: entityInstruction).unitProblems()
+        if let problem = unitProblems.first { throw ServiceError.invalid(field: problem.field, reason: problem.reason) }
+        let project =
+            if let owner = requester.owner {
+                try await store.createProject(name: name, description: description, owner: owner)
+            } else {
+                try await store.createProject(name: name, description: description)
+            }
+        guard unit == .entity else { return project }
+        try await store.setProjectUnit(unit, entityInstruction: entityInstruction, projectID: project.id)
+        return try await access.project(project.id, for: requester)
     }
 
     package func list(for requester: Requester) async throws -> [Project] {

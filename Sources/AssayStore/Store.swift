@@ -13,6 +13,8 @@ public protocol Store: Sendable {
     func project(named name: String) async throws -> Project?
     func projects() async throws -> [Project]
     func setProjectStatus(_ status: ProjectStatus, projectID: Int64) async throws
+    /// What one row of the project's dataset describes, and for entities which ones to find.
+    func setProjectUnit(_ unit: UnitOfObservation, entityInstruction: String?, projectID: Int64) async throws
 
     // MARK: Codebooks
     /// Stores the codebook as a new version unless it equals the latest one; returns the version in force.

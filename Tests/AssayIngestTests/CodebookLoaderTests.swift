@@ -143,6 +143,24 @@ import Testing
         #expect(try CodebookLoader.decode(json, format: .json).variables.map(\.name) == ["topic"])
     }
 
+    @Test func aCodebookCanSayItCodesEntities() throws {
+        let yaml = """
+            unit: entity
+            entity_instruction: each protest event the article reports
+            variables:
+              - name: city
+                type: text
+            """
+        let codebook = try CodebookLoader.decode(yaml, format: .yaml)
+        #expect(codebook.unit == .entity)
+        #expect(codebook.entities == "each protest event the article reports")
+        #expect(try CodebookLoader.decode(try CodebookLoader.yaml(codebook), format: .yaml) == codebook)
+        let missing = #expect(throws: CodebookLoadError.self) {
+            try CodebookLoader.decode("unit: entity\nvariables: [{name: city, type: text}]", format: .yaml)
+        }
+        #expect(missing?.problems.map(\.field) == ["entity_instruction"])
+    }
+
     @Test func loadPicksTheFormatAndNamesTheFile() throws {
         let folder = try TempFolder("ingest")
         let yml = try folder.write("codebook.yml", Self.fullYAML)

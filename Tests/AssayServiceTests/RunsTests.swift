@@ -67,3 +67,21 @@ import Testing
         #expect(try await store.jobs(projectID: project.id).isEmpty)
     }
 }
+
+/// A project's unit of observation, as both front ends set it.
+@Suite struct ProjectUnitTests {
+    @Test func anEntityProjectNeedsToSayWhichEntities() async throws {
+        let store = try SQLiteStore.inMemory()
+        let projects = Projects(store: store)
+        await #expect(
+            throws: ServiceError.invalid(
+                field: "entity_instruction", reason: "unit: entity needs an instruction saying which entities to find")
+        ) {
+            try await projects.create(name: "Events", unit: .entity, for: .local)
+        }
+        #expect(try await store.projects().isEmpty)
+        let project = try await projects.create(name: "Events", unit: .entity, entityInstruction: "each protest event", for: .local)
+        #expect(project.unit == .entity)
+        #expect(project.entityInstruction == "each protest event")
+    }
+}

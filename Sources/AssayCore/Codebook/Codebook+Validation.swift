@@ -27,6 +27,7 @@ extension Codebook {
         if variables.isEmpty {
             problems.append(.init(field: "variables", reason: "a codebook needs at least one variable"))
         }
+        problems += unitProblems()
         var seen: [String: Int] = [:]
         for (i, v) in variables.enumerated() {
             let at = "variables[\(i)]"
@@ -86,6 +87,27 @@ extension Codebook {
         }
         return problems
     }
+
+    /// An entity codebook says which entities to find; a document codebook has nothing to find.
+    public func unitProblems() -> [CodebookProblem] {
+        let instruction = entityInstruction?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        switch unit {
+        case .entity:
+            if instruction.isEmpty {
+                return [.init(field: "entity_instruction", reason: "unit: entity needs an instruction saying which entities to find")]
+            }
+            if instruction.unicodeScalars.count > Self.maxEntityInstruction {
+                return [.init(field: "entity_instruction", reason: "must have at most \(Self.maxEntityInstruction) characters")]
+            }
+        case .document, nil:
+            if !instruction.isEmpty {
+                return [.init(field: "entity_instruction", reason: "only a codebook with unit: entity finds entities")]
+            }
+        }
+        return []
+    }
+
+    public static let maxEntityInstruction = 2_000
 
     /// Throws a `CodebookError` listing every problem, or returns the codebook unchanged.
     public func validated() throws -> Codebook {

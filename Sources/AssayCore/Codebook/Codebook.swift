@@ -7,13 +7,31 @@ public struct Codebook: Sendable, Hashable, Codable {
     /// General instructions that apply to every variable.
     public var instructions: String?
     public var variables: [Variable]
+    /// What one row describes: the whole document (nil or `.document`), or each entity the
+    /// `entityInstruction` finds in it, every variable coded per entity.
+    public var unit: UnitOfObservation?
+    /// Which entities to find, e.g. "each protest event the article reports".
+    public var entityInstruction: String?
 
-    public init(name: String? = nil, description: String? = nil, instructions: String? = nil, variables: [Variable]) {
+    public init(
+        name: String? = nil, description: String? = nil, instructions: String? = nil, variables: [Variable],
+        unit: UnitOfObservation? = nil, entityInstruction: String? = nil
+    ) {
         self.name = name
         self.description = description
         self.instructions = instructions
         self.variables = variables
+        self.unit = unit
+        self.entityInstruction = entityInstruction
     }
+
+    enum CodingKeys: String, CodingKey {
+        case name, description, instructions, variables, unit
+        case entityInstruction = "entity_instruction"
+    }
+
+    /// The entity instruction when the codebook codes entities, else nil.
+    public var entities: String? { unit == .entity ? entityInstruction : nil }
 
     public func variable(named name: String) -> Variable? { variables.first { $0.name == name } }
 

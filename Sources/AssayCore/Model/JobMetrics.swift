@@ -24,6 +24,9 @@ public struct JobMetrics: Sendable, Hashable, Codable {
     /// Documents too long for one request, and the chunks they were sent in.
     public var chunkedDocuments: Int
     public var chunks: Int
+    /// Entities found, for a codebook that codes entities (nil otherwise; optional so metrics
+    /// stored before entities existed still read).
+    public var entities: Int?
 
     public init(
         requests: Int = 0, documents: Int = 0, reasks: Int = 0, splits: Int = 0, redoneAlone: Int = 0,
@@ -48,7 +51,7 @@ public struct JobMetrics: Sendable, Hashable, Codable {
 
     private enum CodingKeys: String, CodingKey {
         case requests, documents, reasks, splits, redoneAlone, averageLatencyMs, p95LatencyMs, valuesStored,
-            documentsWithoutValues, retries, throttledMs, circuitOpenings, chunkedDocuments, chunks
+            documentsWithoutValues, retries, throttledMs, circuitOpenings, chunkedDocuments, chunks, entities
     }
 
     /// Metrics stored before a field existed read it as zero.
@@ -64,6 +67,7 @@ public struct JobMetrics: Sendable, Hashable, Codable {
             retries: try int(.retries), throttledMs: try double(.throttledMs),
             circuitOpenings: try int(.circuitOpenings), chunkedDocuments: try int(.chunkedDocuments),
             chunks: try int(.chunks))
+        entities = try c.decodeIfPresent(Int.self, forKey: .entities)
     }
 
     public var documentsPerRequest: Double { requests == 0 ? 0 : Double(documents) / Double(requests) }

@@ -11,6 +11,8 @@ public struct ExtractionPrompt: Sendable, Hashable {
     /// The schema replies are checked against (`ResponseParser`), made once per prompt rather than per reply.
     public let envelope: JSONValue
     public let hash: String
+    /// For a codebook that codes entities: the first step, which finds them. Nil for documents.
+    public let identification: EntityIdentification?
 
     /// The marker that wraps document text, so the model cannot confuse it with instructions.
     static let documentOpen = "<document>"
@@ -22,17 +24,36 @@ public struct ExtractionPrompt: Sendable, Hashable {
         self.codebookSection = Self.describe(codebook)
         self.schema = ExtractionSchema.make(for: codebook)
         self.envelope = ResponseParser.envelopeSchema(schema)
-        self.hash = Hashing.sha256(
-            [
-                "assay-prompt-v1", system, codebookSection, schema.serialized(sortedKeys: true),
-            ].joined(separator: "\u{1F}"))
+        self.identification = codebook.entities.map(EntityIdentification.init(instruction:))
+        var parts = ["assay-prompt-v1", system, codebookSection, schema.serialized(sortedKeys: true)]
+        // Only entity prompts add parts, so a document codebook's hash stays what it was.
+        if let identification { parts += [identification.system, identification.instruction, Self.entityTemplate] }
+        self.hash = Hashing.sha256(parts.joined(separator: "\u{1F}"))
+    }
+
+    /// How the per-entity request names its entity (part of the prompt hash).
+    static let entityTemplate = "Code only this entity: {name} (the document mentions it as: \"{quote}\")."
+
+    /// The messages that code one entity found in the document: the document's messages with
+    /// the entity named, so every value describes that entity and no other.
+    public func messages(for documentText: String, title: String? = nil, entity: FoundEntity) -> [ChatMessage] {
+        let focus = Self.entityTemplate.replacingOccurrences(of: "{name}", with: entity.name)
+            .replacingOccurrences(of: "{quote}", with: entity.evidence.quote)
+        return messages(
+            for: documentText, title: title,
+            focus: focus + " If the document says nothing about a variable for this entity, its value is null.")
     }
 
     /// The messages for one document.
     public func messages(for documentText: String, title: String? = nil) -> [ChatMessage] {
+        messages(for: documentText, title: title, focus: nil)
+    }
+
+    private func messages(for documentText: String, title: String?, focus: String?) -> [ChatMessage] {
         var user = codebookSection + "\n\n"
         if let title, !title.isEmpty { user += "Title: \(title)\n" }
         user += "\(Self.documentOpen)\n\(documentText)\n\(Self.documentClose)\n\n"
+        if let focus { user += focus + "\n" }
         user += "Reply with one JSON object that has a key for every variable above."
         return [.system(system), .user(user)]
     }

@@ -49,6 +49,16 @@ extension SQLiteStore {
         try await writer.write { db in try Self.setProjectStatus(db, status, projectID: projectID) }
     }
 
+    public func setProjectUnit(_ unit: UnitOfObservation, entityInstruction: String?, projectID: Int64) async throws {
+        try StatementArguments.refuseNUL(entityInstruction, field: "entity_instruction")
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE projects SET unit = ?, entity_instruction = ? WHERE id = ?",
+                arguments: try .checked([unit.rawValue, unit == .entity ? entityInstruction : nil, projectID]))
+            if db.changesCount == 0 { throw StoreError.notFound("project #\(projectID)") }
+        }
+    }
+
     static func setProjectStatus(_ db: Database, _ status: ProjectStatus, projectID: Int64) throws {
         try db.execute(sql: "UPDATE projects SET status = ? WHERE id = ?", arguments: try .checked([status.rawValue, projectID]))
         if db.changesCount == 0 { throw StoreError.notFound("project #\(projectID)") }
