@@ -1,0 +1,75 @@
+import AssayCore
+import AssayStore
+import Foundation
+import Testing
+
+/// Entities as the unit, on the real local model through the real CLI: each document's groups
+/// are found, each is coded, and every export has a row per entity.
+@Suite(.serialized, .timeLimit(.minutes(30))) struct EntityTests {
+    /// Two variables keep the small model's replies short; the point is the rows, not the coding.
+    static let codebook = """
+        name: Who took part
+        instructions: Use only what the text says. Copy the exact words of the text as evidence.
+        variables:
+          - name: group_name
+            type: text
+            instructions: The name of the group or organisation, as the text gives it.
+          - name: role
+            type: category
+            instructions: What the group did in the protest.
+            categories: [organiser, participant, other]
+        """
+
+    @Test func anEntityProjectHasARowPerEntity() async throws {
+        try await LocalModel.start()
+        let dir = try CLIHarness.temporaryDirectory()
+        let docs = dir.appendingPathComponent("docs")
+        try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
+        for name in ["01-lisbon-teachers.txt", "05-seoul-metro-strike.txt"] {
+            try FileManager.default.copyItem(
+                at: URL(fileURLWithPath: "examples/protests/docs/\(name)"), to: docs.appendingPathComponent(name))
+        }
+        let codebook = dir.appendingPathComponent("groups.yaml")
+        try Self.codebook.write(to: codebook, atomically: true, encoding: .utf8)
+        var cli = CLIHarness(database: dir.appendingPathComponent("assay.sqlite").path)
+        cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
+
+        for step in [
+            ["init", "--name", "Groups", "--unit", "entity", "--entities", "each group or organisation the article names as taking part"],
+            ["codebook", "import", codebook.path],
+            ["add", docs.path],
+        ] {
+            let result = try await cli.run(step)
+            #expect(result.status == 0, "\(step): \(result.output)")
+        }
+        let run = try await cli.run("run", "--all", "--concurrency", "2", "--document-timeout", "1200")
+        #expect(run.status == 0, "\(run.output)")
+        #expect(run.stdout.contains("entities found"), "\(run.stdout)")
+
+        let store = try SQLiteStore(path: cli.database)
+        let project = try #require(try await store.projects().first)
+        #expect(project.unit == .entity)
+        let values = try await store.extractions(projectID: project.id, documentID: nil)
+        let entities = Set(values.map { "\($0.documentID)/\($0.entityIndex)" })
+        let coded = Set(values.map(\.documentID))
+        // Each article names several groups (a union and an association; workers and their union).
+        #expect(entities.count > coded.count, "\(values.map { ($0.documentID, $0.entityIndex, $0.entityText ?? "") })")
+        #expect(values.allSatisfy { $0.entityIndex >= 1 && !($0.entityText ?? "").isEmpty })
+
+        let wide = dir.appendingPathComponent("wide.csv")
+        let long = dir.appendingPathComponent("long.csv")
+        let jsonl = dir.appendingPathComponent("values.jsonl")
+        for (format, layout, file) in [("csv", "wide", wide), ("csv", "long", long), ("jsonl", "wide", jsonl)] {
+            let result = try await cli.run("export", "--format", format, "--layout", layout, "--out", file.path)
+            #expect(result.status == 0, "\(result.output)")
+        }
+        let wideRows = try String(contentsOf: wide, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
+        #expect(wideRows.count == entities.count)
+        #expect(try String(contentsOf: wide, encoding: .utf8).hasPrefix("document_id,title,entity_index,entity,group_name"))
+        // JSON Lines never breaks a line inside a value: one line per entity.
+        #expect(try String(contentsOf: jsonl, encoding: .utf8).split(whereSeparator: \.isNewline).count == entities.count)
+        #expect(try String(contentsOf: long, encoding: .utf8).hasPrefix("document_id,title,variable,entity_index,"))
+        let status = try await cli.run("status")
+        #expect(status.stdout.contains("Entities:  \(entities.count) with values, in \(coded.count) documents"), "\(status.stdout)")
+    }
+}
