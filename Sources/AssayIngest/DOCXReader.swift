@@ -62,12 +62,12 @@ struct DOCXReader {
         var result: [String: (text: String, author: String?)] = [:]
         document.withRoot { root in
             for note in root?.elements ?? [] where note.name == element {
-            // Separators between the body and the notes are notes too, without text.
-            if let type = note.attribute("type", namespace: Self.w), type != "normal" { continue }
-            guard let id = note.attribute("id", namespace: Self.w) else { continue }
-            var out = OfficeText()
-            render(note, into: &out) { _, _ in "" }
-            result[id] = (OfficeText.inline(out.text), note.attribute("author", namespace: Self.w))
+                // Separators between the body and the notes are notes too, without text.
+                if let type = note.attribute("type", namespace: Self.w), type != "normal" { continue }
+                guard let id = note.attribute("id", namespace: Self.w) else { continue }
+                var out = OfficeText()
+                render(note, into: &out) { _, _ in "" }
+                result[id] = (OfficeText.inline(out.text), note.attribute("author", namespace: Self.w))
             }
         }
         return result
