@@ -86,3 +86,14 @@ import Testing
         }
     }
 }
+
+/// The value DTO's evidence carries its page when the document has pages.
+@Suite struct EvidencePageDTOTests {
+    @Test func evidencePage() {
+        let value = APIExamples.extraction  // evidence at scalars 4–13
+        #expect(ExtractionDTO(value, pages: PageStarts([0, 3])).evidence?.page == 2)
+        #expect(ExtractionDTO(value, pages: PageStarts([0, 10])).evidence?.page == 1)
+        #expect(ExtractionDTO(value).evidence?.page == nil)
+        #expect(ExtractionDTO(value).evidence?.start == 4)
+    }
+}
