@@ -54,6 +54,13 @@ import Testing
         }
     }
 
+    @Test func aTruncatedODTUploadFails() throws {
+        let odt = try ReaderFixtures.data("notes.odt")
+        #expect(
+            Ingestor.read(odt.prefix(odt.count / 2), source: "notes.odt").first?.error
+                == "not a readable ODT (the ZIP container is truncated or damaged); save it again from the program that made it")
+    }
+
     @Test func zipBombsAreRefused() throws {
         let declared = try read("bomb.docx").error ?? ""
         #expect(declared.hasPrefix("refused as a ZIP bomb: "), "\(declared)")
