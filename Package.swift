@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Pure values and logic, no I/O.
@@ -55,9 +56,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // libxml2's HTML and XML parsers (Debian libxml2-dev): HTML pages, and the XML inside DOCX/ODT.
+        .systemLibrary(
+            name: "CLibXML2", path: "Sources/CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"]), .brew(["libxml2"])]),
         .target(
             name: "AssayIngest",
-            dependencies: ["AssayCore", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "AssayCore", "CLibXML2", .product(name: "Yams", package: "Yams"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -30,6 +30,8 @@ debug="$scratch/debug"
 mapfile -t objects < <(find "$debug/" -name '*.o')
 # AssayIngest imports libyaml's module (internally), which the compiler still loads to read it.
 cyaml="$scratch/checkouts/Yams/Sources/CYaml/include"
+# Likewise libxml2's (the HTML and office-file readers), a system library linked from Debian's libxml2-dev.
+clibxml2="Sources/CLibXML2"
 
 mkdir -p "$scratch/artifacts"
 failed=0
@@ -38,7 +40,8 @@ for harness in "${harnesses[@]}"; do
   step "linking $binary"
   swiftc -sanitize=fuzzer,address -parse-as-library -I "$debug/Modules" \
     -Xcc -fmodule-map-file="$cyaml/module.modulemap" -Xcc -I"$cyaml" \
-    "fuzz/$harness.swift" "${objects[@]}" -lstdc++ -o "$binary" 2> >(grep -v 'Cannot export local symbol' >&2)
+    -Xcc -fmodule-map-file="$clibxml2/module.modulemap" -Xcc -I/usr/include/libxml2 \
+    "fuzz/$harness.swift" "${objects[@]}" -lstdc++ -lxml2 -o "$binary" 2> >(grep -v 'Cannot export local symbol' >&2)
 
   corpus="$scratch/corpus/$harness"
   mkdir -p "$corpus"

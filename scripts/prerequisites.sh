@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # Installs the system packages Assay builds and tests against, when missing (Debian/Ubuntu):
-# SQLite headers for GRDB, curl for health checks, and what pip needs to build llama.cpp.
+# SQLite headers for GRDB, curl for health checks, and what pip needs to build llama.cpp;
+# libxml2 headers (HTML and office files), poppler's PDF tools and tesseract (OCR) for the readers.
 set -euo pipefail
 need=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+dpkg -s libxml2-dev >/dev/null 2>&1 || need+=(libxml2-dev)
+command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+dpkg -s tesseract-ocr-eng >/dev/null 2>&1 || need+=(tesseract-ocr-eng)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip python3-venv)
 # A system-managed python3 (PEP 668) gets a virtual environment for the local model: that needs venv.
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' >/dev/null 2>&1; then need+=(python3-venv); fi

@@ -20,7 +20,11 @@ struct ShowCommand: AsyncParsableCommand {
         let detail = try await local.documents.detail(of: document, projectID: project.id, for: .local)
         let d = detail.document
         print("#\(d.id) \(d.externalID)\(d.title.map { " — \($0)" } ?? "")")
-        print("status \(d.status.rawValue), \(d.wordCount) words\(d.error.map { ", error: \($0)" } ?? "")")
+        let pages = PageStarts(metadata: d.metadata)
+        let paged = pages.map { ", \($0.offsets.count) page\($0.offsets.count == 1 ? "" : "s")" } ?? ""
+        let ocr = d.isOCR ? ", text by OCR" : ""
+        print("status \(d.status.rawValue), \(d.wordCount) words\(paged)\(ocr)\(d.error.map { ", error: \($0)" } ?? "")")
+        if let url = d.metadata["source_url"]?.stringValue { print("source \(url)") }
         if let o = detail.outcome {
             print("result \(o.outcome.rawValue) (codebook v\(o.codebookVersion), job #\(o.jobID))\(o.reason.map { ": \($0)" } ?? "")")
         }
@@ -29,8 +33,7 @@ struct ShowCommand: AsyncParsableCommand {
             let confidence = e.confidence.map { String(format: "%.2f", $0) } ?? "-"
             print("\n\(e.variable) = \(e.value.isNull ? "(none)" : e.value.displayText)   [\(e.status.rawValue), confidence \(confidence)]")
             if let ev = e.evidence {
-                let place = ev.start.map { "chars \($0)–\(ev.end ?? $0), \(ev.match.rawValue)" } ?? ev.match.rawValue
-                print("  evidence: \"\(ev.quote)\" (\(place))")
+                print("  evidence: \"\(ev.quote)\" (\(Self.place(of: ev, pages: pages)))")
             }
             if let r = e.rationale { print("  rationale: \(r)") }
             if let note = e.error { print("  note: \(note)") }
@@ -40,5 +43,12 @@ struct ShowCommand: AsyncParsableCommand {
             print("\nerror (job #\(err.jobID ?? 0)) \(err.kind.rawValue): \(err.reason)")
             if let excerpt = err.excerpt { print("  reply excerpt: \(excerpt)") }
         }
+    }
+
+    /// Where evidence is: its page in a paged document (`p. 3`), its offsets, and how it was found.
+    static func place(of evidence: Evidence, pages: PageStarts?) -> String {
+        guard let start = evidence.start else { return evidence.match.rawValue }
+        let page = pages?.page(atOffset: start).map { "p. \($0), " } ?? ""
+        return "\(page)chars \(start)–\(evidence.end ?? start), \(evidence.match.rawValue)"
     }
 }

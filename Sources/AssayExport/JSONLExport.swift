@@ -20,7 +20,7 @@ enum JSONLExport {
             object["codebook_version"] = row.codebookVersion.map { .number(Double($0)) } ?? .null
             var values: OrderedDictionary<String, JSONValue> = [:]
             for variable in dataset.codebook.variables {
-                values[variable.name] = entry(row.values[variable.name])
+                values[variable.name] = entry(row.values[variable.name], in: row.document)
             }
             object["values"] = .object(values)
             out += JSONValue.object(object).serialized() + "\n"
@@ -28,13 +28,15 @@ enum JSONLExport {
         return out
     }
 
-    private static func entry(_ value: Extraction?) -> JSONValue {
+    /// A value with its evidence; the evidence's `page` is set for paged documents (PDFs), else null.
+    private static func entry(_ value: Extraction?, in document: Document) -> JSONValue {
         let evidence: JSONValue =
             value?.evidence.map { evidence in
                 .object([
                     "quote": .string(evidence.quote),
                     "start": evidence.start.map { .number(Double($0)) } ?? .null,
                     "end": evidence.end.map { .number(Double($0)) } ?? .null,
+                    "page": evidence.start.flatMap(document.page(atOffset:)).map { .number(Double($0)) } ?? .null,
                 ])
             } ?? .null
         return .object([

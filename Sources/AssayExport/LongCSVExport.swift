@@ -2,11 +2,12 @@ import AssayCore
 import Foundation
 
 /// One row per stored value, ordered by document id, then codebook variable order (variables no
-/// longer in the codebook last, by name), then entity index.
+/// longer in the codebook last, by name), then entity index. `evidence_page` is the evidence's
+/// page in a paged document (a PDF), empty otherwise.
 enum LongCSVExport {
     static let header = [
         "document_id", "title", "variable", "entity_index", "value", "confidence", "status", "evidence",
-        "evidence_start", "evidence_end", "rationale", "codebook_version", "prompt_hash", "model",
+        "evidence_start", "evidence_end", "evidence_page", "rationale", "codebook_version", "prompt_hash", "model",
     ]
 
     static func render(_ dataset: ExportDataset) throws -> String {
@@ -27,7 +28,8 @@ enum LongCSVExport {
                 document.externalID, document.title ?? "", value.variable, String(value.entityIndex),
                 value.value.displayText, Cell.number(value.confidence), value.status.rawValue,
                 value.evidence?.quote ?? "", Cell.integer(value.evidence?.start), Cell.integer(value.evidence?.end),
-                value.rationale ?? "", String(value.codebookVersion), value.promptHash, value.model,
+                Cell.integer(value.evidence?.start.flatMap(document.page(atOffset:))), value.rationale ?? "", String(value.codebookVersion),
+                value.promptHash, value.model,
             ])
         }
         return try csv.finish()

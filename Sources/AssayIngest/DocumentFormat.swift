@@ -9,9 +9,19 @@ public enum DocumentFormat: String, Sendable, Hashable, CaseIterable {
     case json
     /// One record per line.
     case jsonLines
+    /// Through poppler's pdftotext, with page offsets; OCR on request.
+    case pdf
+    /// Word (Office Open XML) and OpenDocument text: ZIP containers of XML.
+    case docx
+    case odt
+    /// A saved web page: its main text, title and source URL.
+    case html
+
+    /// Formats stored as ZIP or binary data, read by their own readers rather than decoded as text.
+    var isContainer: Bool { self == .pdf || self == .docx || self == .odt }
 
     /// The extensions listed to users when a file is refused.
-    public static let supportedExtensionsText = ".txt, .md, .json, .jsonl"
+    public static let supportedExtensionsText = ".txt, .md, .json, .jsonl, .pdf, .docx, .odt, .html"
 
     /// The format a file extension names (case-insensitive, without the dot), or nil.
     public init?(pathExtension: String) {
@@ -20,6 +30,10 @@ public enum DocumentFormat: String, Sendable, Hashable, CaseIterable {
         case "md", "markdown": self = .markdown
         case "json": self = .json
         case "jsonl", "ndjson": self = .jsonLines
+        case "pdf": self = .pdf
+        case "docx": self = .docx
+        case "odt": self = .odt
+        case "html", "htm", "xhtml": self = .html
         default: return nil
         }
     }
@@ -30,6 +44,10 @@ public enum DocumentFormat: String, Sendable, Hashable, CaseIterable {
         case .plainText: "text/plain"
         case .markdown: "text/markdown"
         case .json, .jsonLines: "application/json"
+        case .pdf: PDFReader.mediaType
+        case .docx: DOCXReader.mediaType
+        case .odt: ODTReader.mediaType
+        case .html: HTMLReader.mediaType
         }
     }
 

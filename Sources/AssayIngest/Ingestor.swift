@@ -9,17 +9,43 @@ public struct IngestOptions: Sendable, Hashable {
     public var maxFileBytes: Int
     /// The same for JSON Lines files, which hold many documents (an export of a whole collection).
     public var maxRecordsFileBytes: Int
+    /// The same for PDFs, which the converters read from disk (scans are large).
+    public var maxPDFBytes: Int
+    /// Read PDFs by optical character recognition (`--ocr`) instead of their text layer.
+    public var ocr: Bool
+    /// PDFs with more pages are refused with the numbers.
+    public var maxPDFPages: Int
+    /// How long one converter run (pdftotext, one page's OCR) may take, in seconds.
+    public var converterTimeout: Double
+    /// How much text one converter run may print.
+    public var maxExtractedTextBytes: Int
+    /// What a DOCX or ODT may expand to.
+    public var zipLimits: ZipLimits
 
     public init(
         recordFields: RecordFields = RecordFields(), maxFileBytes: Int = 20 * 1024 * 1024,
-        maxRecordsFileBytes: Int = 1024 * 1024 * 1024
+        maxRecordsFileBytes: Int = 1024 * 1024 * 1024, maxPDFBytes: Int = 200 * 1024 * 1024, ocr: Bool = false,
+        maxPDFPages: Int = 2000, converterTimeout: Double = 300, maxExtractedTextBytes: Int = 64 * 1024 * 1024,
+        zipLimits: ZipLimits = ZipLimits()
     ) {
         self.recordFields = recordFields
         self.maxFileBytes = maxFileBytes
         self.maxRecordsFileBytes = maxRecordsFileBytes
+        self.maxPDFBytes = maxPDFBytes
+        self.ocr = ocr
+        self.maxPDFPages = maxPDFPages
+        self.converterTimeout = converterTimeout
+        self.maxExtractedTextBytes = maxExtractedTextBytes
+        self.zipLimits = zipLimits
     }
 
-    func limit(for format: DocumentFormat) -> Int { format == .jsonLines ? maxRecordsFileBytes : maxFileBytes }
+    func limit(for format: DocumentFormat) -> Int {
+        switch format {
+        case .jsonLines: maxRecordsFileBytes
+        case .pdf: maxPDFBytes
+        default: maxFileBytes
+        }
+    }
 }
 
 /// The files an ingest will read, found without reading them.
@@ -161,6 +187,11 @@ public enum Ingestor {
         guard FileManager.default.isReadableFile(atPath: resolved.path) else {
             return failed("cannot read file: permission denied")
         }
+        // PDFs and ZIP containers are read from the file as needed, not loaded whole.
+        if format.isContainer {
+            let title = url.deletingPathExtension().lastPathComponent
+            return container(format, file: resolved, data: Data(), source: externalID, title: title, options: options)
+        }
         let data: Data
         do {
             data = try Data(contentsOf: resolved)
@@ -181,6 +212,8 @@ public enum Ingestor {
         }
         if data.isEmpty { return failed("empty file") }
         if data.count > options.limit(for: format) { return failed(overLimit(data.count, options.limit(for: format))) }
+        if format.isContainer { return container(format, file: nil, data: data, source: source, title: title, options: options) }
+        if format == .html { return [HTMLReader(source: source, title: title).read(data)] }
         let text: String
         switch TextDecoding.decode(data) {
         case .success(let decoded): text = decoded
@@ -195,6 +228,33 @@ public enum Ingestor {
             return RecordReader(fields: options.recordFields, source: source, fileTitle: title).readJSON(text)
         case .jsonLines:
             return RecordReader(fields: options.recordFields, source: source, fileTitle: title).readJSONLines(text)
+        case .html:  // read above, before decoding: its encoding is the page's to declare
+            return [HTMLReader(source: source, title: title).read(data)]
+        case .pdf, .docx, .odt:  // read above, as binary containers
+            return container(format, file: nil, data: data, source: source, title: title, options: options)
+        }
+    }
+
+    /// A PDF, DOCX or ODT: from its file (`file`) when there is one, else from an upload's bytes.
+    static func container(
+        _ format: DocumentFormat, file: URL?, data: Data, source: String, title: String, options: IngestOptions
+    ) -> [DocumentInput] {
+        if format == .pdf {
+            let reader = PDFReader(source: source, title: title, options: options)
+            return file.map { reader.read(fileAt: $0.path) } ?? reader.read(data: data)
+        }
+        let kind = format == .docx ? "DOCX" : "ODT"
+        do throws(ZipParts.Problem) {
+            let zip = try ZipParts(file: file, data: data, kind: kind, limits: options.zipLimits)
+            let document =
+                format == .docx
+                ? try DOCXReader(source: source, title: title).read(zip) : try ODTReader(source: source, title: title).read(zip)
+            if document.text.allSatisfy(\.isWhitespace) {
+                return [.failed(externalID: source, mediaType: format.mediaType, reason: "no text (the \(kind) is empty)")]
+            }
+            return [document]
+        } catch {
+            return [.failed(externalID: source, mediaType: format.mediaType, reason: error.reason)]
         }
     }
 

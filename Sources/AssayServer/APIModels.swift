@@ -291,7 +291,7 @@ struct ExtractionDTO: Codable, Sendable {
     var entityText: String?
     var value: JSONValue
     var confidence: Double?
-    var evidence: Evidence?
+    var evidence: EvidenceDTO?
     var rationale: String?
     var status: ExtractionStatus
     var error: String?
@@ -309,7 +309,8 @@ struct ExtractionDTO: Codable, Sendable {
         case createdAt = "created_at"
     }
 
-    init(_ e: Extraction) {
+    /// - Parameter pages: the document's page starts when it has pages (a PDF), for the evidence's page.
+    init(_ e: Extraction, pages: PageStarts? = nil) {
         id = e.id
         documentID = e.documentID
         variable = e.variable
@@ -317,7 +318,7 @@ struct ExtractionDTO: Codable, Sendable {
         entityText = e.entityText
         value = e.value
         confidence = e.confidence
-        evidence = e.evidence
+        evidence = e.evidence.map { EvidenceDTO($0, pages: pages) }
         rationale = e.rationale
         status = e.status
         error = e.error
@@ -325,6 +326,24 @@ struct ExtractionDTO: Codable, Sendable {
         model = e.model
         jobID = e.jobID
         createdAt = e.createdAt
+    }
+}
+
+/// A value's evidence: the quote, its offsets in the document's text (Unicode scalars,
+/// end-exclusive), how it was found, and its 1-based page in a paged document (a PDF).
+struct EvidenceDTO: Codable, Sendable {
+    var quote: String
+    var start: Int?
+    var end: Int?
+    var match: GroundingMatch
+    var page: Int?
+
+    init(_ evidence: Evidence, pages: PageStarts?) {
+        quote = evidence.quote
+        start = evidence.start
+        end = evidence.end
+        match = evidence.match
+        page = evidence.start.flatMap { pages?.page(atOffset: $0) }
     }
 }
 

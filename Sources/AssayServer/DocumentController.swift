@@ -18,10 +18,17 @@ struct DocumentController {
             let requester = try context.requireRequester()
             // The project is checked before the body is read: another's project costs no upload.
             _ = try await projects.get(id, for: requester)
-            let files = try await MultipartUpload.files(in: request, limit: maxUploadBytes, fileLimit: maxFileBytes)
+            let ocrQuery = try request.queryBool("ocr")
+            let form = try await MultipartUpload.form(in: request, limit: maxUploadBytes, fileLimit: maxFileBytes)
+            // OCR of PDFs when asked, by the `ocr` query parameter or form field.
+            var ocr = ocrQuery ?? false
+            if ocrQuery == nil, let value = form.fields["ocr"] {
+                guard let flag = Request.flag(value) else { throw APIProblem.invalid("ocr", "must be true or false") }
+                ocr = flag
+            }
             let results = try await documents.upload(
-                files, options: IngestOptions(maxFileBytes: maxFileBytes), projectID: id,
-                for: requester)
+                form.files, options: IngestOptions(maxFileBytes: maxFileBytes, ocr: ocr),
+                projectID: id, for: requester)
             return JSONResponse(
                 ListDTO(items: results.map { UploadDTO(document: DocumentDTO($0.document), outcome: $0.outcome) }),
                 status: .created)

@@ -36,11 +36,15 @@ struct ExtractionController {
             let page = try await values.list(
                 projectID: try context.parameters.id(what: "project"), filter: filter, limit: limit,
                 offset: offset, for: try context.requireRequester())
-            return JSONResponse(PageDTO(items: page.items.map(ExtractionDTO.init), total: page.total, limit: limit, offset: offset))
+            let pages = try await values.pageStarts(of: page.items)
+            return JSONResponse(
+                PageDTO(
+                    items: page.items.map { ExtractionDTO($0, pages: pages[$0.documentID]) }, total: page.total, limit: limit,
+                    offset: offset))
         }
         group.get("/extractions/:id") { _, context in
-            JSONResponse(
-                ExtractionDTO(try await values.get(try context.parameters.id(what: "extraction"), for: try context.requireRequester())))
+            let value = try await values.get(try context.parameters.id(what: "extraction"), for: try context.requireRequester())
+            return JSONResponse(ExtractionDTO(value, pages: try await values.pageStarts(of: [value])[value.documentID]))
         }
         group.post("/extractions/:id/feedback") { request, context in
             let id = try context.parameters.id(what: "extraction")

@@ -9,6 +9,11 @@ import NIOCore
 /// File names are kept as names only.
 enum MultipartUpload {
     static func files(in request: Request, limit: Int, fileLimit: Int) async throws -> [Upload] {
+        try await form(in: request, limit: limit, fileLimit: fileLimit).files
+    }
+
+    /// The files, and the short form fields beside them (such as `ocr=true`).
+    static func form(in request: Request, limit: Int, fileLimit: Int) async throws -> (files: [Upload], fields: [String: String]) {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("multipart/form-data"),
             let boundary = parameter("boundary", in: type), !boundary.isEmpty, boundary.utf8.count <= 70
         else {
@@ -36,14 +41,19 @@ enum MultipartUpload {
         guard !collector.uploads.isEmpty else {
             throw APIProblem.invalid("files", "no file in the upload; send one or more parts with a filename (curl -F files=@a.txt)")
         }
-        return collector.uploads
+        return (collector.uploads, collector.fields)
     }
 
-    /// Keeps the parts that carry a file name; fields without one are skipped.
+    /// Keeps the parts that carry a file name, and short fields without one (options such as
+    /// `ocr`); a field's value past `fieldLimit` bytes, or fields past `maxFields`, are dropped.
     struct Collector {
         let fileLimit: Int
         var uploads: [Upload] = []
+        var fields: [String: String] = [:]
+        static let fieldLimit = 100
+        static let maxFields = 20
         private var name: String?
+        private var field: String?
         private var data = Data()
 
         init(fileLimit: Int) { self.fileLimit = fileLimit }
@@ -53,9 +63,15 @@ enum MultipartUpload {
             case .partStart(let headers):
                 let disposition = headers.first { $0.0 == "content-disposition" }?.1 ?? ""
                 name = MultipartUpload.parameter("filename", in: disposition)
+                field = name == nil ? MultipartUpload.parameter("name", in: disposition) : nil
                 data = Data()
             case .body(let bytes):
-                guard let name else { return }
+                guard let name else {
+                    if field != nil, data.count + bytes.readableBytes <= Self.fieldLimit {
+                        data.append(contentsOf: bytes.readableBytesView)
+                    }
+                    return
+                }
                 guard data.count + bytes.readableBytes <= fileLimit else {
                     throw MultipartUpload.tooLarge(
                         "the file '\(name)' is over the per-file limit of \(fileLimit) bytes; nothing was stored")
@@ -63,7 +79,9 @@ enum MultipartUpload {
                 data.append(contentsOf: bytes.readableBytesView)
             case .partEnd:
                 if let name { uploads.append(Upload(fileName: name, data: data)) }
+                if let field, fields.count < Self.maxFields { fields[field] = String(decoding: data, as: UTF8.self) }
                 name = nil
+                field = nil
                 data = Data()
             }
         }

@@ -44,6 +44,21 @@ extension Request {
         return number
     }
 
+    /// A true/false query parameter (`true`/`false`, `1`/`0`, `yes`/`no`), nil when absent.
+    func queryBool(_ name: String) throws -> Bool? {
+        guard let raw = uri.queryParameters.get(name) else { return nil }
+        guard let flag = Self.flag(raw) else { throw APIProblem.invalid(name, "must be true or false") }
+        return flag
+    }
+
+    static func flag(_ raw: String) -> Bool? {
+        switch raw.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() {
+        case "true", "1", "yes", "on": true
+        case "false", "0", "no", "off", "": false
+        default: nil
+        }
+    }
+
     func queryEnum<T: RawRepresentable & CaseIterable>(_ name: String, as type: T.Type) throws -> T? where T.RawValue == String {
         guard let raw = uri.queryParameters.get(name) else { return nil }
         guard let value = T(rawValue: raw) else {

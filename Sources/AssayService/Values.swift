@@ -33,6 +33,18 @@ package struct Values: Sendable {
         try await access.extraction(id, for: requester)
     }
 
+    /// The page starts of the paged documents (PDFs) these values come from, by document id, so
+    /// evidence can be shown with its page. Call it with values the requester was allowed to read.
+    package func pageStarts(of values: [Extraction]) async throws -> [Int64: PageStarts] {
+        var pages: [Int64: PageStarts] = [:]
+        for id in Set(values.map(\.documentID)) {
+            if let document = try await store.document(id: id), let starts = PageStarts(metadata: document.metadata) {
+                pages[id] = starts
+            }
+        }
+        return pages
+    }
+
     /// Everything an export writes: the codebook in force, ready documents, their values and outcomes.
     package func dataset(projectID: Int64, for requester: Requester) async throws -> ExportDataset {
         try await ExportDataset.load(from: store, projectID: try await access.project(projectID, for: requester).id)

@@ -48,15 +48,15 @@ import Testing
         #expect(
             text
                 == lines(
-                    "document_id,title,variable,entity_index,value,confidence,status,evidence,evidence_start,evidence_end,"
+                    "document_id,title,variable,entity_index,value,confidence,status,evidence,evidence_start,evidence_end,evidence_page,"
                         + "rationale,codebook_version,prompt_hash,model",
-                    "news/a.txt,\"First, with comma\",violence,0,true,0.9,validated,tear gas,10,18,Police used tear gas.,2,ph2,qwen",
-                    #"news/a.txt,"First, with comma",organiser,0,union; students,0.75,flagged,"He said ""go"", then left",,,"#
+                    "news/a.txt,\"First, with comma\",violence,0,true,0.9,validated,tear gas,10,18,,Police used tear gas.,2,ph2,qwen",
+                    #"news/a.txt,"First, with comma",organiser,0,union; students,0.75,flagged,"He said ""go"", then left",,,,"#
                         + "Two groups.,2,ph2,qwen",
-                    "news/a.txt,\"First, with comma\",crowd_size,0,2000,1,validated,,,,,2,ph2,qwen",
-                    "news/a.txt,\"First, with comma\",summary,0,\"Line one\nLine two — ünïcödé ✓\",0.5,flagged,,,,,2,ph2,qwen",
-                    "b.txt,Second,violence,0,false,0.8,validated,,,,,2,ph2,qwen",
-                    "b.txt,Second,crowd_size,0,,,failed,,,,,2,ph2,qwen"))
+                    "news/a.txt,\"First, with comma\",crowd_size,0,2000,1,validated,,,,,,2,ph2,qwen",
+                    "news/a.txt,\"First, with comma\",summary,0,\"Line one\nLine two — ünïcödé ✓\",0.5,flagged,,,,,,2,ph2,qwen",
+                    "b.txt,Second,violence,0,false,0.8,validated,,,,,,2,ph2,qwen",
+                    "b.txt,Second,crowd_size,0,,,failed,,,,,,2,ph2,qwen"))
     }
 
     @Test func jsonl() throws {
@@ -65,8 +65,8 @@ import Testing
         #expect(
             text.components(separatedBy: "\n") == [
                 #"{"document_id":"news/a.txt","title":"First, with comma","outcome":"flagged","codebook_version":2,"values":{"#
-                    + #""violence":{"value":true,"confidence":0.9,"status":"validated","evidence":{"quote":"tear gas","start":10,"end":18},"rationale":"Police used tear gas."},"#
-                    + #""organiser":{"value":["union","students"],"confidence":0.75,"status":"flagged","evidence":{"quote":"He said \"go\", then left","start":null,"end":null},"rationale":"Two groups."},"#
+                    + #""violence":{"value":true,"confidence":0.9,"status":"validated","evidence":{"quote":"tear gas","start":10,"end":18,"page":null},"rationale":"Police used tear gas."},"#
+                    + #""organiser":{"value":["union","students"],"confidence":0.75,"status":"flagged","evidence":{"quote":"He said \"go\", then left","start":null,"end":null,"page":null},"rationale":"Two groups."},"#
                     + #""crowd_size":{"value":2000,"confidence":1,"status":"validated","evidence":null,"rationale":null},"#
                     + #""summary":{"value":"Line one\nLine two — ünïcödé ✓","confidence":0.5,"status":"flagged","evidence":null,"rationale":null}}}"#,
                 #"{"document_id":"b.txt","title":"Second","outcome":"succeeded","codebook_version":2,"values":{"#

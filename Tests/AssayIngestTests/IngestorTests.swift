@@ -173,11 +173,12 @@ import Testing
     }
 
     @Test func unsupportedFileTypes() throws {
-        let pdf = try failure("paper.PDF", bytes: Array("%PDF-1.4".utf8))
-        #expect(pdf.error == "unsupported file type .pdf (supported: .txt, .md, .json, .jsonl)")
-        #expect(pdf.mediaType == "application/pdf")
+        let slides = try failure("slides.PPTX", bytes: Array("PK".utf8))
+        #expect(slides.error == "unsupported file type .pptx (supported: .txt, .md, .json, .jsonl, .pdf, .docx, .odt, .html)")
+        let word97 = try failure("old.doc", bytes: Array("x".utf8))
+        #expect(word97.mediaType == "application/msword")
         let bare = try failure("LICENSE", bytes: Array("MIT".utf8))
-        #expect(bare.error == "unsupported file type (no extension; supported: .txt, .md, .json, .jsonl)")
+        #expect(bare.error == "unsupported file type (no extension; supported: .txt, .md, .json, .jsonl, .pdf, .docx, .odt, .html)")
     }
 
     @Test(.enabled(if: getuid() != 0, "root reads every file"))
@@ -208,6 +209,6 @@ import Testing
         #expect(documents == [DocumentInput(externalID: "uploads/memo.txt", title: "memo", mediaType: "text/plain", text: "an upload")])
         #expect(
             Ingestor.read(Data("x".utf8), source: "slides.pptx").first?.error
-                == "unsupported file type .pptx (supported: .txt, .md, .json, .jsonl)")
+                == "unsupported file type .pptx (supported: .txt, .md, .json, .jsonl, .pdf, .docx, .odt, .html)")
     }
 }

@@ -103,9 +103,11 @@ enum APIExamples {
                 schema: "JobUpdate",
                 full: JobUpdate(type: .documentFailed, job: job, documentID: 2, externalID: "a.txt", reason: "timeout"),
                 bare: JobUpdate(type: .progress, job: bareJob)),
-            ResponseExample(schema: "Extraction", full: ExtractionDTO(extraction), bare: ExtractionDTO(bareExtraction)),
             ResponseExample(
-                schema: "ExtractionPage", full: PageDTO(items: [ExtractionDTO(extraction)], total: 3, limit: 1, offset: 0),
+                schema: "Extraction", full: ExtractionDTO(extraction, pages: PageStarts([0, 3])), bare: ExtractionDTO(bareExtraction)),
+            ResponseExample(
+                schema: "ExtractionPage",
+                full: PageDTO(items: [ExtractionDTO(extraction, pages: PageStarts([0, 3]))], total: 3, limit: 1, offset: 0),
                 bare: PageDTO(items: [ExtractionDTO](), total: 0, limit: 50, offset: 0)),
             ResponseExample(
                 schema: "Feedback", full: FeedbackDTO(feedback),
