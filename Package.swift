@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
     ],
     targets: [
         // Pure values and logic, no I/O.
@@ -57,7 +58,7 @@ let package = Package(
         ),
         .target(
             name: "AssayIngest",
-            dependencies: ["AssayCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["AssayCore", .product(name: "Yams", package: "Yams"), .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -84,9 +85,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ReadStat's C library (Debian libreadstat-dev, which ships no pkg-config file): SPSS and Stata files.
+        .systemLibrary(name: "CReadStat", path: "Sources/CReadStat", providers: [.apt(["libreadstat-dev"])]),
         .target(
             name: "AssayExport",
-            dependencies: ["AssayCore", "AssayStore", .product(name: "CSV", package: "CSV.swift")],
+            dependencies: [
+                "AssayCore", "AssayStore", "AssayIngest", "CReadStat", .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The use cases both front ends call (projects, documents, codebooks, jobs, values, feedback,
