@@ -9,13 +9,14 @@ import Foundation
 /// the category's label or code; false is 0, true is 1); the original column name is each variable's
 /// label; dates are real dates (SPSS `DATE11`, Stata `%td`); a missing value is system missing.
 /// Long text: Stata keeps every character (strL beyond 2,045 bytes); SPSS cuts a text at 32,767 bytes
-/// with a visible marker. NUL characters cannot be in either and are dropped.
+/// (less one byte) with a visible marker. NUL characters cannot be in either and are dropped.
 enum StatFileExport {
     enum Format {
         case sav, dta
     }
 
-    static let spssMaxStringBytes = 32_767
+    /// SPSS's longest string is 32,767 bytes; one is kept free (see the width below).
+    static let spssMaxStringBytes = 32_766
     static let stataMaxStrBytes = 2_045
 
     static func data(_ dataset: ExportDataset, columns: ExportColumns, format: Format) throws -> Data {
@@ -82,7 +83,9 @@ enum StatFileExport {
             let numberType = format == .sav ? READSTAT_TYPE_DOUBLE : READSTAT_TYPE_INT32
             switch column.kind {
             case .text:
-                let width = max(1, texts.lazy.compactMap { $0[index]?.utf8.count }.max() ?? 1)
+                // One byte wider than the longest text: ReadStat 1.1.8 loses the last byte of an SPSS
+                // long string that fills its width exactly at some widths (4,033, 32,512, …).
+                let width = 1 + (texts.lazy.compactMap { $0[index]?.utf8.count }.max() ?? 0)
                 let strL = format == .dta && width > stataMaxStrBytes
                 slots.append(.text(strL ? add(READSTAT_TYPE_STRING_REF) : add(READSTAT_TYPE_STRING, width: width), strL: strL))
             case .number:
@@ -105,7 +108,10 @@ enum StatFileExport {
 
         // strL values are registered before writing starts; Stata files share them by reference.
         var references: [[UnsafeMutablePointer<readstat_string_ref_t>?]] = []
+        var emptyReference: UnsafeMutablePointer<readstat_string_ref_t>?
         if slots.contains(where: { if case .text(_, true) = $0 { true } else { false } }) {
+            // ReadStat has no missing strL: a missing text is the empty string, as in a str column.
+            emptyReference = readstat_add_string_ref(writer, "")
             references = texts.map { row in
                 row.enumerated().map { index, text in
                     guard case .text(_, true) = slots[index], let text else { return nil }
@@ -149,6 +155,8 @@ enum StatFileExport {
                     // SPSS counts seconds from 1582-10-14, Stata days from 1960-01-01.
                     let value = format == .sav ? Double(days + 141_428) * 86_400 : Double(days + 3_653)
                     status = readstat_insert_double_value(writer, variable, value)
+                case (.text(let variable, strL: true), _):
+                    status = readstat_insert_string_ref(writer, variable, emptyReference)
                 default:
                     status = readstat_insert_missing_value(writer, slots[index].variable)
                 }

@@ -16,11 +16,11 @@ import Testing
                     Category(code: "other"),
                 ],
                 required: true, confidenceThreshold: 0.8, ifUncertain: .null, ifMultipleValues: .all, maxValues: 2),
+            Variable(name: "violence", type: .boolean, ifUncertain: .skip),
             Variable(
                 name: "crowd_size", type: .number, instructions: "How many, \"about\"?", defaultValue: 0,
                 validation: ValidationRules(min: 0, max: 1e6),
                 dependsOn: Dependency(variable: "violence", equals: true)),
-            Variable(name: "violence", type: .boolean, ifUncertain: .skip),
             Variable(name: "event_date", type: .date, validation: ValidationRules(minDate: "2000-01-01")),
             Variable(
                 name: "stance", type: .category,
@@ -71,7 +71,7 @@ import Testing
         #expect(back.variables.map(\.name) == Self.full.variables.map(\.name))
         // What QDC carries: names, instructions, category codes and labels, booleans. Number and date
         // variables come back as text; rules, thresholds, defaults, dependencies, examples are lost.
-        #expect(back.variables.map(\.type) == [.category, .text, .boolean, .text, .category, .text])
+        #expect(back.variables.map(\.type) == [.category, .boolean, .text, .text, .category, .text])
         #expect(
             back.variables[0].categories == [
                 Category(code: "union", label: "Trade union"), Category(code: "a|b=c", label: "pipes | and = signs"),
