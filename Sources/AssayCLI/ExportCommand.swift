@@ -36,7 +36,7 @@ struct ExportCommand: AsyncParsableCommand {
         let dataset = try await local.values.dataset(projectID: project.id, for: .local)
         let chosen = try Self.parseColumns(columns)
         if format.isBinary && (out == nil || out == "-") && isatty(STDOUT_FILENO) != 0 {
-            throw ValidationError("\(format.rawValue) is a binary format: write it to a file with --out FILE")
+            throw CLIError("\(format.rawValue) is a binary format: write it to a file with --out FILE (or pipe it)")
         }
         let bytes = try DatasetExporter.data(dataset, format: format, layout: layout, columns: chosen)
         guard let out, out != "-" else {

@@ -9,7 +9,7 @@ import Foundation
 ///
 /// Sources are the stored text as UTF-8 without a byte order mark, line ends as LF; selection
 /// positions count Unicode code points from the start of that file, end exclusive. A value whose
-/// quote was not found in the text has no place to code and is left out (the other exports keep it).
+/// quote was not found in the text (or that has no quote) codes the whole source instead.
 enum QDPXExport {
     static func data(_ dataset: ExportDataset, now: Date = Date()) throws -> Data {
         let rows = DatasetRows(dataset).rows
@@ -45,12 +45,17 @@ enum QDPXExport {
             xml += #" creatingUser="\#(assay)" creationDateTime="\#(formatter.string(from: document.createdAt))">"# + "\n"
             if let title = document.title { xml += "      <Description>\(XMLText.escape(title))</Description>\n" }
             let length = document.text.unicodeScalars.count
+            var unplaced: [(key: String, value: Extraction, codes: [String])] = []
             for row in documents[document.id] ?? [] {
                 for name in dataset.codebook.variables.map(\.name) {
-                    guard let value = row.values[name], let evidence = value.evidence, let start = evidence.start, let end = evidence.end,
-                        start >= 0, start < end, end <= length
-                    else { continue }
+                    guard let value = row.values[name] else { continue }
                     let key = "\(document.id):\(name):\(value.entityIndex)"
+                    guard let evidence = value.evidence, let start = evidence.start, let end = evidence.end,
+                        start >= 0, start < end, end <= length
+                    else {
+                        if !value.value.isNull { unplaced.append((key, value, codes(value.value, variable: variables[name], name: name))) }
+                        continue
+                    }
                     let coder = user(value.model)
                     let when = formatter.string(from: value.createdAt)
                     let label = String((name + " = " + value.value.displayText).prefix(200))
@@ -66,6 +71,14 @@ enum QDPXExport {
                         xml += #"<CodeRef targetGUID="\#(code)"/></Coding>"# + "\n"
                     }
                     xml += "      </PlainTextSelection>\n"
+                }
+            }
+            // A value with no located quote codes the whole source.
+            for (key, value, codes) in unplaced {
+                let when = formatter.string(from: value.createdAt)
+                for code in codes {
+                    xml += #"      <Coding guid="\#(REFIGUID.make("coding:\(key):\(code)"))" creatingUser="\#(user(value.model))""#
+                    xml += #" creationDateTime="\#(when)"><CodeRef targetGUID="\#(code)"/></Coding>"# + "\n"
                 }
             }
             xml += "    </TextSource>\n"

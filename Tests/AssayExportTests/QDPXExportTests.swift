@@ -57,7 +57,12 @@ import Testing
         codes = {e.attrib["guid"]: e.attrib["name"] for e in root.iter(NS + "Code")}
         parents = {child.attrib["guid"]: parent.attrib["name"] for parent in root.iter(NS + "Code") for child in parent.findall(NS + "Code")}
         selections = []
+        whole = []
         for source in root.iter(NS + "TextSource"):
+            for coding in source.findall(NS + "Coding"):
+                target = coding.find(NS + "CodeRef").attrib["targetGUID"]
+                if target not in codes: problems.append("CodeRef to no code: " + target)
+                whole.append(source.attrib["name"] + ": " + (parents.get(target, "") + "/" if target in parents else "") + codes.get(target, "?"))
             path = source.attrib["plainTextPath"]
             if not path.startswith("internal://"): problems.append("plainTextPath not internal: " + path)
             raw = archive.read("sources/" + path[len("internal://"):])
@@ -76,7 +81,7 @@ import Testing
                 selections.append({"source": source.attrib["name"], "text": text[start:end], "codes": coded,
                                    "description": description.text if description is not None else None,
                                    "user": users.get(selection.attrib.get("creatingUser"))})
-        print(json.dumps({"problems": problems, "selections": selections, "users": sorted(users.values()),
+        print(json.dumps({"problems": problems, "selections": selections, "users": sorted(users.values()), "whole": whole,
                           "codes": sorted(codes.values())}))
         """#
 
@@ -91,8 +96,13 @@ import Testing
         let result = try Self.check(try DatasetExporter.data(ResearchFixtures.dataset, format: .qdpx))
         #expect(result.objectValue?["problems"] == .array([]))
         let selections = result.objectValue?["selections"]?.arrayValue ?? []
-        // Two values have located evidence; the one whose quote was not found has no selection.
+        // Two values have located evidence; the others (no quote, or one not found) code the whole source.
         #expect(selections.count == 2)
+        let whole = result.objectValue?["whole"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(whole.contains("b.txt: organiser/union"))
+        #expect(whole.contains("b.txt: tags/peaceful") && whole.contains("b.txt: tags/march"))
+        #expect(whole.contains("köln/2024-05-01.txt: crowd_size"))
+        #expect(!whole.contains { $0.hasPrefix("b.txt: crowd_size") })
         let first = selections.first?.objectValue
         #expect(first?["source"] == "köln/2024-05-01.txt")
         #expect(first?["text"] == .string(ResearchFixtures.quoteA))
