@@ -4,7 +4,7 @@ import Foundation
 
 /// A codebook as a CSV table, one variable per row, for people who keep codebooks in a spreadsheet.
 ///
-/// Columns (a header row names them; order is free, unknown columns are refused by the loader):
+/// Columns (a header row names them; order is free, unknown or repeated columns are refused):
 /// `name`, `type`, `display_name`, `instructions`, `categories`, `required`, `confidence_threshold`,
 /// `if_uncertain`, `if_multiple_values`, `max_values`, `default`, `validation`, `depends_on`, `examples`.
 /// `categories` is `code=label` pairs separated by `|` (a bare `code` has no label; `\|`, `\=` and `\\`
@@ -59,6 +59,17 @@ public enum CodebookCSV {
         guard let header = reader.headerRow?.map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }), !header.isEmpty else {
             throw .syntax("the CSV has no header row (expected columns \(columns.joined(separator: ", ")))")
         }
+        // Checked on the header, so a misspelt column is refused even where its cells are empty.
+        var problems: [CodebookProblem] = []
+        var seen: Set<String> = []
+        for column in header where !seen.insert(column).inserted {
+            problems.append(CodebookProblem(field: column, reason: "the column appears twice"))
+        }
+        for column in seen.subtracting(columns).sorted() {
+            problems.append(
+                CodebookProblem(field: column, reason: "unknown column (expected \(columns.joined(separator: ", ")))"))
+        }
+        guard problems.isEmpty else { throw .invalid(Array(problems.prefix(20))) }
         var variables: [JSONValue] = []
         var line = 1
         while let row = reader.next() {

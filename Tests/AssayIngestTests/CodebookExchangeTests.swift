@@ -52,16 +52,23 @@ import Testing
 
     @Test func csvProblemsNameTheirField() throws {
         let error = #expect(throws: CodebookLoadError.self) {
-            try CodebookLoader.decode("name,type,colour\r\nok,text,\r\nbad,texte,red\r\n", format: .csv)
+            try CodebookLoader.decode("name,type\r\nok,text\r\nbad,texte\r\n", format: .csv)
         }
-        let description = error?.description ?? ""
-        #expect(description.contains("variables[1].type"))
-        #expect(description.contains("colour"))
+        #expect(error?.description.contains("variables[1].type") == true)
+        let column = #expect(throws: CodebookLoadError.self) {
+            try CodebookLoader.decode("name,type,colour,type\r\nok,text,,text\r\n", format: .csv)
+        }
+        #expect(column?.problems.map(\.field) == ["type", "colour"])
         let json = #expect(throws: CodebookLoadError.self) {
             try CodebookLoader.decode("name,type,validation\r\nn,number,{min: 1\r\n", format: .csv)
         }
         #expect(json?.description.contains("line 2, column 'validation': not valid JSON") == true)
         #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode("", format: .csv) }
+        // Broken or hostile tables end as errors, not crashes.
+        #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode("name,type\r\n\"unterminated,text\r\n", format: .csv) }
+        #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode("name,type\r\nn\u{0}ul,text\r\n", format: .csv) }
+        let wide = (0..<5_000).map { "c\($0)" }.joined(separator: ",")
+        #expect(throws: CodebookLoadError.self) { try CodebookLoader.decode("name,type,\(wide)\r\nx,text\r\n", format: .csv) }
     }
 
     @Test func qdcKeepsCodesCategoriesBooleansAndInstructions() throws {
