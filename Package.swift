@@ -64,7 +64,7 @@ let package = Package(
             name: "AssayIngest",
             dependencies: [
                 "AssayCore", "CLibXML2", .product(name: "Yams", package: "Yams"),
-                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"), .product(name: "CSV", package: "CSV.swift"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -92,9 +92,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // ReadStat's C library (Debian libreadstat-dev, which ships no pkg-config file): SPSS and Stata files.
+        .systemLibrary(name: "CReadStat", path: "Sources/CReadStat", providers: [.apt(["libreadstat-dev"])]),
         .target(
             name: "AssayExport",
-            dependencies: ["AssayCore", "AssayStore", .product(name: "CSV", package: "CSV.swift")],
+            dependencies: [
+                "AssayCore", "AssayStore", "AssayIngest", "CReadStat", .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The use cases both front ends call (projects, documents, codebooks, jobs, values, feedback,

@@ -9,7 +9,7 @@
 #   bare (aiohttp)          the same bodies replayed by aiohttp
 #   assay run --no-pack     the whole CLI command, process start to exit, storage included
 #   assay run --pack        the same on a fresh copy of the database
-#   assay serve job         POST /projects/{id}/jobs on `assay serve --no-pack` and `--pack`, polled until finished
+#   assay serve job         POST /projects/{id}/jobs on `assay serve --no-pack` and `--pack`, followed on its live stream to the end
 #   instructor, langextract the same extraction through each library (PyPI, in a venv)
 # and prints one table (vs bare: against the faster bare load), then checks that every document
 # of every Assay run ended with one outcome and three values.
@@ -139,12 +139,11 @@ serve_job() { # mode, database name, serve flags
   local before cpu_before start end job status
   before="$(requests)"; cpu_before="$(cpu_of "$serve")"; start="$(now)"
   job="$(curl -fsS -X POST "$api/projects/$project/jobs" -H "$h" -H 'Content-Type: application/json' -d '{"kind":"full"}' | json '["id"]')"
-  while :; do
-    status="$(curl -fsS "$api/jobs/$job" -H "$h" | json '["status"]')"
-    case "$status" in completed|failed|cancelled) break ;; esac
-    sleep 0.05
-  done
+  # Followed as a browser follows it: its live stream, which ends with the job. (Polling with a
+  # curl and a python per poll cost the 2-core machine more CPU than the service's own work.)
+  curl -fsSN "$api/jobs/$job/stream" -H "$h" >"$WORK/$name.events"
   end="$(now)"
+  status="$(curl -fsS "$api/jobs/$job" -H "$h" | json '["status"]')"
   row "$mode" $(( $(requests) - before )) "$(outcomes "$WORK/$name.sqlite")" "$(echo "$end - $start" | bc -l)" \
     "$(echo "$(cpu_of "$serve") - $cpu_before" | bc -l)"
   kill "$serve" 2>/dev/null; wait "$serve" 2>/dev/null || true

@@ -13,6 +13,11 @@ dpkg -s tesseract-ocr-eng >/dev/null 2>&1 || need+=(tesseract-ocr-eng)
 command -v python3 >/dev/null 2>&1 || need+=(python3 python3-pip python3-venv)
 # A system-managed python3 (PEP 668) gets a virtual environment for the local model: that needs venv.
 if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' >/dev/null 2>&1; then need+=(python3-venv); fi
+# Exports: ReadStat's C library writes SPSS/Stata files; its readstat tool, openpyxl (Debian's python3)
+# and python3's zipfile read them back in the tests.
+dpkg -s libreadstat-dev >/dev/null 2>&1 || need+=(libreadstat-dev)
+command -v readstat >/dev/null 2>&1 || need+=(readstat)
+dpkg -s python3-openpyxl >/dev/null 2>&1 || need+=(python3-openpyxl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "prerequisites: installing ${need[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

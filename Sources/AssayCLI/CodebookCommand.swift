@@ -15,15 +15,17 @@ struct CodebookCommand: AsyncParsableCommand {
             required, confidence_threshold (0.7), if_uncertain (null | skip | flag), if_multiple_values
             (first | last | all | summarize), max_values, default, validation (min, max, pattern,
             min_length, max_length, min_date, max_date), depends_on and examples.
-            See examples/protests/codebook.yaml and the README.
+            See examples/protests/codebook.yaml and the README. A codebook can also be imported from
+            and exported to CSV (a variable per row; see the README for the columns) and REFI-QDA's
+            .qdc codebook exchange format (codes only: what it cannot carry is listed in the README).
             """,
-        subcommands: [Import.self, Show.self, Versions.self])
+        subcommands: [Import.self, Export.self, Show.self, Versions.self])
 
     struct Import: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a codebook file and store it; a changed codebook becomes a new version.")
 
-        @Argument(help: "The codebook file (.yaml, .yml or .json).") var file: String
+        @Argument(help: "The codebook file (.yaml, .yml, .json, .csv or .qdc).") var file: String
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
@@ -45,6 +47,30 @@ struct CodebookCommand: AsyncParsableCommand {
             } else {
                 print("Codebook unchanged: still v\(version.version) (\(count) variables).")
             }
+        }
+    }
+
+    struct Export: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write the codebook (latest version, or --version N) as YAML, JSON, CSV or REFI-QDA .qdc.")
+
+        @Option(help: "yaml, json, csv or qdc; by default the --out file's extension, else yaml.") var format: CodebookFormat?
+        @Option(help: "The version to write.") var version: Int?
+        @Option(help: "The output file; '-' or nothing writes to standard output.") var out: String?
+        @OptionGroup var options: StoreOptions
+
+        func run() async throws {
+            let local = try options.local()
+            let project = try await local.project(options.project)
+            let chosen = try await local.codebooks.version(version, projectID: project.id, for: .local)
+            let format = format ?? out.flatMap { CodebookFormat(pathExtension: URL(fileURLWithPath: $0).pathExtension) } ?? .yaml
+            let text = try CodebookLoader.text(chosen.codebook, format: format)
+            guard let out, out != "-" else {
+                FileHandle.standardOutput.write(Data(text.utf8))
+                return
+            }
+            try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+            printError("Wrote codebook v\(chosen.version) (\(chosen.codebook.variables.count) variables) to \(out).")
         }
     }
 
@@ -88,3 +114,5 @@ struct CodebookCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension CodebookFormat: ExpressibleByArgument {}

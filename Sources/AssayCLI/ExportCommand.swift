@@ -8,17 +8,22 @@ import Foundation
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Write the dataset as CSV (wide or long) or JSONL.",
+        abstract: "Write the dataset as CSV (wide or long), JSONL, Excel, REFI-QDA, SPSS or Stata.",
         discussion: """
             wide: one row per document, one column per variable, plus VAR_confidence, VAR_status,
             VAR_evidence and _codebook_version as chosen with --columns. long: one row per value.
-            CSV is RFC 4180 (CRLF, quoted where needed), UTF-8. Examples:
+            CSV is RFC 4180 (CRLF, quoted where needed), UTF-8.
+            xlsx: Excel workbook (sheets data, codebook, quality). qdpx: REFI-QDA project for QDA
+            programs (ATLAS.ti, MAXQDA, NVivo, QualCoder). sav: SPSS. dta: Stata 14+. These four are
+            binary and need --out FILE; xlsx, sav and dta take --columns like the wide CSV. Examples:
               assay export --format csv --layout wide --out protests.csv
               assay export --format csv --layout long --out values.csv
               assay export --format jsonl --out protests.jsonl
+              assay export --format xlsx --out protests.xlsx
+              assay export --format sav --out protests.sav
             """)
 
-    @Option(help: "csv or jsonl.") var format: ExportFormat = .csv
+    @Option(help: "csv, jsonl, xlsx, qdpx, sav or dta (the last four need --out).") var format: ExportFormat = .csv
     @Option(help: "wide (a row per document) or long (a row per value); CSV only.") var layout: ExportLayout = .wide
     @Option(help: ArgumentHelp("Extra wide columns: any of confidence,status,evidence,codebook_version, or all, none.", valueName: "list"))
     var columns = "confidence,status,codebook_version"
@@ -30,13 +35,16 @@ struct ExportCommand: AsyncParsableCommand {
         let project = try await local.project(options.project)
         let dataset = try await local.values.dataset(projectID: project.id, for: .local)
         let chosen = try Self.parseColumns(columns)
-        let text = try DatasetExporter.render(dataset, format: format, layout: layout, columns: chosen)
+        if format.isBinary && (out == nil || out == "-") && isatty(STDOUT_FILENO) != 0 {
+            throw CLIError("\(format.rawValue) is a binary format: write it to a file with --out FILE (or pipe it)")
+        }
+        let bytes = try DatasetExporter.data(dataset, format: format, layout: layout, columns: chosen)
         guard let out, out != "-" else {
-            FileHandle.standardOutput.write(Data(text.utf8))
+            FileHandle.standardOutput.write(bytes)
             return
         }
-        try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
-        let rows = format == .jsonl || layout == .wide ? dataset.documents.count : dataset.extractions.count
+        try bytes.write(to: URL(fileURLWithPath: out), options: .atomic)
+        let rows = format == .csv && layout == .long ? dataset.extractions.count : dataset.documents.count
         printError("Wrote \(rows) rows to \(out).")
     }
 

@@ -62,6 +62,10 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
     case noCodebook(project: String)
     /// The output file could not be written.
     case cannotWrite(path: String, reason: String)
+    /// More rows than the format holds (Excel: 1,048,575 under the header).
+    case tooManyRows(format: String, rows: Int, limit: Int)
+    /// A binary format was asked for as text.
+    case binaryFormat(String)
 
     public var description: String {
         switch self {
@@ -69,6 +73,10 @@ public enum ExportError: Error, Sendable, Equatable, CustomStringConvertible {
             "project \(project) has no codebook yet, so there is nothing to export"
         case .cannotWrite(let path, let reason):
             "cannot write \(path): \(reason)"
+        case .tooManyRows(let format, let rows, let limit):
+            "the dataset has \(rows) rows, more than \(format) holds (\(limit)); export CSV or JSONL instead"
+        case .binaryFormat(let format):
+            "\(format) is a binary format: write it to a file"
         }
     }
 }

@@ -7,6 +7,31 @@ public enum ExportFormat: String, Sendable, Hashable, CaseIterable {
     case csv
     /// One JSON object per document and line.
     case jsonl
+    /// An Excel workbook: data, codebook and quality sheets.
+    case xlsx
+    /// A REFI-QDA project for QDA programs: sources, codes, coded evidence.
+    case qdpx
+    /// An SPSS data file with variable and value labels.
+    case sav
+    /// A Stata data file (format 118) with variable and value labels.
+    case dta
+
+    /// Formats that are bytes, not text: written to a file, never to a terminal.
+    public var isBinary: Bool { self != .csv && self != .jsonl }
+
+    public var fileExtension: String { rawValue }
+
+    /// The media type an HTTP download announces.
+    public var mediaType: String {
+        switch self {
+        case .csv: "text/csv; charset=utf-8"
+        case .jsonl: "application/x-ndjson"
+        case .xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        case .qdpx: "application/zip"
+        case .sav: "application/x-spss-sav"
+        case .dta: "application/x-stata-dta"
+        }
+    }
 }
 
 /// How CSV rows are cut.

@@ -5,12 +5,18 @@ import Yams
 /// The text formats a codebook file can be written in.
 public enum CodebookFormat: String, Sendable, Hashable, CaseIterable {
     case yaml, json
+    /// A table, one variable per row (`CodebookCSV`).
+    case csv
+    /// REFI-QDA's codebook exchange XML (`CodebookQDC`).
+    case qdc
 
-    /// The format a file name's extension names (`.yaml`, `.yml`, `.json`), or nil.
+    /// The format a file name's extension names (`.yaml`, `.yml`, `.json`, `.csv`, `.qdc`), or nil.
     public init?(pathExtension: String) {
         switch pathExtension.lowercased() {
         case "yaml", "yml": self = .yaml
         case "json": self = .json
+        case "csv": self = .csv
+        case "qdc": self = .qdc
         default: return nil
         }
     }
@@ -65,6 +71,9 @@ public enum CodebookLoader {
 
     /// Decodes and validates a codebook from its text.
     public static func decode(_ text: String, format: CodebookFormat, limits: YAMLLimits = limits) throws(CodebookLoadError) -> Codebook {
+        // CSV and QDC become the JSON tree they describe, so every check and field path below applies.
+        let text = try tabular(text, format: format, limits: limits)
+        let format = format == .csv || format == .qdc ? .json : format
         let (tree, parsed) = try parse(text, format: format, limits: limits)
         var problems = CodebookKeys.unknownKeys(in: tree)
 
@@ -83,6 +92,28 @@ public enum CodebookLoader {
         problems += codebook.problems()
         guard problems.isEmpty else { throw .invalid(problems) }
         return codebook
+    }
+
+    private static func tabular(_ text: String, format: CodebookFormat, limits: YAMLLimits) throws(CodebookLoadError) -> String {
+        guard format == .csv || format == .qdc else { return text }
+        let size = text.utf8.count
+        guard size <= limits.maxBytes else {
+            throw .tooLarge("the text is \(Ingestor.byteCount(size)), over the \(Ingestor.byteCount(limits.maxBytes)) limit")
+        }
+        return (format == .csv ? try CodebookCSV.tree(text) : try CodebookQDC.tree(text)).serialized()
+    }
+
+    /// The codebook in another file format: YAML, JSON (as `Codebook` encodes), CSV or QDC.
+    public static func text(_ codebook: Codebook, format: CodebookFormat) throws -> String {
+        switch format {
+        case .yaml: return try yaml(codebook)
+        case .json:
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            return String(decoding: try encoder.encode(codebook), as: UTF8.self) + "\n"
+        case .csv: return try CodebookCSV.text(codebook)
+        case .qdc: return CodebookQDC.xml(codebook)
+        }
     }
 
     /// The codebook as YAML a person can read and edit: fields left at their defaults are left out,
@@ -157,7 +188,8 @@ public enum CodebookLoader {
         let tree: CodebookTree
         let parsed: Parsed
         switch format {
-        case .json:
+        // CSV and QDC arrive here already as JSON (`tabular`).
+        case .json, .csv, .qdc:
             do {
                 let value = try JSONValue.parse(text)
                 tree = CodebookTree(value)

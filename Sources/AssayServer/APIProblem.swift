@@ -97,7 +97,8 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
         case let error as ExportError:
             switch error {
             case .noCodebook: return APIProblem(.conflict, error.description + "; put one with PUT /projects/{id}/codebook")
-            case .cannotWrite: return APIProblem(.conflict, error.description)
+            case .cannotWrite, .binaryFormat: return APIProblem(.conflict, error.description)
+            case .tooManyRows: return APIProblem(.unprocessableContent, error.description)
             }
         case let error as DecodingError: return decoding(error)
         case is NIOTooManyBytesError:

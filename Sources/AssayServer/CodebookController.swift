@@ -39,20 +39,27 @@ struct CodebookController {
             _ = try await projects.get(id, for: requester)
             let text = String(decoding: try await request.bodyData(limit: maxBodyBytes), as: UTF8.self)
             let type = request.headers[.contentType]?.lowercased() ?? ""
-            let format: CodebookFormat? = type.contains("json") ? .json : type.contains("yaml") ? .yaml : nil
+            let format: CodebookFormat? =
+                type.contains("json")
+                ? .json : type.contains("yaml") ? .yaml : type.contains("csv") ? .csv : type.contains("xml") ? .qdc : nil
             let (version, isNew) = try await codebooks.importCodebook(text: text, format: format, projectID: id, for: requester)
             return JSONResponse(CodebookVersionDTO(version, full: true), status: isNew ? .created : .ok)
         }
-        group.get("/projects/:id/codebook/export") { _, context in
+        group.get("/projects/:id/codebook/export") { request, context in
             let (id, requester) = try asked(context)
-            let yaml = try CodebookLoader.yaml(try await codebooks.version(projectID: id, for: requester).codebook)
+            let format = try request.queryEnum("format", as: CodebookFormat.self) ?? .yaml
+            let text = try CodebookLoader.text(try await codebooks.version(projectID: id, for: requester).codebook, format: format)
+            let type =
+                switch format {
+                case .yaml: "application/yaml; charset=utf-8"
+                case .json: "application/json"
+                case .csv: "text/csv; charset=utf-8"
+                case .qdc: "application/xml"
+                }
             return Response(
                 status: .ok,
-                headers: [
-                    .contentType: "application/yaml; charset=utf-8",
-                    .contentDisposition: "attachment; filename=\"codebook.yaml\"",
-                ],
-                body: .init(byteBuffer: ByteBuffer(string: yaml)))
+                headers: [.contentType: type, .contentDisposition: "attachment; filename=\"codebook.\(format.rawValue)\""],
+                body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         group.get("/projects/:id/codebook/versions") { _, context in
             let (id, requester) = try asked(context)

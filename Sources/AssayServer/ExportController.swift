@@ -5,7 +5,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// Dataset downloads: CSV wide or long, JSONL — the same writers as `assay export`.
+/// Dataset downloads: CSV wide or long, JSONL, Excel, REFI-QDA, SPSS, Stata — the same writers as `assay export`.
 struct ExportController {
     let values: Values
 
@@ -15,14 +15,13 @@ struct ExportController {
             let format = try request.queryEnum("format", as: ExportFormat.self) ?? .csv
             let layout = try request.queryEnum("layout", as: ExportLayout.self) ?? .wide
             let dataset = try await values.dataset(projectID: id, for: try context.requireRequester())
-            let text = try DatasetExporter.render(
+            let bytes = try DatasetExporter.data(
                 dataset, format: format, layout: layout,
                 columns: [.confidence, .status, .codebookVersion])
-            let (type, ext) = format == .csv ? ("text/csv; charset=utf-8", "csv") : ("application/x-ndjson", "jsonl")
-            let name = "project-\(id)-\(format == .csv ? layout.rawValue : "values").\(ext)"
+            let name = "project-\(id)-\(format == .csv ? layout.rawValue : "values").\(format.fileExtension)"
             return Response(
-                status: .ok, headers: [.contentType: type, .contentDisposition: "attachment; filename=\"\(name)\""],
-                body: .init(byteBuffer: ByteBuffer(string: text)))
+                status: .ok, headers: [.contentType: format.mediaType, .contentDisposition: "attachment; filename=\"\(name)\""],
+                body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         }
     }
 }

@@ -31,7 +31,8 @@ import Testing
     @Test func columnSets() {
         #expect(ExportColumns.all.contains([.confidence, .evidence, .status, .codebookVersion]))
         #expect(ExportColumns.none.isEmpty)
-        #expect(ExportFormat.allCases.map(\.rawValue) == ["csv", "jsonl"])
+        #expect(ExportFormat.allCases.map(\.rawValue) == ["csv", "jsonl", "xlsx", "qdpx", "sav", "dta"])
+        #expect(ExportFormat.allCases.filter(\.isBinary) == [.xlsx, .qdpx, .sav, .dta])
         #expect(ExportLayout.allCases.map(\.rawValue) == ["wide", "long"])
     }
 }

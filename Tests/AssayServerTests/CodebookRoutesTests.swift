@@ -31,6 +31,17 @@ struct CodebookRoutesTests {
             #expect(export.headers[.contentType]?.hasPrefix("application/yaml") == true)
             let yaml = String(buffer: export.body)
             #expect(yaml.contains("name: city") && yaml.contains("The city where"))
+            let csv = try await api.call(.get, "/projects/\(project)/codebook/export?format=csv", token: ada.access)
+            #expect(csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            #expect(csv.headers[.contentDisposition] == "attachment; filename=\"codebook.csv\"")
+            let qdc = try await api.call(.get, "/projects/\(project)/codebook/export?format=qdc", token: ada.access)
+            #expect(String(buffer: qdc.body).contains("urn:QDA-XML:codebook:1.0"))
+            // The CSV imports back unchanged: the same version.
+            let again = try await api.call(
+                .put, "/projects/\(project)/codebook", token: ada.access, body: csv.body, headers: [.contentType: "text/csv"])
+            #expect(again.status == .ok)
+            try await api.call(.get, "/projects/\(project)/codebook/export?format=docx", token: ada.access).problem(
+                .unprocessableContent, field: "format")
 
             let prompt = try await api.call(.get, "/projects/\(project)/codebook/prompt", token: ada.access).json()
             #expect(prompt["messages"]?.arrayValue?.isEmpty == false)

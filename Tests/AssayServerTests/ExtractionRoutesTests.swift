@@ -107,7 +107,20 @@ struct ExtractionRoutesTests {
             #expect(String(buffer: long.body).split(separator: "\r\n").count == 10)
             let jsonl = try await api.call(.get, "/projects/\(project)/export?format=jsonl", token: ada.access)
             #expect(String(buffer: jsonl.body).split(separator: "\n").count == 3)
-            try await api.call(.get, "/projects/\(project)/export?format=xlsx", token: ada.access).problem(
+            let types = [
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "qdpx": "application/zip",
+                "sav": "application/x-spss-sav", "dta": "application/x-stata-dta",
+            ]
+            for (format, type) in types {
+                let file = try await api.call(.get, "/projects/\(project)/export?format=\(format)", token: ada.access)
+                #expect(file.status == .ok)
+                #expect(file.headers[.contentType] == type)
+                #expect(file.headers[.contentDisposition] == "attachment; filename=\"project-\(project)-values.\(format)\"")
+                // ZIP files start with PK; SPSS with $FL2; Stata 118 with <stata_dta>.
+                let magic = String(decoding: Array(file.body.readableBytesView.prefix(5)), as: UTF8.self)
+                #expect(magic.hasPrefix(["xlsx": "PK", "qdpx": "PK", "sav": "$FL2", "dta": "<stat"][format] ?? "?"))
+            }
+            try await api.call(.get, "/projects/\(project)/export?format=xls", token: ada.access).problem(
                 .unprocessableContent, field: "format")
             try await api.call(.get, "/projects/\(project)/export?layout=tall", token: ada.access).problem(
                 .unprocessableContent, field: "layout")

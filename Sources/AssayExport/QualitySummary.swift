@@ -1,0 +1,40 @@
+import AssayCore
+import Foundation
+
+/// How good each variable's values are across the dataset's rows: what a reviewer checks first.
+struct QualitySummary {
+    struct Line {
+        var variable: String
+        var rows: Int
+        var values: Int
+        var meanConfidence: Double?
+        /// Shares of rows, 0–100.
+        var flagged: Double
+        var missing: Double
+        var failed: Double
+    }
+
+    let lines: [Line]
+
+    init(_ dataset: ExportDataset) {
+        let rows = DatasetRows(dataset).rows
+        lines = dataset.codebook.variables.map { variable in
+            var values = 0
+            var flagged = 0
+            var failed = 0
+            var confidences: [Double] = []
+            for row in rows {
+                guard let value = row.values[variable.name] else { continue }
+                if !value.value.isNull { values += 1 }
+                if value.status == .flagged { flagged += 1 }
+                if value.status == .failed { failed += 1 }
+                if let confidence = value.confidence { confidences.append(confidence) }
+            }
+            func share(_ count: Int) -> Double { rows.isEmpty ? 0 : (Double(count) * 1000 / Double(rows.count)).rounded() / 10 }
+            return Line(
+                variable: variable.name, rows: rows.count, values: values,
+                meanConfidence: confidences.isEmpty ? nil : confidences.reduce(0, +) / Double(confidences.count),
+                flagged: share(flagged), missing: share(rows.count - values), failed: share(failed))
+        }
+    }
+}
