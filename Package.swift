@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(name: "AssayIngestTests", dependencies: ["AssayIngest"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AssayEngineTests", dependencies: ["AssayEngine"], swiftSettings: swiftSettings),
+        .testTarget(name: "AssayEngineTests", dependencies: ["AssayEngine", "AssayExport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "AssayTracesTests",
             dependencies: ["AssayTraces", "AssayCore", "AssayIngest", "AssayStore", "AssayEngine", "AssayProviders"],
