@@ -151,8 +151,11 @@ public struct ExtractionEngine: Sendable {
         var stopReason: String?
         do {
             // Retries, rate-limit waits and circuit openings inside the provider wrappers count
-            // into this job's metrics.
-            stopReason = try await ProviderEvents.$observer.withValue(recorder.observe) {
+            // into this job's metrics. The observer is a local of this frame, not a temporary
+            // made in the call: passed as `recorder.observe` directly, the release build
+            // (Swift 6.3, -O) crashed in swift_task_localValuePush on the first job.
+            let observer: (@Sendable (ProviderEvent) -> Void)? = { event in recorder.observe(event) }
+            stopReason = try await ProviderEvents.$observer.withValue(observer) {
                 try await processAll(documents, job: job, processor: processor, options: options, progress: progress)
             }
         } catch is CancellationError {

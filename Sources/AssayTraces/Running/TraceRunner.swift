@@ -240,11 +240,23 @@ public struct TraceRunner: Sendable {
     /// Stored patterns, newest schema form, for lists and the evaluation.
     public func patterns(_ filter: PatternFilter = PatternFilter()) async throws -> [FailurePattern] {
         guard let project = try await store.project(named: Self.projectName) else { return [] }
-        return try await store.patterns(projectID: project.id, filter: filter).map { try FailurePattern(json: JSONValue.parse($0.json)) }
+        return try Self.decode(try await store.patterns(projectID: project.id, filter: filter).map(\.json))
+    }
+
+    /// Decoded outside the async function: Swift 6.3's optimizer crashed (signal 11, splitting
+    /// the coroutine) on a throwing `map` that parsed JSON inside `patterns`, so `swift build -c
+    /// release` failed. Keep the parsing in this synchronous helper.
+    static func decode(_ texts: [String]) throws -> [FailurePattern] {
+        var patterns: [FailurePattern] = []
+        for text in texts { patterns.append(try FailurePattern(json: try JSONValue.parse(text))) }
+        return patterns
     }
 
     public func summaries() async throws -> [TraceRunSummary] {
         guard let project = try await store.project(named: Self.projectName) else { return [] }
-        return try await store.runSummaries(projectID: project.id).map { try TraceRunSummary(jsonText: $0.json) }
+        let texts = try await store.runSummaries(projectID: project.id).map(\.json)
+        var summaries: [TraceRunSummary] = []
+        for text in texts { summaries.append(try TraceRunSummary(jsonText: text)) }
+        return summaries
     }
 }
