@@ -151,11 +151,8 @@ public struct ExtractionEngine: Sendable {
         var stopReason: String?
         do {
             // Retries, rate-limit waits and circuit openings inside the provider wrappers count
-            // into this job's metrics. The observer is a local of this frame, not a temporary
-            // made in the call: passed as `recorder.observe` directly, the release build
-            // (Swift 6.3, -O) crashed in swift_task_localValuePush on the first job.
-            let observer: (@Sendable (ProviderEvent) -> Void)? = { event in recorder.observe(event) }
-            stopReason = try await ProviderEvents.$observer.withValue(observer) {
+            // into this job's metrics.
+            stopReason = try await Self.observing(recorder) {
                 try await processAll(documents, job: job, processor: processor, options: options, progress: progress)
             }
         } catch is CancellationError {
@@ -374,5 +371,17 @@ public struct ExtractionEngine: Sendable {
         return RunSummary(
             job: job, alreadyDone: alreadyDone, failuresByKind: byKind, wallTime: wallTime,
             metrics: try await store.metrics(jobID: jobID))
+    }
+}
+
+extension ExtractionEngine {
+    /// Runs `operation` with the job's recorder as `ProviderEvents.observer`. Not optimized on
+    /// purpose: in a release build (Swift 6.3, -O) the specialized, inlined
+    /// `TaskLocal.withValue` passed no type metadata to `swift_task_localValuePush`, and
+    /// `assay run` crashed on its first job ("Bad pointer dereference"). The generic call works.
+    @_optimize(none)
+    static func observing<T: Sendable>(_ recorder: MetricsRecorder, _ operation: () async throws -> T) async throws -> T {
+        let observer: (@Sendable (ProviderEvent) -> Void)? = { event in recorder.observe(event) }
+        return try await ProviderEvents.$observer.withValue(observer, operation: operation)
     }
 }
