@@ -52,9 +52,14 @@ import Testing
         let values = try await store.extractions(projectID: project.id, documentID: nil)
         let entities = Set(values.map { "\($0.documentID)/\($0.entityIndex)" })
         let coded = Set(values.map(\.documentID))
-        // Each article names several groups (a union and an association; workers and their union).
-        #expect(entities.count > coded.count, "\(values.map { ($0.documentID, $0.entityIndex, $0.entityText ?? "") })")
+        // How many groups the small model finds varies from run to run (one run found three in
+        // the first article, another one, named by a whole sentence): the count is the model's;
+        // more rows than documents with a model that finds several is `EntityEngineTests`'. Here:
+        // entities were found and coded, and every export agrees with the store.
+        #expect(!entities.isEmpty, "\(values.map { ($0.documentID, $0.entityIndex, $0.entityText ?? "") })")
         #expect(values.allSatisfy { $0.entityIndex >= 1 && !($0.entityText ?? "").isEmpty })
+        let documents = try await store.documents(projectID: project.id, status: .ready).count
+        let rows = entities.count + (documents - coded.count)  // a document without entities keeps one empty row
 
         let wide = dir.appendingPathComponent("wide.csv")
         let long = dir.appendingPathComponent("long.csv")
@@ -64,10 +69,10 @@ import Testing
             #expect(result.status == 0, "\(result.output)")
         }
         let wideRows = try String(contentsOf: wide, encoding: .utf8).split(whereSeparator: \.isNewline).dropFirst()
-        #expect(wideRows.count == entities.count)
+        #expect(wideRows.count == rows)
         #expect(try String(contentsOf: wide, encoding: .utf8).hasPrefix("document_id,title,entity_index,entity,group_name"))
         // JSON Lines never breaks a line inside a value: one line per entity.
-        #expect(try String(contentsOf: jsonl, encoding: .utf8).split(whereSeparator: \.isNewline).count == entities.count)
+        #expect(try String(contentsOf: jsonl, encoding: .utf8).split(whereSeparator: \.isNewline).count == rows)
         #expect(try String(contentsOf: long, encoding: .utf8).hasPrefix("document_id,title,variable,entity_index,"))
         let status = try await cli.run("status")
         #expect(status.stdout.contains("Entities:  \(entities.count) with values, in \(coded.count) documents"), "\(status.stdout)")
