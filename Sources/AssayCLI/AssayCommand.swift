@@ -23,6 +23,7 @@ public struct AssayCommand: AsyncParsableCommand {
               assay export --format csv --layout wide --out protests.csv
 
             Failure traces of LLM applications → failure patterns: assay traces --help
+
             As an HTTP service for web front ends and schedulers: assay serve --help
 
             The model: by default a local llama-server at \(defaultModelURL) (start it with \

@@ -10,13 +10,13 @@ struct CodebookCommand: AsyncParsableCommand {
         commandName: "codebook",
         abstract: "Import, show and list versions of the project's codebook.",
         discussion: """
-            A codebook is a YAML or JSON file listing the variables to code. Each variable has a name,
-            a type (boolean, category, date, number, text), instructions, and optionally categories,
-            required, confidence_threshold (0.7), if_uncertain (null | skip | flag), if_multiple_values
-            (first | last | all | summarize), max_values, default, validation (min, max, pattern,
-            min_length, max_length, min_date, max_date), depends_on and examples.
-            See examples/protests/codebook.yaml and the README. A codebook can also be imported from
-            and exported to CSV (a variable per row; see the README for the columns) and REFI-QDA's
+            A codebook is a YAML or JSON file listing the variables to code. Each variable has a name, \
+            a type (boolean, category, date, number, text), instructions, and optionally categories, \
+            required, confidence_threshold (0.7), if_uncertain (null | skip | flag), if_multiple_values \
+            (first | last | all | summarize), max_values, default, validation (min, max, pattern, \
+            min_length, max_length, min_date, max_date), depends_on and examples. \
+            See examples/protests/codebook.yaml and the README. A codebook can also be imported from \
+            and exported to CSV (a variable per row; see the README for the columns) and REFI-QDA's \
             .qdc codebook exchange format (codes only: what it cannot carry is listed in the README).
             """,
         subcommands: [Import.self, Export.self, Show.self, Versions.self])

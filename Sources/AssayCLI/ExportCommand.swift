@@ -10,11 +10,11 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write the dataset as CSV (wide or long), JSONL, Excel, REFI-QDA, SPSS or Stata.",
         discussion: """
-            wide: one row per document, one column per variable, plus VAR_confidence, VAR_status,
-            VAR_evidence and _codebook_version as chosen with --columns. long: one row per value.
-            CSV is RFC 4180 (CRLF, quoted where needed), UTF-8.
-            xlsx: Excel workbook (sheets data, codebook, quality). qdpx: REFI-QDA project for QDA
-            programs (ATLAS.ti, MAXQDA, NVivo, QualCoder). sav: SPSS. dta: Stata 14+. These four are
+            wide: one row per document, one column per variable, plus VAR_confidence, VAR_status, \
+            VAR_evidence and _codebook_version as chosen with --columns. long: one row per value. \
+            CSV is RFC 4180 (CRLF, quoted where needed), UTF-8. \
+            xlsx: Excel workbook (sheets data, codebook, quality). qdpx: REFI-QDA project for QDA \
+            programs (ATLAS.ti, MAXQDA, NVivo, QualCoder). sav: SPSS. dta: Stata 14+. These four are \
             binary and need --out FILE; xlsx, sav and dta take --columns like the wide CSV. Examples:
               assay export --format csv --layout wide --out protests.csv
               assay export --format csv --layout long --out values.csv

@@ -9,9 +9,9 @@ struct InitCommand: AsyncParsableCommand {
         commandName: "init",
         abstract: "Create a database (if needed) and a project in it.",
         discussion: """
-            Each row of the dataset is a document, unless the project codes entities: then Assay first
-            finds the entities --entities describes in each document, and codes every variable once
-            per entity (one row per entity in every export). A codebook can also say so itself
+            Each row of the dataset is a document, unless the project codes entities: then Assay first \
+            finds the entities --entities describes in each document, and codes every variable once \
+            per entity (one row per entity in every export). A codebook can also say so itself \
             (unit: entity, entity_instruction: ...).
 
             Examples:

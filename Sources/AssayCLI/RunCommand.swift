@@ -11,15 +11,15 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Code documents with the model: a sample first, then all.",
         discussion: """
-            Sends each document once with every variable of the current codebook, checks the reply
-            against the schema (asking once more if it does not fit), applies the codebook's rules and
-            stores the values with their evidence. Documents longer than --chunk-tokens go in overlapping
-            chunks whose values are merged by each variable's if_multiple_values rule. Runs are resumable: documents already done with the
-            current codebook version are skipped, so after Ctrl-C or a crash just run again.
-            Packing: on a hosted API, short documents (shorter than the codebook's shared prompt) go
-            several to a request under --token-budget, which saves the prompt each request repeats; the
-            job's first event says what was decided and why. A model server on this machine caches
-            that prompt and gains nothing, so there each document goes alone unless you pass --pack.
+            Sends each document once with every variable of the current codebook, checks the reply \
+            against the schema (asking once more if it does not fit), applies the codebook's rules and \
+            stores the values with their evidence. Documents longer than --chunk-tokens go in overlapping \
+            chunks whose values are merged by each variable's if_multiple_values rule. Runs are resumable: documents already done with the \
+            current codebook version are skipped, so after Ctrl-C or a crash just run again. \
+            Packing: on a hosted API, short documents (shorter than the codebook's shared prompt) go \
+            several to a request under --token-budget, which saves the prompt each request repeats; the \
+            job's first event says what was decided and why. A model server on this machine caches \
+            that prompt and gains nothing, so there each document goes alone unless you pass --pack. \
             Examples:
               assay run --sample 5               # a random sample (same sample for the same --seed)
               assay run --all --concurrency 4
@@ -28,8 +28,8 @@ struct RunCommand: AsyncParsableCommand {
               assay run --all --record run.jsonl # keep every exchange; later: --replay run.jsonl
               assay run --all --requests-per-minute 500 --tokens-per-minute 200000   # stay under a plan's limits
 
-            Failing calls (429, 5xx, timeouts) are retried after 2, 4 and 8 s, honouring Retry-After.
-            After 5 provider failures in a row the circuit opens: calls wait 30 s (or, with --fail-fast,
+            Failing calls (429, 5xx, timeouts) are retried after 2, 4 and 8 s, honouring Retry-After. \
+            After 5 provider failures in a row the circuit opens: calls wait 30 s (or, with --fail-fast, \
             fail at once with a clear reason) and three successful calls close it again.
             """)
 

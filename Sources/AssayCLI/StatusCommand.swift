@@ -46,23 +46,4 @@ struct StatusCommand: AsyncParsableCommand {
     }
 }
 
-struct DocumentsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "documents", abstract: "List the project's documents.")
-
-    @Option(help: "Only documents with this status (uploaded, parsed, ready, failed).") var status: DocumentStatus?
-    @OptionGroup var options: StoreOptions
-
-    func run() async throws {
-        let local = try options.local()
-        let project = try await local.project(options.project)
-        let documents = try await local.documents.list(projectID: project.id, status: status, for: .local)
-        var rows = [["ID", "DOCUMENT", "STATUS", "WORDS", "RESULT", "NOTE"]]
-        for (d, outcome) in documents.map({ ($0.document, $0.outcome) }) {
-            let result = outcome.map { $0.contentHash == d.contentHash ? $0.outcome.rawValue : "stale" } ?? "-"
-            rows.append(["\(d.id)", d.externalID, d.status.rawValue, "\(d.wordCount)", result, d.error ?? outcome?.reason ?? ""])
-        }
-        print(documents.isEmpty ? "No documents." : Table.render(rows))
-    }
-}
-
 extension DocumentStatus: ExpressibleByArgument {}

@@ -26,6 +26,7 @@ struct TracesCommand: AsyncParsableCommand {
               assay traces runs                               # run summaries
               assay traces patterns --failure-type tool_error --min-confidence 0.8
               assay traces eval examples/traces/labels.jsonl  # accuracy, calibration and PII audit
+
             The vocabulary is in docs/FAILURE_TAXONOMY.md.
             """,
         subcommands: [TracesAdd.self, TracesRun.self, TracesWatch.self, TracesRuns.self, TracesPatterns.self, TracesEval.self])

@@ -9,7 +9,7 @@ struct UsersCommand: AsyncParsableCommand {
         commandName: "users",
         abstract: "List the service's accounts and set their roles (assay serve).",
         discussion: """
-            Roles decide what an account may see beyond its own projects: the role named by
+            Roles decide what an account may see beyond its own projects: the role named by \
             ASSAY_PATTERN_ROLE (default ml_engineer) sees failure patterns and run summaries.
               assay users list
               assay users set-role oncall@example.org ml_engineer

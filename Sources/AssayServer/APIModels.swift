@@ -1,5 +1,6 @@
 import AssayCore
 import AssayEngine
+import AssayService
 import AssayStore
 import Foundation
 
@@ -160,9 +161,53 @@ struct DocumentDTO: Codable, Sendable {
     }
 }
 
+/// One uploaded document: stored (`document`, with `inserted`, `updated` or `unchanged`), or left
+/// out as a duplicate (`skipped`, no `document`); `duplicate_of` when it duplicates another.
 struct UploadDTO: Codable, Sendable {
-    var document: DocumentDTO
-    var outcome: UpsertOutcome
+    var externalID: String
+    var document: DocumentDTO?
+    var outcome: String
+    var duplicateOf: DuplicateDTO?
+    enum CodingKeys: String, CodingKey {
+        case document, outcome
+        case externalID = "external_id"
+        case duplicateOf = "duplicate_of"
+    }
+
+    init(_ result: Documents.UploadResult) {
+        externalID = result.externalID
+        document = result.document.map { DocumentDTO($0) }
+        outcome = result.outcome?.rawValue ?? "skipped"
+        duplicateOf = result.duplicate.map(DuplicateDTO.init)
+    }
+}
+
+/// A document that duplicates an earlier one: the same text (`exact`), or a near duplicate with
+/// the estimated share of shared word 3-shingles.
+struct DuplicateDTO: Codable, Sendable {
+    /// Absent when the duplicate was skipped, so never stored.
+    var documentID: Int64?
+    var externalID: String
+    var originalID: Int64
+    var originalExternalID: String
+    var similarity: Double
+    var exact: Bool
+    enum CodingKeys: String, CodingKey {
+        case similarity, exact
+        case documentID = "document_id"
+        case externalID = "external_id"
+        case originalID = "original_id"
+        case originalExternalID = "original_external_id"
+    }
+
+    init(_ d: Duplicate) {
+        documentID = d.documentID
+        externalID = d.externalID
+        originalID = d.originalID
+        originalExternalID = d.originalExternalID
+        similarity = d.similarity
+        exact = d.exact
+    }
 }
 
 struct CodebookVersionDTO: Codable, Sendable {

@@ -23,32 +23,42 @@ package struct Documents: Sendable {
         /// Documents that could not be read, with the reason (also stored as failed documents).
         package var failed: [(externalID: String, reason: String)] = []
         package var skipped: [String] = []
-        package var total: Int { inserted + updated + unchanged + failed.count }
+        /// New or changed documents that duplicate one already in the project, kept or (with
+        /// `DuplicatePolicy.skip`) left out.
+        package var duplicates: [Duplicate] = []
+        /// How many of `duplicates` were left out.
+        package var duplicatesSkipped: Int { duplicates.count { $0.documentID == nil } }
+        package var total: Int { inserted + updated + unchanged + failed.count + duplicatesSkipped }
     }
 
     /// Reads files, folders and JSONL into documents; a re-added file with the same content is
     /// left alone, a changed one is updated, an unreadable one is stored as failed with its reason.
     /// Files are read and stored one at a time, so adding a large collection holds one file in memory.
     package func add(
-        _ paths: [String], options: IngestOptions = IngestOptions(), relativeTo base: URL? = nil,
-        projectID: Int64, for requester: Requester
+        _ paths: [String], options: IngestOptions = IngestOptions(), duplicates policy: DuplicatePolicy = DuplicatePolicy(),
+        relativeTo base: URL? = nil, projectID: Int64, for requester: Requester
     ) async throws -> AddReport {
+        try Self.check(policy)
         let project = try await access.project(projectID, for: requester)
         let plan = try Ingestor.plan(paths, relativeTo: base)
         var report = AddReport()
         report.skipped = plan.skipped
-        try await save(plan.unlistable, projectID: project.id, into: &report)
+        try await save(plan.unlistable, policy: policy, projectID: project.id, into: &report)
         for file in plan.files {
             try await save(
                 Ingestor.readFile(at: file.url, externalID: file.externalID, options: options),
-                projectID: project.id, into: &report)
+                policy: policy, projectID: project.id, into: &report)
         }
         return report
     }
 
-    private func save(_ inputs: [DocumentInput], projectID: Int64, into report: inout AddReport) async throws {
+    private func save(
+        _ inputs: [DocumentInput], policy: DuplicatePolicy, projectID: Int64, into report: inout AddReport
+    ) async throws {
         for input in inputs {
-            let (_, outcome) = try await store.upsertDocument(input, projectID: projectID)
+            let (stored, duplicate) = try await store(input, policy: policy, projectID: projectID)
+            if let duplicate { report.duplicates.append(duplicate) }
+            guard let outcome = stored?.outcome else { continue }
             if input.status == .failed {
                 report.failed.append((input.externalID, input.error ?? "unreadable"))
                 continue
@@ -61,18 +71,75 @@ package struct Documents: Sendable {
         }
     }
 
-    /// What happened to each uploaded document.
+    /// Stores one document unless it is a new duplicate the policy skips (then `stored` is nil),
+    /// and says which document a new or changed text duplicates. A document already stored under
+    /// its name is never left out: skipping applies to new ones.
+    private func store(
+        _ input: DocumentInput, policy: DuplicatePolicy, projectID: Int64
+    ) async throws -> (stored: (document: Document, outcome: UpsertOutcome)?, duplicate: Duplicate?) {
+        guard input.status != .failed, let fingerprint = Fingerprint(text: input.text) else {
+            return (try await store.upsertDocument(input, projectID: projectID), nil)
+        }
+        let existing = try await store.document(externalID: input.externalID, projectID: projectID)
+        let contentHash = input.contentHash
+        if let existing, existing.contentHash == contentHash, existing.status == input.status {
+            return ((existing, .unchanged), nil)
+        }
+        let candidates = try await store.duplicateCandidates(of: fingerprint, projectID: projectID)
+            .filter { $0.externalID != input.externalID }
+        let original = DuplicateFinder.original(
+            contentHash: contentHash, fingerprint: fingerprint, among: candidates, threshold: policy.threshold)
+        func duplicate(_ id: Int64?) -> Duplicate? {
+            original.map {
+                Duplicate(
+                    documentID: id, externalID: input.externalID, originalID: $0.document.id,
+                    originalExternalID: $0.document.externalID, similarity: $0.similarity, exact: $0.exact)
+            }
+        }
+        if policy.skip, existing == nil, let skipped = duplicate(nil) { return (nil, skipped) }
+        let stored = try await store.upsertDocument(input, projectID: projectID)
+        return (stored, duplicate(stored.document.id))
+    }
+
+    /// `field` names the threshold as the API does: `duplicate_threshold` of an upload, `threshold` of a listing.
+    static func check(_ policy: DuplicatePolicy, field: String = "duplicate_threshold") throws {
+        if let problem = DuplicatePolicy.problem(with: policy.threshold) { throw ServiceError.invalid(field: field, reason: problem) }
+    }
+
+    /// The project's documents that duplicate an earlier one (exactly, or at or above the
+    /// threshold), each with the document it duplicates, in id order.
+    package func duplicates(
+        projectID: Int64, threshold: Double = DuplicatePolicy.defaultThreshold, for requester: Requester
+    ) async throws -> [Duplicate] {
+        try Self.check(DuplicatePolicy(threshold: threshold), field: "threshold")
+        let project = try await access.project(projectID, for: requester)
+        return DuplicateFinder.duplicates(
+            in: try await store.duplicateCandidatePairs(projectID: project.id), threshold: threshold)
+    }
+
+    /// What happened to each uploaded document: stored (`document` and `outcome`), or left out as
+    /// a duplicate (`document` nil); `duplicate` says which document it duplicates.
     package struct UploadResult: Sendable {
-        package var document: Document
-        package var outcome: UpsertOutcome
+        package var externalID: String
+        package var document: Document?
+        package var outcome: UpsertOutcome?
+        package var duplicate: Duplicate?
+
+        package init(externalID: String, document: Document?, outcome: UpsertOutcome?, duplicate: Duplicate?) {
+            self.externalID = externalID
+            self.document = document
+            self.outcome = outcome
+            self.duplicate = duplicate
+        }
     }
 
     /// Reads uploaded files into documents (the same readers as `add`); an unreadable file is stored
     /// as a failed document with its reason.
     package func upload(
-        _ uploads: [Upload], options: IngestOptions = IngestOptions(), projectID: Int64,
-        for requester: Requester
+        _ uploads: [Upload], options: IngestOptions = IngestOptions(), duplicates policy: DuplicatePolicy = DuplicatePolicy(),
+        projectID: Int64, for requester: Requester
     ) async throws -> [UploadResult] {
+        try Self.check(policy)
         let project = try await access.project(projectID, for: requester)
         var results: [UploadResult] = []
         for upload in uploads {
@@ -85,8 +152,11 @@ package struct Documents: Sendable {
                 ]
                 : Ingestor.read(upload.data, source: upload.safeName, options: options)
             for input in inputs {
-                let (document, outcome) = try await store.upsertDocument(input, projectID: project.id)
-                results.append(UploadResult(document: document, outcome: outcome))
+                let (stored, duplicate) = try await store(input, policy: policy, projectID: project.id)
+                results.append(
+                    UploadResult(
+                        externalID: input.externalID, document: stored?.document, outcome: stored?.outcome,
+                        duplicate: duplicate))
             }
         }
         return results

@@ -37,6 +37,11 @@ public protocol Store: Sendable {
     /// These documents, in the order given; ids that do not exist are left out.
     func documents(ids: [Int64]) async throws -> [Document]
     func documentCount(projectID: Int64, status: DocumentStatus?) async throws -> Int
+    /// The project's documents that may duplicate a text with this fingerprint: those sharing a
+    /// fingerprint band with it (`upsertDocument` fingerprints every readable document).
+    func duplicateCandidates(of fingerprint: Fingerprint, projectID: Int64) async throws -> [FingerprintedDocument]
+    /// Every pair of the project's documents sharing a fingerprint band, the later (higher id) first.
+    func duplicateCandidatePairs(projectID: Int64) async throws -> [(later: FingerprintedDocument, earlier: FingerprintedDocument)]
 
     // MARK: Jobs
     /// Creates the job `running` with its start event and, when given, the project's new status,

@@ -1,5 +1,6 @@
 import AssayCore
 import AssayEngine
+import AssayService
 import AssayStore
 import AssayTraces
 import Foundation
@@ -22,7 +23,12 @@ enum APIExamples {
     static let bareDocument = Document(
         id: 2, projectID: 1, externalID: "a.txt", mediaType: "text/plain", text: "", contentHash: "h",
         wordCount: 0, tokenCount: 0, status: .ready, createdAt: date)
-    static let upload = UploadDTO(document: DocumentDTO(bareDocument), outcome: .inserted)
+    static let duplicate = Duplicate(
+        documentID: 2, externalID: "news/a.txt", originalID: 1, originalExternalID: "wire/a.txt", similarity: 0.91,
+        exact: false)
+    static let skipped = Duplicate(
+        documentID: nil, externalID: "a.txt", originalID: 1, originalExternalID: "b.txt", similarity: 1, exact: true)
+    static let upload = UploadDTO(Documents.UploadResult(externalID: "a.txt", document: nil, outcome: nil, duplicate: nil))
 
     static let codebook = Codebook(
         name: "Protests", description: "Protest events", instructions: "Use the text only.",
@@ -84,7 +90,11 @@ enum APIExamples {
             ResponseExample(
                 schema: "Document", full: DocumentDTO(document, full: true, outcome: .flagged), bare: DocumentDTO(bareDocument)),
             ResponseExample(
-                schema: "Upload", full: UploadDTO(document: DocumentDTO(document, full: true), outcome: .updated), bare: upload),
+                schema: "Upload",
+                full: UploadDTO(
+                    Documents.UploadResult(externalID: "news/a.txt", document: document, outcome: .updated, duplicate: duplicate)),
+                bare: upload),
+            ResponseExample(schema: "Duplicate", full: DuplicateDTO(duplicate), bare: DuplicateDTO(skipped)),
             ResponseExample(
                 schema: "CodebookVersion", full: CodebookVersionDTO(version, full: true), bare: CodebookVersionDTO(version, full: false)),
             ResponseExample(schema: "Codebook", full: codebook, bare: Codebook(variables: []), requiredIsWhatIsAlwaysSent: false),

@@ -100,4 +100,47 @@ struct DocumentRoutesTests {
             #expect(try await api.call(.get, "/documents/\(id)", token: ada.access).status == .ok)
         }
     }
+
+    static let article = """
+        Thousands of teachers marched through Lisbon on Saturday to demand higher pay and smaller classes. \
+        The unions said more than fifty thousand people took part; the police gave no figure. The minister \
+        said talks would resume on Monday, and schools in Porto were closed as staff joined local rallies.
+        """
+
+    /// An upload can leave duplicates out (`skip_duplicates`); kept ones say what they duplicate, and
+    /// the project's duplicates are listed with the threshold asked for.
+    @Test func duplicatesAreSkippedOrMarkedAndListed() async throws {
+        try await TestService().test { api in
+            let ada = try await api.register()
+            let bob = try await api.register("bob@example.org")
+            let project = try await api.createProject(ada)
+            let first = try await api.upload(ada, project: project, files: [("a.txt", Self.article), ("b.txt", Self.article)])
+            let items = try #require(try first.json()["items"]?.arrayValue)
+            #expect(items.map { $0["outcome"]?.stringValue } == ["inserted", "inserted"])
+            #expect(items[0]["duplicate_of"] == nil)
+            #expect(items[1]["duplicate_of"]?["original_external_id"]?.stringValue == "a.txt")
+            #expect(items[1]["duplicate_of"]?["exact"] == true)
+
+            let skipped = try await api.upload(
+                ada, project: project, files: [("c.txt", "Breaking. " + Self.article)],
+                query: "?skip_duplicates=true&duplicate_threshold=0.7")
+            let item = try #require(try skipped.json()["items"]?[0])
+            #expect(item["outcome"]?.stringValue == "skipped")
+            #expect(item["document"] == nil)
+            #expect(item["external_id"]?.stringValue == "c.txt")
+            #expect(item["duplicate_of"]?["exact"] == false)
+
+            let listed = try await api.call(.get, "/projects/\(project)/documents/duplicates", token: ada.access).json()
+            #expect(listed["items"]?.arrayValue?.map { $0["external_id"]?.stringValue } == ["b.txt"])
+            #expect(try await api.call(.get, "/projects/\(project)/documents", token: ada.access).json()["items"]?.arrayValue?.count == 2)
+
+            try await api.call(.get, "/projects/\(project)/documents/duplicates?threshold=0.1", token: ada.access)
+                .problem(.unprocessableContent, field: "threshold")
+            try await api.upload(ada, project: project, files: [("d.txt", "x")], query: "?duplicate_threshold=abc")
+                .problem(.unprocessableContent, field: "duplicate_threshold")
+            try await api.upload(ada, project: project, files: [("d.txt", "x")], query: "?skip_duplicates=maybe")
+                .problem(.unprocessableContent, field: "skip_duplicates")
+            try await api.call(.get, "/projects/\(project)/documents/duplicates", token: bob.access).problem(.notFound)
+        }
+    }
 }

@@ -111,7 +111,7 @@ struct API: Sendable {
         return (project, ids)
     }
 
-    func upload(_ session: Session, project: Int64, files: [(String, String)]) async throws -> TestResponse {
+    func upload(_ session: Session, project: Int64, files: [(String, String)], query: String = "") async throws -> TestResponse {
         let boundary = "assay-test-boundary"
         var text = ""
         for (name, content) in files {
@@ -121,7 +121,7 @@ struct API: Sendable {
         }
         text += "--\(boundary)--\r\n"
         return try await call(
-            .post, "/projects/\(project)/documents", token: session.access, body: ByteBuffer(string: text),
+            .post, "/projects/\(project)/documents\(query)", token: session.access, body: ByteBuffer(string: text),
             headers: [.contentType: "multipart/form-data; boundary=\(boundary)"])
     }
 

@@ -53,8 +53,8 @@ import Testing
                 Upload(fileName: "a.txt", data: Data("Some text.".utf8)),
                 Upload(fileName: "big.txt", data: Data(repeating: 65, count: 100)),
             ], options: IngestOptions(maxFileBytes: 50), projectID: project.id, for: .local)
-        #expect(results.map(\.document.status) == [.ready, .failed])
-        #expect(results[1].document.error?.contains("over the limit") == true)
+        #expect(results.map(\.document?.status) == [.ready, .failed])
+        #expect(results[1].document?.error?.contains("over the limit") == true)
     }
 
     @Test func statusCountsResultsAndTheLastJob() async throws {

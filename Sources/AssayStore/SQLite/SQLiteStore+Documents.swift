@@ -15,6 +15,7 @@ extension SQLiteStore {
         let words = input.wordCount
         let tokens = input.tokenCount
         let metadata = input.metadata.serialized()
+        let fingerprint = input.status == .failed ? nil : Fingerprint(text: input.text)
         return try await writer.write { db in
             let now = Date().storedSeconds
             guard let existing = try Self.document(db, externalID: input.externalID, projectID: projectID) else {
@@ -29,7 +30,9 @@ extension SQLiteStore {
                         projectID, input.externalID, input.title, input.mediaType, input.text, hash,
                         words, tokens, input.status.rawValue, input.error, metadata, now, now,
                     ]))
-                return (try Self.document(db, id: db.lastInsertedRowID)!, .inserted)
+                let id = db.lastInsertedRowID
+                try Self.writeFingerprint(db, fingerprint, documentID: id, projectID: projectID)
+                return (try Self.document(db, id: id)!, .inserted)
             }
             // Same text in the same state: re-ingesting a folder must not touch what is already there.
             if existing.contentHash == hash, existing.status == input.status {
@@ -45,6 +48,7 @@ extension SQLiteStore {
                     input.title, input.mediaType, input.text, hash, words, tokens, input.status.rawValue,
                     input.error, metadata, now, existing.id,
                 ]))
+            try Self.writeFingerprint(db, fingerprint, documentID: existing.id, projectID: projectID)
             return (try Self.document(db, id: existing.id)!, .updated)
         }
     }

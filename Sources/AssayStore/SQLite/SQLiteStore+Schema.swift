@@ -194,6 +194,7 @@ extension SQLiteStore {
         }
         SQLiteStore.registerAccounts(in: &migrator)
         SQLiteStore.registerSessionRevocation(in: &migrator)
+        SQLiteStore.registerFingerprints(in: &migrator)
         return migrator
     }()
 }
