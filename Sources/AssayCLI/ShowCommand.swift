@@ -45,10 +45,16 @@ struct ShowCommand: AsyncParsableCommand {
         }
     }
 
-    /// Where evidence is: its page in a paged document (`p. 3`), its offsets, and how it was found.
+    /// Where evidence is: its page in a paged document (`p. 3`, or `pp. 2–3` for a quote that
+    /// runs over a page break), its offsets, and how it was found.
     static func place(of evidence: Evidence, pages: PageStarts?) -> String {
         guard let start = evidence.start else { return evidence.match.rawValue }
-        let page = pages?.page(atOffset: start).map { "p. \($0), " } ?? ""
-        return "\(page)chars \(start)–\(evidence.end ?? start), \(evidence.match.rawValue)"
+        let end = evidence.end ?? start
+        var page = ""
+        if let first = pages?.page(atOffset: start) {
+            let last = pages?.page(atOffset: max(start, end - 1)) ?? first
+            page = last > first ? "pp. \(first)–\(last), " : "p. \(first), "
+        }
+        return "\(page)chars \(start)–\(end), \(evidence.match.rawValue)"
     }
 }
