@@ -47,15 +47,11 @@ extension Projects {
             let names = Dictionary(uniqueKeysWithValues: documents.map { ($0.id, $0.externalID) })
             recent = errors.suffix(10).map { (names[$0.documentID ?? -1] ?? "-", $0.kind, $0.reason) }
         }
-        var entities: (Int, Int)?
-        if project.unit == .entity {
-            let values = try await store.extractions(projectID: projectID, documentID: nil).filter { $0.entityIndex > 0 }
-            let keys = Set(values.map { "\($0.documentID)/\($0.entityIndex)" })
-            entities = (keys.count, Set(values.map(\.documentID)).count)
-        }
+        let entities = project.unit == .entity ? try await store.entityCounts(projectID: projectID) : nil
+        let counted = entities.map { (count: $0.entities, documents: $0.documents) }
         return Status(
             project: project, codebookVersion: version, documentsByStatus: byStatus, unreadable: unreadable,
             outcomes: outcomes, notRun: ready.count - outcomes.values.reduce(0, +), lastJob: lastJob,
-            failuresByKind: failures, recentFailures: recent, lastJobMetrics: metrics, entities: entities)
+            failuresByKind: failures, recentFailures: recent, lastJobMetrics: metrics, entities: counted)
     }
 }

@@ -66,6 +66,8 @@ public protocol Store: Sendable {
     /// `record(_:)` would; when any throws, none is written.
     func record(_ results: [DocumentResult]) async throws
     func extractions(projectID: Int64, documentID: Int64?) async throws -> [Extraction]
+    /// For a project that codes entities: how many entities have values, and in how many documents.
+    func entityCounts(projectID: Int64) async throws -> (entities: Int, documents: Int)
     func outcomes(projectID: Int64) async throws -> [DocumentOutcome]
     func errorRecords(projectID: Int64, jobID: Int64?) async throws -> [ErrorRecord]
     /// Adds an error record outside a document result (a pattern that failed validation, say).

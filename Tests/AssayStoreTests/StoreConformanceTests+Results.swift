@@ -83,6 +83,30 @@ extension StoreConformanceTests {
         #expect(values[2].error == "not one of the categories")
     }
 
+    /// `assay status` of an entity project counts entities with values (a document and an entity
+    /// index), never the document-level values (index 0), nor one entity twice for two variables.
+    @Test(arguments: StoreKind.allCases)
+    func entityCountsAreDistinctEntitiesAndTheirDocuments(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let (project, docs) = try await Fixtures.project(in: store, documents: 3)
+        let job = try await Fixtures.job(in: store, project: project)
+        let entities = [(0, 0), (0, 1), (0, 2), (1, 1), (2, 0)]
+        for (index, doc) in docs.enumerated() {
+            var result = Fixtures.result(job: job, document: doc, values: [])
+            result.extractions = entities.filter { $0.0 == index }.flatMap { _, entity in
+                ["amount", "sentiment"].map {
+                    Fixtures.extraction($0, 1, documentID: doc.id, jobID: job.id, entityIndex: entity)
+                }
+            }
+            try await store.record(result)
+        }
+        let counts = try await store.entityCounts(projectID: project.id)
+        #expect(counts.entities == 3 && counts.documents == 2)
+        let other = try await store.createProject(name: "empty", description: nil)
+        let none = try await store.entityCounts(projectID: other.id)
+        #expect(none.entities == 0 && none.documents == 0)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func reRecordingReplacesValues(kind: StoreKind) async throws {
         let store = try kind.make()

@@ -86,6 +86,21 @@ extension SQLiteStore {
 
     /// The project's values ordered by document, then in the order they were recorded; `documentID`
     /// narrows them to one document.
+    public func entityCounts(projectID: Int64) async throws -> (entities: Int, documents: Int) {
+        try await writer.read { db in
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*) AS entities, COUNT(DISTINCT document_id) AS documents FROM (
+                        SELECT DISTINCT e.document_id, e.entity_index FROM extractions e
+                        JOIN documents d ON d.id = e.document_id
+                        WHERE d.project_id = ? AND e.entity_index > 0)
+                    """,
+                arguments: try .checked([projectID]))
+            return (row?["entities"] ?? 0, row?["documents"] ?? 0)
+        }
+    }
+
     public func extractions(projectID: Int64, documentID: Int64?) async throws -> [Extraction] {
         try await writer.read { db in
             let rows: [Row]
