@@ -1,0 +1,107 @@
+import ArgumentParser
+import AssayCore
+import AssayIngest
+import Foundation
+
+struct AgreementCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "agreement",
+        abstract: "Inter-coder agreement per variable: percent agreement, κ, Krippendorff's α, AC1, Brennan–Prediger.",
+        discussion: """
+            FILE is a CSV with the columns unit (or document), coder, variable and value, one row per \
+            code; an empty value is a missing code (missing codes are allowed everywhere). For each \
+            variable it prints the units, the coders, and each figure with a 95 % interval from a \
+            unit-level percentile bootstrap (fixed seed, so the same file gives the same intervals):
+
+              percent agreement  the share of agreeing pairs of codes within a unit
+              κ                  Cohen's (two coders) or Fleiss' (more): beyond chance
+              α                  Krippendorff's at --level, what methods sections
+                                 report: α ≥ .800 reliable, ≥ .667 tentative
+              AC1, BP            Gwet's AC1 and Brennan–Prediger's κ, which stay
+                                 stable when one category is rare
+
+            Examples:
+              assay agreement codes.csv
+              assay agreement codes.csv --level interval --json
+            """)
+
+    @Argument(help: ArgumentHelp("The codes: columns unit, coder, variable, value.", valueName: "file")) var file: String
+    @Option(help: "nominal (categories), ordinal (ordered numbers), interval or ratio.") var level: MeasurementLevel = .nominal
+    @Option(help: "Bootstrap resamples for the intervals.") var resamples = 1000
+    @Option(help: "The bootstrap's seed.") var seed: UInt64 = 2026
+    @Flag(help: "Print JSON: one object per variable.") var json = false
+
+    func validate() throws {
+        guard (100...100_000).contains(resamples) else { throw ValidationError("--resamples must be from 100 to 100000") }
+    }
+
+    func run() throws {
+        let variables: [(variable: String, ratings: Ratings)]
+        do {
+            variables = try CodingsCSV.read(contentsOf: URL(fileURLWithPath: file))
+        } catch {
+            throw CLIError("\(file): \(error)")
+        }
+        // A variable whose codes do not fit the level is reported and the others go on.
+        var unfit = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for (variable, ratings) in variables {
+            do {
+                let report = try AgreementReport(ratings, level: level, resamples: resamples, seed: seed)
+                print(
+                    json
+                        ? String(decoding: try encoder.encode(Line(variable: variable, report: report)), as: UTF8.self)
+                        : Self.render(variable, report))
+            } catch let error as Agreement.AlphaError {
+                unfit += 1
+                let reason = "\(error) (give it a file of its own, or another --level)"
+                if json {
+                    print(String(decoding: try encoder.encode(["variable": variable, "error": reason]), as: UTF8.self))
+                } else {
+                    printError("\(variable): \(reason)")
+                }
+            }
+        }
+        if !json { print("95 % intervals: unit-level percentile bootstrap, \(resamples) resamples, seed \(seed).") }
+        if unfit > 0 { throw ExitCode.failure }
+    }
+
+    static func render(_ variable: String, _ r: AgreementReport) -> String {
+        func figure(_ name: String, _ f: AgreementReport.Figure, _ note: String = "") -> String {
+            guard let value = f.value else {
+                return "  \(name.padding(toLength: 20, withPad: " ", startingAt: 0))—  (undefined: no variation to agree on)"
+            }
+            let interval = f.lower.flatMap { lower in f.upper.map { "[\(number(lower)), \(number($0))]" } } ?? ""
+            return "  \(name.padding(toLength: 20, withPad: " ", startingAt: 0))\(number(value))  \(interval)\(note)"
+        }
+        let verdict = r.verdict.map { "  \($0.rawValue)" } ?? ""
+        return [
+            "\(variable): \(r.units) units (\(r.pairableUnits) coded twice or more), \(r.coders) coders, \(r.level.rawValue)",
+            figure("percent agreement", r.percentAgreement),
+            figure(r.kappaKind == "cohen" ? "Cohen's κ" : "Fleiss' κ", r.kappa),
+            figure("Krippendorff's α", r.alpha, verdict),
+            figure("Gwet's AC1", r.ac1),
+            figure("Brennan–Prediger", r.brennanPrediger),
+        ].joined(separator: "\n")
+    }
+
+    /// Three decimals, as figures are reported (a minus sign kept).
+    static func number(_ value: Double) -> String { String(format: "%.3f", value) }
+}
+
+/// A JSON line: the report's fields and the variable's name.
+private struct Line: Encodable {
+    var variable: String
+    var report: AgreementReport
+
+    enum Key: String, CodingKey { case variable }
+
+    func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(variable, forKey: .variable)
+    }
+}
+
+extension MeasurementLevel: ExpressibleByArgument {}
