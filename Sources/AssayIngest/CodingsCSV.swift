@@ -2,9 +2,11 @@ import AssayCore
 import CSV
 import Foundation
 
-/// Codes of several coders from a CSV file with the columns `unit, coder, variable, value` (in any
-/// order, other columns ignored; `document` is taken for `unit`), one row per code: the input of
-/// `assay agreement FILE`. An empty value is a missing code. Each variable becomes one `Ratings`.
+/// Codes from CSV files, one row per code; columns are found by name in any order and other
+/// columns are ignored. An empty value is a missing code.
+/// - `assay agreement FILE`: `unit` (or `document`), `coder`, `variable`, `value`; each variable
+///   becomes one `Ratings`.
+/// - `assay eval GOLD`: `document` (or `unit`), `variable`, `value`: the gold set.
 public enum CodingsCSV {
     public static let maxBytes = 64 * 1024 * 1024
 
@@ -15,8 +17,42 @@ public enum CodingsCSV {
         public init(description: String) { self.description = description }
     }
 
+    /// One code of a gold set.
+    public struct GoldCode: Sendable, Hashable {
+        public var document: String
+        public var variable: String
+        public var value: String
+    }
+
     /// The variables in the order they first appear, each with its coders' codes.
     public static func read(contentsOf url: URL) throws(Problem) -> [(variable: String, ratings: Ratings)] {
+        try read(try text(of: url))
+    }
+
+    public static func read(_ text: String) throws(Problem) -> [(variable: String, ratings: Ratings)] {
+        var order: [String] = []
+        var rows: [String: [(unit: String, coder: String, value: String?)]] = [:]
+        try table(text, columns: [["unit", "document"], ["coder"], ["variable"], ["value"]]) { cells in
+            if rows[cells[2]] == nil { order.append(cells[2]) }
+            rows[cells[2], default: []].append((cells[0], cells[1], cells[3].isEmpty ? nil : cells[3]))
+        }
+        return order.map { ($0, Ratings(rows: rows[$0]!)) }
+    }
+
+    /// The gold codes in file order; rows with an empty value are left out (nothing to compare).
+    public static func gold(contentsOf url: URL) throws(Problem) -> [GoldCode] {
+        try gold(try text(of: url))
+    }
+
+    public static func gold(_ text: String) throws(Problem) -> [GoldCode] {
+        var codes: [GoldCode] = []
+        try table(text, columns: [["document", "unit"], ["variable"], ["value"]]) { cells in
+            if !cells[2].isEmpty { codes.append(GoldCode(document: cells[0], variable: cells[1], value: cells[2])) }
+        }
+        return codes
+    }
+
+    static func text(of url: URL) throws(Problem) -> String {
         let size = (try? FileManager.default.attributesOfItem(atPath: url.path)[.size] as? Int) ?? nil
         guard let size else { throw Problem(description: "cannot read \(url.path)") }
         guard size <= maxBytes else {
@@ -26,12 +62,16 @@ public enum CodingsCSV {
         guard let text = String(data: data, encoding: .utf8) else {
             throw Problem(description: "\(url.lastPathComponent) is not UTF-8 text")
         }
-        return try read(text)
+        return text
     }
 
-    public static func read(_ text: String) throws(Problem) -> [(variable: String, ratings: Ratings)] {
+    /// Calls `row` with the trimmed cells of `columns` (each given by its accepted names) for every
+    /// row that is not blank. Every column but the last must have a value, and the same key (every
+    /// column but the last) may not come twice.
+    static func table(_ text: String, columns: [[String]], row: ([String]) -> Void) throws(Problem) {
+        let expected = columns.map { $0.count == 1 ? $0[0] : "\($0[0]) (or \($0[1]))" }.joined(separator: ", ")
         guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw Problem(description: "the file is empty (expected the columns unit, coder, variable, value)")
+            throw Problem(description: "the file is empty (expected the columns \(expected))")
         }
         guard !text.contains("\u{0}") else { throw Problem(description: "the file holds a NUL byte: not a CSV file") }
         let reader: CSVReader
@@ -41,39 +81,32 @@ public enum CodingsCSV {
             throw Problem(description: "CSV error: \(error)")
         }
         let header = (reader.headerRow ?? []).map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-        func column(_ names: String...) -> Int? { header.firstIndex { names.contains($0) } }
-        guard let unit = column("unit", "document"), let coder = column("coder"), let variable = column("variable"),
-            let value = column("value")
-        else {
-            throw Problem(
-                description: "the header must name the columns unit (or document), coder, variable and value; it has "
-                    + (header.isEmpty ? "none" : header.joined(separator: ", ")))
+        let indexes = columns.map { names in header.firstIndex { names.contains($0) } }
+        guard indexes.allSatisfy({ $0 != nil }) else {
+            throw Problem(description: "the header must name the columns \(expected); it has \(header.joined(separator: ", "))")
         }
-        var order: [String] = []
-        var rows: [String: [(unit: String, coder: String, value: String?)]] = [:]
         var seen: [String: Int] = [:]
-        var row = 1
+        var number = 1
+        var any = false
         while let cells = reader.next() {
-            row += 1
+            number += 1
             if cells.allSatisfy({ $0.trimmingCharacters(in: .whitespaces).isEmpty }) { continue }
-            func cell(_ index: Int) -> String {
-                index < cells.count ? cells[index].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+            let values = indexes.map { index in
+                index! < cells.count ? cells[index!].trimmingCharacters(in: .whitespacesAndNewlines) : ""
             }
-            let (u, c, v) = (cell(unit), cell(coder), cell(variable))
-            for (name, content) in [("unit", u), ("coder", c), ("variable", v)] where content.isEmpty {
-                throw Problem(description: "row \(row): the \(name) is empty")
+            for (position, value) in values.dropLast().enumerated() where value.isEmpty {
+                throw Problem(description: "row \(number): the \(columns[position][0]) is empty")
             }
-            let key = [v, u, c].joined(separator: "\u{1F}")
+            let key = values.dropLast().joined(separator: "\u{1F}")
             if let earlier = seen[key] {
-                throw Problem(description: "row \(row): coder '\(c)' coded unit '\(u)' for '\(v)' already on row \(earlier)")
+                let named = zip(columns.dropLast(), values).map { "\($0[0]) '\($1)'" }.joined(separator: ", ")
+                throw Problem(description: "row \(number): \(named) is already on row \(earlier)")
             }
-            seen[key] = row
-            if rows[v] == nil { order.append(v) }
-            let code = cell(value)
-            rows[v, default: []].append((u, c, code.isEmpty ? nil : code))
+            seen[key] = number
+            any = true
+            row(values)
         }
-        if let error = reader.error { throw Problem(description: "CSV error after row \(row): \(error)") }
-        guard !order.isEmpty else { throw Problem(description: "the file has a header but no codes") }
-        return order.map { ($0, Ratings(rows: rows[$0]!)) }
+        if let error = reader.error { throw Problem(description: "CSV error after row \(number): \(error)") }
+        guard any else { throw Problem(description: "the file has a header but no codes") }
     }
 }

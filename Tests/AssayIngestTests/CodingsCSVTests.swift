@@ -22,11 +22,11 @@ import Testing
     @Test(arguments: [
         (
             "unit,coder,value\n1,a,x\n",
-            "the header must name the columns unit (or document), coder, variable and value; it has unit, coder, value"
+            "the header must name the columns unit (or document), coder, variable, value; it has unit, coder, value"
         ),
-        ("", "the file is empty (expected the columns unit, coder, variable, value)"),
+        ("", "the file is empty (expected the columns unit (or document), coder, variable, value)"),
         ("unit,coder,variable,value\n", "the file has a header but no codes"),
-        ("unit,coder,variable,value\n1,a,v,x\n1,a,v,y\n", "row 3: coder 'a' coded unit '1' for 'v' already on row 2"),
+        ("unit,coder,variable,value\n1,a,v,x\n1,a,v,y\n", "row 3: unit '1', coder 'a', variable 'v' is already on row 2"),
         ("unit,coder,variable,value\n1,,v,x\n", "row 2: the coder is empty"),
         ("unit,coder,variable,value\n1,a,v,x\u{0}\n", "the file holds a NUL byte: not a CSV file"),
     ])
@@ -48,6 +48,15 @@ import Testing
             throws: CodingsCSV.Problem(description: "big.csv is \(CodingsCSV.maxBytes + 1) bytes, over the limit of \(CodingsCSV.maxBytes)")
         ) {
             try CodingsCSV.read(contentsOf: big)
+        }
+    }
+
+    @Test func aGoldSetNamesDocumentsAndSkipsEmptyCodes() throws {
+        let codes = try CodingsCSV.gold("document,variable,value\na.txt,violence,yes\na.txt,size,\nb.txt,violence,no\n")
+        #expect(codes.map(\.document) == ["a.txt", "b.txt"])
+        #expect(codes.map(\.value) == ["yes", "no"])
+        #expect(throws: CodingsCSV.Problem(description: "row 3: document 'a.txt', variable 'v' is already on row 2")) {
+            try CodingsCSV.gold("document,variable,value\na.txt,v,1\na.txt,v,2\n")
         }
     }
 }

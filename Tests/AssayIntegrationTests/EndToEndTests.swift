@@ -1,6 +1,7 @@
 import AssayCore
 import AssayStore
 import Foundation
+import FoundationXML
 import Testing
 
 /// The whole loop against the real local model (llama-server + SmolLM2) through the real CLI.
@@ -92,5 +93,18 @@ import Testing
         let csv = try String(contentsOfFile: csvPath, encoding: .utf8)
         #expect(csv.hasPrefix("document_id,title,event_date,"))
         #expect(csv.components(separatedBy: "\r\n").filter { !$0.isEmpty }.count >= 13)
+
+        // The example's gold set scores what the small model coded: every variable has its line,
+        // and the reliability diagram is well-formed SVG. (The figures themselves are the model's.)
+        let plot = dir.appendingPathComponent("calibration.svg")
+        let eval = try await cli.run("eval", "examples/protests/gold.csv", "--plot", plot.path)
+        #expect(eval.status == 0, "\(eval.output)")
+        for variable in ["event_date", "city", "issue", "participants", "violence", "injuries", "organizers"] {
+            #expect(eval.stdout.contains("\(variable) ("), "\(eval.stdout)")
+        }
+        #expect(eval.stdout.contains("issue (category): 12 gold codes"), "\(eval.stdout)")
+        #expect(eval.stdout.contains("  accuracy "))
+        let svg = try XMLDocument(contentsOf: plot)
+        #expect(svg.rootElement()?.name == "svg")
     }
 }

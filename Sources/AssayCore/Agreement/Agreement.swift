@@ -45,7 +45,7 @@ public enum Agreement {
     /// Fleiss' κ, chance from the categories' overall shares.
     public static func fleissKappa(_ ratings: Ratings) -> Double? {
         guard let observed = percentAgreement(ratings) else { return nil }
-        return kappa(observed, classificationShares(ratings).values.reduce(0) { $0 + $1 * $1 })
+        return kappa(observed, classificationShares(ratings).reduce(0) { $0 + $1 * $1 })
     }
 
     /// Gwet's AC1: chance from how far the categories' shares are from all-or-nothing.
@@ -53,7 +53,7 @@ public enum Agreement {
         guard let observed = percentAgreement(ratings) else { return nil }
         let q = Double(categoryCount(ratings, categories: categories))
         guard q > 1 else { return nil }
-        return kappa(observed, classificationShares(ratings).values.reduce(0) { $0 + $1 * (1 - $1) } / (q - 1))
+        return kappa(observed, classificationShares(ratings).reduce(0) { $0 + $1 * (1 - $1) } / (q - 1))
     }
 
     /// Brennan–Prediger's κ: chance is one in the number of categories.
@@ -64,14 +64,15 @@ public enum Agreement {
         return kappa(observed, 1 / q)
     }
 
-    /// For each category, its mean share of a unit's values, over the units with any value.
-    static func classificationShares(_ ratings: Ratings) -> [String: Double] {
+    /// For each category (in sorted order, so sums over them round the same way every time), its
+    /// mean share of a unit's values, over the units with any value.
+    static func classificationShares(_ ratings: Ratings) -> [Double] {
         let units = ratings.coded.filter { !$0.isEmpty }
         var shares: [String: Double] = [:]
         for values in units {
             for value in values { shares[value, default: 0] += 1 / Double(values.count) }
         }
-        return shares.mapValues { $0 / Double(units.count) }
+        return shares.keys.sorted().map { shares[$0]! / Double(units.count) }
     }
 
     static func kappa(_ observed: Double, _ chance: Double) -> Double? {

@@ -1,0 +1,109 @@
+import ArgumentParser
+import AssayCore
+import AssayExport
+import AssayIngest
+import AssayService
+import Foundation
+
+struct EvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score the project's values against a gold set: accuracy, κ, α, P/R/F1, calibration.",
+        discussion: """
+            GOLD is a CSV with the columns document, variable and value: the right code for each \
+            document and variable, written by a person. Documents are named as in assay show (the \
+            id, or a unique ending of the path). Codes are compared as the variable's type reads \
+            them: yes/true/1 for booleans, 3 and 3.0 for numbers, several values in any order \
+            (a|b). A document with no value counts as wrong.
+
+            Per variable: accuracy; Cohen's κ and Krippendorff's α with the gold set as a second \
+            coder; for categories and booleans precision, recall and F1 per category; and \
+            calibration: in ten bands of confidence, how many values, their mean confidence and the \
+            share that are right. The expected calibration error (ECE) is the mean gap, 0 when the \
+            confidence means what it says.
+
+            Examples:
+              assay eval examples/protests/gold.csv
+              assay eval gold.csv --plot calibration.svg --json
+            """)
+
+    @Argument(help: ArgumentHelp("The gold set: columns document, variable, value.", valueName: "gold")) var gold: String
+    @Option(help: ArgumentHelp("Also write a reliability diagram (SVG) to this file.", valueName: "file")) var plot: String?
+    @Flag(help: "Print JSON: one object per variable.") var json = false
+    @OptionGroup var options: StoreOptions
+
+    func run() async throws {
+        let codes: [CodingsCSV.GoldCode]
+        do {
+            codes = try CodingsCSV.gold(contentsOf: URL(fileURLWithPath: gold))
+        } catch {
+            throw CLIError("\(gold): \(error)")
+        }
+        let local = try options.local()
+        let project = try await local.project(options.project)
+        let evaluation = try await Evaluations(store: local.store).evaluate(codes, projectID: project.id, for: .local)
+        if !evaluation.unknownDocuments.isEmpty {
+            printError("not in the project (left out): " + evaluation.unknownDocuments.prefix(10).joined(separator: ", "))
+        }
+        if !evaluation.unknownVariables.isEmpty {
+            printError("not in the codebook (left out): " + evaluation.unknownVariables.joined(separator: ", "))
+        }
+        guard !evaluation.variables.isEmpty else { throw CLIError("the gold set codes none of this project's documents and variables") }
+        if let plot {
+            let svg = CalibrationPlot.svg(
+                evaluation.variables.map { ($0.variable.name, $0.report.calibration) }, title: "Calibration: \(project.name)")
+            do {
+                try svg.write(toFile: plot, atomically: true, encoding: .utf8)
+            } catch {
+                throw CLIError("cannot write \(plot): \(error.localizedDescription)")
+            }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for (variable, report) in evaluation.variables {
+            if json {
+                print(String(decoding: try encoder.encode(EvalLine(variable: variable.name, report: report)), as: UTF8.self))
+            } else {
+                print(Self.render(variable, report))
+            }
+        }
+        if let plot, !json { print("Reliability diagram: \(plot)") }
+    }
+
+    static func render(_ variable: Variable, _ r: GoldReport) -> String {
+        func n(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
+        var lines = [
+            "\(variable.name) (\(variable.type.rawValue)): \(r.units) gold codes, \(r.missing) without a value",
+            "  accuracy \(n(r.accuracy))   Cohen's κ \(n(r.kappa))   Krippendorff's α \(n(r.alpha))",
+        ]
+        if !r.categories.isEmpty {
+            var rows = [["  CATEGORY", "GOLD", "PRECISION", "RECALL", "F1"]]
+            for c in r.categories { rows.append(["  " + c.category, "\(c.support)", n(c.precision), n(c.recall), n(c.f1)]) }
+            lines.append(Table.render(rows))
+        }
+        let bins = r.calibration.filter { $0.count > 0 }
+        if !bins.isEmpty {
+            lines.append("  calibration: expected calibration error \(n(r.expectedCalibrationError))")
+            var rows = [["  CONFIDENCE", "VALUES", "MEAN", "RIGHT"]]
+            for b in bins {
+                rows.append([String(format: "  %.1f–%.1f", b.lower, b.upper), "\(b.count)", n(b.meanConfidence), n(b.accuracy)])
+            }
+            lines.append(Table.render(rows))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
+
+/// A JSON line: the report's fields and the variable's name.
+private struct EvalLine: Encodable {
+    var variable: String
+    var report: GoldReport
+
+    enum Key: String, CodingKey { case variable }
+
+    func encode(to encoder: any Encoder) throws {
+        try report.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(variable, forKey: .variable)
+    }
+}

@@ -1,0 +1,68 @@
+import AssayCore
+import AssayExport
+import AssayIngest
+import AssayStore
+
+/// The project's values against a gold set: per variable, accuracy, κ, α, per-category precision,
+/// recall and F1, and calibration (`GoldReport`).
+package struct Evaluations: Sendable {
+    let store: any Store & ReviewStore
+    let access: Access
+
+    package init(store: any Store & ReviewStore) {
+        self.store = store
+        self.access = Access(store: store)
+    }
+
+    package struct Evaluation: Sendable {
+        /// The codebook's variables that the gold set codes, in codebook order.
+        package var variables: [(variable: Variable, report: GoldReport)]
+        /// Gold documents the project does not have, and gold variables the codebook does not.
+        package var unknownDocuments: [String]
+        package var unknownVariables: [String]
+    }
+
+    /// Gold documents are named by external id, or by a unique ending of whole path parts as in
+    /// `assay show` (`a.txt` for `docs/a.txt`).
+    package func evaluate(_ gold: [CodingsCSV.GoldCode], projectID: Int64, for requester: Requester) async throws -> Evaluation {
+        let project = try await access.project(projectID, for: requester)
+        let dataset = try await ExportDataset.load(from: store, projectID: project.id)
+        let byExternalID = Dictionary(dataset.documents.map { ($0.externalID, $0) }) { first, _ in first }
+        func document(_ name: String) -> Document? {
+            if let exact = byExternalID[name] { return exact }
+            let endings = dataset.documents.filter { $0.externalID.hasSuffix("/" + name) || $0.externalID.hasSuffix("#" + name) }
+            return endings.count == 1 ? endings[0] : nil
+        }
+        var values: [Int64: [String: Extraction]] = [:]
+        for value in dataset.extractions where value.entityIndex == 0 {
+            values[value.documentID, default: [:]][value.variable] = value
+        }
+        var items: [String: [GoldReport.Item]] = [:]
+        var unknownDocuments: [String] = []
+        let variables = Dictionary(dataset.codebook.variables.map { ($0.name, $0) }) { first, _ in first }
+        var unknownVariables: [String] = []
+        for code in gold {
+            guard let variable = variables[code.variable] else {
+                if !unknownVariables.contains(code.variable) { unknownVariables.append(code.variable) }
+                continue
+            }
+            guard let found = document(code.document) else {
+                if !unknownDocuments.contains(code.document) { unknownDocuments.append(code.document) }
+                continue
+            }
+            guard let goldCode = Codes.code(code.value, type: variable.type) else { continue }
+            let value = values[found.id]?[variable.name]
+            items[variable.name, default: []].append(
+                GoldReport.Item(
+                    unit: found.externalID, gold: goldCode, model: value.flatMap { Codes.code($0.value, type: variable.type) },
+                    confidence: value?.confidence))
+        }
+        return Evaluation(
+            variables: dataset.codebook.variables.compactMap { variable in
+                items[variable.name].map {
+                    (variable, GoldReport($0, categorical: variable.type == .category || variable.type == .boolean))
+                }
+            },
+            unknownDocuments: unknownDocuments, unknownVariables: unknownVariables)
+    }
+}

@@ -1,0 +1,84 @@
+import AssayCore
+import AssayIngest
+import AssayService
+import AssayStore
+import Foundation
+import Testing
+
+/// `assay eval`'s use case: the project's values against gold codes named as a person writes them.
+@Suite struct EvaluationsTests {
+    static let codebook = Codebook(variables: [
+        Variable(name: "violence", type: .boolean, instructions: "Any violence?"),
+        Variable(name: "participants", type: .number, instructions: "How many?"),
+        Variable(name: "city", type: .text, instructions: "Where?"),
+    ])
+
+    func project() async throws -> (SQLiteStore, Project) {
+        let store = try SQLiteStore.inMemory()
+        let project = try await Projects(store: store).create(name: "p", for: .local)
+        _ = try await Codebooks(store: store).importCodebook(Self.codebook, projectID: project.id, for: .local)
+        let job = try await store.startJob(
+            projectID: project.id, kind: .sample, codebookVersion: 1, promptHash: "h", model: "m", selection: .all, total: 3,
+            message: nil, projectStatus: nil)
+        let values: [(String, [(String, JSONValue, Double)])] = [
+            ("docs/a.txt", [("violence", true, 0.9), ("participants", 2500.0, 0.9), ("city", "Lisbon", 0.5)]),
+            ("docs/b.txt", [("violence", false, 0.9), ("participants", 800.0, 0.5), ("city", .null, 0.5)]),
+            ("docs/c.txt", [("violence", true, 0.5)]),
+        ]
+        for (name, codes) in values {
+            let (document, _) = try await store.upsertDocument(
+                DocumentInput(externalID: name, mediaType: "text/plain", text: "Text of \(name)."), projectID: project.id)
+            var extractions = codes.map { variable, value, confidence in
+                Extraction(
+                    documentID: document.id, variable: variable, value: value, confidence: confidence, evidence: nil,
+                    rationale: nil, status: .validated, codebookVersion: 1, promptHash: "h", model: "m", jobID: job.id)
+            }
+            // An entity's value is not the document's: eval compares document-level values only.
+            extractions.append(
+                Extraction(
+                    documentID: document.id, variable: "violence", entityIndex: 1, value: false, confidence: 1, evidence: nil,
+                    rationale: nil, status: .validated, codebookVersion: 1, promptHash: "h", model: "m", jobID: job.id))
+            try await store.record(
+                DocumentResult(
+                    jobID: job.id, documentID: document.id, codebookVersion: 1, contentHash: document.contentHash,
+                    outcome: .succeeded, extractions: extractions, errors: []))
+        }
+        return (store, project)
+    }
+
+    @Test func goldCodesAreMatchedByDocumentEndingAndTypedCode() async throws {
+        let (store, project) = try await project()
+        let gold = try CodingsCSV.gold(
+            """
+            document,variable,value
+            a.txt,violence,yes
+            docs/b.txt,violence,no
+            c.txt,violence,no
+            a.txt,participants,2500.0
+            b.txt,participants,3000
+            a.txt,city, lisbon
+            b.txt,city,Chicago
+            z.txt,violence,yes
+            a.txt,colour,red
+            """)
+        let evaluation = try await Evaluations(store: store).evaluate(gold, projectID: project.id, for: .local)
+        #expect(evaluation.unknownDocuments == ["z.txt"])
+        #expect(evaluation.unknownVariables == ["colour"])
+        #expect(evaluation.variables.map(\.variable.name) == ["violence", "participants", "city"])
+        let (violence, participants, city) = (
+            evaluation.variables[0].report, evaluation.variables[1].report, evaluation.variables[2].report
+        )
+        #expect(violence.units == 3 && abs((violence.accuracy ?? 0) - 2.0 / 3) < 1e-12)
+        #expect(violence.categories.map(\.category) == ["false", "true"])
+        #expect(participants.accuracy == 0.5 && participants.categories.isEmpty)
+        #expect(city.accuracy == 0.5 && city.missing == 1)
+    }
+
+    @Test func anotherAccountsProjectIsNotFound() async throws {
+        let (store, project) = try await project()
+        let bob = Requester.account(userID: 2, email: "bob@example.org", seesPatterns: false)
+        await #expect(throws: ServiceError.notFound(.project(project.id))) {
+            _ = try await Evaluations(store: store).evaluate([], projectID: project.id, for: bob)
+        }
+    }
+}
