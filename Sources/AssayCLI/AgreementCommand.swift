@@ -1,17 +1,21 @@
 import ArgumentParser
 import AssayCore
 import AssayIngest
+import AssayService
 import Foundation
 
-struct AgreementCommand: ParsableCommand {
+struct AgreementCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "agreement",
         abstract: "Inter-coder agreement per variable: percent agreement, κ, Krippendorff's α, AC1, Brennan–Prediger.",
         discussion: """
             FILE is a CSV with the columns unit (or document), coder, variable and value, one row per \
-            code; an empty value is a missing code (missing codes are allowed everywhere). For each \
-            variable it prints the units, the coders, and each figure with a 95 % interval from a \
-            unit-level percentile bootstrap (fixed seed, so the same file gives the same intervals):
+            code; an empty value is a missing code (missing codes are allowed everywhere). Without \
+            FILE: the project's documents that people coded (assay coders import), among the people \
+            and among the people with the model, side by side; each variable's type gives its level \
+            (numbers interval, the rest nominal) unless --level says otherwise. For each variable it \
+            prints the units, the coders, and each figure with a 95 % interval from a unit-level \
+            percentile bootstrap (fixed seed, so the same data give the same intervals):
 
               percent agreement  the share of agreeing pairs of codes within a unit
               κ                  Cohen's (two coders) or Fleiss' (more): beyond chance
@@ -23,10 +27,13 @@ struct AgreementCommand: ParsableCommand {
             Examples:
               assay agreement codes.csv
               assay agreement codes.csv --level interval --json
+              assay coders import coding-sheet.csv && assay agreement
             """)
 
-    @Argument(help: ArgumentHelp("The codes: columns unit, coder, variable, value.", valueName: "file")) var file: String
-    @Option(help: "nominal (categories), ordinal (ordered numbers), interval or ratio.") var level: MeasurementLevel = .nominal
+    @Argument(help: ArgumentHelp("The codes: columns unit, coder, variable, value; without it, the project's coders.", valueName: "file"))
+    var file: String?
+    @Option(help: "nominal (categories), ordinal (ordered), interval or ratio (default: nominal; for a project, by type).")
+    var level: MeasurementLevel?
     @Option(help: "Bootstrap resamples for the intervals.") var resamples = 1000
     @Option(help: "The bootstrap's seed.") var seed: UInt64 = 2026
     @Flag(help: "Print JSON: one object per variable.") var json = false
@@ -35,7 +42,11 @@ struct AgreementCommand: ParsableCommand {
         guard (100...100_000).contains(resamples) else { throw ValidationError("--resamples must be from 100 to 100000") }
     }
 
-    func run() throws {
+    @OptionGroup var options: StoreOptions
+
+    func run() async throws {
+        guard let file else { return try await project() }
+        let level = level ?? .nominal
         let variables: [(variable: String, ratings: Ratings)]
         do {
             variables = try CodingsCSV.read(contentsOf: URL(fileURLWithPath: file))
@@ -67,6 +78,48 @@ struct AgreementCommand: ParsableCommand {
         if unfit > 0 { throw ExitCode.failure }
     }
 
+    /// Agreement over the project's coders: people, and people with the model.
+    private func project() async throws {
+        let local = try options.local()
+        let project = try await local.project(options.project)
+        let found: [Coders.VariableAgreement]
+        do {
+            found = try await Coders(store: local.store).agreement(
+                projectID: project.id, level: level, resamples: resamples, seed: seed, for: .local)
+        } catch let error as Agreement.AlphaError {
+            throw CLIError("\(error) (choose another --level)")
+        }
+        guard !found.isEmpty else {
+            throw CLIError(
+                "no document of '\(project.name)' has a person's code yet; import a coding sheet with: assay coders import FILE.csv")
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for agreement in found {
+            if json {
+                print(String(decoding: try encoder.encode(ProjectLine(agreement)), as: UTF8.self))
+                continue
+            }
+            let name = agreement.variable.name
+            print(
+                "\(name) (\(agreement.variable.type.rawValue), \(agreement.level.rawValue)): coded by \(agreement.people.joined(separator: ", "))"
+            )
+            if let people = agreement.amongPeople {
+                print(Self.render("  among the people", people))
+            } else {
+                print("  among the people: one coder only — agreement needs two")
+            }
+            if let both = agreement.withModel, let model = agreement.model {
+                print(Self.render("  the people and the model (\(model))", both))
+                if agreement.modelGaveNoValue > 0 {
+                    let counted = agreement.level == .nominal ? "a code of its own, so it disagrees" : "missing"
+                    print("  (the model gave no value for \(agreement.modelGaveNoValue) of these documents: counted as \(counted))")
+                }
+            }
+        }
+        if !json { print("95 % intervals: unit-level percentile bootstrap, \(resamples) resamples, seed \(seed).") }
+    }
+
     static func render(_ variable: String, _ r: AgreementReport) -> String {
         func figure(_ name: String, _ f: AgreementReport.Figure, _ note: String = "") -> String {
             guard let value = f.value else {
@@ -88,6 +141,34 @@ struct AgreementCommand: ParsableCommand {
 
     /// Three decimals, as figures are reported (a minus sign kept).
     static func number(_ value: Double) -> String { String(format: "%.3f", value) }
+}
+
+/// A JSON line of a project's agreement.
+private struct ProjectLine: Encodable {
+    var variable: String
+    var level: MeasurementLevel
+    var people: [String]
+    var model: String?
+    var amongPeople: AgreementReport?
+    var withModel: AgreementReport?
+    var modelGaveNoValue: Int
+
+    enum CodingKeys: String, CodingKey {
+        case variable, level, people, model
+        case amongPeople = "among_people"
+        case withModel = "with_model"
+        case modelGaveNoValue = "model_gave_no_value"
+    }
+
+    init(_ a: Coders.VariableAgreement) {
+        variable = a.variable.name
+        level = a.level
+        people = a.people
+        model = a.model
+        amongPeople = a.amongPeople
+        withModel = a.withModel
+        modelGaveNoValue = a.modelGaveNoValue
+    }
 }
 
 /// A JSON line: the report's fields and the variable's name.

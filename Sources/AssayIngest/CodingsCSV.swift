@@ -17,6 +17,15 @@ public enum CodingsCSV {
         public init(description: String) { self.description = description }
     }
 
+    /// One code of one coder: the unit (a document's name), the coder, the variable, the value
+    /// (nil for an empty cell).
+    public struct Coded: Sendable, Hashable {
+        public var unit: String
+        public var coder: String
+        public var variable: String
+        public var value: String?
+    }
+
     /// One code of a gold set.
     public struct GoldCode: Sendable, Hashable {
         public var document: String
@@ -32,11 +41,24 @@ public enum CodingsCSV {
     public static func read(_ text: String) throws(Problem) -> [(variable: String, ratings: Ratings)] {
         var order: [String] = []
         var rows: [String: [(unit: String, coder: String, value: String?)]] = [:]
-        try table(text, columns: [["unit", "document"], ["coder"], ["variable"], ["value"]]) { cells in
-            if rows[cells[2]] == nil { order.append(cells[2]) }
-            rows[cells[2], default: []].append((cells[0], cells[1], cells[3].isEmpty ? nil : cells[3]))
+        for code in try coded(text) {
+            if rows[code.variable] == nil { order.append(code.variable) }
+            rows[code.variable, default: []].append((code.unit, code.coder, code.value))
         }
         return order.map { ($0, Ratings(rows: rows[$0]!)) }
+    }
+
+    /// The codes in file order.
+    public static func coded(contentsOf url: URL) throws(Problem) -> [Coded] {
+        try coded(try text(of: url))
+    }
+
+    public static func coded(_ text: String) throws(Problem) -> [Coded] {
+        var codes: [Coded] = []
+        try table(text, columns: [["unit", "document"], ["coder"], ["variable"], ["value"]]) { cells in
+            codes.append(Coded(unit: cells[0], coder: cells[1], variable: cells[2], value: cells[3].isEmpty ? nil : cells[3]))
+        }
+        return codes
     }
 
     /// The gold codes in file order; rows with an empty value are left out (nothing to compare).

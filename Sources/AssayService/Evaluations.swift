@@ -27,12 +27,7 @@ package struct Evaluations: Sendable {
     package func evaluate(_ gold: [CodingsCSV.GoldCode], projectID: Int64, for requester: Requester) async throws -> Evaluation {
         let project = try await access.project(projectID, for: requester)
         let dataset = try await ExportDataset.load(from: store, projectID: project.id)
-        let byExternalID = Dictionary(dataset.documents.map { ($0.externalID, $0) }) { first, _ in first }
-        func document(_ name: String) -> Document? {
-            if let exact = byExternalID[name] { return exact }
-            let endings = dataset.documents.filter { $0.externalID.hasSuffix("/" + name) || $0.externalID.hasSuffix("#" + name) }
-            return endings.count == 1 ? endings[0] : nil
-        }
+        let names = DocumentNames(dataset.documents)
         var values: [Int64: [String: Extraction]] = [:]
         for value in dataset.extractions where value.entityIndex == 0 {
             values[value.documentID, default: [:]][value.variable] = value
@@ -46,7 +41,7 @@ package struct Evaluations: Sendable {
                 if !unknownVariables.contains(code.variable) { unknownVariables.append(code.variable) }
                 continue
             }
-            guard let found = document(code.document) else {
+            guard let found = names.find(code.document) else {
                 if !unknownDocuments.contains(code.document) { unknownDocuments.append(code.document) }
                 continue
             }

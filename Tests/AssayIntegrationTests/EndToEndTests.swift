@@ -106,5 +106,28 @@ import Testing
         #expect(eval.stdout.contains("  accuracy "))
         let svg = try XMLDocument(contentsOf: plot)
         #expect(svg.rootElement()?.name == "svg")
+
+        // Two people's coding sheet (the gold set as ann's, bob disagreeing on two documents'
+        // violence): agreement among them and with the model, side by side.
+        let gold = try String(
+            contentsOfFile: CLIHarness.repoRoot.appendingPathComponent("examples/protests/gold.csv").path, encoding: .utf8)
+        var sheet = ["document,coder,variable,value"]
+        for line in gold.split(separator: "\n").dropFirst() {
+            let cells = line.split(separator: ",", maxSplits: 2).map(String.init)
+            sheet.append("\(cells[0]),ann,\(cells[1]),\"\(cells[2])\"")
+            let flipped = cells[1] == "violence" && (cells[0].hasPrefix("01") || cells[0].hasPrefix("03"))
+            let bob = flipped ? (cells[2] == "true" ? "false" : "true") : cells[2]
+            sheet.append("\(cells[0]),bob,\(cells[1]),\"\(bob)\"")
+        }
+        let sheetFile = dir.appendingPathComponent("sheet.csv")
+        try sheet.joined(separator: "\n").write(to: sheetFile, atomically: true, encoding: .utf8)
+        let imported = try await cli.run("coders", "import", sheetFile.path)
+        #expect(imported.stdout.contains("codes by 2 coders (ann, bob)"), "\(imported.output)")
+        let agreement = try await cli.run("agreement")
+        #expect(agreement.status == 0, "\(agreement.output)")
+        #expect(agreement.stdout.contains("violence (boolean, nominal): coded by ann, bob"), "\(agreement.stdout)")
+        #expect(agreement.stdout.contains("  among the people: 12 units (12 coded twice or more), 2 coders, nominal"))
+        #expect(agreement.stdout.contains("  the people and the model (SmolLM2"), "\(agreement.stdout)")
+        #expect(agreement.stdout.contains("participants (number, interval): coded by ann, bob"))
     }
 }

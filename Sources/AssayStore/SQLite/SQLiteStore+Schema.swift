@@ -195,6 +195,7 @@ extension SQLiteStore {
         SQLiteStore.registerAccounts(in: &migrator)
         SQLiteStore.registerSessionRevocation(in: &migrator)
         SQLiteStore.registerFingerprints(in: &migrator)
+        SQLiteStore.registerHumanCodes(in: &migrator)
         return migrator
     }()
 }
