@@ -97,7 +97,7 @@ struct AgreementCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         for agreement in found {
             if json {
-                print(String(decoding: try encoder.encode(ProjectLine(agreement)), as: UTF8.self))
+                print(String(decoding: try encoder.encode(agreement), as: UTF8.self))
                 continue
             }
             let name = agreement.variable.name
@@ -141,34 +141,6 @@ struct AgreementCommand: AsyncParsableCommand {
 
     /// Three decimals, as figures are reported (a minus sign kept).
     static func number(_ value: Double) -> String { String(format: "%.3f", value) }
-}
-
-/// A JSON line of a project's agreement.
-private struct ProjectLine: Encodable {
-    var variable: String
-    var level: MeasurementLevel
-    var people: [String]
-    var model: String?
-    var amongPeople: AgreementReport?
-    var withModel: AgreementReport?
-    var modelGaveNoValue: Int
-
-    enum CodingKeys: String, CodingKey {
-        case variable, level, people, model
-        case amongPeople = "among_people"
-        case withModel = "with_model"
-        case modelGaveNoValue = "model_gave_no_value"
-    }
-
-    init(_ a: Coders.VariableAgreement) {
-        variable = a.variable.name
-        level = a.level
-        people = a.people
-        model = a.model
-        amongPeople = a.amongPeople
-        withModel = a.withModel
-        modelGaveNoValue = a.modelGaveNoValue
-    }
 }
 
 /// A JSON line: the report's fields and the variable's name.

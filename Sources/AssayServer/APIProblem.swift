@@ -100,6 +100,8 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
             case .cannotWrite, .binaryFormat: return APIProblem(.conflict, error.description)
             case .tooManyRows: return APIProblem(.unprocessableContent, error.description)
             }
+        case let error as CodingsCSV.Problem: return APIProblem(.unprocessableContent, error.description, field: "body")
+        case let error as Agreement.AlphaError: return APIProblem(.unprocessableContent, error.description, field: "level")
         case let error as DecodingError: return decoding(error)
         case is NIOTooManyBytesError:
             var problem = APIProblem(.contentTooLarge, "the request body is over the limit")

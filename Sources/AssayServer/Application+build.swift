@@ -117,6 +117,10 @@ func buildRouter(
     ProgressController(jobs: jobs, sessions: sessions, patternAccess: config.patternAccess).addRoutes(to: api)
     ExtractionController(values: values, reviews: Reviews(store: store), maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     ExportController(values: values).addRoutes(to: api)
+    QualityController(
+        coders: Coders(store: store), evaluations: Evaluations(store: store), projects: projects,
+        maxBodyBytes: config.maxBodyBytes
+    ).addRoutes(to: api)
     PatternController(
         patterns: Patterns(store: store, role: config.patternAccess.role), runner: runner, provider: config.provider,
         options: config.traceOptions, onStart: jobStarted

@@ -77,6 +77,19 @@ package struct Coders: Sendable {
         /// Documents people coded and the model gave no value for: at the nominal level a code of
         /// its own (`Coders.noValue`, a disagreement with any person's code), at others missing.
         package var modelGaveNoValue: Int
+
+        package init(
+            variable: Variable, level: MeasurementLevel, people: [String], model: String?, amongPeople: AgreementReport?,
+            withModel: AgreementReport?, modelGaveNoValue: Int
+        ) {
+            self.variable = variable
+            self.level = level
+            self.people = people
+            self.model = model
+            self.amongPeople = amongPeople
+            self.withModel = withModel
+            self.modelGaveNoValue = modelGaveNoValue
+        }
     }
 
     /// The model's code where it gave no value, at the nominal level.
@@ -131,5 +144,26 @@ package struct Coders: Sendable {
                     modelGaveNoValue: noValue))
         }
         return results
+    }
+}
+
+/// The JSON of one variable's agreement (`assay agreement --json`, `GET /projects/{id}/agreement`).
+extension Coders.VariableAgreement: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case variable, level, people, model
+        case amongPeople = "among_people"
+        case withModel = "with_model"
+        case modelGaveNoValue = "model_gave_no_value"
+    }
+
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(variable.name, forKey: .variable)
+        try container.encode(level, forKey: .level)
+        try container.encode(people, forKey: .people)
+        try container.encodeIfPresent(model, forKey: .model)
+        try container.encodeIfPresent(amongPeople, forKey: .amongPeople)
+        try container.encodeIfPresent(withModel, forKey: .withModel)
+        try container.encode(modelGaveNoValue, forKey: .modelGaveNoValue)
     }
 }

@@ -28,6 +28,19 @@ enum APIExamples {
         exact: false)
     static let skipped = Duplicate(
         documentID: nil, externalID: "a.txt", originalID: 1, originalExternalID: "b.txt", similarity: 1, exact: true)
+    /// Krippendorff's four coders: every figure defined, with intervals and a verdict.
+    static let agreement = try! AgreementReport(
+        Ratings(
+            coders: ["a", "b", "c"], units: ["1", "2", "3", "4"],
+            values: [["x", "x", "y"], ["y", "y", "y"], ["x", nil, "x"], ["y", "x", "y"]]), resamples: 100)
+    /// No variation: the chance-corrected figures and the verdict are absent.
+    static let bareAgreement = try! AgreementReport(
+        Ratings(coders: ["a", "b"], units: ["1"], values: [["x", "x"]]), resamples: 100)
+    static let gold = GoldReport(
+        [
+            GoldReport.Item(unit: "a", gold: "true", model: "true", confidence: 0.9),
+            GoldReport.Item(unit: "b", gold: "false", model: "true", confidence: 0.4),
+        ], categorical: true)
     static let upload = UploadDTO(Documents.UploadResult(externalID: "a.txt", document: nil, outcome: nil, duplicate: nil))
 
     static let codebook = Codebook(
@@ -95,6 +108,29 @@ enum APIExamples {
                     Documents.UploadResult(externalID: "news/a.txt", document: document, outcome: .updated, duplicate: duplicate)),
                 bare: upload),
             ResponseExample(schema: "Duplicate", full: DuplicateDTO(duplicate), bare: DuplicateDTO(skipped)),
+            ResponseExample(schema: "AgreementReport", full: agreement, bare: bareAgreement),
+            ResponseExample(schema: "AgreementFigure", full: agreement.alpha, bare: bareAgreement.alpha),
+            ResponseExample(
+                schema: "VariableAgreement",
+                full: Coders.VariableAgreement(
+                    variable: codebook.variables[0], level: .nominal, people: ["ann", "bob"], model: "m", amongPeople: agreement,
+                    withModel: agreement, modelGaveNoValue: 1),
+                bare: Coders.VariableAgreement(
+                    variable: codebook.variables[0], level: .interval, people: ["ann"], model: nil, amongPeople: nil,
+                    withModel: nil, modelGaveNoValue: 0)),
+            ResponseExample(
+                schema: "CoderImport",
+                full: QualityController.ImportDTO(stored: 2, coders: ["ann"], unknownDocuments: ["z.txt"], unknownVariables: ["x"]),
+                bare: QualityController.ImportDTO(stored: 0, coders: [], unknownDocuments: [], unknownVariables: [])),
+            ResponseExample(
+                schema: "Coder", full: QualityController.CoderDTO(coder: "ann", codes: 3, documents: 2),
+                bare: QualityController.CoderDTO(coder: "", codes: 0, documents: 0)),
+            ResponseExample(schema: "GoldReport", full: gold, bare: GoldReport([], categorical: false)),
+            ResponseExample(
+                schema: "Evaluation",
+                full: QualityController.EvalDTO(
+                    items: [.init(variable: "violence", report: gold)], unknownDocuments: ["z"], unknownVariables: ["q"]),
+                bare: QualityController.EvalDTO(items: [], unknownDocuments: [], unknownVariables: [])),
             ResponseExample(
                 schema: "CodebookVersion", full: CodebookVersionDTO(version, full: true), bare: CodebookVersionDTO(version, full: false)),
             ResponseExample(schema: "Codebook", full: codebook, bare: Codebook(variables: []), requiredIsWhatIsAlwaysSent: false),
