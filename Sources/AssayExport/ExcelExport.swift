@@ -97,12 +97,16 @@ enum ExcelExport {
     }
 
     private static func qualitySheet(_ quality: QualitySummary) -> String {
-        var sheet = SheetWriter(header: ["variable", "rows", "values", "mean_confidence", "pct_flagged", "pct_missing", "pct_failed"])
+        var sheet = SheetWriter(header: [
+            "variable", "rows", "values", "mean_confidence", "pct_flagged", "pct_missing", "pct_failed", "alpha_people",
+            "alpha_people_and_model",
+        ])
         for line in quality.lines {
             sheet.row([
                 .text(line.variable), .number(Double(line.rows)), .number(Double(line.values)),
                 line.meanConfidence.map(SheetWriter.Cell.number) ?? .empty, .number(line.flagged), .number(line.missing),
-                .number(line.failed),
+                .number(line.failed), line.alphaAmongPeople.map(SheetWriter.Cell.number) ?? .empty,
+                line.alphaWithModel.map(SheetWriter.Cell.number) ?? .empty,
             ])
         }
         return sheet.finish()

@@ -11,19 +11,22 @@ public struct ExportDataset: Sendable, Hashable {
     public var extractions: [Extraction]
     /// The latest outcome of each document, by document id.
     public var outcomes: [Int64: DocumentOutcome]
+    /// People's codes of these documents, for agreement with the model.
+    public var humanCodes: [HumanCode]
 
     public init(
         codebook: Codebook, codebookVersion: Int, documents: [Document], extractions: [Extraction],
-        outcomes: [Int64: DocumentOutcome] = [:]
+        outcomes: [Int64: DocumentOutcome] = [:], humanCodes: [HumanCode] = []
     ) {
         self.codebook = codebook
         self.codebookVersion = codebookVersion
         self.documents = documents
         self.extractions = extractions
         self.outcomes = outcomes
+        self.humanCodes = humanCodes
     }
 
-    /// Reads the project's latest codebook, its ready documents, their values and outcomes.
+    /// Reads the project's latest codebook, its ready documents, their values, outcomes and people's codes.
     /// - Throws: `ExportError.noCodebook` when the project has no codebook yet.
     public static func load(from store: any Store, projectID: Int64) async throws -> ExportDataset {
         guard let latest = try await store.latestCodebook(projectID: projectID) else {
@@ -35,7 +38,8 @@ public struct ExportDataset: Sendable, Hashable {
         let extractions = try await store.extractions(projectID: projectID, documentID: nil).filter { ids.contains($0.documentID) }
         return ExportDataset(
             codebook: latest.codebook, codebookVersion: latest.version, documents: documents,
-            extractions: extractions, outcomes: latestOutcomes(try await store.outcomes(projectID: projectID)))
+            extractions: extractions, outcomes: latestOutcomes(try await store.outcomes(projectID: projectID)),
+            humanCodes: try await store.humanCodes(projectID: projectID).filter { ids.contains($0.documentID) })
     }
 
     /// One outcome per document: the most recent, as its values come from the latest run that stored any.

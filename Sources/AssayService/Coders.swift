@@ -65,35 +65,7 @@ package struct Coders: Sendable {
         }.sorted { $0.coder < $1.coder }
     }
 
-    /// One variable's agreement over the documents people coded: among the people (two or more)
-    /// and among the people and the model, side by side.
-    package struct VariableAgreement: Sendable {
-        package var variable: Variable
-        package var level: MeasurementLevel
-        package var people: [String]
-        package var model: String?
-        package var amongPeople: AgreementReport?
-        package var withModel: AgreementReport?
-        /// Documents people coded and the model gave no value for: at the nominal level a code of
-        /// its own (`Coders.noValue`, a disagreement with any person's code), at others missing.
-        package var modelGaveNoValue: Int
-
-        package init(
-            variable: Variable, level: MeasurementLevel, people: [String], model: String?, amongPeople: AgreementReport?,
-            withModel: AgreementReport?, modelGaveNoValue: Int
-        ) {
-            self.variable = variable
-            self.level = level
-            self.people = people
-            self.model = model
-            self.amongPeople = amongPeople
-            self.withModel = withModel
-            self.modelGaveNoValue = modelGaveNoValue
-        }
-    }
-
-    /// The model's code where it gave no value, at the nominal level.
-    package static let noValue = "(no value)"
+    package typealias VariableAgreement = AssayCore.VariableAgreement
 
     /// - Parameter level: for every variable; without it, each variable's type gives its level
     ///   (numbers interval, everything else nominal).
@@ -103,67 +75,10 @@ package struct Coders: Sendable {
     ) async throws -> [VariableAgreement] {
         let project = try await access.project(projectID, for: requester)
         let dataset = try await ExportDataset.load(from: store, projectID: project.id)
-        let codes = try await store.humanCodes(projectID: project.id)
         let names = Dictionary(dataset.documents.map { ($0.id, $0.externalID) }) { first, _ in first }
-        var modelValues: [Int64: [String: Extraction]] = [:]
-        for value in dataset.extractions where value.entityIndex == 0 {
-            modelValues[value.documentID, default: [:]][value.variable] = value
-        }
-        var results: [VariableAgreement] = []
-        for variable in dataset.codebook.variables {
-            let mine = codes.filter { $0.variable == variable.name && names[$0.documentID] != nil }
-            guard !mine.isEmpty else { continue }
-            let level = level ?? (variable.type == .number ? .interval : .nominal)
-            let categories: [String]? =
-                variable.type == .boolean ? ["false", "true"] : variable.categories.isEmpty ? nil : variable.categories.map(\.code)
-            var rows = mine.map { (unit: names[$0.documentID]!, coder: $0.coder, value: Codes.code($0.value, type: variable.type)) }
-            let people = Array(Set(mine.map(\.coder))).sorted()
-            let amongPeople =
-                people.count >= 2
-                ? try AgreementReport(
-                    Ratings(rows: rows), level: level, categories: categories, order: categories, resamples: resamples, seed: seed)
-                : nil
-            let model = dataset.extractions.first { $0.variable == variable.name }?.model
-            var withModel: AgreementReport?
-            var noValue = 0
-            if let model {
-                for documentID in Set(mine.map(\.documentID)).sorted() {
-                    var code = modelValues[documentID]?[variable.name].flatMap { Codes.code($0.value, type: variable.type) }
-                    if code == nil {
-                        noValue += 1
-                        if level == .nominal { code = Self.noValue }
-                    }
-                    rows.append((names[documentID]!, "model: \(model)", code))
-                }
-                withModel = try AgreementReport(
-                    Ratings(rows: rows), level: level, categories: categories, order: categories, resamples: resamples, seed: seed)
-            }
-            results.append(
-                VariableAgreement(
-                    variable: variable, level: level, people: people, model: model, amongPeople: amongPeople, withModel: withModel,
-                    modelGaveNoValue: noValue))
-        }
-        return results
-    }
-}
-
-/// The JSON of one variable's agreement (`assay agreement --json`, `GET /projects/{id}/agreement`).
-extension Coders.VariableAgreement: Encodable {
-    enum CodingKeys: String, CodingKey {
-        case variable, level, people, model
-        case amongPeople = "among_people"
-        case withModel = "with_model"
-        case modelGaveNoValue = "model_gave_no_value"
-    }
-
-    package func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(variable.name, forKey: .variable)
-        try container.encode(level, forKey: .level)
-        try container.encode(people, forKey: .people)
-        try container.encodeIfPresent(model, forKey: .model)
-        try container.encodeIfPresent(amongPeople, forKey: .amongPeople)
-        try container.encodeIfPresent(withModel, forKey: .withModel)
-        try container.encode(modelGaveNoValue, forKey: .modelGaveNoValue)
+        return try VariableAgreement.all(
+            codebook: dataset.codebook, documentNames: names, values: dataset.extractions, humanCodes: dataset.humanCodes,
+            level: level,
+            resamples: resamples, seed: seed)
     }
 }

@@ -22,12 +22,6 @@ public protocol ReviewStore: Sendable {
     func addFeedback(_ feedback: Feedback) async throws -> Feedback
     /// The project's feedback, oldest first; only that of one variable when given.
     func feedback(projectID: Int64, variable: String?) async throws -> [Feedback]
-
-    /// Stores people's codes in one transaction; a coder's new code for a document and variable
-    /// replaces the earlier one.
-    func saveHumanCodes(_ codes: [HumanCode]) async throws
-    /// The project's people's codes, by document, variable and coder.
-    func humanCodes(projectID: Int64) async throws -> [HumanCode]
 }
 
 /// Which values a list shows.

@@ -72,6 +72,13 @@ public protocol Store: Sendable {
     func errorRecords(projectID: Int64, jobID: Int64?) async throws -> [ErrorRecord]
     /// Adds an error record outside a document result (a pattern that failed validation, say).
     func addErrorRecord(_ record: ErrorRecord, projectID: Int64) async throws
+
+    // MARK: People's codes
+    /// Stores people's codes in one transaction; a coder's new code for a document and variable
+    /// replaces the earlier one.
+    func saveHumanCodes(_ codes: [HumanCode]) async throws
+    /// The project's people's codes, by document, variable and coder.
+    func humanCodes(projectID: Int64) async throws -> [HumanCode]
 }
 
 /// Store failures a user can act on.

@@ -121,6 +121,29 @@ import Testing
         #expect(quality.cell(6, "mean_confidence")?.value.doubleValue.map { abs($0 - 0.7) < 1e-9 } == true)
     }
 
+    /// With people's codes, the quality sheet has Krippendorff's α among them and with the model.
+    @Test func theQualitySheetCarriesAgreementWhenPeopleCoded() throws {
+        var dataset = ResearchFixtures.dataset
+        // violence: ann and bob agree on all three documents; the model never ran on document 3.
+        dataset.humanCodes = [
+            HumanCode(documentID: 1, variable: "violence", coder: "ann", value: "yes"),
+            HumanCode(documentID: 1, variable: "violence", coder: "bob", value: "true"),
+            HumanCode(documentID: 2, variable: "violence", coder: "ann", value: "no"),
+            HumanCode(documentID: 2, variable: "violence", coder: "bob", value: "no"),
+            HumanCode(documentID: 3, variable: "violence", coder: "ann", value: "no"),
+            HumanCode(documentID: 3, variable: "violence", coder: "bob", value: "no"),
+        ]
+        let quality = try #require(try Self.read(try DatasetExporter.data(dataset, format: .xlsx))["quality"])
+        #expect(quality.cell(1, "variable")?.value == "violence")
+        #expect(quality.cell(1, "alpha_people")?.value == 1)
+        let withModel = try #require(quality.cell(1, "alpha_people_and_model")?.value.doubleValue)
+        #expect(withModel < 1)
+        #expect(quality.cell(2, "alpha_people")?.value == .null)
+        // Without people's codes the columns are there and empty.
+        let plain = try #require(try Self.read(try DatasetExporter.data(ResearchFixtures.dataset, format: .xlsx))["quality"])
+        #expect(plain.cell(1, "alpha_people")?.value == .null)
+    }
+
     @Test func thousandsOfRows() throws {
         let data = try DatasetExporter.data(ResearchFixtures.many(5_000), format: .xlsx, columns: .none)
         let sheets = try Self.read(data)
