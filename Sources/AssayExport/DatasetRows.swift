@@ -22,12 +22,14 @@ struct DatasetRows {
     }
 
     let rows: [Row]
-    /// True when some value belongs to an entity, so rows are per entity and name it.
+    /// True when the codebook codes entities or some value belongs to one, so rows are per entity
+    /// and name it (an entity project whose run found none yet still has the entity columns).
     let hasEntities: Bool
 
     init(_ dataset: ExportDataset) {
         let byDocument = Dictionary(grouping: dataset.extractions, by: \.documentID)
-        hasEntities = dataset.extractions.contains { $0.entityIndex > 0 || $0.entityText != nil }
+        hasEntities =
+            dataset.codebook.unit == .entity || dataset.extractions.contains { $0.entityIndex > 0 || $0.entityText != nil }
         var rows: [Row] = []
         for document in dataset.documents.sorted(by: { $0.id < $1.id }) {
             let outcome = dataset.outcomes[document.id]

@@ -159,6 +159,19 @@ import Testing
         )
     }
 
+    /// An entity project whose run found no entity yet keeps the entity columns: the file's shape
+    /// does not depend on what the model found (it used to fall back to one row per document).
+    @Test func anEntityCodebookWithoutEntitiesKeepsTheEntityColumns() throws {
+        let codebook = Codebook(
+            variables: [Variable(name: "role", type: .text)], unit: .entity, entityInstruction: "each official named")
+        let dataset = ExportDataset(
+            codebook: codebook, codebookVersion: 1, documents: [ExportFixtures.document(1, "a", title: "A")], extractions: [],
+            outcomes: [1: ExportFixtures.outcome(1, .succeeded)])
+        #expect(
+            try DatasetExporter.render(dataset, format: .csv, layout: .wide, columns: .none)
+                == lines("document_id,title,entity_index,entity,role,_outcome", "a,A,,,,succeeded"))
+    }
+
     @Test func emptyDatasetHasOnlyTheHeader() throws {
         let dataset = ExportDataset(codebook: ExportFixtures.codebook, codebookVersion: 1, documents: [], extractions: [])
         #expect(

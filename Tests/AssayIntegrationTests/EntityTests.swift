@@ -25,10 +25,13 @@ import Testing
         let dir = try CLIHarness.temporaryDirectory()
         let docs = dir.appendingPathComponent("docs")
         try FileManager.default.createDirectory(at: docs, withIntermediateDirectories: true)
-        for name in ["01-lisbon-teachers.txt", "05-seoul-metro-strike.txt"] {
-            try FileManager.default.copyItem(
-                at: URL(fileURLWithPath: "examples/protests/docs/\(name)"), to: docs.appendingPathComponent(name))
+        func copy(_ names: [String]) throws {
+            for name in names {
+                try FileManager.default.copyItem(
+                    at: URL(fileURLWithPath: "examples/protests/docs/\(name)"), to: docs.appendingPathComponent(name))
+            }
         }
+        try copy(["01-lisbon-teachers.txt", "05-seoul-metro-strike.txt"])
         let codebook = dir.appendingPathComponent("groups.yaml")
         try Self.codebook.write(to: codebook, atomically: true, encoding: .utf8)
         var cli = CLIHarness(database: dir.appendingPathComponent("assay.sqlite").path)
@@ -42,14 +45,23 @@ import Testing
             let result = try await cli.run(step)
             #expect(result.status == 0, "\(step): \(result.output)")
         }
-        let run = try await cli.run("run", "--all", "--concurrency", "2", "--document-timeout", "1200")
-        #expect(run.status == 0, "\(run.output)")
-        #expect(run.stdout.contains("entities found"), "\(run.stdout)")
-
         let store = try SQLiteStore(path: cli.database)
         let project = try #require(try await store.projects().first)
         #expect(project.unit == .entity)
-        let values = try await store.extractions(projectID: project.id, documentID: nil)
+        // The small model sometimes finds no group in an article (a CI run found none in these
+        // two): up to two more rounds of two more articles, so the rest of the test has entities.
+        var values: [Extraction] = []
+        for more in [
+            [], ["07-atlanta-voting-rights.txt", "03-berlin-climate.txt"], ["10-delhi-air-pollution.txt", "11-toronto-rent-protest.txt"],
+        ] {
+            try copy(more)
+            if !more.isEmpty { #expect(try await cli.run("add", docs.path).status == 0) }
+            let run = try await cli.run("run", "--all", "--concurrency", "2", "--document-timeout", "1200")
+            #expect(run.status == 0, "\(run.output)")
+            #expect(run.stdout.contains("entities found"), "\(run.stdout)")
+            values = try await store.extractions(projectID: project.id, documentID: nil)
+            if !values.isEmpty { break }
+        }
         let entities = Set(values.map { "\($0.documentID)/\($0.entityIndex)" })
         let coded = Set(values.map(\.documentID))
         // How many groups the small model finds varies from run to run (one run found three in
