@@ -26,6 +26,11 @@ enum QDPXExport {
         xml += #" origin="Assay" creatingUserGUID="\#(assay)" creationDateTime="\#(formatter.string(from: now))">"# + "\n"
         xml += "  <Users>\n" + #"    <User guid="\#(assay)" name="Assay"/>"# + "\n"
         for model in models { xml += #"    <User guid="\#(user(model))" name="\#(XMLText.escape("model " + model))"/>"# + "\n" }
+        // Each person who coded (assay coders import) is a user too, with their codes on the sources.
+        let people = Array(Set(dataset.humanCodes.map(\.coder))).sorted()
+        func person(_ name: String) -> String { REFIGUID.make("user:person:" + name) }
+        for name in people { xml += #"    <User guid="\#(person(name))" name="\#(XMLText.escape(name))"/>"# + "\n" }
+        let humanCodes = Dictionary(grouping: dataset.humanCodes, by: \.documentID)
         xml += "  </Users>\n  <CodeBook>\n" + CodebookQDC.codes(dataset.codebook, indent: "    ") + "  </CodeBook>\n"
 
         var entries: [(path: String, data: Data)] = []
@@ -79,6 +84,17 @@ enum QDPXExport {
                 for code in codes {
                     xml += #"      <Coding guid="\#(REFIGUID.make("coding:\(key):\(code)"))" creatingUser="\#(user(value.model))""#
                     xml += #" creationDateTime="\#(when)"><CodeRef targetGUID="\#(code)"/></Coding>"# + "\n"
+                }
+            }
+            // A person's code has no quote: it codes the whole source, by that person.
+            for human in humanCodes[document.id] ?? [] {
+                guard let variable = variables[human.variable], let code = Codes.code(human.value, type: variable.type) else { continue }
+                let held: JSONValue = code.contains("|") ? .array(code.split(separator: "|").map { .string(String($0)) }) : .string(code)
+                let when = formatter.string(from: human.createdAt)
+                let key = "human:\(document.id):\(human.variable):\(human.coder)"
+                for target in codes(held, variable: variable, name: human.variable) {
+                    xml += #"      <Coding guid="\#(REFIGUID.make("coding:\(key):\(target)"))" creatingUser="\#(person(human.coder))""#
+                    xml += #" creationDateTime="\#(when)"><CodeRef targetGUID="\#(target)"/></Coding>"# + "\n"
                 }
             }
             xml += "    </TextSource>\n"

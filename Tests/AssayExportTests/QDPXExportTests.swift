@@ -58,11 +58,15 @@ import Testing
         parents = {child.attrib["guid"]: parent.attrib["name"] for parent in root.iter(NS + "Code") for child in parent.findall(NS + "Code")}
         selections = []
         whole = []
+        whole_by = []
         for source in root.iter(NS + "TextSource"):
             for coding in source.findall(NS + "Coding"):
                 target = coding.find(NS + "CodeRef").attrib["targetGUID"]
                 if target not in codes: problems.append("CodeRef to no code: " + target)
-                whole.append(source.attrib["name"] + ": " + (parents.get(target, "") + "/" if target in parents else "") + codes.get(target, "?"))
+                if coding.attrib.get("creatingUser") not in users: problems.append("Coding by no user")
+                coded = (parents.get(target, "") + "/" if target in parents else "") + codes.get(target, "?")
+                whole.append(source.attrib["name"] + ": " + coded)
+                whole_by.append(source.attrib["name"] + ": " + str(users.get(coding.attrib.get("creatingUser"))) + " " + coded)
             path = source.attrib["plainTextPath"]
             if not path.startswith("internal://"): problems.append("plainTextPath not internal: " + path)
             raw = archive.read("sources/" + path[len("internal://"):])
@@ -81,7 +85,7 @@ import Testing
                 selections.append({"source": source.attrib["name"], "text": text[start:end], "codes": coded,
                                    "description": description.text if description is not None else None,
                                    "user": users.get(selection.attrib.get("creatingUser"))})
-        print(json.dumps({"problems": problems, "selections": selections, "users": sorted(users.values()), "whole": whole,
+        print(json.dumps({"problems": problems, "selections": selections, "users": sorted(users.values()), "whole": whole, "whole_by": whole_by,
                           "codes": sorted(codes.values())}))
         """#
 
@@ -115,6 +119,27 @@ import Testing
         #expect(second?["codes"] == ["violence/false"])
         let codes = result.objectValue?["codes"]?.arrayValue ?? []
         #expect(codes.contains("organiser") && codes.contains("union") && codes.contains("2nd place (city)"))
+    }
+
+    /// People's codes (assay coders import) come out as codings of the whole source by each person,
+    /// who is a user of the project beside the model.
+    @Test func eachPersonWhoCodedIsAUserWithTheirCodes() throws {
+        var dataset = ResearchFixtures.dataset
+        dataset.humanCodes = [
+            HumanCode(documentID: 1, variable: "violence", coder: "ann", value: "yes"),
+            HumanCode(documentID: 1, variable: "organiser", coder: "bob", value: "students"),
+            HumanCode(documentID: 2, variable: "violence", coder: "bob", value: "no"),
+            HumanCode(documentID: 2, variable: "crowd_size", coder: "ann", value: "200"),
+        ]
+        let result = try Self.check(try DatasetExporter.data(dataset, format: .qdpx))
+        #expect(result.objectValue?["problems"] == .array([]))
+        let users = result.objectValue?["users"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(users == ["Assay", "ann", "bob", "model qwen2.5-7b"])
+        let by = result.objectValue?["whole_by"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(by.contains("köln/2024-05-01.txt: ann violence/true"))
+        #expect(by.contains("köln/2024-05-01.txt: bob organiser/students"))
+        #expect(by.contains("b.txt: bob violence/false"))
+        #expect(by.contains("b.txt: ann crowd_size"))
     }
 
     @Test func hostileTextStaysWellFormed() throws {
