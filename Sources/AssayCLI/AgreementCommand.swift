@@ -63,7 +63,7 @@ struct AgreementCommand: AsyncParsableCommand {
                 print(
                     json
                         ? String(decoding: try encoder.encode(Line(variable: variable, report: report)), as: UTF8.self)
-                        : Self.render(variable, report))
+                        : Self.render(variable, report, requestedResamples: resamples))
             } catch let error as Agreement.AlphaError {
                 unfit += 1
                 let reason = "\(error) (give it a file of its own, or another --level)"
@@ -105,12 +105,12 @@ struct AgreementCommand: AsyncParsableCommand {
                 "\(name) (\(agreement.variable.type.rawValue), \(agreement.level.rawValue)): coded by \(agreement.people.joined(separator: ", "))"
             )
             if let people = agreement.amongPeople {
-                print(Self.render("  among the people", people))
+                print(Self.render("  among the people", people, requestedResamples: resamples))
             } else {
                 print("  among the people: one coder only — agreement needs two")
             }
             if let both = agreement.withModel, let model = agreement.model {
-                print(Self.render("  the people and the model (\(model))", both))
+                print(Self.render("  the people and the model (\(model))", both, requestedResamples: resamples))
                 if agreement.modelGaveNoValue > 0 {
                     let counted = agreement.level == .nominal ? "a code of its own, so it disagrees" : "missing"
                     print("  (the model gave no value for \(agreement.modelGaveNoValue) of these documents: counted as \(counted))")
@@ -120,7 +120,7 @@ struct AgreementCommand: AsyncParsableCommand {
         if !json { print("95 % intervals: unit-level percentile bootstrap, \(resamples) resamples, seed \(seed).") }
     }
 
-    static func render(_ variable: String, _ r: AgreementReport) -> String {
+    static func render(_ variable: String, _ r: AgreementReport, requestedResamples: Int = 0) -> String {
         func figure(_ name: String, _ f: AgreementReport.Figure, _ note: String = "") -> String {
             guard let value = f.value else {
                 return "  \(name.padding(toLength: 20, withPad: " ", startingAt: 0))—  (undefined: no variation to agree on)"
@@ -129,6 +129,7 @@ struct AgreementCommand: AsyncParsableCommand {
             return "  \(name.padding(toLength: 20, withPad: " ", startingAt: 0))\(number(value))  \(interval)\(note)"
         }
         let verdict = r.verdict.map { "  \($0.rawValue)" } ?? ""
+        let fewer = "  (intervals from \(r.resamples) resamples: a large variable, see AgreementReport.workBudget)"
         return [
             "\(variable): \(r.units) units (\(r.pairableUnits) coded twice or more), \(r.coders) coders, \(r.level.rawValue)",
             figure("percent agreement", r.percentAgreement),
@@ -136,7 +137,7 @@ struct AgreementCommand: AsyncParsableCommand {
             figure("Krippendorff's α", r.alpha, verdict),
             figure("Gwet's AC1", r.ac1),
             figure("Brennan–Prediger", r.brennanPrediger),
-        ].joined(separator: "\n")
+        ].joined(separator: "\n") + (r.resamples < requestedResamples ? "\n" + fewer : "")
     }
 
     /// Three decimals, as figures are reported (a minus sign kept).

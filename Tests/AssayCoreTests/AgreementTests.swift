@@ -124,6 +124,21 @@ import Testing
         #expect(two.units == 100 && two.pairableUnits == 100 && two.coders == 2)
     }
 
+    /// A very large variable gets fewer resamples, so one request cannot hold a core for minutes;
+    /// the report says how many it used.
+    @Test func aVeryLargeVariableIsResampledLessAndSaysSo() throws {
+        let units = 200
+        let ratings = Ratings(
+            coders: ["a", "b"], units: (0..<units).map(String.init),
+            values: (0..<units).map { [$0 % 3 == 0 ? "x" : "y", $0 % 5 == 0 ? "x" : "y"] })
+        // 400 codes: a budget of 100,000 code visits buys 250 resamples; a smaller one never under 100.
+        let report = try AgreementReport(ratings, resamples: 1000, workBudget: 100_000)
+        #expect(report.resamples == 250)
+        #expect(report.alpha.lower != nil)
+        #expect(try AgreementReport(ratings, resamples: 1000, workBudget: 1_000).resamples == 100)
+        #expect(try AgreementReport(Self.krippendorff, resamples: 1000).resamples == 1000)
+    }
+
     @Test(arguments: [
         (0.85, AgreementReport.Verdict.reliable), (0.8, .reliable), (0.7, .tentative), (0.667, .tentative), (0.5, .unreliable),
     ])

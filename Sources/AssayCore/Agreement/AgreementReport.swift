@@ -37,8 +37,15 @@ public struct AgreementReport: Sendable, Hashable, Codable {
     public var ac1: Figure
     public var brennanPrediger: Figure
     public var verdict: Verdict?
+    /// The resamples the intervals come from: those asked for, fewer for a very large variable
+    /// (see `workBudget`).
     public var resamples: Int
     public var seed: UInt64
+
+    /// Codes visited by all resamples together, at most: the bootstrap's cost grows with codes ×
+    /// resamples, and a service computing a million-code variable 10,000 times would hold a core
+    /// for many minutes. Past it, fewer resamples (never under 100) are drawn, and the report says so.
+    public static let workBudget = 2_000_000
 
     enum CodingKeys: String, CodingKey {
         case units, coders, level, kappa, alpha, ac1, verdict, resamples, seed
@@ -53,7 +60,7 @@ public struct AgreementReport: Sendable, Hashable, Codable {
     ///   - order: the values' order for the ordinal level, when they are not numbers.
     public init(
         _ ratings: Ratings, level: MeasurementLevel = .nominal, categories: [String]? = nil, order: [String]? = nil,
-        resamples: Int = 1000, seed: UInt64 = 2026
+        resamples: Int = 1000, seed: UInt64 = 2026, workBudget: Int = workBudget
     ) throws(Agreement.AlphaError) {
         // Check the values against the level once, so the resamples below cannot throw.
         _ = try Agreement.krippendorffAlpha(ratings, level: level, order: order)
@@ -65,6 +72,8 @@ public struct AgreementReport: Sendable, Hashable, Codable {
             { Agreement.gwetAC1($0, categories: categories) },
             { Agreement.brennanPrediger($0, categories: categories) },
         ]
+        let codes = ratings.values.reduce(0) { $0 + $1.count { $0 != nil } }
+        let resamples = min(resamples, max(100, workBudget / max(1, codes)))
         let figures = Self.bootstrap(ratings, statistics: statistics, resamples: resamples, seed: seed)
         units = ratings.units.count
         pairableUnits = ratings.pairableUnits
