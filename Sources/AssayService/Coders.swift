@@ -74,6 +74,7 @@ package struct Coders: Sendable {
         for requester: Requester
     ) async throws -> [VariableAgreement] {
         let project = try await access.project(projectID, for: requester)
+        try Evaluations.requireDocumentUnit(project)
         let dataset = try await ExportDataset.load(from: store, projectID: project.id)
         let names = Dictionary(dataset.documents.map { ($0.id, $0.externalID) }) { first, _ in first }
         return try VariableAgreement.all(

@@ -26,6 +26,7 @@ package struct Evaluations: Sendable {
     /// `assay show` (`a.txt` for `docs/a.txt`).
     package func evaluate(_ gold: [CodingsCSV.GoldCode], projectID: Int64, for requester: Requester) async throws -> Evaluation {
         let project = try await access.project(projectID, for: requester)
+        try Self.requireDocumentUnit(project)
         let dataset = try await ExportDataset.load(from: store, projectID: project.id)
         let names = DocumentNames(dataset.documents)
         var values: [Int64: [String: Extraction]] = [:]
@@ -59,5 +60,14 @@ package struct Evaluations: Sendable {
                 }
             },
             unknownDocuments: unknownDocuments, unknownVariables: unknownVariables)
+    }
+
+    /// Gold sets and people's codes name documents, so they compare document-level values: an
+    /// entity project's values belong to entities, which a file cannot name yet.
+    static func requireDocumentUnit(_ project: Project) throws {
+        guard project.unit == .entity else { return }
+        throw ServiceError.invalid(
+            field: "project",
+            reason: "'\(project.name)' codes entities; gold sets and coding sheets compare one value per document and variable")
     }
 }

@@ -74,6 +74,16 @@ import Testing
         #expect(city.accuracy == 0.5 && city.missing == 1)
     }
 
+    @Test func anEntityProjectIsRefusedWithTheReason() async throws {
+        let store = try SQLiteStore.inMemory()
+        let project = try await Projects(store: store).create(
+            name: "events", unit: .entity, entityInstruction: "each protest event", for: .local)
+        let refused = ServiceError.invalid(
+            field: "project", reason: "'events' codes entities; gold sets and coding sheets compare one value per document and variable")
+        await #expect(throws: refused) { _ = try await Evaluations(store: store).evaluate([], projectID: project.id, for: .local) }
+        await #expect(throws: refused) { _ = try await Coders(store: store).agreement(projectID: project.id, for: .local) }
+    }
+
     @Test func anotherAccountsProjectIsNotFound() async throws {
         let (store, project) = try await project()
         let bob = Requester.account(userID: 2, email: "bob@example.org", seesPatterns: false)
