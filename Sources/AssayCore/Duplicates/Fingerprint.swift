@@ -84,12 +84,10 @@ public struct Fingerprint: Sendable, Hashable {
         text.lowercased().split { !($0.isLetter || $0.isNumber) }
     }
 
-    /// splitmix64's finalizer: a good 64-bit mix, so each seed acts as its own hash function.
+    /// SplitMix64's step: a good 64-bit mix, so each seed acts as its own hash function.
     static func mix(_ value: UInt64) -> UInt64 {
-        var z = value &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
+        var generator = SeededGenerator(seed: value)
+        return generator.next()
     }
 
     /// Fixed seeds, one per hash function (a splitmix64 sequence from 2026).
