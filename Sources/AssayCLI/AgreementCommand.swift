@@ -62,7 +62,7 @@ struct AgreementCommand: AsyncParsableCommand {
                 let report = try AgreementReport(ratings, level: level, resamples: resamples, seed: seed)
                 print(
                     json
-                        ? String(decoding: try encoder.encode(Line(variable: variable, report: report)), as: UTF8.self)
+                        ? String(decoding: try encoder.encode(VariableLine(variable: variable, report: report)), as: UTF8.self)
                         : Self.render(variable, report, requestedResamples: resamples))
             } catch let error as Agreement.AlphaError {
                 unfit += 1
@@ -144,10 +144,10 @@ struct AgreementCommand: AsyncParsableCommand {
     static func number(_ value: Double) -> String { String(format: "%.3f", value) }
 }
 
-/// A JSON line: the report's fields and the variable's name.
-private struct Line: Encodable {
+/// A JSON line of `--json`: a per-variable report's fields and the variable's name.
+struct VariableLine<Report: Encodable>: Encodable {
     var variable: String
-    var report: AgreementReport
+    var report: Report
 
     enum Key: String, CodingKey { case variable }
 

@@ -62,7 +62,7 @@ struct EvalCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         for (variable, report) in evaluation.variables {
             if json {
-                print(String(decoding: try encoder.encode(EvalLine(variable: variable.name, report: report)), as: UTF8.self))
+                print(String(decoding: try encoder.encode(VariableLine(variable: variable.name, report: report)), as: UTF8.self))
             } else {
                 print(Self.render(variable, report))
             }
@@ -91,19 +91,5 @@ struct EvalCommand: AsyncParsableCommand {
             lines.append(Table.render(rows))
         }
         return lines.joined(separator: "\n")
-    }
-}
-
-/// A JSON line: the report's fields and the variable's name.
-private struct EvalLine: Encodable {
-    var variable: String
-    var report: GoldReport
-
-    enum Key: String, CodingKey { case variable }
-
-    func encode(to encoder: any Encoder) throws {
-        try report.encode(to: encoder)
-        var container = encoder.container(keyedBy: Key.self)
-        try container.encode(variable, forKey: .variable)
     }
 }

@@ -77,8 +77,8 @@ package struct Documents: Sendable {
     private func store(
         _ input: DocumentInput, policy: DuplicatePolicy, projectID: Int64
     ) async throws -> (stored: (document: Document, outcome: UpsertOutcome)?, duplicate: Duplicate?) {
-        guard input.status != .failed, let fingerprint = Fingerprint(text: input.text) else {
-            return (try await store.upsertDocument(input, projectID: projectID), nil)
+        guard let fingerprint = input.fingerprint else {
+            return (try await store.upsertDocument(input, projectID: projectID, fingerprint: nil), nil)
         }
         let existing = try await store.document(externalID: input.externalID, projectID: projectID)
         let contentHash = input.contentHash
@@ -97,7 +97,7 @@ package struct Documents: Sendable {
             }
         }
         if policy.skip, existing == nil, let skipped = duplicate(nil) { return (nil, skipped) }
-        let stored = try await store.upsertDocument(input, projectID: projectID)
+        let stored = try await store.upsertDocument(input, projectID: projectID, fingerprint: fingerprint)
         return (stored, duplicate(stored.document.id))
     }
 

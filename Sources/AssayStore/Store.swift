@@ -24,7 +24,12 @@ public protocol Store: Sendable {
 
     // MARK: Documents
     /// Adds a document, or updates it when its external id exists with other content; same content is a no-op.
-    func upsertDocument(_ input: DocumentInput, projectID: Int64) async throws -> (document: Document, outcome: UpsertOutcome)
+    /// - Parameter fingerprint: the text's (`DocumentInput.fingerprint`), stored for duplicate checks;
+    ///   a caller that computed it already passes it rather than have it computed again.
+    func upsertDocument(
+        _ input: DocumentInput, projectID: Int64, fingerprint: Fingerprint?
+    ) async throws
+        -> (document: Document, outcome: UpsertOutcome)
     func document(id: Int64) async throws -> Document?
     func document(externalID: String, projectID: Int64) async throws -> Document?
     func documents(projectID: Int64, status: DocumentStatus?) async throws -> [Document]
@@ -79,6 +84,13 @@ public protocol Store: Sendable {
     func saveHumanCodes(_ codes: [HumanCode]) async throws
     /// The project's people's codes, by document, variable and coder.
     func humanCodes(projectID: Int64) async throws -> [HumanCode]
+}
+
+extension Store {
+    /// `upsertDocument` with the fingerprint computed from the text.
+    public func upsertDocument(_ input: DocumentInput, projectID: Int64) async throws -> (document: Document, outcome: UpsertOutcome) {
+        try await upsertDocument(input, projectID: projectID, fingerprint: input.fingerprint)
+    }
 }
 
 /// Store failures a user can act on.

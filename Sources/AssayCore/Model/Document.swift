@@ -74,6 +74,8 @@ public struct DocumentInput: Sendable, Hashable {
     }
 
     public var contentHash: String { Hashing.sha256(text) }
+    /// The MinHash fingerprint duplicate checks compare; none for a failed document or a text without words.
+    public var fingerprint: Fingerprint? { status == .failed ? nil : Fingerprint(text: text) }
     public var wordCount: Int { TokenEstimator.wordCount(text) }
     public var tokenCount: Int { TokenEstimator.estimate(text) }
 }

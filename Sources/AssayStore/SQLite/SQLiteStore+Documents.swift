@@ -6,7 +6,7 @@ extension SQLiteStore {
     /// Adds a document keyed by (project, external id), updates it when its content or status changed,
     /// and leaves it alone otherwise. Returns the stored document and what happened.
     public func upsertDocument(
-        _ input: DocumentInput, projectID: Int64
+        _ input: DocumentInput, projectID: Int64, fingerprint: Fingerprint?
     ) async throws
         -> (document: Document, outcome: UpsertOutcome)
     {
@@ -15,7 +15,6 @@ extension SQLiteStore {
         let words = input.wordCount
         let tokens = input.tokenCount
         let metadata = input.metadata.serialized()
-        let fingerprint = input.status == .failed ? nil : Fingerprint(text: input.text)
         return try await writer.write { db in
             let now = Date().storedSeconds
             guard let existing = try Self.document(db, externalID: input.externalID, projectID: projectID) else {
