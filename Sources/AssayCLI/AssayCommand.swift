@@ -110,7 +110,8 @@ enum CLIHint {
             case .ambiguousProject: "choose one with --project NAME"
             case .noCodebook: "import one with: assay codebook import FILE"
             case .unknownDocuments: "list them with: assay documents"
-            case .nothingToRun, .unknownVariable: nil
+            case .nothingToRun, .unknownVariable, .invalidRuns: nil
+            case .runsWithEntities: "leave out --runs"
             }
         return error.description + (hint.map { "; " + $0 } ?? "")
     }

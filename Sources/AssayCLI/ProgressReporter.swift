@@ -12,9 +12,10 @@ final class ProgressReporter: Sendable {
 
     private func handle(_ event: RunProgress) {
         switch event {
-        case .started(let job, let alreadyDone):
+        case .started(let job, let alreadyDone, let estimate):
             let skipped = alreadyDone > 0 ? " (\(alreadyDone) already done, skipped)" : ""
             printError("Job #\(job.id): \(job.total) documents to code\(skipped).")
+            if job.total > 0 { printError("Estimate: \(estimate.summary).") }
         case .documentFinished(let report):
             // The engine's counters: rendered here, never counted again.
             let counts = report.counts

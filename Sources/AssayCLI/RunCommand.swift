@@ -27,6 +27,13 @@ struct RunCommand: AsyncParsableCommand {
               assay run --all --no-pack          # one document per request, always
               assay run --all --record run.jsonl # keep every exchange; later: --replay run.jsonl
               assay run --all --requests-per-minute 500 --tokens-per-minute 200000   # stay under a plan's limits
+              assay run --sample 10 --runs 3     # each document 3 times: majority values, run agreement
+
+            With --runs N every document is coded N times: the first run as configured, the others \
+            at --varied-temperature with varied seeds. Each value keeps the majority answer, the share \
+            of runs that gave it (run_agreement) and what each run said; its confidence blends that \
+            agreement with the model's own, and a value no majority agrees on is flagged for review. \
+            N runs cost N times the requests and tokens: the estimate is printed before the run starts.
 
             Failing calls (429, 5xx, timeouts) are retried after 2, 4 and 8 s, honouring Retry-After. \
             After 5 provider failures in a row the circuit opens: calls wait 30 s (or, with --fail-fast, \
@@ -41,6 +48,13 @@ struct RunCommand: AsyncParsableCommand {
     @Option(help: "Documents in flight at once.") var concurrency = 8
     @Option(help: "Stop after this many documents fail in a row (a model that is down).") var maxFailures = 10
     @Option(help: "Sampling temperature.") var temperature = 0.0
+    @Option(
+        help: ArgumentHelp(
+            "Code each document N times and keep each value's majority answer, with the runs' agreement and a blended confidence (1-9).",
+            valueName: "n"))
+    var runs = 1
+    @Option(help: ArgumentHelp("With --runs: the temperature of the runs after the first (their seeds vary too).", valueName: "t"))
+    var variedTemperature = ExtractionEngine.Options.defaultVariedTemperature
     @Flag(
         inversion: .prefixedNo,
         help: "Pack several short documents into one request, or never (default: where it pays, on hosted APIs).")
@@ -79,6 +93,8 @@ struct RunCommand: AsyncParsableCommand {
         try FlagRanges.check(concurrency, "--concurrency", FlagRanges.concurrency)
         try FlagRanges.check(maxFailures, "--max-failures", 1...1_000_000)
         try FlagRanges.check(temperature, "--temperature", 0...2)
+        try FlagRanges.check(runs, "--runs", 1...ExtractionEngine.Options.maxRuns)
+        try FlagRanges.check(variedTemperature, "--varied-temperature", 0...2)
         try FlagRanges.check(tokenBudget, "--token-budget", 512...2_000_000)
         guard chunkTokens == 0 || (256...1_000_000).contains(chunkTokens) else {
             throw ValidationError("--chunk-tokens must be 0 (off) or from 256 to 1000000 (got \(chunkTokens))")
@@ -103,6 +119,8 @@ struct RunCommand: AsyncParsableCommand {
         config.pack = pack
         config.tokenBudget = tokenBudget
         config.temperature = temperature
+        config.runs = runs
+        config.variedTemperature = variedTemperature
         config.maxConsecutiveFailures = maxFailures
         config.documentTimeout = .seconds(documentTimeout)
         config.chunking = chunkTokens == 0 ? nil : Chunker(chunkTokens: chunkTokens, overlapTokens: chunkOverlap)
@@ -210,6 +228,7 @@ enum SummaryText {
         if s.notProcessed > 0 { rows.append(["not reached", "\(s.notProcessed) (run again to continue)"]) }
         rows.append(["tokens", "\(job.tokensIn) in / \(job.tokensOut) out"])
         if let m = s.metrics { rows.append(["requests", MetricsText.render(m)]) }
+        if let estimate = s.estimate, job.total > 0 { rows.append(["estimated", estimate.summary]) }
         rows.append(["wall time", String(format: "%.1f s (%.2f documents/s)", seconds, s.documentsPerSecond)])
         let header =
             "Run #\(job.id) (\(job.kind.rawValue)) \(job.status.rawValue): codebook v\(job.codebookVersion), model \(job.model), prompt \(job.promptHash.prefix(12))"

@@ -10,6 +10,10 @@ struct DocumentProcessor: Sendable {
     let prompt: ExtractionPrompt
     let codebookVersion: Int
     let temperature: Double
+    /// The sampling seed of this processor's requests; nil sends none.
+    let seed: Int?
+    /// Recorded with every value: how the model was asked.
+    let settings: ModelSettings
     let maxTokens: Int
     let recorder: MetricsRecorder
     /// Wall time one document may take, retries and re-ask included; nil for no limit. A
@@ -20,8 +24,11 @@ struct DocumentProcessor: Sendable {
 
     init(
         provider: any LLMProvider, prompt: ExtractionPrompt, codebookVersion: Int, temperature: Double = 0, maxTokens: Int? = nil,
-        recorder: MetricsRecorder = MetricsRecorder(), timeBudget: Duration? = nil, chunker: Chunker? = nil
+        recorder: MetricsRecorder = MetricsRecorder(), timeBudget: Duration? = nil, chunker: Chunker? = nil, seed: Int? = nil,
+        settings: ModelSettings? = nil
     ) {
+        self.seed = seed
+        self.settings = settings ?? ModelSettings(temperature: temperature)
         self.chunker = chunker
         self.recorder = recorder
         self.timeBudget = timeBudget
@@ -156,7 +163,7 @@ struct DocumentProcessor: Sendable {
                 documentID: document.id, variable: value.variable, value: value.value,
                 confidence: value.confidence, evidence: value.evidence, rationale: value.rationale,
                 status: value.status, error: value.note, codebookVersion: codebookVersion,
-                promptHash: prompt.hash, model: provider.model, jobID: jobID)
+                promptHash: prompt.hash, model: provider.model, jobID: jobID, settings: settings)
         }
         let needsReview = extractions.contains { $0.status == .flagged || $0.status == .failed }
         return DocumentResult(
@@ -173,7 +180,8 @@ struct DocumentProcessor: Sendable {
     /// provider serializes it once; a packed request's schema is made for that request.
     func call(_ messages: [ChatMessage], schema: JSONValue, maxTokens: Int, schemaID: String? = nil) async throws -> LLMResponse {
         let request = LLMRequest(
-            messages: messages, responseSchema: schema, temperature: temperature, maxTokens: maxTokens, schemaID: schemaID)
+            messages: messages, responseSchema: schema, temperature: temperature, maxTokens: maxTokens, schemaID: schemaID,
+            seed: seed)
         let clock = ContinuousClock()
         let started = clock.now
         var response: LLMResponse

@@ -10,6 +10,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case nothingToRun(String)
     case unknownDocuments([String])
     case unknownVariable(String)
+    case invalidRuns(Int)
+    case runsWithEntities(project: String)
 
     public var description: String {
         switch self {
@@ -22,6 +24,10 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .nothingToRun(let why): why
         case .unknownDocuments(let ids): "no such documents: \(ids.joined(separator: ", "))"
         case .unknownVariable(let name): "the codebook has no variable named '\(name)'"
+        case .invalidRuns(let runs):
+            "runs must be 1 to \(ExtractionEngine.Options.maxRuns) (each run codes every document once more), not \(runs)"
+        case .runsWithEntities(let project):
+            "project '\(project)' codes entities, and several runs can find different entities: code it with one run"
         }
     }
 }

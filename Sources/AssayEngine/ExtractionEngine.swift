@@ -44,6 +44,13 @@ public struct ExtractionEngine: Sendable {
         public var chunking: Chunker?
         /// Closed while the job is paused: documents in flight finish, no new one starts.
         public var gate: PauseGate?
+        /// How many times each document is coded; values keep the majority answer (`RunMerge`).
+        public var runs: Int = 1
+        /// The temperature of runs after the first.
+        public var variedTemperature: Double = Self.defaultVariedTemperature
+        public static let defaultVariedTemperature = 0.7
+        /// The most runs a job may ask for: each one costs a full pass.
+        public static let maxRuns = 9
 
         public init(
             kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
@@ -101,8 +108,12 @@ public struct ExtractionEngine: Sendable {
             throw EngineError.noCodebook(project: project.name)
         }
         let prompt = ExtractionPrompt(codebook: version.codebook)
-        let (documents, alreadyDone) = try await select(options.selection, projectID: projectID, version: version.version)
         var options = options
+        if let runs = options.selection.runs { options.runs = runs }
+        options.selection.runs = options.runs > 1 ? options.runs : nil
+        guard (1...Options.maxRuns).contains(options.runs) else { throw EngineError.invalidRuns(options.runs) }
+        if options.runs > 1, prompt.identification != nil { throw EngineError.runsWithEntities(project: project.name) }
+        let (documents, alreadyDone) = try await select(options.selection, projectID: projectID, version: version.version)
         var packingNote: String?
         if prompt.identification != nil {
             // Entities are found in the whole document, then coded one request per entity: a
@@ -117,11 +128,14 @@ public struct ExtractionEngine: Sendable {
             if !decision.pays { options.packing = nil }
             packingNote = "packing \(decision.pays ? "on" : "off"): \(decision.reason)"
         }
+        let estimate = estimate(documents, prompt: prompt, codebookVersion: version.version, options: options)
         let job = try await store.startJob(
             projectID: projectID, kind: options.kind, codebookVersion: version.version, promptHash: prompt.hash,
             model: provider.model, selection: options.selection, total: documents.count,
             message:
-                "\(documents.count) documents, codebook v\(version.version), model \(provider.model)\(packingNote.map { "; " + $0 } ?? "")",
+                "\(documents.count) documents, codebook v\(version.version), model \(provider.model)"
+                + (options.runs > 1 ? ", \(options.runs) runs each" : "") + (packingNote.map { "; " + $0 } ?? "")
+                + "; estimate: \(estimate.summary)",
             projectStatus: options.kind == .full ? .processing : nil)
         if let packingNote { logger.info("packing decided", metadata: ["job": "\(job.id)", "decision": "\(packingNote)"]) }
         logger.info(
@@ -132,7 +146,19 @@ public struct ExtractionEngine: Sendable {
             ])
         return PreparedJob(
             job: job, alreadyDone: alreadyDone, documents: documents, prompt: prompt,
-            codebookVersion: version.version, options: options, started: started)
+            codebookVersion: version.version, options: options, started: started, estimate: estimate)
+    }
+
+    /// The job's requests and tokens as planned: its batches, chunks and runs.
+    func estimate(_ documents: [WorkItem], prompt: ExtractionPrompt, codebookVersion: Int, options: Options) -> CostEstimate {
+        let planner = DocumentProcessor(provider: provider, prompt: prompt, codebookVersion: codebookVersion)
+        var estimate = CostEstimate.onePass(
+            batches(documents, processor: planner, packing: options.packing, chunking: options.chunking),
+            sharedPromptTokens: TokenEstimator.estimate(prompt.system + prompt.codebookSection),
+            outputTokensPerDocument: planner.maxTokens, chunking: options.chunking, family: tokenFamily
+        ).times(options.runs)
+        estimate.perEntity = prompt.identification != nil
+        return estimate
     }
 
     /// Codes the prepared job's documents, storing each one's result as it comes, and reports
@@ -143,7 +169,7 @@ public struct ExtractionEngine: Sendable {
         let (job, options, documents, projectID) = (prepared.job, prepared.options, prepared.documents, prepared.job.projectID)
         let version = prepared.codebookVersion
         let alreadyDone = prepared.alreadyDone
-        progress(.started(job: job, alreadyDone: alreadyDone))
+        progress(.started(job: job, alreadyDone: alreadyDone, estimate: prepared.estimate))
         let recorder = MetricsRecorder()
         let processor = DocumentProcessor(
             provider: provider, prompt: prepared.prompt, codebookVersion: version, temperature: options.temperature,
@@ -179,9 +205,10 @@ public struct ExtractionEngine: Sendable {
             try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: kind, version: version) }
         }
         let jobID = job.id
-        let summary = try await detached {
+        var summary = try await detached {
             try await self.summary(jobID: jobID, alreadyDone: alreadyDone, wallTime: clock.now - prepared.started)
         }
+        summary.estimate = prepared.estimate
         logger.info(
             "job finished",
             metadata: [
@@ -202,6 +229,8 @@ public struct ExtractionEngine: Sendable {
         let codebookVersion: Int
         let options: Options
         let started: ContinuousClock.Instant
+        /// What the job should cost, before it starts.
+        public let estimate: CostEstimate
     }
 
     /// The documents a selection covers (without their texts), and how many ready ones were
@@ -250,7 +279,7 @@ public struct ExtractionEngine: Sendable {
     ) async throws -> String? {
         let store = self.store
         let logger = self.logger
-        let batcher = BatchProcessor(single: processor)
+        let batcher = RepeatedRuns(processor, runs: options.runs, variedTemperature: options.variedTemperature)
         let names = Dictionary(documents.map { ($0.documentID, $0.externalID) }) { first, _ in first }
         return try await withThrowingTaskGroup(of: [DocumentResult].self) { group in
             let exact = options.packing == nil ? [:] : await exactTokenCounts(documents)

@@ -28,6 +28,10 @@ public struct RunConfiguration: Sendable {
     public var documentTimeout: Duration?
     /// How long documents are split; nil sends them whole.
     public var chunking: Chunker?
+    /// How many times each document is coded (majority value, agreement across runs), and the
+    /// temperature of the runs after the first.
+    public var runs = 1
+    public var variedTemperature = ExtractionEngine.Options.defaultVariedTemperature
 
     public init(
         settings: ProviderSettings, limits: RateLimits = RateLimits(), failFast: Bool = false,
@@ -76,9 +80,12 @@ public struct RunConfiguration: Sendable {
 
     /// A job's options: this configuration with the job's kind and documents.
     public func options(kind: JobKind = .full, selection: JobSelection = .all) -> ExtractionEngine.Options {
-        ExtractionEngine.Options(
+        var options = ExtractionEngine.Options(
             kind: kind, selection: selection, concurrency: concurrency, maxConsecutiveFailures: maxConsecutiveFailures,
             temperature: temperature, packing: packing, documentTimeBudget: documentTimeout, chunking: chunking)
+        options.runs = runs
+        options.variedTemperature = variedTemperature
+        return options
     }
 
     /// The model's own tokenizer when packing can use it (llama-server's `/tokenize`), else nil.

@@ -9,6 +9,8 @@ public struct RunSummary: Sendable, Hashable {
     public var failuresByKind: [ErrorKind: Int]
     public var wallTime: Duration
     public var metrics: JobMetrics?
+    /// What the job was expected to cost when it started (nil for a summary read back later).
+    public var estimate: CostEstimate?
 
     public var succeeded: Int { job.succeeded }
     public var flagged: Int { job.flagged }
@@ -25,7 +27,7 @@ public struct RunSummary: Sendable, Hashable {
 /// Live progress of a job, for progress bars, event streams and observers such as the trace
 /// runner. The engine counts; front ends only render what it reports.
 public enum RunProgress: Sendable {
-    case started(job: Job, alreadyDone: Int)
+    case started(job: Job, alreadyDone: Int, estimate: CostEstimate)
     case documentFinished(DocumentReport)
     case finished(RunSummary)
 }

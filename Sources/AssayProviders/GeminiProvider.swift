@@ -65,6 +65,7 @@ public struct GeminiProvider: LLMProvider, Reachable {
             "temperature": .number(request.temperature),
             "maxOutputTokens": .number(Double(request.maxTokens)),
         ]
+        if let seed = request.seed { config["seed"] = .number(Double(seed)) }
         if let schema = request.responseSchema, settings.schemaMode != .none {
             config["responseMimeType"] = "application/json"
             let converted = GeminiSchema.convert(schema)

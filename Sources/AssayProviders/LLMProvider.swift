@@ -25,11 +25,15 @@ public struct LLMRequest: Sendable, Hashable {
     /// Names the schema for as long as it does not change (the prompt's hash), so a provider can
     /// serialize it once rather than for every request; nil when it is made for this request only.
     public var schemaID: String?
+    /// Sampling seed, where the provider takes one (OpenAI-compatible servers, Gemini, Ollama):
+    /// repeated runs vary it so their answers are independent yet reproducible. Nil sends none.
+    public var seed: Int?
 
     public init(
         messages: [ChatMessage], responseSchema: JSONValue? = nil, schemaName: String = "extraction",
-        temperature: Double = 0, maxTokens: Int = 1024, schemaID: String? = nil
+        temperature: Double = 0, maxTokens: Int = 1024, schemaID: String? = nil, seed: Int? = nil
     ) {
+        self.seed = seed
         self.schemaID = schemaID
         self.messages = messages
         self.responseSchema = responseSchema

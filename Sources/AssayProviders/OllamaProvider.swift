@@ -50,7 +50,11 @@ public struct OllamaProvider: LLMProvider, Reachable {
         case (.jsonObject, _?): body["format"] = "json"
         default: break
         }
-        body["options"] = ["temperature": .number(request.temperature), "num_predict": .number(Double(request.maxTokens))]
+        var options: OrderedDictionary<String, JSONValue> = [
+            "temperature": .number(request.temperature), "num_predict": .number(Double(request.maxTokens)),
+        ]
+        if let seed = request.seed { options["seed"] = .number(Double(seed)) }
+        body["options"] = .object(options)
         return .object(body)
     }
 

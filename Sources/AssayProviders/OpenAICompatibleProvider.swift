@@ -47,6 +47,7 @@ public struct OpenAICompatibleProvider: LLMProvider, Reachable {
             "max_tokens": .number(Double(request.maxTokens)),
         ]
         if case .object(var object) = body {
+            if let seed = request.seed { object["seed"] = .number(Double(seed)) }
             switch (settings.schemaMode, request.responseSchema) {
             case (.jsonSchema, let schema?):
                 object["response_format"] = [

@@ -94,13 +94,18 @@ public actor RecordReplayProvider: LLMProvider {
 
     /// What identifies a request: everything that could change the reply.
     static func key(for request: LLMRequest, model: String) -> String {
-        let canonical: JSONValue = [
+        var canonical: JSONValue = [
             "model": .string(model),
             "messages": .array(request.messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }),
             "schema": request.responseSchema ?? .null,
             "temperature": .number(request.temperature),
             "max_tokens": .number(Double(request.maxTokens)),
         ]
+        // Only a seeded request names its seed, so cassettes recorded before seeds keep their keys.
+        if let seed = request.seed, case .object(var object) = canonical {
+            object["seed"] = .number(Double(seed))
+            canonical = .object(object)
+        }
         return Hashing.sha256(canonical.serialized(sortedKeys: true))
     }
 }

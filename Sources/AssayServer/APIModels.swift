@@ -294,8 +294,9 @@ struct SelectionDTO: Codable, Sendable {
     var sampleSize: Int?
     var documentIDs: [Int64]?
     var seed: UInt64?
+    var runs: Int?
     enum CodingKeys: String, CodingKey {
-        case seed
+        case seed, runs
         case sampleSize = "sample_size"
         case documentIDs = "document_ids"
     }
@@ -304,6 +305,7 @@ struct SelectionDTO: Codable, Sendable {
         sampleSize = s.sampleSize
         documentIDs = s.documentIDs
         seed = s.seed
+        runs = s.runs
     }
 }
 
@@ -344,14 +346,22 @@ struct ExtractionDTO: Codable, Sendable {
     var model: String
     var jobID: Int64?
     var createdAt: Date
+    var settings: ModelSettings?
+    var runs: Int
+    var runAgreement: Double?
+    var runValues: [JSONValue?]?
+    var modelConfidence: Double?
     enum CodingKeys: String, CodingKey {
-        case id, variable, value, confidence, evidence, rationale, status, error, model
+        case id, variable, value, confidence, evidence, rationale, status, error, model, settings, runs
         case documentID = "document_id"
         case entityIndex = "entity_index"
         case entityText = "entity_text"
         case codebookVersion = "codebook_version"
         case jobID = "job_id"
         case createdAt = "created_at"
+        case runAgreement = "run_agreement"
+        case runValues = "run_values"
+        case modelConfidence = "model_confidence"
     }
 
     /// - Parameter pages: the document's page starts when it has pages (a PDF), for the evidence's page.
@@ -371,6 +381,11 @@ struct ExtractionDTO: Codable, Sendable {
         model = e.model
         jobID = e.jobID
         createdAt = e.createdAt
+        settings = e.settings
+        runs = e.runs
+        runAgreement = e.runAgreement
+        runValues = e.runValues
+        modelConfidence = e.modelConfidence
     }
 }
 

@@ -86,6 +86,7 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
             case .noCodebook: return APIProblem(.conflict, error.description + "; put one with PUT /projects/{id}/codebook")
             case .nothingToRun: return APIProblem(.conflict, error.description)
             case .unknownDocuments: return APIProblem(.unprocessableContent, error.description, field: "document_ids")
+            case .invalidRuns, .runsWithEntities: return APIProblem(.unprocessableContent, error.description, field: "runs")
             case .unknownVariable: return .notFound(error.description.replacingOccurrences(of: "the codebook has no ", with: ""))
             case .noProject, .ambiguousProject: return APIProblem(.notFound, error.description)
             }

@@ -17,8 +17,9 @@ struct JobController {
         var sampleSize: Int?
         var documentIDs: [Int64]?
         var seed: UInt64?
+        var runs: Int?
         enum CodingKeys: String, CodingKey {
-            case kind, seed
+            case kind, seed, runs
             case sampleSize = "sample_size"
             case documentIDs = "document_ids"
         }
@@ -33,7 +34,7 @@ struct JobController {
             let job = try await jobs.start(
                 Jobs.Request(
                     kind: body.kind, sampleSize: body.sampleSize, documentIDs: body.documentIDs,
-                    seed: body.seed), projectID: id, for: requester)
+                    seed: body.seed, runs: body.runs), projectID: id, for: requester)
             onStart(job)
             return JSONResponse(JobDTO(job), status: .accepted)
         }

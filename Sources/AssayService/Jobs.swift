@@ -23,8 +23,11 @@ package struct Jobs: Sendable {
         package var sampleSize: Int?
         package var documentIDs: [Int64]?
         package var seed: UInt64?
+        /// How many times each document is coded; nil for the service's default (once).
+        package var runs: Int?
 
-        package init(kind: JobKind, sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil) {
+        package init(kind: JobKind, sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil, runs: Int? = nil) {
+            self.runs = runs
             self.kind = kind
             self.sampleSize = sampleSize
             self.documentIDs = documentIDs
@@ -33,6 +36,17 @@ package struct Jobs: Sendable {
 
         /// The documents the request selects, or why it cannot be run.
         package func selection() throws -> JobSelection {
+            var selection = try documents()
+            if let runs {
+                guard (1...ExtractionEngine.Options.maxRuns).contains(runs) else {
+                    throw ServiceError.invalid(field: "runs", reason: "must be from 1 to \(ExtractionEngine.Options.maxRuns)")
+                }
+                selection.runs = runs
+            }
+            return selection
+        }
+
+        func documents() throws -> JobSelection {
             if let ids = documentIDs {
                 guard !ids.isEmpty else { throw ServiceError.invalid(field: "document_ids", reason: "must name at least one document") }
                 guard ids.count <= Jobs.maxChosenDocuments else {

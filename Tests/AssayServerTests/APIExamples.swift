@@ -75,12 +75,19 @@ enum APIExamples {
         id: 9, projectID: 1, kind: .full, codebookVersion: 2, promptHash: "p", model: "qwen",
         selection: JobSelection(), createdAt: date)
     static let event = JobEvent(id: 4, jobID: 9, kind: .docFailed, documentID: 2, message: "reply is not JSON", createdAt: date)
-    static let extraction = Extraction(
-        id: 5, documentID: 2, variable: "organiser", entityIndex: 1, entityText: "FENPROF",
-        value: ["union"], confidence: 0.8,
-        evidence: Evidence(quote: "the union", start: 4, end: 13, match: .exact),
-        rationale: "named", status: .flagged, error: "below the threshold", codebookVersion: 2,
-        promptHash: "p", model: "qwen", jobID: 9, createdAt: date)
+    static let extraction = {
+        var value = Extraction(
+            id: 5, documentID: 2, variable: "organiser", entityIndex: 1, entityText: "FENPROF",
+            value: ["union"], confidence: 0.8,
+            evidence: Evidence(quote: "the union", start: 4, end: 13, match: .exact),
+            rationale: "named", status: .flagged, error: "below the threshold", codebookVersion: 2,
+            promptHash: "p", model: "qwen", jobID: 9, createdAt: date,
+            settings: ModelSettings(temperature: 0, runs: 3, variedTemperature: 0.7))
+        value.runValues = [["union"], ["union"], nil]
+        value.runAgreement = 2.0 / 3
+        value.modelConfidence = 0.9
+        return value
+    }()
     static let bareExtraction = Extraction(
         id: 5, documentID: 2, variable: "organiser", value: .null, confidence: nil, evidence: nil,
         rationale: nil, status: .failed, codebookVersion: 2, promptHash: "p", model: "qwen",

@@ -19,13 +19,27 @@ public struct Extraction: Sendable, Hashable, Codable {
     public var model: String
     public var jobID: Int64?
     public var createdAt: Date
+    /// How the model was asked (temperature, runs), so a value says who coded it and how.
+    public var settings: ModelSettings?
+    /// When the document was coded several times: what each run said (nil where a run gave no
+    /// value: its reply was unusable, the value failed or was skipped), and the share of runs
+    /// that gave the stored (majority) value.
+    public var runValues: [JSONValue?]?
+    public var runAgreement: Double?
+    /// The model's own confidence before it was blended with the runs' agreement; nil when
+    /// `confidence` is the model's own (one run).
+    public var modelConfidence: Double?
+
+    /// How many times the document was coded for this value.
+    public var runs: Int { runValues?.count ?? 1 }
 
     public init(
         id: Int64 = 0, documentID: Int64, variable: String, entityIndex: Int = 0, entityText: String? = nil,
         value: JSONValue, confidence: Double?, evidence: Evidence?, rationale: String?,
         status: ExtractionStatus, error: String? = nil, codebookVersion: Int, promptHash: String,
-        model: String, jobID: Int64?, createdAt: Date = Date()
+        model: String, jobID: Int64?, createdAt: Date = Date(), settings: ModelSettings? = nil
     ) {
+        self.settings = settings
         self.id = id
         self.documentID = documentID
         self.variable = variable

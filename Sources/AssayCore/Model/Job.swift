@@ -68,8 +68,12 @@ public struct JobSelection: Sendable, Hashable, Codable {
     public var sampleSize: Int?
     public var documentIDs: [Int64]?
     public var seed: UInt64?
+    /// How many times each document is coded (`--runs`); nil for once. Kept with the selection
+    /// so a job resumed after a restart runs as it was asked.
+    public var runs: Int?
 
-    public init(sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil) {
+    public init(sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil, runs: Int? = nil) {
+        self.runs = runs
         self.sampleSize = sampleSize
         self.documentIDs = documentIDs
         self.seed = seed

@@ -173,7 +173,14 @@ extension Extraction {
             promptHash: try row.field("prompt_hash"),
             model: try row.field("model"),
             jobID: try row.field("job_id"),
-            createdAt: try row.dateField("created_at"))
+            createdAt: try row.dateField("created_at"),
+            settings: try row.field("settings_json", as: String?.self).map { try StoredJSON.decode(ModelSettings.self, from: $0) })
+        if let runs = try row.field("run_values_json", as: String?.self), case .array(let values) = try JSONValue.parse(runs) {
+            // `nil` would read as JSONValue.null here (it is nil-literal expressible): say `.none`.
+            runValues = values.map { value -> JSONValue? in value == .null ? .none : .some(value) }
+        }
+        runAgreement = try row.field("run_agreement")
+        modelConfidence = try row.field("model_confidence")
     }
 }
 

@@ -165,8 +165,9 @@ extension SQLiteStore {
             sql: """
                 INSERT INTO extractions (document_id, variable, entity_index, entity_text, value_json, confidence,
                     evidence_quote, evidence_start, evidence_end, evidence_match, rationale, status, error,
-                    codebook_version, prompt_hash, model, job_id, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    codebook_version, prompt_hash, model, job_id, created_at, settings_json, run_values_json,
+                    run_agreement, model_confidence)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(
             arguments: try .checked([
@@ -174,7 +175,9 @@ extension SQLiteStore {
                 extraction.confidence, evidence?.quote, evidence?.start, evidence?.end,
                 evidence?.match.rawValue, extraction.rationale, extraction.status.rawValue, extraction.error,
                 extraction.codebookVersion, extraction.promptHash, extraction.model, extraction.jobID,
-                extraction.createdAt.storedSeconds,
+                extraction.createdAt.storedSeconds, try extraction.settings.map(StoredJSON.encode),
+                extraction.runValues.map { JSONValue.array($0.map { $0 ?? .null }).serialized() },
+                extraction.runAgreement, extraction.modelConfidence,
             ]))
     }
 

@@ -196,6 +196,7 @@ extension SQLiteStore {
         SQLiteStore.registerSessionRevocation(in: &migrator)
         SQLiteStore.registerFingerprints(in: &migrator)
         SQLiteStore.registerHumanCodes(in: &migrator)
+        SQLiteStore.registerRuns(in: &migrator)
         return migrator
     }()
 }
