@@ -112,6 +112,7 @@ enum CLIHint {
             case .unknownDocuments: "list them with: assay documents"
             case .nothingToRun, .unknownVariable, .invalidRuns: nil
             case .runsWithEntities: "leave out --runs"
+            case .modelsUnavailable: "run it without --replay or --record, or remove models from the codebook"
             }
         return error.description + (hint.map { "; " + $0 } ?? "")
     }

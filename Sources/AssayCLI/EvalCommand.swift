@@ -20,7 +20,9 @@ struct EvalCommand: AsyncParsableCommand {
             coder; for categories and booleans precision, recall and F1 per category; and \
             calibration: in ten bands of confidence, how many values, their mean confidence and the \
             share that are right. The expected calibration error (ECE) is the mean gap, 0 when the \
-            confidence means what it says.
+            confidence means what it says. After assay run --runs N, each value's confidence blends \
+            the share of runs that agreed with the model's own: the table then shows the calibration \
+            before blending (the model's own) and after, side by side, so you can see which to trust.
 
             Examples:
               assay eval examples/protests/gold.csv
@@ -50,8 +52,12 @@ struct EvalCommand: AsyncParsableCommand {
         }
         guard !evaluation.variables.isEmpty else { throw CLIError("the gold set codes none of this project's documents and variables") }
         if let plot {
-            let svg = CalibrationPlot.svg(
-                evaluation.variables.map { ($0.variable.name, $0.report.calibration) }, title: "Calibration: \(project.name)")
+            // Values from several runs: each variable twice, the model's own confidence and the blend.
+            let series = evaluation.variables.flatMap { variable, report in
+                guard let before = report.calibrationBeforeBlending else { return [(variable.name, report.calibration)] }
+                return [("\(variable.name) (model's own)", before), ("\(variable.name) (blended)", report.calibration)]
+            }
+            let svg = CalibrationPlot.svg(series, title: "Calibration: \(project.name)")
             do {
                 try svg.write(toFile: plot, atomically: true, encoding: .utf8)
             } catch {
@@ -81,11 +87,25 @@ struct EvalCommand: AsyncParsableCommand {
             for c in r.categories { rows.append(["  " + c.category, "\(c.support)", n(c.precision), n(c.recall), n(c.f1)]) }
             lines.append(Table.render(rows))
         }
-        let bins = r.calibration.filter { $0.count > 0 }
-        if !bins.isEmpty {
+        if let before = r.calibrationBeforeBlending, r.calibration.contains(where: { $0.count > 0 }) {
+            // Several runs: the model's own confidence beside the blended one, band by band.
+            lines.append(
+                "  calibration before blending (the model's own confidence): expected calibration error "
+                    + n(r.expectedCalibrationErrorBeforeBlending))
+            lines.append(
+                "  calibration after blending (with the runs' agreement): expected calibration error \(n(r.expectedCalibrationError))")
+            var rows = [["  CONFIDENCE", "BEFORE: VALUES", "MEAN", "RIGHT", "AFTER: VALUES", "MEAN", "RIGHT"]]
+            for (b, a) in zip(before, r.calibration) where b.count > 0 || a.count > 0 {
+                rows.append([
+                    String(format: "  %.1f–%.1f", a.lower, a.upper), "\(b.count)", n(b.meanConfidence), n(b.accuracy), "\(a.count)",
+                    n(a.meanConfidence), n(a.accuracy),
+                ])
+            }
+            lines.append(Table.render(rows))
+        } else if r.calibration.contains(where: { $0.count > 0 }) {
             lines.append("  calibration: expected calibration error \(n(r.expectedCalibrationError))")
             var rows = [["  CONFIDENCE", "VALUES", "MEAN", "RIGHT"]]
-            for b in bins {
+            for b in r.calibration where b.count > 0 {
                 rows.append([String(format: "  %.1f–%.1f", b.lower, b.upper), "\(b.count)", n(b.meanConfidence), n(b.accuracy)])
             }
             lines.append(Table.render(rows))

@@ -157,7 +157,9 @@ struct RunCommand: AsyncParsableCommand {
         }
 
         // The run itself is in this process, so Ctrl-C and the progress bar stay here.
-        let engine = await config.engine(store: local.store, provider: provider, tokenizer: replay == nil)
+        var engine = await config.engine(store: local.store, provider: provider, tokenizer: replay == nil)
+        // A cassette holds one model's exchanges: a codebook naming other models is refused.
+        if replay != nil || record != nil { engine.modelProvider = nil }
         let runs = Runs(store: local.store, engine: engine, baseOptions: config.options())
         let progress = ProgressReporter()
         let source = replay.map { "replaying \($0)" } ?? "\(config.settings.model) at \(config.settings.baseURL)"
@@ -167,6 +169,7 @@ struct RunCommand: AsyncParsableCommand {
         defer { interrupts.stop() }
         let summary = try await task.value
         print(SummaryText.render(summary))
+        if self.runs > 1 { try await Self.printDisagreements(jobID: summary.job.id, projectID: project.id, store: local.store) }
         switch summary.job.status {
         case .completed:
             print(
@@ -179,6 +182,32 @@ struct RunCommand: AsyncParsableCommand {
         default:
             throw CLIError(summary.job.error ?? "the job failed")
         }
+    }
+
+    /// The job's values whose runs did not all agree, least agreement first (at most 20): what a
+    /// person should look at before trusting the rest.
+    static func printDisagreements(jobID: Int64, projectID: Int64, store: SQLiteStore) async throws {
+        let filter = ExtractionFilter(jobID: jobID, runsDisagree: true, order: .review)
+        let page = try await Values(store: store).list(projectID: projectID, filter: filter, limit: 20, for: .local)
+        guard page.total > 0 else {
+            print("Every run agreed on every value.")
+            return
+        }
+        let names = Dictionary(try await store.documents(ids: Array(Set(page.items.map(\.documentID)))).map { ($0.id, $0.externalID) }) {
+            first, _ in first
+        }
+        print("Runs disagree on \(page.total) values\(page.total > page.items.count ? " (the \(page.items.count) least agreed)" : ""):")
+        var rows = [["  DOCUMENT", "VARIABLE", "STORED", "AGREE", "RUNS SAID"]]
+        for value in page.items {
+            let said = (value.runValues ?? []).map { $0.map { $0.isNull ? "(none)" : $0.displayText } ?? "(none)" }
+            rows.append([
+                "  " + (names[value.documentID] ?? "#\(value.documentID)"), value.variable,
+                value.value.isNull ? "(none)" : value.value.displayText,
+                value.runAgreement.map { "\(Int(($0 * 100).rounded()))%" } ?? "", said.joined(separator: " | "),
+            ])
+        }
+        print(Table.render(rows))
+        print("See one with: assay show DOCUMENT")
     }
 
     /// The configured provider, unguarded, after checking it answers: a clear message beats ten
@@ -239,7 +268,12 @@ enum SummaryText {
 /// A job's metrics on one line.
 enum MetricsText {
     static func render(_ m: JobMetrics) -> String {
-        var parts = [String(format: "%d (%.1f documents each", m.requests, m.documentsPerRequest)]
+        // Packing puts several documents in a request; runs and chunks send several per document.
+        var parts = [
+            m.documentsPerRequest >= 1 || m.documentsPerRequest == 0
+                ? String(format: "%d (%.1f documents each", m.requests, m.documentsPerRequest)
+                : String(format: "%d (%.1f per document", m.requests, 1 / m.documentsPerRequest)
+        ]
         if m.callsSavedByPacking > 0 { parts.append("\(m.callsSavedByPacking) calls saved by packing") }
         if m.reasks > 0 { parts.append("\(m.reasks) re-asked") }
         if m.splits > 0 { parts.append("\(m.splits) split") }

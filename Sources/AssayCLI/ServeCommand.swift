@@ -83,6 +83,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.jobOptions = run.options()
         config.tokenCounter = await run.tokenizer()
         config.tokenFamily = run.settings.tokenFamily
+        config.modelProvider = run.modelProvider
         config.maxUploadBytes = maxUploadMb << 20
         config.maxFileBytes = maxFileMb << 20
         config.bcryptCost = UInt8(bcryptCost)

@@ -36,6 +36,7 @@ struct ShowCommand: AsyncParsableCommand {
                 print("  evidence: \"\(ev.quote)\" (\(Self.place(of: ev, pages: pages)))")
             }
             if let r = e.rationale { print("  rationale: \(r)") }
+            if let runs = Self.runs(of: e) { print("  runs: \(runs)") }
             if let note = e.error { print("  note: \(note)") }
         }
         if detail.extractions.isEmpty { print("\nNo values yet.") }
@@ -43,6 +44,17 @@ struct ShowCommand: AsyncParsableCommand {
             print("\nerror (job #\(err.jobID ?? 0)) \(err.kind.rawValue): \(err.reason)")
             if let excerpt = err.excerpt { print("  reply excerpt: \(excerpt)") }
         }
+    }
+
+    /// What each run said, when the value comes from several: `3 runs, 2 agree (67%): labor,
+    /// labor, housing; the model's own confidence 0.85`.
+    static func runs(of value: Extraction) -> String? {
+        guard let said = value.runValues, let agreement = value.runAgreement else { return nil }
+        let agreeing = Int((agreement * Double(said.count)).rounded())
+        var text = "\(said.count) runs, \(agreeing) agree (\(Int((agreement * 100).rounded()))%): "
+        text += said.map { $0.map { $0.isNull ? "(none)" : $0.displayText } ?? "(none)" }.joined(separator: ", ")
+        if let own = value.modelConfidence { text += String(format: "; the model's own confidence %.2f", own) }
+        return text
     }
 
     /// Where evidence is: its page in a paged document (`p. 3`, or `pp. 2–3` for a quote that

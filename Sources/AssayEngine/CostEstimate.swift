@@ -62,11 +62,11 @@ public struct CostEstimate: Sendable, Hashable, Codable {
         return estimate
     }
 
-    /// `runs` passes of this one.
-    func times(_ runs: Int) -> CostEstimate {
+    /// `passes` passes of this one (runs, and a request per model within a run).
+    func times(_ passes: Int) -> CostEstimate {
         CostEstimate(
-            documents: documents, runs: runs, requests: requests * runs, inputTokens: inputTokens * runs,
-            maxOutputTokens: maxOutputTokens * runs)
+            documents: documents, runs: runs, requests: requests * passes, inputTokens: inputTokens * passes,
+            maxOutputTokens: maxOutputTokens * passes)
     }
 }
 

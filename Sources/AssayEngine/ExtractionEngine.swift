@@ -15,6 +15,10 @@ public struct ExtractionEngine: Sendable {
     public var tokenCounter: (any TokenCounting)?
     /// Which tokenizer the estimates should imitate when there is no exact count.
     public var tokenFamily: TokenEstimator.Family = .generic
+    /// The provider of another model at the same provider, for codebooks that name models (a
+    /// panel of models across runs, or a variable's own model); nil where models cannot be
+    /// switched (a replayed cassette), and such codebooks are refused.
+    public var modelProvider: (@Sendable (String) throws -> any LLMProvider)?
 
     public init(
         store: any Store, provider: any LLMProvider, tokenCounter: (any TokenCounting)? = nil,
@@ -113,6 +117,11 @@ public struct ExtractionEngine: Sendable {
         options.selection.runs = options.runs > 1 ? options.runs : nil
         guard (1...Options.maxRuns).contains(options.runs) else { throw EngineError.invalidRuns(options.runs) }
         if options.runs > 1, prompt.identification != nil { throw EngineError.runsWithEntities(project: project.name) }
+        let named = CodingPlan.namedModels(version.codebook, runs: options.runs, configured: provider.model)
+        if !named.isEmpty, modelProvider == nil { throw EngineError.modelsUnavailable(named) }
+        let plan = try CodingPlan(
+            codebook: version.codebook, prompt: prompt, runs: options.runs, configured: provider,
+            provider: { name in try self.modelProvider!(name) })
         let (documents, alreadyDone) = try await select(options.selection, projectID: projectID, version: version.version)
         var packingNote: String?
         if prompt.identification != nil {
@@ -128,12 +137,13 @@ public struct ExtractionEngine: Sendable {
             if !decision.pays { options.packing = nil }
             packingNote = "packing \(decision.pays ? "on" : "off"): \(decision.reason)"
         }
-        let estimate = estimate(documents, prompt: prompt, codebookVersion: version.version, options: options)
+        let estimate = estimate(documents, prompt: prompt, codebookVersion: version.version, options: options, plan: plan)
         let job = try await store.startJob(
             projectID: projectID, kind: options.kind, codebookVersion: version.version, promptHash: prompt.hash,
             model: provider.model, selection: options.selection, total: documents.count,
             message:
                 "\(documents.count) documents, codebook v\(version.version), model \(provider.model)"
+                + (named.isEmpty ? "" : " (and " + named.joined(separator: ", ") + " as the codebook says)")
                 + (options.runs > 1 ? ", \(options.runs) runs each" : "") + (packingNote.map { "; " + $0 } ?? "")
                 + "; estimate: \(estimate.summary)",
             projectStatus: options.kind == .full ? .processing : nil)
@@ -146,17 +156,20 @@ public struct ExtractionEngine: Sendable {
             ])
         return PreparedJob(
             job: job, alreadyDone: alreadyDone, documents: documents, prompt: prompt,
-            codebookVersion: version.version, options: options, started: started, estimate: estimate)
+            codebookVersion: version.version, options: options, started: started, estimate: estimate, plan: plan)
     }
 
     /// The job's requests and tokens as planned: its batches, chunks and runs.
-    func estimate(_ documents: [WorkItem], prompt: ExtractionPrompt, codebookVersion: Int, options: Options) -> CostEstimate {
+    func estimate(
+        _ documents: [WorkItem], prompt: ExtractionPrompt, codebookVersion: Int, options: Options, plan: CodingPlan
+    ) -> CostEstimate {
         let planner = DocumentProcessor(provider: provider, prompt: prompt, codebookVersion: codebookVersion)
         var estimate = CostEstimate.onePass(
             batches(documents, processor: planner, packing: options.packing, chunking: options.chunking),
             sharedPromptTokens: TokenEstimator.estimate(prompt.system + prompt.codebookSection),
             outputTokensPerDocument: planner.maxTokens, chunking: options.chunking, family: tokenFamily
-        ).times(options.runs)
+        ).times(plan.partsPerDocument)
+        estimate.runs = options.runs
         estimate.perEntity = prompt.identification != nil
         return estimate
     }
@@ -179,7 +192,8 @@ public struct ExtractionEngine: Sendable {
             // Retries, rate-limit waits and circuit openings inside the provider wrappers count
             // into this job's metrics.
             stopReason = try await Self.observing(recorder) {
-                try await processAll(documents, job: job, processor: processor, options: options, progress: progress)
+                try await processAll(
+                    documents, job: job, processor: processor, plan: prepared.plan, options: options, progress: progress)
             }
         } catch is CancellationError {
             stopReason = "cancelled"
@@ -231,6 +245,7 @@ public struct ExtractionEngine: Sendable {
         let started: ContinuousClock.Instant
         /// What the job should cost, before it starts.
         public let estimate: CostEstimate
+        let plan: CodingPlan
     }
 
     /// The documents a selection covers (without their texts), and how many ready ones were
@@ -274,12 +289,12 @@ public struct ExtractionEngine: Sendable {
 
     /// Processes documents with at most `concurrency` requests in flight. Returns why it stopped early, or nil.
     private func processAll(
-        _ documents: [WorkItem], job: Job, processor: DocumentProcessor, options: Options,
+        _ documents: [WorkItem], job: Job, processor: DocumentProcessor, plan: CodingPlan, options: Options,
         progress: @escaping @Sendable (RunProgress) -> Void
     ) async throws -> String? {
         let store = self.store
         let logger = self.logger
-        let batcher = RepeatedRuns(processor, runs: options.runs, variedTemperature: options.variedTemperature)
+        let batcher = RepeatedRuns(processor, plan: plan, variedTemperature: options.variedTemperature)
         let names = Dictionary(documents.map { ($0.documentID, $0.externalID) }) { first, _ in first }
         return try await withThrowingTaskGroup(of: [DocumentResult].self) { group in
             let exact = options.packing == nil ? [:] : await exactTokenCounts(documents)

@@ -1,39 +1,51 @@
 import AssayCore
 import Foundation
 
-/// Codes each request's documents several times (`--runs N`) and merges the runs per document
-/// (`RunMerge`): the first run as configured, the others at the varied temperature with seeds
-/// 1, 2, … so they differ from each other yet come out the same when the job is run again.
-/// With one run it is the plain batch processor.
+/// Codes each request's documents as the `CodingPlan` says: once per run (`--runs N`), each run
+/// in its parts (one request per model), the parts of a run combined per document and the runs
+/// merged (`RunMerge`). The first run goes as configured, the others at the varied temperature
+/// with seeds 1, 2, … so they differ from each other yet come out the same when the job is run
+/// again. With one run of one part it is the plain batch processor.
 struct RepeatedRuns: Sendable {
-    let passes: [BatchProcessor]
+    /// Per run, per part.
+    let passes: [[BatchProcessor]]
     let codebook: Codebook
     let settings: ModelSettings
 
-    init(_ single: DocumentProcessor, runs: Int, variedTemperature: Double) {
-        let settings = ModelSettings(temperature: single.temperature, runs: max(1, runs), variedTemperature: variedTemperature)
+    /// - Parameter single: the configured processor (temperature, seed, recorder, budgets, chunking).
+    init(_ single: DocumentProcessor, plan: CodingPlan, variedTemperature: Double) {
+        let runs = plan.runs.count
+        let settings = ModelSettings(
+            temperature: single.temperature, runs: runs, variedTemperature: variedTemperature, models: plan.runModels)
         self.settings = settings
         self.codebook = single.prompt.codebook
-        self.passes = (0..<max(1, runs)).map { run in
-            BatchProcessor(
-                single: DocumentProcessor(
-                    provider: single.provider, prompt: single.prompt, codebookVersion: single.codebookVersion,
-                    temperature: run == 0 ? single.temperature : variedTemperature, maxTokens: single.maxTokens,
-                    recorder: single.recorder, timeBudget: single.timeBudget, chunker: single.chunker,
-                    seed: run == 0 ? single.seed : run, settings: settings))
+        self.passes = plan.runs.enumerated().map { run, parts in
+            parts.map { part in
+                BatchProcessor(
+                    single: DocumentProcessor(
+                        provider: part.provider, prompt: part.prompt, codebookVersion: single.codebookVersion,
+                        temperature: run == 0 ? single.temperature : variedTemperature,
+                        recorder: single.recorder, timeBudget: single.timeBudget, chunker: single.chunker,
+                        seed: run == 0 ? single.seed : run, settings: settings))
+            }
         }
     }
 
     func process(_ documents: [Document], jobID: Int64) async throws -> [DocumentResult] {
-        guard passes.count > 1 else { return try await passes[0].process(documents, jobID: jobID) }
+        if passes.count == 1, passes[0].count == 1 { return try await passes[0][0].process(documents, jobID: jobID) }
         var runs: [Int64: [DocumentResult]] = [:]
-        for pass in passes {
-            for result in try await pass.process(documents, jobID: jobID) {
-                runs[result.documentID, default: []].append(result)
+        for parts in passes {
+            var pieces: [Int64: [DocumentResult]] = [:]
+            for part in parts {
+                for result in try await part.process(documents, jobID: jobID) {
+                    pieces[result.documentID, default: []].append(result)
+                }
             }
+            for (document, results) in pieces { runs[document, default: []].append(RunMerge.combine(results)) }
         }
         return documents.compactMap { document in
-            runs[document.id].map { RunMerge.merge($0, codebook: codebook, settings: settings) }
+            guard let results = runs[document.id] else { return nil }
+            return passes.count == 1 ? results[0] : RunMerge.merge(results, codebook: codebook, settings: settings)
         }
     }
 }

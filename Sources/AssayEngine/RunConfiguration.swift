@@ -102,6 +102,17 @@ extension RunConfiguration {
     public func engine(store: any Store, provider: any LLMProvider, tokenizer probe: Bool = true) async -> ExtractionEngine {
         var engine = ExtractionEngine(store: store, provider: provider, tokenCounter: probe ? await tokenizer() : nil)
         engine.tokenFamily = settings.tokenFamily
+        engine.modelProvider = modelProvider
         return engine
+    }
+
+    /// Another model at the configured provider (same kind, address and key), guarded like the
+    /// configured one: for codebooks that name models.
+    public var modelProvider: @Sendable (String) throws -> any LLMProvider {
+        { [settings, concurrency, guards] name in
+            var other = settings
+            other.model = name
+            return guards.wrap(try AssayProviders.makeProvider(other, connections: concurrency))
+        }
     }
 }

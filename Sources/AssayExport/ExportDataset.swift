@@ -26,6 +26,10 @@ public struct ExportDataset: Sendable, Hashable {
         self.humanCodes = humanCodes
     }
 
+    /// Some values come from several runs (`assay run --runs N`): the wide layouts then show each
+    /// variable's run agreement beside its value.
+    public var hasRuns: Bool { extractions.contains { $0.runValues != nil } }
+
     /// Reads the project's latest codebook, its ready documents, their values, outcomes and people's codes.
     /// - Throws: `ExportError.noCodebook` when the project has no codebook yet.
     public static func load(from store: any Store, projectID: Int64) async throws -> ExportDataset {

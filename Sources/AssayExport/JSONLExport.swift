@@ -39,12 +39,19 @@ enum JSONLExport {
                     "page": evidence.start.flatMap(document.page(atOffset:)).map { .number(Double($0)) } ?? .null,
                 ])
             } ?? .null
-        return .object([
+        var entry: OrderedDictionary<String, JSONValue> = [
             "value": value?.value ?? .null,
             "confidence": value?.confidence.map(JSONValue.number) ?? .null,
             "status": value.map { .string($0.status.rawValue) } ?? .null,
             "evidence": evidence,
             "rationale": value?.rationale.map(JSONValue.string) ?? .null,
-        ])
+        ]
+        // Several runs: what each said, their agreement and the model's own confidence.
+        if let value, let runs = value.runValues {
+            entry["run_values"] = .array(runs.map { $0 ?? .null })
+            entry["run_agreement"] = value.runAgreement.map(JSONValue.number) ?? .null
+            entry["model_confidence"] = value.modelConfidence.map(JSONValue.number) ?? .null
+        }
+        return .object(entry)
     }
 }

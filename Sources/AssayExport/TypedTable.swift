@@ -32,6 +32,7 @@ struct TypedTable {
     init(_ dataset: ExportDataset, columns chosen: ExportColumns) {
         let arranged = DatasetRows(dataset)
         let variables = dataset.codebook.variables
+        let runs = dataset.hasRuns
         var columns = [Column(name: "document_id", label: "document id", kind: .text), Column(name: "title", label: "title", kind: .text)]
         if arranged.hasEntities {
             columns += [
@@ -42,6 +43,10 @@ struct TypedTable {
             columns.append(Column(name: variable.name, label: variable.label, kind: Self.kind(of: variable, in: arranged.rows)))
             if chosen.contains(.confidence) {
                 columns.append(Column(name: "\(variable.name)_confidence", label: "\(variable.label): confidence", kind: .number))
+            }
+            if runs {
+                columns.append(
+                    Column(name: "\(variable.name)_run_agreement", label: "\(variable.label): share of runs agreeing", kind: .number))
             }
             if chosen.contains(.evidence) {
                 columns.append(Column(name: "\(variable.name)_evidence", label: "\(variable.label): evidence", kind: .text))
@@ -69,6 +74,7 @@ struct TypedTable {
                 let value = row.values[variable.name]
                 cells.append(Self.value(value?.value, as: kinds[variable.name] ?? .text))
                 if chosen.contains(.confidence) { cells.append(value?.confidence.map(Value.number) ?? .missing) }
+                if runs { cells.append(value?.runAgreement.map(Value.number) ?? .missing) }
                 if chosen.contains(.evidence) { cells.append(value?.evidence.map { .text($0.quote) } ?? .missing) }
                 if chosen.contains(.status) { cells.append(value.map { .text($0.status.rawValue) } ?? .missing) }
             }

@@ -69,10 +69,10 @@ indirect enum CodebookTree {
 /// The keys a codebook may use at each level. Kept by hand because the core types' coding keys
 /// are internal; `CodebookKeysTests` fails when a core type gains a stored property.
 enum CodebookKeys {
-    static let codebook = ["name", "description", "instructions", "variables", "unit", "entity_instruction"]
+    static let codebook = ["name", "description", "instructions", "variables", "unit", "entity_instruction", "models"]
     static let variable = [
         "name", "display_name", "type", "instructions", "categories", "required", "confidence_threshold",
-        "if_uncertain", "if_multiple_values", "max_values", "default", "validation", "depends_on", "examples",
+        "if_uncertain", "if_multiple_values", "max_values", "default", "validation", "depends_on", "examples", "model",
     ]
     static let category = ["code", "label", "description"]
     static let validation = ["min", "max", "pattern", "min_length", "max_length", "min_date", "max_date"]

@@ -33,6 +33,8 @@ struct ExtractionController {
             filter.documentID = try request.queryInt64("document")
             filter.jobID = try request.queryInt64("job")
             filter.confidenceBelow = try request.queryDouble("confidence_below")
+            filter.runsDisagree = try request.queryBool("runs_disagree") ?? false
+            filter.order = try request.queryEnum("order", as: ExtractionOrder.self) ?? .id
             let page = try await values.list(
                 projectID: try context.parameters.id(what: "project"), filter: filter, limit: limit,
                 offset: offset, for: try context.requireRequester())

@@ -16,6 +16,8 @@ public struct ServerConfig: Sendable {
     public var store: any ServiceStore
     /// The model every job uses, already wrapped in retries and limits.
     public var provider: any LLMProvider
+    /// Other models at the same provider, for codebooks that name models; nil refuses such codebooks.
+    public var modelProvider: (@Sendable (String) throws -> any LLMProvider)?
     /// Whether the model answers; `/health/ready` calls it.
     public var providerCheck: @Sendable () async throws -> Void
     /// HMAC secret the access tokens are signed with.

@@ -51,7 +51,7 @@ package struct Evaluations: Sendable {
             items[variable.name, default: []].append(
                 GoldReport.Item(
                     unit: found.externalID, gold: goldCode, model: value.flatMap { Codes.code($0.value, type: variable.type) },
-                    confidence: value?.confidence))
+                    confidence: value?.confidence, modelConfidence: value?.modelConfidence))
         }
         return Evaluation(
             variables: dataset.codebook.variables.compactMap { variable in

@@ -16,12 +16,22 @@ public protocol ReviewStore: Sendable {
     func deleteDocument(id: Int64) async throws
 
     func extraction(id: Int64) async throws -> Extraction?
-    /// One page of the project's values matching the filter, ordered by id, and how many match in all.
+    /// One page of the project's values matching the filter, in the filter's order, and how many match in all.
     func extractions(projectID: Int64, filter: ExtractionFilter, limit: Int, offset: Int) async throws -> (items: [Extraction], total: Int)
 
     func addFeedback(_ feedback: Feedback) async throws -> Feedback
     /// The project's feedback, oldest first; only that of one variable when given.
     func feedback(projectID: Int64, variable: String?) async throws -> [Feedback]
+}
+
+/// The order of a value list.
+public enum ExtractionOrder: String, Sendable, Hashable, CaseIterable {
+    /// As stored.
+    case id
+    /// The review queue: what most needs a person first. Failed values, then flagged ones, then
+    /// the rest; within each, the values whose runs agreed least, then the least confident
+    /// (values without a confidence before those with one), then as stored.
+    case review
 }
 
 /// Which values a list shows.
@@ -32,11 +42,16 @@ public struct ExtractionFilter: Sendable, Hashable {
     public var jobID: Int64?
     /// Values with a confidence below this (values without one are left out).
     public var confidenceBelow: Double?
+    /// Only values whose runs did not all agree (`assay run --runs N`).
+    public var runsDisagree = false
+    public var order = ExtractionOrder.id
 
     public init(
         variable: String? = nil, status: ExtractionStatus? = nil, documentID: Int64? = nil, jobID: Int64? = nil,
-        confidenceBelow: Double? = nil
+        confidenceBelow: Double? = nil, runsDisagree: Bool = false, order: ExtractionOrder = .id
     ) {
+        self.runsDisagree = runsDisagree
+        self.order = order
         self.variable = variable
         self.status = status
         self.documentID = documentID

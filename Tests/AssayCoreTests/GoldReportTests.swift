@@ -30,6 +30,35 @@ import Testing
         #expect(report.kappa != nil && report.alpha != nil)
     }
 
+    /// Values from several runs: calibration of the model's own confidence beside the blended one.
+    /// Worked by hand: the model says .9 for all four; two of its answers held in every run and
+    /// are right, two held in one run of three and are wrong.
+    @Test func severalRunsGiveCalibrationBeforeAndAfterBlending() throws {
+        func item(_ right: Bool, agreement: Double) -> GoldReport.Item {
+            GoldReport.Item(
+                unit: UUID().uuidString, gold: "a", model: right ? "a" : "b",
+                confidence: RunMerge.blend(agreement: agreement, modelConfidence: 0.9), modelConfidence: 0.9)
+        }
+        let report = GoldReport(
+            [item(true, agreement: 1), item(true, agreement: 1), item(false, agreement: 1.0 / 3), item(false, agreement: 1.0 / 3)],
+            categorical: true)
+        // Before: one band .9–1, 4 values, half right: ECE = |.9 − .5| = .4.
+        let before = try #require(report.calibrationBeforeBlending).filter { $0.count > 0 }
+        #expect(before.map(\.count) == [4] && before.first?.accuracy == 0.5)
+        #expect(abs(try #require(report.expectedCalibrationErrorBeforeBlending) - 0.4) < 1e-12)
+        // After: .95 (right, 2 values) and .6167 (wrong, 2): ECE = ½ × .05 + ½ × .6167 = .3333.
+        let after = report.calibration.filter { $0.count > 0 }
+        #expect(after.map(\.count) == [2, 2] && after.map(\.accuracy) == [0, 1])
+        let wrong: Double = 0.5 / 3 + 0.45
+        let expected: Double = 0.5 * 0.05 + 0.5 * wrong
+        #expect(abs(try #require(report.expectedCalibrationError) - expected) < 1e-12)
+    }
+
+    @Test func oneRunHasNoBeforeAndAfter() {
+        let report = GoldReport([Self.item("a", "a", 0.9)], categorical: true)
+        #expect(report.calibrationBeforeBlending == nil && report.expectedCalibrationErrorBeforeBlending == nil)
+    }
+
     @Test func aPerfectModelAndNoCategoriesForNumbers() {
         let items = (1...4).map { Self.item("\($0)", "\($0)", 1) }
         let report = GoldReport(items, categorical: false)

@@ -130,6 +130,18 @@ struct RunMergeTests {
         #expect(issue.confidence == 2.0 / 3)
     }
 
+    @Test func runsThatFindNoValueAgreeWhateverTheWayTheyFoundNone() throws {
+        // A null answer, a value that failed its checks, and an unusable reply all say "no value".
+        let values = merged([
+            Self.run([Self.value("issue", .null, 0.8)]),
+            Self.run([Self.value("issue", "labor", 0.9, status: .failed)]),
+            Self.failedRun,
+        ])
+        let issue = try #require(values["issue"])
+        #expect(issue.value == .null && issue.runAgreement == 1 && issue.status == .validated)
+        #expect(issue.runValues == [JSONValue?.none, .none, .none])
+    }
+
     @Test func blendingWeighsAgreementAndTheModelsOwnConfidenceEqually() {
         #expect(RunMerge.blend(agreement: 1, modelConfidence: 0.5) == 0.75)
         #expect(RunMerge.blend(agreement: 1.0 / 3, modelConfidence: nil) == 1.0 / 3)

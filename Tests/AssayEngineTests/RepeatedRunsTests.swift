@@ -99,3 +99,110 @@ import Testing
         #expect(values.allSatisfy { $0.runAgreement == 2.0 / 3 && $0.runValues.map { $0[1] == JSONValue?.none } == true && $0.runs == 3 })
     }
 }
+
+/// Codebooks that name models: a panel across runs (`models`), and a variable's own `model`.
+@Suite struct ModelPanelTests {
+    /// Answers as `FakeModel` does and keeps which model each request went to.
+    actor Switchboard {
+        var calls: [(model: String, request: LLMRequest)] = []
+        func record(_ model: String, _ request: LLMRequest) { calls.append((model, request)) }
+    }
+
+    struct Named: LLMProvider {
+        let model: String
+        let board: Switchboard
+        /// What this model says about violence.
+        var violent = false
+        func complete(_ request: LLMRequest) async throws -> LLMResponse {
+            await board.record(model, request)
+            var reply = FakeModel.goodReply(for: request)
+            if violent { reply = reply.replacingOccurrences(of: #""value":false"#, with: #""value":true"#) }
+            // A request for some variables only gets an answer for those.
+            if case .object(var answers) = try JSONValue.parse(reply), let schema = request.responseSchema?["properties"] {
+                for key in answers.keys where schema[key] == nil { answers[key] = nil }
+                reply = JSONValue.object(answers).serialized()
+            }
+            return LLMResponse(text: reply)
+        }
+    }
+
+    func fixture(_ codebook: Codebook) async throws -> (EngineFixture, Project) {
+        let f = try await EngineFixture(documents: 2)
+        let workspace = Workspace(store: f.store)
+        let project = try await workspace.createProject(name: "panel")
+        _ = try await workspace.importCodebook(codebook, projectID: project.id)
+        for i in 1...2 {
+            _ = try await f.store.upsertDocument(
+                DocumentInput(externalID: "p\(i).txt", mediaType: "text/plain", text: Protests.document(i)), projectID: project.id)
+        }
+        return (f, project)
+    }
+
+    @Test func threeModelsTakeTurnsAcrossRunsAndEachValueSaysWhichRunsUsedWhich() async throws {
+        var codebook = Protests.codebook
+        codebook.models = ["alpha", "beta", "gamma"]
+        let (f, project) = try await fixture(codebook)
+        let board = Switchboard()
+        var engine = f.engine(Named(model: "configured", board: board))
+        engine.modelProvider = { name in Named(model: name, board: board, violent: name == "gamma") }
+        var options = ExtractionEngine.Options()
+        options.runs = 3
+        let summary = try await engine.run(projectID: project.id, options: options)
+        #expect(summary.succeeded == 2)
+        let calls = await board.calls
+        #expect(calls.map(\.model).sorted() == ["alpha", "alpha", "beta", "beta", "gamma", "gamma"])
+        #expect(calls.filter { $0.model == "alpha" }.allSatisfy { $0.request.seed == nil && $0.request.temperature == 0 })
+        let values = try await f.store.extractions(projectID: project.id, documentID: nil)
+        let violence = values.filter { $0.variable == "violence" }
+        #expect(violence.allSatisfy { $0.value == false && $0.runValues == [false, false, true] && $0.model == "alpha" })
+        #expect(values.allSatisfy { $0.settings?.models == ["alpha", "beta", "gamma"] })
+        let started = try await f.store.events(jobID: summary.job.id).first?.message ?? ""
+        #expect(started.contains("(and alpha, beta, gamma as the codebook says)"))
+    }
+
+    @Test func aVariableWithItsOwnModelIsAskedInItsOwnRequest() async throws {
+        var codebook = Protests.codebook
+        codebook.variables[2].model = "judge"  // violence
+        let (f, project) = try await fixture(codebook)
+        let board = Switchboard()
+        var engine = f.engine(Named(model: "configured", board: board))
+        engine.modelProvider = { name in Named(model: name, board: board, violent: true) }
+        let summary = try await engine.run(projectID: project.id, options: ExtractionEngine.Options())
+        #expect(summary.succeeded == 2)
+        #expect(summary.estimate?.requests == 4)
+        let calls = await board.calls
+        #expect(calls.count == 4)
+        // The judge sees violence only; the configured model everything else.
+        for call in calls {
+            let asked = Set(call.request.responseSchema?["properties"]?.objectValue?.keys.map { $0 } ?? [])
+            #expect(asked == (call.model == "judge" ? ["violence"] : ["city", "participants"]), "\(call.model)")
+        }
+        let values = try await f.store.extractions(projectID: project.id, documentID: nil)
+        #expect(values.count == 6)
+        #expect(values.filter { $0.variable == "violence" }.allSatisfy { $0.model == "judge" && $0.value == true })
+        #expect(values.filter { $0.variable != "violence" }.allSatisfy { $0.model == "configured" })
+    }
+
+    @Test func namedModelsAreRefusedWhereTheRunCannotSwitchModels() async throws {
+        var codebook = Protests.codebook
+        codebook.models = ["alpha"]
+        let (f, project) = try await fixture(codebook)
+        await #expect(throws: EngineError.modelsUnavailable(["alpha"])) {
+            _ = try await f.engine(ScriptedProvider(steps: [])).prepare(projectID: project.id, options: .init())
+        }
+    }
+
+    @Test func theCodebookSaysWhatModelsItMayName() {
+        var codebook = Protests.codebook
+        codebook.models = ["a", "a", ""]
+        codebook.variables[2].model = "judge"
+        codebook.variables[2].dependsOn = Dependency(variable: "city", present: true)
+        let problems = codebook.problems().map { "\($0.field): \($0.reason)" }
+        #expect(problems.contains("models: a model is named twice"))
+        #expect(problems.contains("models[2]: a model name is 1 to 200 characters on one line"))
+        #expect(problems.contains("variables[2].depends_on.variable: 'city' is coded by another model; a condition needs the same model"))
+        var entities = EntityEngineTests.codebook
+        entities.variables[0].model = "judge"
+        #expect(entities.problems().map(\.field) == ["variables[0].model"])
+    }
+}

@@ -45,18 +45,59 @@ import Testing
 
     @Test func long() throws {
         let text = try DatasetExporter.render(ExportFixtures.dataset, format: .csv, layout: .long, columns: .none)
+        // Values coded before settings were recorded: no temperature; one run each.
+        let oneRun = ",,1,,,"
         #expect(
             text
                 == lines(
                     "document_id,title,variable,entity_index,value,confidence,status,evidence,evidence_start,evidence_end,evidence_page,"
-                        + "rationale,codebook_version,prompt_hash,model",
-                    "news/a.txt,\"First, with comma\",violence,0,true,0.9,validated,tear gas,10,18,,Police used tear gas.,2,ph2,qwen",
+                        + "rationale,codebook_version,prompt_hash,model,temperature,runs,run_agreement,run_values,model_confidence",
+                    "news/a.txt,\"First, with comma\",violence,0,true,0.9,validated,tear gas,10,18,,Police used tear gas.,2,ph2,qwen"
+                        + oneRun,
                     #"news/a.txt,"First, with comma",organiser,0,union; students,0.75,flagged,"He said ""go"", then left",,,,"#
-                        + "Two groups.,2,ph2,qwen",
-                    "news/a.txt,\"First, with comma\",crowd_size,0,2000,1,validated,,,,,,2,ph2,qwen",
-                    "news/a.txt,\"First, with comma\",summary,0,\"Line one\nLine two — ünïcödé ✓\",0.5,flagged,,,,,,2,ph2,qwen",
-                    "b.txt,Second,violence,0,false,0.8,validated,,,,,,2,ph2,qwen",
-                    "b.txt,Second,crowd_size,0,,,failed,,,,,,2,ph2,qwen"))
+                        + "Two groups.,2,ph2,qwen" + oneRun,
+                    "news/a.txt,\"First, with comma\",crowd_size,0,2000,1,validated,,,,,,2,ph2,qwen" + oneRun,
+                    "news/a.txt,\"First, with comma\",summary,0,\"Line one\nLine two — ünïcödé ✓\",0.5,flagged,,,,,,2,ph2,qwen" + oneRun,
+                    "b.txt,Second,violence,0,false,0.8,validated,,,,,,2,ph2,qwen" + oneRun,
+                    "b.txt,Second,crowd_size,0,,,failed,,,,,,2,ph2,qwen" + oneRun))
+    }
+
+    /// Values from `assay run --runs 3`: the dataset with two of its values coded three times.
+    static var threeRuns: ExportDataset {
+        var dataset = ExportFixtures.dataset
+        for index in dataset.extractions.indices where dataset.extractions[index].variable == "violence" {
+            var value = dataset.extractions[index]
+            value.settings = ModelSettings(temperature: 0, runs: 3, variedTemperature: 0.7)
+            value.runValues = value.documentID == 1 ? [true, true, false] : [false, .none, false]
+            value.runAgreement = 2.0 / 3
+            value.modelConfidence = 0.85
+            dataset.extractions[index] = value
+        }
+        return dataset
+    }
+
+    @Test func severalRunsShowWhatEachRunSaidInTheLongLayoutAndTheAgreementInTheWide() throws {
+        let long = try DatasetExporter.render(Self.threeRuns, format: .csv, layout: .long, columns: .none)
+        let rows = long.components(separatedBy: "\r\n")
+        #expect(rows[1].hasSuffix(",qwen,0,3,0.6666666666666666,\"[true,true,false]\",0.85"))
+        #expect(rows[5].hasSuffix(",qwen,0,3,0.6666666666666666,\"[false,null,false]\",0.85"))
+        #expect(rows[2].hasSuffix(",qwen,,1,,,"))
+
+        let wide = try DatasetExporter.render(Self.threeRuns, format: .csv, layout: .wide, columns: .none)
+        #expect(
+            wide
+                == lines(
+                    "document_id,title,violence,violence_run_agreement,organiser,organiser_run_agreement,crowd_size,"
+                        + "crowd_size_run_agreement,summary,summary_run_agreement,_outcome",
+                    "news/a.txt,\"First, with comma\",true,0.6666666666666666,union; students,,2000,,\"Line one\nLine two — ünïcödé ✓\",,flagged",
+                    "b.txt,Second,false,0.6666666666666666,,,,,,,succeeded",
+                    "c.txt,,,,,,,,,,not_run"))
+
+        let jsonl = try DatasetExporter.render(Self.threeRuns, format: .jsonl)
+        #expect(
+            jsonl.contains(
+                #""rationale":"Police used tear gas.","run_values":[true,true,false],"run_agreement":0.6666666666666666,"model_confidence":0.85}"#
+            ))
     }
 
     @Test func jsonl() throws {

@@ -38,7 +38,7 @@ enum APIExamples {
         Ratings(coders: ["a", "b"], units: ["1"], values: [["x", "x"]]), resamples: 100)
     static let gold = GoldReport(
         [
-            GoldReport.Item(unit: "a", gold: "true", model: "true", confidence: 0.9),
+            GoldReport.Item(unit: "a", gold: "true", model: "true", confidence: 0.9, modelConfidence: 0.8),
             GoldReport.Item(unit: "b", gold: "false", model: "true", confidence: 0.4),
         ], categorical: true)
     static let upload = UploadDTO(Documents.UploadResult(externalID: "a.txt", document: nil, outcome: nil, duplicate: nil))

@@ -55,6 +55,31 @@ struct ExtractionRoutesTests {
         }
     }
 
+    @Test func aJobWithThreeRunsAndTheReviewQueue() async throws {
+        try await TestService().test { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 2)
+            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","runs":10}"#).problem(
+                .unprocessableContent, field: "runs")
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full","runs":3}"#)
+            let job = try await api.call(.get, "/jobs/\(run.job)", token: ada.access).json()
+            #expect(job["selection"]?["runs"]?.doubleValue == 3)
+            let base = "/projects/\(project)/extractions"
+            let all = try await api.call(.get, "\(base)?limit=50", token: ada.access).json()
+            let items = try #require(all["items"]?.arrayValue)
+            // The stand-in model answers the same every run: full agreement, three runs each.
+            #expect(items.count == 6)
+            #expect(items.allSatisfy { $0["runs"]?.doubleValue == 3 && $0["run_agreement"]?.doubleValue == 1 })
+            #expect(items.allSatisfy { $0["run_values"]?.arrayValue?.count == 3 && $0["settings"]?["runs"]?.doubleValue == 3 })
+            let disagreeing = try await api.call(.get, "\(base)?runs_disagree=true", token: ada.access).json()
+            #expect(disagreeing["total"]?.doubleValue == 0)
+            // The queue puts the flagged values (the participants, below the threshold) first.
+            let queue = try await api.call(.get, "\(base)?order=review&limit=2", token: ada.access).json()
+            #expect(queue["items"]?.arrayValue?.allSatisfy { $0["status"]?.stringValue == "flagged" } == true)
+            try await api.call(.get, "\(base)?order=maybe", token: ada.access).problem(.unprocessableContent, field: "order")
+        }
+    }
+
     @Test func oneValueWithEvidenceOffsets() async throws {
         try await TestService().test { api in
             let (ada, project, documents, _) = try await Self.coded(api)

@@ -126,6 +126,46 @@ struct AccountStoreTests {
         #expect(try await store.extraction(id: one.id) == one)
     }
 
+    /// The review queue: failed, then flagged, then the rest; within each, the runs that agreed
+    /// least, then the least confident. Run fields and settings survive the store.
+    @Test(arguments: StoreKind.allCases)
+    func theReviewQueueOrdersByNeedAndKeepsWhatEachRunSaid(kind: StoreKind) async throws {
+        let store = try make(kind)
+        let (project, documents) = try await Fixtures.project(in: store, documents: 1)
+        let job = try await Fixtures.job(in: store, project: project)
+        func value(_ name: String, status: ExtractionStatus, confidence: Double?, agreement: Double?) -> Extraction {
+            var value = Fixtures.extraction(name, "x", documentID: documents[0].id, jobID: job.id, status: status)
+            value.confidence = confidence
+            if let agreement {
+                value.runAgreement = agreement
+                value.runValues = ["x", agreement < 1 ? "y" : "x", JSONValue?.none]
+                value.modelConfidence = 0.9
+                value.settings = ModelSettings(temperature: 0.1, runs: 3, variedTemperature: 0.8)
+            }
+            return value
+        }
+        var result = Fixtures.result(job: job, document: documents[0])
+        result.extractions = [
+            value("sure", status: .validated, confidence: 0.9, agreement: 1),
+            value("unsure", status: .validated, confidence: 0.4, agreement: nil),
+            value("split", status: .validated, confidence: 0.95, agreement: 2.0 / 3),
+            value("flagged", status: .flagged, confidence: 0.8, agreement: nil),
+            value("failed", status: .failed, confidence: nil, agreement: nil),
+            value("unknown", status: .validated, confidence: nil, agreement: nil),
+        ]
+        try await store.record([result])
+        let queue = try await store.extractions(
+            projectID: project.id, filter: ExtractionFilter(order: .review), limit: 10, offset: 0)
+        #expect(queue.items.map(\.variable) == ["failed", "flagged", "split", "unknown", "unsure", "sure"])
+        let disagreeing = try await store.extractions(
+            projectID: project.id, filter: ExtractionFilter(runsDisagree: true), limit: 10, offset: 0)
+        #expect(disagreeing.items.map(\.variable) == ["split"])
+        let split = try #require(disagreeing.items.first)
+        #expect(split.runValues == ["x", "y", JSONValue?.none] && split.runAgreement == 2.0 / 3 && split.modelConfidence == 0.9)
+        #expect(split.settings == ModelSettings(temperature: 0.1, runs: 3, variedTemperature: 0.8))
+        #expect(queue.items.first { $0.variable == "unsure" }?.runValues == nil)
+    }
+
     @Test(arguments: StoreKind.allCases)
     func feedbackIsListedPerVariableAndGoesWithItsDocument(kind: StoreKind) async throws {
         let store = try make(kind)

@@ -3,18 +3,21 @@ import Foundation
 /// One variable's values against a gold set: accuracy, chance-corrected agreement with the gold
 /// coder, precision, recall and F1 per category, and how well the confidence predicts being right.
 public struct GoldReport: Sendable, Hashable, Codable {
-    /// One unit: the gold code, the model's code (nil when it gave none) and its confidence.
+    /// One unit: the gold code, the model's code (nil when it gave none) and its confidence; for a
+    /// value from several runs also the model's own confidence before it was blended.
     public struct Item: Sendable, Hashable {
         public var unit: String
         public var gold: String
         public var model: String?
         public var confidence: Double?
+        public var modelConfidence: Double?
 
-        public init(unit: String, gold: String, model: String?, confidence: Double?) {
+        public init(unit: String, gold: String, model: String?, confidence: Double?, modelConfidence: Double? = nil) {
             self.unit = unit
             self.gold = gold
             self.model = model
             self.confidence = confidence
+            self.modelConfidence = modelConfidence
         }
     }
 
@@ -56,10 +59,16 @@ public struct GoldReport: Sendable, Hashable, Codable {
     /// Expected calibration error: the mean gap between confidence and accuracy, weighted by the
     /// values in each band; 0 is perfectly calibrated.
     public var expectedCalibrationError: Double?
+    /// When values come from several runs: the same bands and error for the model's own
+    /// confidence, before it was blended with the runs' agreement; nil otherwise.
+    public var calibrationBeforeBlending: [Bin]?
+    public var expectedCalibrationErrorBeforeBlending: Double?
 
     enum CodingKeys: String, CodingKey {
         case units, missing, accuracy, kappa, alpha, categories, calibration
         case expectedCalibrationError = "expected_calibration_error"
+        case calibrationBeforeBlending = "calibration_before_blending"
+        case expectedCalibrationErrorBeforeBlending = "expected_calibration_error_before_blending"
     }
 
     public init(_ items: [Item], categorical: Bool) {
@@ -72,14 +81,28 @@ public struct GoldReport: Sendable, Hashable, Codable {
         alpha = (try? Agreement.krippendorffAlpha(ratings)) ?? nil
         categories = categorical ? Self.scores(items) : []
         calibration = Self.bins(items)
-        let scored = calibration.reduce(0) { $0 + $1.count }
-        expectedCalibrationError =
-            scored == 0
-            ? nil
-            : calibration.reduce(0.0) { total, bin in
-                guard let confidence = bin.meanConfidence, let accuracy = bin.accuracy else { return total }
-                return total + Double(bin.count) / Double(scored) * abs(confidence - accuracy)
-            }
+        expectedCalibrationError = Self.expectedError(calibration)
+        if items.contains(where: { $0.modelConfidence != nil }) {
+            // A value from one run has no blend: its own confidence is the model's.
+            let before = Self.bins(
+                items.map { item in
+                    var own = item
+                    own.confidence = item.modelConfidence ?? item.confidence
+                    return own
+                })
+            calibrationBeforeBlending = before
+            expectedCalibrationErrorBeforeBlending = Self.expectedError(before)
+        }
+    }
+
+    /// The mean gap between confidence and accuracy, weighted by the values in each band.
+    static func expectedError(_ bins: [Bin]) -> Double? {
+        let scored = bins.reduce(0) { $0 + $1.count }
+        guard scored > 0 else { return nil }
+        return bins.reduce(0.0) { total, bin in
+            guard let confidence = bin.meanConfidence, let accuracy = bin.accuracy else { return total }
+            return total + Double(bin.count) / Double(scored) * abs(confidence - accuracy)
+        }
     }
 
     static func scores(_ items: [Item]) -> [CategoryScore] {

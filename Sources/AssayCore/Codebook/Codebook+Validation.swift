@@ -28,6 +28,7 @@ extension Codebook {
             problems.append(.init(field: "variables", reason: "a codebook needs at least one variable"))
         }
         problems += unitProblems()
+        problems += modelProblems()
         var seen: [String: Int] = [:]
         for (i, v) in variables.enumerated() {
             let at = "variables[\(i)]"
@@ -83,6 +84,10 @@ extension Codebook {
                 if dep.equals == nil && dep.oneOf == nil && dep.present == nil {
                     add("depends_on", "give a condition: equals, in, or present")
                 }
+                // Each model answers in its own request: a condition must be in the same one.
+                if let other = variable(named: dep.variable), other.model != v.model {
+                    add("depends_on.variable", "'\(dep.variable)' is coded by another model; a condition needs the same model")
+                }
             }
         }
         return problems
@@ -108,6 +113,35 @@ extension Codebook {
     }
 
     public static let maxEntityInstruction = 2_000
+    public static let maxModels = 9
+
+    /// Model names are names at the provider: not empty, not too many, not twice; an entity
+    /// codebook finds its entities and codes them with one model.
+    public func modelProblems() -> [CodebookProblem] {
+        var problems: [CodebookProblem] = []
+        func check(_ name: String, at field: String) {
+            if name.trimmingCharacters(in: .whitespaces).isEmpty || name.count > 200 || name.contains(where: \.isNewline) {
+                problems.append(.init(field: field, reason: "a model name is 1 to 200 characters on one line"))
+            }
+        }
+        if let models {
+            if models.isEmpty { problems.append(.init(field: "models", reason: "name at least one model, or leave models out")) }
+            if models.count > Self.maxModels { problems.append(.init(field: "models", reason: "at most \(Self.maxModels) models")) }
+            if Set(models).count != models.count { problems.append(.init(field: "models", reason: "a model is named twice")) }
+            for (i, name) in models.enumerated() { check(name, at: "models[\(i)]") }
+        }
+        for (i, variable) in variables.enumerated() {
+            guard let name = variable.model else { continue }
+            check(name, at: "variables[\(i)].model")
+            if unit == .entity {
+                problems.append(.init(field: "variables[\(i)].model", reason: "an entity codebook codes every variable with one model"))
+            }
+        }
+        if unit == .entity, (models?.count ?? 0) > 1 {
+            problems.append(.init(field: "models", reason: "an entity codebook codes with one model"))
+        }
+        return problems
+    }
 
     /// Throws a `CodebookError` listing every problem, or returns the codebook unchanged.
     public func validated() throws -> Codebook {

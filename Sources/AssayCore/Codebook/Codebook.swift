@@ -12,11 +12,15 @@ public struct Codebook: Sendable, Hashable, Codable {
     public var unit: UnitOfObservation?
     /// Which entities to find, e.g. "each protest event the article reports".
     public var entityInstruction: String?
+    /// The models that code the project, by name at the configured provider: run 1 uses the
+    /// first, run 2 the second, and so on round (`assay run --runs N`); nil for the configured model.
+    public var models: [String]?
 
     public init(
         name: String? = nil, description: String? = nil, instructions: String? = nil, variables: [Variable],
-        unit: UnitOfObservation? = nil, entityInstruction: String? = nil
+        unit: UnitOfObservation? = nil, entityInstruction: String? = nil, models: [String]? = nil
     ) {
+        self.models = models
         self.name = name
         self.description = description
         self.instructions = instructions
@@ -26,8 +30,14 @@ public struct Codebook: Sendable, Hashable, Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, description, instructions, variables, unit
+        case name, description, instructions, variables, unit, models
         case entityInstruction = "entity_instruction"
+    }
+
+    /// The model run `run` (from 0) codes with, when the codebook names models; nil for the configured one.
+    public func model(forRun run: Int) -> String? {
+        guard let models, !models.isEmpty else { return nil }
+        return models[run % models.count]
     }
 
     /// The entity instruction when the codebook codes entities, else nil.

@@ -17,14 +17,17 @@ public struct Variable: Sendable, Hashable, Codable {
     public var validation: ValidationRules?
     public var dependsOn: Dependency?
     public var examples: [Example]
+    /// The model that codes this variable, whatever model codes the rest; nil for the project's.
+    public var model: String?
 
     public init(
         name: String, displayName: String? = nil, type: VariableType, instructions: String = "",
         categories: [Category] = [], required: Bool = false, confidenceThreshold: Double = 0.7,
         ifUncertain: IfUncertain = .flag, ifMultipleValues: IfMultipleValues = .first, maxValues: Int? = nil,
         defaultValue: JSONValue? = nil, validation: ValidationRules? = nil, dependsOn: Dependency? = nil,
-        examples: [Example] = []
+        examples: [Example] = [], model: String? = nil
     ) {
+        self.model = model
         self.name = name
         self.displayName = displayName
         self.type = type
@@ -53,6 +56,7 @@ public struct Variable: Sendable, Hashable, Codable {
         case maxValues = "max_values"
         case defaultValue = "default"
         case dependsOn = "depends_on"
+        case model
     }
 
     public init(from decoder: any Decoder) throws {
@@ -72,6 +76,7 @@ public struct Variable: Sendable, Hashable, Codable {
         validation = try c.decodeIfPresent(ValidationRules.self, forKey: .validation)
         dependsOn = try c.decodeIfPresent(Dependency.self, forKey: .dependsOn)
         examples = try c.decodeIfPresent([Example].self, forKey: .examples) ?? []
+        model = try c.decodeIfPresent(String.self, forKey: .model)
     }
 }
 

@@ -9,6 +9,10 @@ import Foundation
 /// 2023, self-consistency; Xiong et al. 2024 on verbalized vs consistency confidence). The blend
 /// keeps half of each, so neither a lucky streak nor a confident guess alone reads as certain;
 /// `assay eval` shows the calibration before and after on a gold set.
+///
+/// "No value" is an answer like any other: a run that found none, whose value failed its checks,
+/// that skipped the variable, or whose reply was unusable says "no value", so three runs that
+/// find no date for a press conference agree, and the table of what the runs said adds up.
 public enum RunMerge {
     /// The weight of the runs' agreement in the blended confidence; the model's own gets the rest.
     public static let agreementWeight = 0.5
@@ -23,9 +27,8 @@ public enum RunMerge {
         return agreementWeight * agreement + (1 - agreementWeight) * min(max(modelConfidence, 0), 1)
     }
 
-    /// Merges the runs of one document (in run order; at least one). A run that failed counts
-    /// against every value's agreement; when all failed, the first failure stands, with the
-    /// tokens of all runs.
+    /// Merges the runs of one document (in run order; at least one). When all failed, the first
+    /// failure stands, with the tokens of all runs.
     public static func merge(_ runs: [DocumentResult], codebook: Codebook, settings: ModelSettings) -> DocumentResult {
         precondition(!runs.isEmpty, "merging no runs")
         let tokensIn = runs.reduce(0) { $0 + $1.tokensIn }
@@ -42,7 +45,7 @@ public enum RunMerge {
         merged.errors = []
         merged.extractions = codebook.variables.compactMap { variable in
             let answers = runs.map { run in
-                run.outcome == .failed ? nil : Answer(run.extractions.first { $0.variable == variable.name && $0.entityIndex == 0 })
+                run.outcome == .failed ? nil : run.extractions.first { $0.variable == variable.name && $0.entityIndex == 0 }
             }
             return value(of: variable, answers: answers, settings: settings)
         }
@@ -51,29 +54,43 @@ public enum RunMerge {
         return merged
     }
 
-    /// What one run said about a variable: a value, or that it skipped it (its condition did not hold).
-    struct Answer {
-        var extraction: Extraction?
-        init(_ extraction: Extraction?) { self.extraction = extraction }
-
-        func key(_ type: VariableType) -> String {
-            guard let extraction else { return "(skipped)" }
-            guard extraction.status != .failed else { return "(no value)" }
-            return Codes.code(extraction.value, type: type) ?? "(no value)"
-        }
+    /// One run's parts (a request per model) as one result: their values together, their tokens
+    /// summed; a part that failed fails the document (its error stands, and the document is
+    /// redone whole next time), and a flagged value flags it.
+    public static func combine(_ parts: [DocumentResult]) -> DocumentResult {
+        precondition(!parts.isEmpty, "combining no parts")
+        guard parts.count > 1 else { return parts[0] }
+        var combined = parts.first { $0.outcome == .failed } ?? parts[0]
+        combined.tokensIn = parts.reduce(0) { $0 + $1.tokensIn }
+        combined.tokensOut = parts.reduce(0) { $0 + $1.tokensOut }
+        guard combined.outcome != .failed else { return combined }
+        combined.extractions = parts.flatMap(\.extractions)
+        combined.outcome = parts.contains { $0.outcome == .flagged } ? .flagged : .succeeded
+        combined.reply = parts.last?.reply
+        return combined
     }
 
-    static func value(of variable: Variable, answers: [Answer?], settings: ModelSettings) -> Extraction? {
-        // Group the runs that answered by what they said, in the order the answers first came.
+    static let noValue = "(no value)"
+
+    /// What a run said, as a comparable code: its value's code, or "no value".
+    static func key(_ answer: Extraction?, _ type: VariableType) -> String {
+        guard let answer, answer.status != .failed else { return noValue }
+        return Codes.code(answer.value, type: type) ?? noValue
+    }
+
+    /// One variable's merged value from each run's answer (nil where the run gave none); nil when
+    /// the majority gave no value and no run stored one (the variable was skipped).
+    static func value(of variable: Variable, answers: [Extraction?], settings: ModelSettings) -> Extraction? {
+        // Group the runs by what they said, in the order the answers first came.
         var order: [String] = []
-        var groups: [String: [Answer]] = [:]
-        for answer in answers.compactMap({ $0 }) {
-            let key = answer.key(variable.type)
+        var groups: [String: [Extraction?]] = [:]
+        for answer in answers {
+            let key = key(answer, variable.type)
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(answer)
         }
         func meanConfidence(_ key: String) -> Double? {
-            let confidences = groups[key, default: []].compactMap { $0.extraction?.confidence }
+            let confidences = groups[key, default: []].compactMap { $0?.confidence }
             return confidences.isEmpty ? nil : confidences.reduce(0, +) / Double(confidences.count)
         }
         // The most frequent answer; a tie goes to the higher mean confidence, then the earlier.
@@ -85,15 +102,20 @@ public enum RunMerge {
                 if confidenceA != confidenceB { return confidenceA < confidenceB }
                 return a.offset > b.offset
             })?.element,
-            // Most runs skipped the variable: it is skipped.
-            let representative = groups[winner]!.compactMap(\.extraction).max(by: { ($0.confidence ?? -1) < ($1.confidence ?? -1) })
+            // The surest run that gave it lends its evidence and rationale (a value that passed its
+            // checks before one that failed them).
+            let representative = groups[winner]!.compactMap({ $0 }).max(by: { a, b in
+                let (failedA, failedB) = (a.status == .failed, b.status == .failed)
+                if failedA != failedB { return failedA }
+                return (a.confidence ?? -1) < (b.confidence ?? -1)
+            })
         else { return nil }
         let agreement = Double(groups[winner]!.count) / Double(answers.count)
         let modelConfidence = meanConfidence(winner)
         var value = representative
         value.runValues = answers.map { answer in
             // `.none`, not `nil`: JSONValue takes the nil literal as .null.
-            answer?.extraction.flatMap { $0.status == .failed || $0.value == .null ? JSONValue?.none : .some($0.value) }
+            key(answer, variable.type) == noValue ? JSONValue?.none : answer.map(\.value)
         }
         value.runAgreement = agreement
         value.modelConfidence = modelConfidence
@@ -101,10 +123,8 @@ public enum RunMerge {
         value.settings = settings
         if agreement <= disagreementShare, value.status == .validated || value.status == .flagged {
             let said = order.map { "\($0) ×\(groups[$0]!.count)" }
-            let failed = answers.count { $0 == nil }
-            let note = "runs disagree: " + (said + (failed > 0 ? ["no usable reply ×\(failed)"] : [])).joined(separator: ", ")
             value.status = .flagged
-            value.error = [value.error, note].compactMap { $0 }.joined(separator: "; ")
+            value.error = [value.error, "runs disagree: " + said.joined(separator: ", ")].compactMap { $0 }.joined(separator: "; ")
         }
         return value
     }

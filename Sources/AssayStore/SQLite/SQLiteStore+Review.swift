@@ -88,13 +88,23 @@ extension SQLiteStore: ReviewStore {
             conditions.append("e.confidence < ?")
             arguments += try .checked([below])
         }
+        if filter.runsDisagree { conditions.append("e.run_agreement < 1") }
+        let order =
+            switch filter.order {
+            case .id: "e.id"
+            case .review:
+                """
+                CASE e.status WHEN 'failed' THEN 0 WHEN 'flagged' THEN 1 ELSE 2 END,
+                COALESCE(e.run_agreement, 1), e.confidence IS NOT NULL, e.confidence, e.id
+                """
+            }
         let from = "FROM extractions e JOIN documents d ON d.id = e.document_id WHERE " + conditions.joined(separator: " AND ")
         let matching = arguments
         return try await writer.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) " + from, arguments: matching) ?? 0
             var page = matching
             page += [max(0, limit), max(0, offset)]
-            let items = try Row.fetchAll(db, sql: "SELECT e.* " + from + " ORDER BY e.id LIMIT ? OFFSET ?", arguments: page)
+            let items = try Row.fetchAll(db, sql: "SELECT e.* " + from + " ORDER BY \(order) LIMIT ? OFFSET ?", arguments: page)
                 .map(Extraction.init(row:))
             return (items, total)
         }
