@@ -24,25 +24,41 @@ struct EvalCommand: AsyncParsableCommand {
             the share of runs that agreed with the model's own: the table then shows the calibration \
             before blending (the model's own) and after, side by side, so you can see which to trust.
 
+            With --feedback instead of a gold set: the calibration against reviewers' verdicts \
+            (assay show, the review queue over HTTP). Values judged correct count as right, \
+            incorrect and partly correct ones as wrong; the latest verdict per value counts. \
+            Reviewers see flagged and unsure values first, so this is the calibration of the \
+            reviewed values.
+
             Examples:
               assay eval examples/protests/gold.csv
               assay eval gold.csv --plot calibration.svg --json
+              assay eval --feedback
             """)
 
-    @Argument(help: ArgumentHelp("The gold set: columns document, variable, value.", valueName: "gold")) var gold: String
+    @Argument(help: ArgumentHelp("The gold set: columns document, variable, value.", valueName: "gold")) var gold: String?
+    @Flag(help: "Calibrate against reviewers' feedback instead of a gold set.") var feedback = false
     @Option(help: ArgumentHelp("Also write a reliability diagram (SVG) to this file.", valueName: "file")) var plot: String?
     @Flag(help: "Print JSON: one object per variable.") var json = false
     @OptionGroup var options: StoreOptions
 
+    func validate() throws {
+        if gold != nil && feedback { throw ValidationError("give a gold set (GOLD.csv) or --feedback, not both") }
+        if gold == nil && !feedback {
+            throw ValidationError("give a gold set (GOLD.csv), or --feedback to calibrate against reviewers' verdicts")
+        }
+    }
+
     func run() async throws {
+        let local = try options.local()
+        let project = try await local.project(options.project)
+        guard let gold else { return try await runFeedback(local, project) }
         let codes: [CodingsCSV.GoldCode]
         do {
             codes = try CodingsCSV.gold(contentsOf: URL(fileURLWithPath: gold))
         } catch {
             throw CLIError("\(gold): \(error)")
         }
-        let local = try options.local()
-        let project = try await local.project(options.project)
         let evaluation = try await Evaluations(store: local.store).evaluate(codes, projectID: project.id, for: .local)
         if !evaluation.unknownDocuments.isEmpty {
             printError("not in the project (left out): " + evaluation.unknownDocuments.prefix(10).joined(separator: ", "))
@@ -51,19 +67,7 @@ struct EvalCommand: AsyncParsableCommand {
             printError("not in the codebook (left out): " + evaluation.unknownVariables.joined(separator: ", "))
         }
         guard !evaluation.variables.isEmpty else { throw CLIError("the gold set codes none of this project's documents and variables") }
-        if let plot {
-            // Values from several runs: each variable twice, the model's own confidence and the blend.
-            let series = evaluation.variables.flatMap { variable, report in
-                guard let before = report.calibrationBeforeBlending else { return [(variable.name, report.calibration)] }
-                return [("\(variable.name) (model's own)", before), ("\(variable.name) (blended)", report.calibration)]
-            }
-            let svg = CalibrationPlot.svg(series, title: "Calibration: \(project.name)")
-            do {
-                try svg.write(toFile: plot, atomically: true, encoding: .utf8)
-            } catch {
-                throw CLIError("cannot write \(plot): \(error.localizedDescription)")
-            }
-        }
+        try writePlot(evaluation.variables, title: "Calibration: \(project.name)")
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         for (variable, report) in evaluation.variables {
@@ -74,6 +78,43 @@ struct EvalCommand: AsyncParsableCommand {
             }
         }
         if let plot, !json { print("Reliability diagram: \(plot)") }
+    }
+
+    /// Calibration against reviewers' verdicts, per variable with feedback.
+    func runFeedback(_ local: Local, _ project: Project) async throws {
+        let reports = try await Evaluations(store: local.store).calibrationFromFeedback(projectID: project.id, for: .local)
+        guard !reports.isEmpty else {
+            throw CLIError("no feedback on this project's values yet; give some over HTTP (POST /extractions/{id}/feedback)")
+        }
+        try writePlot(reports, title: "Calibration against feedback: \(project.name)")
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        for (variable, report) in reports {
+            if json {
+                print(String(decoding: try encoder.encode(VariableLine(variable: variable.name, report: report)), as: UTF8.self))
+            } else {
+                let right = report.accuracy.map { String(format: "%.3f", $0) } ?? "—"
+                print(
+                    "\(variable.name) (\(variable.type.rawValue)): \(report.units) values reviewed, share judged correct \(right)"
+                        + Self.calibration(report).map { "\n" + $0 }.joined())
+            }
+        }
+        if let plot, !json { print("Reliability diagram: \(plot)") }
+    }
+
+    /// The reliability diagram, when asked for: values from several runs give each variable
+    /// twice, the model's own confidence and the blend.
+    func writePlot(_ reports: [(variable: Variable, report: GoldReport)], title: String) throws {
+        guard let plot else { return }
+        let series = reports.flatMap { variable, report in
+            guard let before = report.calibrationBeforeBlending else { return [(variable.name, report.calibration)] }
+            return [("\(variable.name) (model's own)", before), ("\(variable.name) (blended)", report.calibration)]
+        }
+        do {
+            try CalibrationPlot.svg(series, title: title).write(toFile: plot, atomically: true, encoding: .utf8)
+        } catch {
+            throw CLIError("cannot write \(plot): \(error.localizedDescription)")
+        }
     }
 
     static func render(_ variable: Variable, _ r: GoldReport) -> String {
@@ -87,6 +128,13 @@ struct EvalCommand: AsyncParsableCommand {
             for c in r.categories { rows.append(["  " + c.category, "\(c.support)", n(c.precision), n(c.recall), n(c.f1)]) }
             lines.append(Table.render(rows))
         }
+        return (lines + calibration(r)).joined(separator: "\n")
+    }
+
+    /// The calibration table: before and after blending side by side for values from several runs.
+    static func calibration(_ r: GoldReport) -> [String] {
+        func n(_ value: Double?) -> String { value.map { String(format: "%.3f", $0) } ?? "—" }
+        var lines: [String] = []
         if let before = r.calibrationBeforeBlending, r.calibration.contains(where: { $0.count > 0 }) {
             // Several runs: the model's own confidence beside the blended one, band by band.
             lines.append(
@@ -110,6 +158,6 @@ struct EvalCommand: AsyncParsableCommand {
             }
             lines.append(Table.render(rows))
         }
-        return lines.joined(separator: "\n")
+        return lines
     }
 }

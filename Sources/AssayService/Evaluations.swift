@@ -62,6 +62,32 @@ package struct Evaluations: Sendable {
             unknownDocuments: unknownDocuments, unknownVariables: unknownVariables)
     }
 
+    /// How well the confidence predicts what reviewers said, per variable: the values with
+    /// feedback (the latest verdict per value; `correct` is right, `incorrect` and
+    /// `partially_correct` are wrong) in ten confidence bands, with the expected calibration error,
+    /// before and after blending when values come from several runs. Accuracy is the share judged
+    /// correct; the other figures of a gold set do not apply. Reviewers look at flagged and unsure
+    /// values first, so this calibration is of the reviewed values, not of all.
+    package func calibrationFromFeedback(
+        projectID: Int64, for requester: Requester
+    ) async throws -> [(
+        variable: Variable, report: GoldReport
+    )] {
+        let project = try await access.project(projectID, for: requester)
+        guard let codebook = try await store.latestCodebook(projectID: project.id)?.codebook else { return [] }
+        var latest: [Int64: Feedback] = [:]
+        for feedback in try await store.feedback(projectID: project.id, variable: nil) { latest[feedback.extractionID] = feedback }
+        var items: [String: [GoldReport.Item]] = [:]
+        for (id, feedback) in latest.sorted(by: { $0.key < $1.key }) {
+            guard let value = try await store.extraction(id: id) else { continue }
+            items[value.variable, default: []].append(
+                GoldReport.Item(
+                    unit: "\(id)", gold: "right", model: feedback.verdict == .correct ? "right" : "wrong",
+                    confidence: value.confidence, modelConfidence: value.modelConfidence))
+        }
+        return codebook.variables.compactMap { variable in items[variable.name].map { (variable, GoldReport($0, categorical: false)) } }
+    }
+
     /// Gold sets and people's codes name documents, so they compare document-level values: an
     /// entity project's values belong to entities, which a file cannot name yet.
     static func requireDocumentUnit(_ project: Project) throws {

@@ -46,6 +46,30 @@ import Testing
         return (store, project)
     }
 
+    /// Reviewers' verdicts as labels: the latest verdict per value counts, correct is right.
+    @Test func calibrationAgainstFeedbackUsesTheLatestVerdictPerValue() async throws {
+        let (store, project) = try await project()
+        let values = try await store.extractions(projectID: project.id, documentID: nil).filter { $0.entityIndex == 0 }
+        let violence = values.filter { $0.variable == "violence" }.sorted { $0.documentID < $1.documentID }
+        let reviews = Reviews(store: store)
+        // a (0.9): wrong, then corrected to right; b (0.9): right; c (0.5): partly → wrong.
+        _ = try await reviews.give(.incorrect, note: "no", extractionID: violence[0].id, for: .local)
+        _ = try await reviews.give(.correct, extractionID: violence[0].id, for: .local)
+        _ = try await reviews.give(.correct, extractionID: violence[1].id, for: .local)
+        _ = try await reviews.give(.partiallyCorrect, note: "half", extractionID: violence[2].id, for: .local)
+        let reports = try await Evaluations(store: store).calibrationFromFeedback(projectID: project.id, for: .local)
+        #expect(reports.map(\.variable.name) == ["violence"])
+        let report = try #require(reports.first?.report)
+        #expect(report.units == 3)
+        #expect(abs(try #require(report.accuracy) - 2.0 / 3) < 1e-12)
+        let bands = report.calibration.filter { $0.count > 0 }
+        #expect(bands.map(\.count) == [1, 2] && bands.map(\.accuracy) == [0, 1])
+        // ECE: 1/3 × |.5 − 0| + 2/3 × |.9 − 1|.
+        let expected: Double = 0.5 / 3 + 0.2 / 3
+        #expect(abs(try #require(report.expectedCalibrationError) - expected) < 1e-12)
+        #expect(report.calibrationBeforeBlending == nil)
+    }
+
     @Test func goldCodesAreMatchedByDocumentEndingAndTypedCode() async throws {
         let (store, project) = try await project()
         let gold = try CodingsCSV.gold(
