@@ -61,6 +61,8 @@ struct RunCommand: AsyncParsableCommand {
     var pack: Bool?
     @Option(help: "When packing: tokens one request may use, counting prompt, documents and expected output.")
     var tokenBudget = 8192
+    @Flag(help: "Print what the run would code and cost (requests, tokens, dollars), then stop: nothing is sent or stored.")
+    var dryRun = false
     @Option(help: ArgumentHelp("Record every request and reply to this cassette (JSON Lines).", valueName: "file"))
     var record: String?
     @Option(help: ArgumentHelp("Answer from a recorded cassette instead of the model: deterministic and free.", valueName: "file"))
@@ -138,6 +140,9 @@ struct RunCommand: AsyncParsableCommand {
             // The cassette keeps what the guarded provider finally answered, not the retried failures.
             provider = try RecordReplayProvider(
                 mode: .record(base: config.guards.wrap(try await Self.reachable(config))), cassette: URL(fileURLWithPath: record))
+        } else if dryRun {
+            // Nothing is sent: the model need not answer.
+            provider = try config.makeProvider()
         } else {
             provider = config.guards.wrap(try await Self.reachable(config))
         }
@@ -161,6 +166,11 @@ struct RunCommand: AsyncParsableCommand {
         // A cassette holds one model's exchanges: a codebook naming other models is refused.
         if replay != nil || record != nil { engine.modelProvider = nil }
         let runs = Runs(store: local.store, engine: engine, baseOptions: config.options())
+        if dryRun {
+            let plan = try await runs.plan(request, projectID: project.id, for: .local)
+            print(Self.render(plan, project: project.name, model: provider.model, price: config.price(provider.model)))
+            return
+        }
         let progress = ProgressReporter()
         let source = replay.map { "replaying \($0)" } ?? "\(config.settings.model) at \(config.settings.baseURL)"
         printError("Running on '\(project.name)' with \(source) (\(concurrency) at a time). Ctrl-C stops cleanly.")
@@ -182,6 +192,29 @@ struct RunCommand: AsyncParsableCommand {
         default:
             throw CLIError(summary.job.error ?? "the job failed")
         }
+    }
+
+    /// A dry run's plan: documents, requests, tokens and money.
+    static func render(_ plan: ExtractionEngine.JobPlan, project: String, model: String, price: Price?) -> String {
+        let e = plan.estimate
+        var rows = [
+            ["documents", "\(e.documents) to code, \(plan.alreadyDone) already done and skipped"],
+            [
+                "requests",
+                "\(e.requests.grouped)" + (e.runs > 1 ? " (\(e.runs) runs each)" : "") + (e.perEntity ? ", plus one per entity found" : ""),
+            ],
+            ["tokens", "~\(e.inputTokens.grouped) input, at most \(e.maxOutputTokens.grouped) output"],
+        ]
+        if !plan.namedModels.isEmpty { rows.append(["models", model + ", " + plan.namedModels.joined(separator: ", ")]) }
+        switch (e.maxCost, price) {
+        case (0?, _): rows.append(["cost", "$0 (a model on this machine)"])
+        case (let cost?, let price?):
+            rows.append(["cost", "at most \(cost.dollarsText) (\(model) at \(price.text))"])
+        case (let cost?, nil): rows.append(["cost", "at most \(cost.dollarsText)"])
+        case (nil, _): rows.append(["cost", "unknown: no price for the model; add it to a price file (ASSAY_PRICES)"])
+        }
+        if let note = plan.packingNote { rows.append(["packing", note]) }
+        return "Dry run on '\(project)' with \(model): nothing was sent or stored.\n" + Table.render(rows, indent: 2, header: false)
     }
 
     /// The job's values whose runs did not all agree, least agreement first (at most 20): what a
@@ -258,6 +291,14 @@ enum SummaryText {
         rows.append(["tokens", "\(job.tokensIn) in / \(job.tokensOut) out"])
         if let m = s.metrics { rows.append(["requests", MetricsText.render(m)]) }
         if let estimate = s.estimate, job.total > 0 { rows.append(["estimated", estimate.summary]) }
+        if let cost = s.cost, let price = s.price {
+            rows.append([
+                "cost",
+                price == .free
+                    ? "$0 (a model on this machine)"
+                    : "\(cost.dollarsText) (\(job.model) at \(price.text))",
+            ])
+        }
         rows.append(["wall time", String(format: "%.1f s (%.2f documents/s)", seconds, s.documentsPerSecond)])
         let header =
             "Run #\(job.id) (\(job.kind.rawValue)) \(job.status.rawValue): codebook v\(job.codebookVersion), model \(job.model), prompt \(job.promptHash.prefix(12))"

@@ -84,6 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.tokenCounter = await run.tokenizer()
         config.tokenFamily = run.settings.tokenFamily
         config.modelProvider = run.modelProvider
+        config.prices = run.price
         config.maxUploadBytes = maxUploadMb << 20
         config.maxFileBytes = maxFileMb << 20
         config.bcryptCost = UInt8(bcryptCost)

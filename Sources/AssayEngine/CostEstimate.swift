@@ -13,6 +13,8 @@ public struct CostEstimate: Sendable, Hashable, Codable {
     public var maxOutputTokens: Int
     /// An entity project's documents take one more request per entity found, not counted here.
     public var perEntity = false
+    /// At most this many US dollars (every reply as long as allowed), when every model's price is known.
+    public var maxCost: Double?
 
     public init(documents: Int = 0, runs: Int = 1, requests: Int = 0, inputTokens: Int = 0, maxOutputTokens: Int = 0) {
         self.documents = documents
@@ -27,6 +29,7 @@ public struct CostEstimate: Sendable, Hashable, Codable {
         case inputTokens = "input_tokens"
         case maxOutputTokens = "max_output_tokens"
         case perEntity = "per_entity"
+        case maxCost = "max_cost_usd"
     }
 
     /// One line: "60 requests (20 documents × 3 runs), ~41,000 input tokens, at most 9,000 output tokens".
@@ -35,6 +38,7 @@ public struct CostEstimate: Sendable, Hashable, Codable {
         if runs > 1 { text += " (\(documents.grouped) documents × \(runs) runs)" }
         text += ", ~\(inputTokens.grouped) input tokens, at most \(maxOutputTokens.grouped) output tokens"
         if perEntity { text += ", plus one request per entity found" }
+        if let maxCost { text += ", at most \(maxCost.dollarsText)" }
         return text
     }
 
@@ -67,18 +71,5 @@ public struct CostEstimate: Sendable, Hashable, Codable {
         CostEstimate(
             documents: documents, runs: runs, requests: requests * passes, inputTokens: inputTokens * passes,
             maxOutputTokens: maxOutputTokens * passes)
-    }
-}
-
-extension Int {
-    /// 41000 as "41,000": token counts read at a glance.
-    var grouped: String {
-        let digits = String(magnitude)
-        var out = ""
-        for (index, digit) in digits.enumerated() {
-            if index > 0, (digits.count - index) % 3 == 0 { out.append(",") }
-            out.append(digit)
-        }
-        return (self < 0 ? "-" : "") + out
     }
 }

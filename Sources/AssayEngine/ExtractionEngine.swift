@@ -19,6 +19,8 @@ public struct ExtractionEngine: Sendable {
     /// panel of models across runs, or a variable's own model); nil where models cannot be
     /// switched (a replayed cassette), and such codebooks are refused.
     public var modelProvider: (@Sendable (String) throws -> any LLMProvider)?
+    /// A model's price, for estimates and costs in money; nil (or a nil price) leaves them out.
+    public var prices: (@Sendable (String) -> Price?)?
 
     public init(
         store: any Store, provider: any LLMProvider, tokenCounter: (any TokenCounting)? = nil,
@@ -102,11 +104,27 @@ public struct ExtractionEngine: Sendable {
         try await execute(try await prepare(projectID: projectID, options: options), progress: progress)
     }
 
-    /// Selects the job's documents, decides packing and stores the job `running` with its start
-    /// event (and a full run's project status) in one transaction. Throws before anything is
-    /// stored when there is no codebook or a chosen document is unknown.
-    public func prepare(projectID: Int64, options: Options) async throws -> PreparedJob {
-        let started = ContinuousClock.now
+    /// A job as it would run, before anything is stored: its documents, packing, who codes what,
+    /// and what it should cost (`assay run --dry-run` prints it; `prepare` starts it).
+    public struct JobPlan: Sendable {
+        public let estimate: CostEstimate
+        /// Documents skipped because they were already done with this codebook version.
+        public let alreadyDone: Int
+        /// What was decided about packing, and why; nil when there was nothing to decide.
+        public let packingNote: String?
+        /// Models the codebook names besides the configured one.
+        public let namedModels: [String]
+        let documents: [WorkItem]
+        let prompt: ExtractionPrompt
+        let version: CodebookVersion
+        let options: Options
+        let coding: CodingPlan
+    }
+
+    /// Plans the job: selects its documents, decides packing, resolves the codebook's models and
+    /// estimates its cost. Stores nothing; throws when there is no codebook, a chosen document is
+    /// unknown, or the runs or models cannot be.
+    public func plan(projectID: Int64, options: Options) async throws -> JobPlan {
         guard let project = try await store.project(id: projectID) else { throw EngineError.noProject("#\(projectID)") }
         guard let version = try await store.latestCodebook(projectID: projectID) else {
             throw EngineError.noCodebook(project: project.name)
@@ -137,7 +155,19 @@ public struct ExtractionEngine: Sendable {
             if !decision.pays { options.packing = nil }
             packingNote = "packing \(decision.pays ? "on" : "off"): \(decision.reason)"
         }
-        let estimate = estimate(documents, prompt: prompt, codebookVersion: version.version, options: options, plan: plan)
+        return JobPlan(
+            estimate: estimate(documents, prompt: prompt, codebookVersion: version.version, options: options, plan: plan),
+            alreadyDone: alreadyDone, packingNote: packingNote, namedModels: named, documents: documents, prompt: prompt,
+            version: version, options: options, coding: plan)
+    }
+
+    /// Plans the job (`plan`) and stores it `running` with its start event (and a full run's
+    /// project status) in one transaction. Throws before anything is stored when the plan does.
+    public func prepare(projectID: Int64, options: Options) async throws -> PreparedJob {
+        let started = ContinuousClock.now
+        let planned = try await plan(projectID: projectID, options: options)
+        let (documents, prompt, version, options) = (planned.documents, planned.prompt, planned.version, planned.options)
+        let (named, packingNote, estimate) = (planned.namedModels, planned.packingNote, planned.estimate)
         let job = try await store.startJob(
             projectID: projectID, kind: options.kind, codebookVersion: version.version, promptHash: prompt.hash,
             model: provider.model, selection: options.selection, total: documents.count,
@@ -155,8 +185,8 @@ public struct ExtractionEngine: Sendable {
                 "model": "\(provider.model)",
             ])
         return PreparedJob(
-            job: job, alreadyDone: alreadyDone, documents: documents, prompt: prompt,
-            codebookVersion: version.version, options: options, started: started, estimate: estimate, plan: plan)
+            job: job, alreadyDone: planned.alreadyDone, documents: documents, prompt: prompt,
+            codebookVersion: version.version, options: options, started: started, estimate: estimate, plan: planned.coding)
     }
 
     /// The job's requests and tokens as planned: its batches, chunks and runs.
@@ -168,7 +198,17 @@ public struct ExtractionEngine: Sendable {
             batches(documents, processor: planner, packing: options.packing, chunking: options.chunking),
             sharedPromptTokens: TokenEstimator.estimate(prompt.system + prompt.codebookSection),
             outputTokensPerDocument: planner.maxTokens, chunking: options.chunking, family: tokenFamily
-        ).times(plan.partsPerDocument)
+        )
+        // Each part of each run costs a pass at its model's price.
+        let prices = plan.runs.flatMap { $0 }.map { self.prices?($0.provider.model) }
+        if !prices.contains(where: { $0 == nil }) {
+            estimate.maxCost = prices.compactMap { $0 }.reduce(0) {
+                $0 + $1.dollars(inputTokens: estimate.inputTokens, outputTokens: estimate.maxOutputTokens)
+            }
+        }
+        let maxCost = estimate.maxCost
+        estimate = estimate.times(plan.partsPerDocument)
+        estimate.maxCost = maxCost
         estimate.runs = options.runs
         estimate.perEntity = prompt.identification != nil
         return estimate
@@ -223,6 +263,12 @@ public struct ExtractionEngine: Sendable {
             try await self.summary(jobID: jobID, alreadyDone: alreadyDone, wallTime: clock.now - prepared.started)
         }
         summary.estimate = prepared.estimate
+        // In money when one model coded it all (tokens are not yet counted per model).
+        let models = Set(prepared.plan.runs.flatMap { $0 }.map(\.provider.model))
+        if models.count == 1, let model = models.first, let price = prices?(model) {
+            summary.cost = price.dollars(inputTokens: summary.job.tokensIn, outputTokens: summary.job.tokensOut)
+            summary.price = price
+        }
         logger.info(
             "job finished",
             metadata: [

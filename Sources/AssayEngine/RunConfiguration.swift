@@ -32,6 +32,8 @@ public struct RunConfiguration: Sendable {
     /// temperature of the runs after the first.
     public var runs = 1
     public var variedTemperature = ExtractionEngine.Options.defaultVariedTemperature
+    /// Models' prices: Assay's list prices, and the file `ASSAY_PRICES` names over them.
+    public var prices = PriceTable.defaults
 
     public init(
         settings: ProviderSettings, limits: RateLimits = RateLimits(), failFast: Bool = false,
@@ -51,9 +53,28 @@ public struct RunConfiguration: Sendable {
     }
 
     /// The model and rate limits from the environment (`ASSAY_PROVIDER`, `ASSAY_BASE_URL`,
-    /// `ASSAY_MODEL`, `ASSAY_RPM`, `ASSAY_TPM`, …), everything else at its default.
+    /// `ASSAY_MODEL`, `ASSAY_RPM`, `ASSAY_TPM`, …) and the prices (`ASSAY_PRICES`, a JSON file),
+    /// everything else at its default.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> RunConfiguration {
-        RunConfiguration(settings: try ProviderSettings.fromEnvironment(env), limits: try RateLimits.fromEnvironment(env))
+        var config = RunConfiguration(
+            settings: try ProviderSettings.fromEnvironment(env), limits: try RateLimits.fromEnvironment(env))
+        if let path = env["ASSAY_PRICES"], !path.isEmpty {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ProviderError.misconfigured("ASSAY_PRICES=\(path): cannot read the file")
+            }
+            do {
+                config.prices = try PriceTable.loading(data)
+            } catch {
+                throw ProviderError.misconfigured("ASSAY_PRICES=\(path): \(error)")
+            }
+        }
+        return config
+    }
+
+    /// A model's price at the configured provider: nothing for a server on this machine, the
+    /// table's price otherwise (nil when the table has none).
+    public var price: @Sendable (String) -> Price? {
+        { [settings, prices] model in settings.isOnThisMachine ? .free : prices.price(for: model) }
     }
 
     /// Packing as decided: a model server on this machine caches the prompt the requests share,
@@ -103,6 +124,7 @@ extension RunConfiguration {
         var engine = ExtractionEngine(store: store, provider: provider, tokenCounter: probe ? await tokenizer() : nil)
         engine.tokenFamily = settings.tokenFamily
         engine.modelProvider = modelProvider
+        engine.prices = price
         return engine
     }
 

@@ -11,6 +11,9 @@ public struct RunSummary: Sendable, Hashable {
     public var metrics: JobMetrics?
     /// What the job was expected to cost when it started (nil for a summary read back later).
     public var estimate: CostEstimate?
+    /// What the job cost in US dollars at `price`, when the model's price is known.
+    public var cost: Double?
+    public var price: Price?
 
     public var succeeded: Int { job.succeeded }
     public var flagged: Int { job.flagged }

@@ -36,6 +36,7 @@ public func buildApplication(
     var engine = ExtractionEngine(store: config.store, provider: config.provider, tokenCounter: config.tokenCounter)
     engine.tokenFamily = config.tokenFamily
     engine.modelProvider = config.modelProvider
+    engine.prices = config.prices
     engine.logger = Logger(label: "assay.engine")
     let runner = JobRunner(engine: engine, baseOptions: config.jobOptions, observer: { metrics.observe($0) })
     let tokens = await TokenService.make(config: config)

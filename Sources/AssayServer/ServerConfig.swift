@@ -18,6 +18,8 @@ public struct ServerConfig: Sendable {
     public var provider: any LLMProvider
     /// Other models at the same provider, for codebooks that name models; nil refuses such codebooks.
     public var modelProvider: (@Sendable (String) throws -> any LLMProvider)?
+    /// Models' prices, for estimates and costs in money.
+    public var prices: (@Sendable (String) -> Price?)?
     /// Whether the model answers; `/health/ready` calls it.
     public var providerCheck: @Sendable () async throws -> Void
     /// HMAC secret the access tokens are signed with.

@@ -22,9 +22,19 @@ package struct Runs: Sendable {
         progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
     ) async throws -> RunSummary {
         let project = try await access.project(projectID, for: requester)
+        return try await engine.run(projectID: project.id, options: try options(request), progress: progress)
+    }
+
+    /// What the run would code and cost, with nothing sent or stored (`assay run --dry-run`).
+    package func plan(_ request: Jobs.Request, projectID: Int64, for requester: Requester) async throws -> ExtractionEngine.JobPlan {
+        let project = try await access.project(projectID, for: requester)
+        return try await engine.plan(projectID: project.id, options: try options(request))
+    }
+
+    private func options(_ request: Jobs.Request) throws -> ExtractionEngine.Options {
         var options = baseOptions
         options.kind = request.kind
         options.selection = try request.selection()
-        return try await engine.run(projectID: project.id, options: options, progress: progress)
+        return options
     }
 }

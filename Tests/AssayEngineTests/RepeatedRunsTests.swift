@@ -206,3 +206,35 @@ import Testing
         #expect(entities.problems().map(\.field) == ["variables[0].model"])
     }
 }
+
+/// Money: the estimate's upper bound and a job's cost from the model's price.
+@Suite struct CostTests {
+    @Test func theEstimateAndTheCostFollowThePrice() async throws {
+        let f = try await EngineFixture(documents: 3)
+        var engine = f.engine(ScriptedProvider(model: "gpt-4o-mini", steps: [], then: FakeModel.good))
+        engine.prices = { PriceTable.defaults.price(for: $0) }
+        var options = ExtractionEngine.Options()
+        options.runs = 2
+        let summary = try await engine.run(projectID: f.project.id, options: options)
+        let estimate = try #require(summary.estimate)
+        let price = Price(input: 0.15, output: 0.6, cachedInput: 0.075)
+        // Two runs at the same price: twice one pass's bound.
+        let onePass = price.dollars(inputTokens: estimate.inputTokens / 2, outputTokens: estimate.maxOutputTokens / 2)
+        #expect(abs(try #require(estimate.maxCost) - 2 * onePass) < 1e-12)
+        #expect(summary.price == price)
+        #expect(summary.cost == price.dollars(inputTokens: summary.job.tokensIn, outputTokens: summary.job.tokensOut))
+        #expect(try #require(summary.cost) > 0)
+    }
+
+    @Test func aModelWithoutAPriceHasNoCost() async throws {
+        let f = try await EngineFixture(documents: 1)
+        var engine = f.engine(ScriptedProvider(model: "mystery", steps: [], then: FakeModel.good))
+        engine.prices = { PriceTable.defaults.price(for: $0) }
+        let plan = try await engine.plan(projectID: f.project.id, options: .init())
+        #expect(plan.estimate.maxCost == nil && plan.estimate.requests == 1)
+        // Planning stores nothing.
+        #expect(try await f.store.jobs(projectID: f.project.id).isEmpty)
+        let summary = try await engine.run(projectID: f.project.id, options: .init())
+        #expect(summary.cost == nil)
+    }
+}
