@@ -113,6 +113,7 @@ enum CLIHint {
             case .nothingToRun, .unknownVariable, .invalidRuns: nil
             case .runsWithEntities: "leave out --runs"
             case .modelsUnavailable: "run it without --replay or --record, or remove models from the codebook"
+            case .noPrice: "add it to a price file (ASSAY_PRICES), or give --max-tokens instead"
             }
         return error.description + (hint.map { "; " + $0 } ?? "")
     }

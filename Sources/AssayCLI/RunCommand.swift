@@ -29,6 +29,11 @@ struct RunCommand: AsyncParsableCommand {
               assay run --all --requests-per-minute 500 --tokens-per-minute 200000   # stay under a plan's limits
               assay run --sample 10 --runs 3     # each document 3 times: majority values, run agreement
 
+            Budgets: --max-cost (US dollars at the model's price, see ASSAY_PRICES) and --max-tokens \
+            pause the run when reached: requests in flight finish, no new one starts, the job ends \
+            paused (exit code 75), and the same command with a higher budget continues with the \
+            documents not yet done. --dry-run prints the estimate and sends nothing.
+
             With --runs N every document is coded N times: the first run as configured, the others \
             at --varied-temperature with varied seeds. Each value keeps the majority answer, the share \
             of runs that gave it (run_agreement) and what each run said; its confidence blends that \
@@ -61,6 +66,12 @@ struct RunCommand: AsyncParsableCommand {
     var pack: Bool?
     @Option(help: "When packing: tokens one request may use, counting prompt, documents and expected output.")
     var tokenBudget = 8192
+    @Option(
+        help: ArgumentHelp(
+            "Pause the run once it has cost this many US dollars at the model's price (requests in flight finish).", valueName: "dollars"))
+    var maxCost: Double?
+    @Option(help: ArgumentHelp("Pause the run once it has used this many tokens, input and output.", valueName: "n"))
+    var maxTokens: Int?
     @Flag(help: "Print what the run would code and cost (requests, tokens, dollars), then stop: nothing is sent or stored.")
     var dryRun = false
     @Option(help: ArgumentHelp("Record every request and reply to this cassette (JSON Lines).", valueName: "file"))
@@ -97,6 +108,8 @@ struct RunCommand: AsyncParsableCommand {
         try FlagRanges.check(temperature, "--temperature", 0...2)
         try FlagRanges.check(runs, "--runs", 1...ExtractionEngine.Options.maxRuns)
         try FlagRanges.check(variedTemperature, "--varied-temperature", 0...2)
+        if let maxCost { try FlagRanges.check(maxCost, "--max-cost", 0.000_001...1_000_000) }
+        if let maxTokens { try FlagRanges.check(maxTokens, "--max-tokens", 1...1_000_000_000_000) }
         try FlagRanges.check(tokenBudget, "--token-budget", 512...2_000_000)
         guard chunkTokens == 0 || (256...1_000_000).contains(chunkTokens) else {
             throw ValidationError("--chunk-tokens must be 0 (off) or from 256 to 1000000 (got \(chunkTokens))")
@@ -165,7 +178,10 @@ struct RunCommand: AsyncParsableCommand {
         var engine = await config.engine(store: local.store, provider: provider, tokenizer: replay == nil)
         // A cassette holds one model's exchanges: a codebook naming other models is refused.
         if replay != nil || record != nil { engine.modelProvider = nil }
-        let runs = Runs(store: local.store, engine: engine, baseOptions: config.options())
+        var base = config.options()
+        base.maxCost = maxCost
+        base.maxTokens = maxTokens
+        let runs = Runs(store: local.store, engine: engine, baseOptions: base)
         if dryRun {
             let plan = try await runs.plan(request, projectID: project.id, for: .local)
             print(Self.render(plan, project: project.name, model: provider.model, price: config.price(provider.model)))
@@ -189,6 +205,11 @@ struct RunCommand: AsyncParsableCommand {
         case .cancelled:
             print("Stopped. Values stored so far are kept; run the same command again to continue.")
             throw ExitCode(130)
+        case .paused:
+            // The budget is spent: exit 75 (EX_TEMPFAIL) so a script can tell it from done.
+            print("Paused: \(summary.job.error ?? "the budget is spent"). Values stored so far are kept;")
+            print("run the same command with a higher --max-cost or --max-tokens to continue.")
+            throw ExitCode(75)
         default:
             throw CLIError(summary.job.error ?? "the job failed")
         }

@@ -13,6 +13,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidRuns(Int)
     case runsWithEntities(project: String)
     case modelsUnavailable([String])
+    case noPrice(String)
 
     public var description: String {
         switch self {
@@ -29,6 +30,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             "runs must be 1 to \(ExtractionEngine.Options.maxRuns) (each run codes every document once more), not \(runs)"
         case .runsWithEntities(let project):
             "project '\(project)' codes entities, and several runs can find different entities: code it with one run"
+        case .noPrice(let model):
+            "a budget in dollars needs the price of \(model), which Assay does not know"
         case .modelsUnavailable(let names):
             "the codebook names models (\(names.joined(separator: ", "))) that this run cannot switch to"
         }

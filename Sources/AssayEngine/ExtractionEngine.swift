@@ -57,6 +57,11 @@ public struct ExtractionEngine: Sendable {
         public static let defaultVariedTemperature = 0.7
         /// The most runs a job may ask for: each one costs a full pass.
         public static let maxRuns = 9
+        /// Pause the job once it has used this many tokens (input and output) or, at the model's
+        /// price, this many US dollars: requests in flight finish, no new one starts, and the job
+        /// ends `paused` with the reason. Running it again continues with the documents not done.
+        public var maxTokens: Int?
+        public var maxCost: Double?
 
         public init(
             kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
@@ -135,6 +140,7 @@ public struct ExtractionEngine: Sendable {
         options.selection.runs = options.runs > 1 ? options.runs : nil
         guard (1...Options.maxRuns).contains(options.runs) else { throw EngineError.invalidRuns(options.runs) }
         if options.runs > 1, prompt.identification != nil { throw EngineError.runsWithEntities(project: project.name) }
+        if options.maxCost != nil, prices?(provider.model) == nil { throw EngineError.noPrice(provider.model) }
         let named = CodingPlan.namedModels(version.codebook, runs: options.runs, configured: provider.model)
         if !named.isEmpty, modelProvider == nil { throw EngineError.modelsUnavailable(named) }
         let plan = try CodingPlan(
@@ -227,7 +233,7 @@ public struct ExtractionEngine: Sendable {
         let processor = DocumentProcessor(
             provider: provider, prompt: prepared.prompt, codebookVersion: version, temperature: options.temperature,
             recorder: recorder, timeBudget: options.documentTimeBudget, chunker: options.chunking)
-        var stopReason: String?
+        var stopReason: Stop?
         do {
             // Retries, rate-limit waits and circuit openings inside the provider wrappers count
             // into this job's metrics.
@@ -236,7 +242,7 @@ public struct ExtractionEngine: Sendable {
                     documents, job: job, processor: processor, plan: prepared.plan, options: options, progress: progress)
             }
         } catch is CancellationError {
-            stopReason = "cancelled"
+            stopReason = .cancelled
         } catch {
             // A store failure: what was written is consistent; record why the job stopped.
             try await finish(job: job.id, status: .failed, event: .jobFailed, message: "\(error)")
@@ -246,14 +252,15 @@ public struct ExtractionEngine: Sendable {
         let (status, event): (JobStatus, JobEventKind) =
             switch stopReason {
             case nil: (.completed, .jobCompleted)
-            case "cancelled": (.cancelled, .jobCancelled)
-            default: (.failed, .jobFailed)
+            case .cancelled: (.cancelled, .jobCancelled)
+            case .failed: (.failed, .jobFailed)
+            case .paused: (.paused, .jobPaused)
             }
         let metrics = await recorder.snapshot()
         let store = self.store
         let finishedJob = job.id
         try await detached { try await store.saveMetrics(metrics, jobID: finishedJob) }
-        try await finish(job: job.id, status: status, event: event, message: stopReason)
+        try await finish(job: job.id, status: status, event: event, message: stopReason?.message)
         if status == .completed {
             let kind = options.kind
             try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: kind, version: version) }
@@ -277,6 +284,22 @@ public struct ExtractionEngine: Sendable {
             ])
         progress(.finished(summary))
         return summary
+    }
+
+    /// Why a job stopped before its last document.
+    enum Stop: Sendable {
+        case cancelled
+        /// Too many documents failed in a row: the provider is down.
+        case failed(String)
+        /// The budget is spent; running again continues.
+        case paused(String)
+
+        var message: String {
+            switch self {
+            case .cancelled: "cancelled"
+            case .failed(let why), .paused(let why): why
+            }
+        }
     }
 
     /// A job stored and running, with what executing it needs: made by `prepare`, run by `execute`.
@@ -337,7 +360,7 @@ public struct ExtractionEngine: Sendable {
     private func processAll(
         _ documents: [WorkItem], job: Job, processor: DocumentProcessor, plan: CodingPlan, options: Options,
         progress: @escaping @Sendable (RunProgress) -> Void
-    ) async throws -> String? {
+    ) async throws -> Stop? {
         let store = self.store
         let logger = self.logger
         let batcher = RepeatedRuns(processor, plan: plan, variedTemperature: options.variedTemperature)
@@ -351,6 +374,9 @@ public struct ExtractionEngine: Sendable {
             var counts = JobCounts(total: documents.count)
             var consecutiveFailures = 0
             var lastFailure = ""
+            var spent = TokenUsage()
+            var budgetReached: String?
+            let price = prices?(provider.model)
             func launch() -> Bool {
                 guard let batch = next.next() else { return false }
                 let gate = options.gate
@@ -386,6 +412,7 @@ public struct ExtractionEngine: Sendable {
                     let report = DocumentReport(
                         result: result, externalID: names[result.documentID] ?? "#\(result.documentID)", counts: counts)
                     progress(.documentFinished(report))
+                    spent = spent + TokenUsage(promptTokens: result.tokensIn, completionTokens: result.tokensOut)
                     if result.outcome == .failed {
                         consecutiveFailures += 1
                         lastFailure = report.reason ?? "unknown"
@@ -395,13 +422,32 @@ public struct ExtractionEngine: Sendable {
                 }
                 if consecutiveFailures >= options.maxConsecutiveFailures {
                     group.cancelAll()
-                    return "stopped after \(consecutiveFailures) documents failed in a row; last: \(lastFailure)"
+                    return .failed("stopped after \(consecutiveFailures) documents failed in a row; last: \(lastFailure)")
                 }
-                _ = launch()
+                // Over the budget: what is in flight finishes (it is paid for), nothing new starts.
+                if budgetReached == nil {
+                    budgetReached = Self.budgetReached(spent, options: options, price: price)
+                }
+                if budgetReached == nil { _ = launch() }
             }
             try Task.checkCancellation()
-            return nil
+            return budgetReached.map { .paused($0) }
         }
+    }
+
+    /// Why the job must pause now, or nil while it is within its budgets.
+    static func budgetReached(_ spent: TokenUsage, options: Options, price: Price?) -> String? {
+        let tokens = spent.promptTokens + spent.completionTokens
+        if let limit = options.maxTokens, tokens >= limit {
+            return "the budget of \(limit.grouped) tokens is spent (\(tokens.grouped) used)"
+        }
+        if let limit = options.maxCost, let price {
+            let cost = price.dollars(inputTokens: spent.promptTokens, outputTokens: spent.completionTokens)
+            if cost >= limit {
+                return "the budget of \(limit.dollarsText) is spent (\(cost.dollarsText) used)"
+            }
+        }
+        return nil
     }
 
     /// Exact token counts of the documents from the tokenizer, eight at a time, reading texts a

@@ -63,6 +63,8 @@ public struct JobUpdate: Sendable, Hashable, Codable {
             switch job.status {
             case .completed: .jobCompleted
             case .cancelled: .jobCancelled
+            // Stopped at its budget: running it again continues.
+            case .paused: .jobPaused
             default: .jobFailed
             }
         return JobUpdate(type: kind, job: job, reason: job.error)

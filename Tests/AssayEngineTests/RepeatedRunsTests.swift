@@ -238,3 +238,39 @@ import Testing
         #expect(summary.cost == nil)
     }
 }
+
+/// `--max-tokens` and `--max-cost`: the job pauses at its budget and a run with a higher one continues.
+@Suite struct BudgetTests {
+    @Test func aTokenBudgetPausesTheJobAndTheNextRunContinuesWithNothingDoneTwice() async throws {
+        let f = try await EngineFixture(documents: 5)
+        let provider = ScriptedProvider(steps: [], then: FakeModel.good)
+        var options = ExtractionEngine.Options(concurrency: 1)
+        options.maxTokens = 1
+        let paused = try await f.engine(provider).run(projectID: f.project.id, options: options)
+        #expect(paused.job.status == .paused)
+        #expect(paused.job.processed == 1)
+        #expect(paused.job.error?.hasPrefix("the budget of 1 tokens is spent (") == true)
+        #expect(try await f.store.events(jobID: paused.job.id).last?.kind == .jobPaused)
+        // The project is not complete; the next run, with no budget, does the other four.
+        #expect(try await f.store.project(id: f.project.id)?.status != .complete)
+        let rest = try await f.engine(provider).run(projectID: f.project.id, options: .init(concurrency: 1))
+        #expect(rest.job.status == .completed && rest.job.total == 4 && rest.alreadyDone == 1)
+        #expect(await provider.callCount == 5)
+        #expect(try await f.store.extractions(projectID: f.project.id, documentID: nil).count == 15)
+    }
+
+    @Test func aMoneyBudgetPausesAtTheModelsPriceAndNeedsOne() async throws {
+        let f = try await EngineFixture(documents: 4)
+        var engine = f.engine(ScriptedProvider(model: "gpt-4o-mini", steps: [], then: FakeModel.good))
+        engine.prices = { PriceTable.defaults.price(for: $0) }
+        var options = ExtractionEngine.Options(concurrency: 1)
+        options.maxCost = 0.000_000_1
+        let paused = try await engine.run(projectID: f.project.id, options: options)
+        #expect(paused.job.status == .paused && paused.job.processed == 1)
+        #expect(paused.job.error?.hasPrefix("the budget of $0.0000 is spent ($0.0") == true, "\(paused.job.error ?? "")")
+        engine.prices = nil
+        await #expect(throws: EngineError.noPrice("gpt-4o-mini")) {
+            _ = try await engine.plan(projectID: f.project.id, options: options)
+        }
+    }
+}
