@@ -138,6 +138,11 @@ public struct ExtractionEngine: Sendable {
         var options = options
         if let runs = options.selection.runs { options.runs = runs }
         options.selection.runs = options.runs > 1 ? options.runs : nil
+        // The selection's budgets are the job's (a resumed job keeps them); the options' fill in.
+        options.maxTokens = options.selection.maxTokens ?? options.maxTokens
+        options.maxCost = options.selection.maxCost ?? options.maxCost
+        options.selection.maxTokens = options.maxTokens
+        options.selection.maxCost = options.maxCost
         guard (1...Options.maxRuns).contains(options.runs) else { throw EngineError.invalidRuns(options.runs) }
         if options.runs > 1, prompt.identification != nil { throw EngineError.runsWithEntities(project: project.name) }
         if options.maxCost != nil, prices?(provider.model) == nil { throw EngineError.noPrice(provider.model) }
@@ -367,10 +372,10 @@ public struct ExtractionEngine: Sendable {
         let names = Dictionary(documents.map { ($0.documentID, $0.externalID) }) { first, _ in first }
         return try await withThrowingTaskGroup(of: [DocumentResult].self) { group in
             let exact = options.packing == nil ? [:] : await exactTokenCounts(documents)
-            var next = batches(
+            let planned = batches(
                 documents, processor: processor, packing: options.packing, chunking: options.chunking,
-                tokens: exact
-            ).makeIterator()
+                tokens: exact)
+            var launched = 0
             var counts = JobCounts(total: documents.count)
             var consecutiveFailures = 0
             var lastFailure = ""
@@ -378,7 +383,9 @@ public struct ExtractionEngine: Sendable {
             var budgetReached: String?
             let price = prices?(provider.model)
             func launch() -> Bool {
-                guard let batch = next.next() else { return false }
+                guard launched < planned.count else { return false }
+                let batch = planned[launched]
+                launched += 1
                 let gate = options.gate
                 group.addTask {
                     try await gate?.admit()
@@ -431,7 +438,8 @@ public struct ExtractionEngine: Sendable {
                 if budgetReached == nil { _ = launch() }
             }
             try Task.checkCancellation()
-            return budgetReached.map { .paused($0) }
+            // A budget reached with every document done is a job done.
+            return launched < planned.count ? budgetReached.map { .paused($0) } : nil
         }
     }
 

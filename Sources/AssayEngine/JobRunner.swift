@@ -114,9 +114,19 @@ public actor JobRunner {
         return job
     }
 
+    /// New budgets for a resumed job (nil keeps the old one).
+    public struct Budget: Sendable, Hashable {
+        public var maxTokens: Int?
+        public var maxCost: Double?
+        public init(maxTokens: Int? = nil, maxCost: Double? = nil) {
+            self.maxTokens = maxTokens
+            self.maxCost = maxCost
+        }
+    }
+
     /// Resumes a paused job. A job paused by a process that is gone (a restart) continues as a new
     /// job over the documents still to do; the old job is closed with a note naming the new one.
-    public func resume(jobID: Int64) async throws -> Job {
+    public func resume(jobID: Int64, budget: Budget? = nil) async throws -> Job {
         if let entry = active[jobID] {
             guard await entry.gate.isClosed else { return try await notRunning(jobID, doing: "resume") }
             await entry.gate.open()
@@ -130,7 +140,12 @@ public actor JobRunner {
         guard old.status == .paused || old.status == .running else {
             throw JobRunnerError.notResumable(jobID: jobID, status: old.status)
         }
-        let next = try await start(projectID: old.projectID, kind: old.kind, selection: old.selection)
+        var selection = old.selection
+        if let budget {
+            selection.maxTokens = budget.maxTokens ?? selection.maxTokens
+            selection.maxCost = budget.maxCost ?? selection.maxCost
+        }
+        let next = try await start(projectID: old.projectID, kind: old.kind, selection: selection)
         try await store.appendEvent(jobID: jobID, kind: .jobResumed, documentID: nil, message: "continued as job #\(next.id)")
         try await store.setJobStatus(.cancelled, error: "interrupted; the remaining documents continue as job #\(next.id)", jobID: jobID)
         try await store.appendEvent(jobID: next.id, kind: .jobResumed, documentID: nil, message: "continues job #\(jobID)")

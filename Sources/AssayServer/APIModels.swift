@@ -295,10 +295,14 @@ struct SelectionDTO: Codable, Sendable {
     var documentIDs: [Int64]?
     var seed: UInt64?
     var runs: Int?
+    var maxTokens: Int?
+    var maxCost: Double?
     enum CodingKeys: String, CodingKey {
         case seed, runs
         case sampleSize = "sample_size"
         case documentIDs = "document_ids"
+        case maxTokens = "max_tokens"
+        case maxCost = "max_cost"
     }
 
     init(_ s: JobSelection) {
@@ -306,6 +310,8 @@ struct SelectionDTO: Codable, Sendable {
         documentIDs = s.documentIDs
         seed = s.seed
         runs = s.runs
+        maxTokens = s.maxTokens
+        maxCost = s.maxCost
     }
 }
 

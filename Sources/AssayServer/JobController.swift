@@ -1,4 +1,5 @@
 import AssayCore
+import AssayEngine
 import AssayService
 import Foundation
 import Hummingbird
@@ -18,10 +19,23 @@ struct JobController {
         var documentIDs: [Int64]?
         var seed: UInt64?
         var runs: Int?
+        var maxTokens: Int?
+        var maxCost: Double?
         enum CodingKeys: String, CodingKey {
             case kind, seed, runs
+            case maxTokens = "max_tokens"
+            case maxCost = "max_cost"
             case sampleSize = "sample_size"
             case documentIDs = "document_ids"
+        }
+    }
+
+    struct ResumeRequest: Decodable {
+        var maxTokens: Int?
+        var maxCost: Double?
+        enum CodingKeys: String, CodingKey {
+            case maxTokens = "max_tokens"
+            case maxCost = "max_cost"
         }
     }
 
@@ -34,7 +48,7 @@ struct JobController {
             let job = try await jobs.start(
                 Jobs.Request(
                     kind: body.kind, sampleSize: body.sampleSize, documentIDs: body.documentIDs,
-                    seed: body.seed, runs: body.runs), projectID: id, for: requester)
+                    seed: body.seed, runs: body.runs, maxTokens: body.maxTokens, maxCost: body.maxCost), projectID: id, for: requester)
             onStart(job)
             return JSONResponse(JobDTO(job), status: .accepted)
         }
@@ -52,9 +66,12 @@ struct JobController {
         group.post("/jobs/:id/pause") { _, context in
             JSONResponse(JobDTO(try await jobs.pause(try context.parameters.id(what: "job"), for: try context.requireRequester())))
         }
-        group.post("/jobs/:id/resume") { _, context in
+        group.post("/jobs/:id/resume") { request, context in
             let id = try context.parameters.id(what: "job")
-            let resumed = try await jobs.resume(id, for: try context.requireRequester())
+            // An optional body raises the budgets of a job paused at them.
+            let body = try await request.decodeOptionalJSON(ResumeRequest.self, limit: maxBodyBytes)
+            let budget = body.map { JobRunner.Budget(maxTokens: $0.maxTokens, maxCost: $0.maxCost) }
+            let resumed = try await jobs.resume(id, budget: budget, for: try context.requireRequester())
             return JSONResponse(JobDTO(resumed), status: resumed.id == id ? .ok : .accepted)
         }
         group.post("/jobs/:id/cancel") { _, context in

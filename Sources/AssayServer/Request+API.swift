@@ -10,6 +10,12 @@ extension Request {
         return try APIJSON.decoder().decode(T.self, from: data)
     }
 
+    /// The JSON body, or nil when there is none (an optional body).
+    func decodeOptionalJSON<T: Decodable>(_ type: T.Type, limit: Int) async throws -> T? {
+        let data = try await bodyData(limit: limit)
+        return data.isEmpty ? nil : try APIJSON.decoder().decode(T.self, from: data)
+    }
+
     /// The raw body, or 413 past `limit`.
     func bodyData(limit: Int) async throws -> Data {
         do {

@@ -25,8 +25,16 @@ package struct Jobs: Sendable {
         package var seed: UInt64?
         /// How many times each document is coded; nil for the service's default (once).
         package var runs: Int?
+        /// Budgets: pause the job once it has used this many tokens, or cost this many dollars.
+        package var maxTokens: Int?
+        package var maxCost: Double?
 
-        package init(kind: JobKind, sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil, runs: Int? = nil) {
+        package init(
+            kind: JobKind, sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil, runs: Int? = nil,
+            maxTokens: Int? = nil, maxCost: Double? = nil
+        ) {
+            self.maxTokens = maxTokens
+            self.maxCost = maxCost
             self.runs = runs
             self.kind = kind
             self.sampleSize = sampleSize
@@ -43,7 +51,19 @@ package struct Jobs: Sendable {
                 }
                 selection.runs = runs
             }
+            try Self.check(maxTokens: maxTokens, maxCost: maxCost)
+            selection.maxTokens = maxTokens
+            selection.maxCost = maxCost
             return selection
+        }
+
+        static func check(maxTokens: Int?, maxCost: Double?) throws {
+            if let maxTokens, !(1...1_000_000_000_000).contains(maxTokens) {
+                throw ServiceError.invalid(field: "max_tokens", reason: "must be from 1 to 1000000000000")
+            }
+            if let maxCost, !(maxCost.isFinite && maxCost > 0 && maxCost <= 1_000_000) {
+                throw ServiceError.invalid(field: "max_cost", reason: "must be more than 0 and at most 1000000 (US dollars)")
+            }
         }
 
         func documents() throws -> JobSelection {
@@ -93,8 +113,9 @@ package struct Jobs: Sendable {
     }
 
     /// The job resumed; a job left by a process that is gone continues as a new job (another id).
-    package func resume(_ id: Int64, for requester: Requester) async throws -> Job {
-        try await runner.resume(jobID: try await access.job(id, for: requester).id)
+    package func resume(_ id: Int64, budget: JobRunner.Budget? = nil, for requester: Requester) async throws -> Job {
+        try Request.check(maxTokens: budget?.maxTokens, maxCost: budget?.maxCost)
+        return try await runner.resume(jobID: try await access.job(id, for: requester).id, budget: budget)
     }
 
     package func cancel(_ id: Int64, for requester: Requester) async throws -> Job {
@@ -111,7 +132,8 @@ package struct Jobs: Sendable {
                 var sawFinal = false
                 for await update in live {
                     continuation.yield(update)
-                    sawFinal = sawFinal || update.type.isFinal
+                    // A stream that ends on job_paused ended at the job's budget: that is its last word.
+                    sawFinal = update.type.isFinal || update.type == .jobPaused
                 }
                 if !sawFinal, let current = try? await store.job(id: job.id) {
                     if current.status.isFinished {

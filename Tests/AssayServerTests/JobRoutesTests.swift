@@ -118,6 +118,41 @@ struct JobRoutesTests {
         }
     }
 
+    /// A token budget over HTTP: the job pauses at it, and a resume with a higher one goes on as
+    /// a new job over the documents not done.
+    @Test func aJobPausesAtItsBudgetAndResumesWithAHigherOne() async throws {
+        var service = try TestService()
+        service.config.jobOptions = ExtractionEngine.Options(concurrency: 1)
+        try await service.test { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 3)
+            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","max_tokens":0}"#)
+                .problem(.unprocessableContent, field: "max_tokens")
+            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","max_cost":-1}"#)
+                .problem(.unprocessableContent, field: "max_cost")
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full","max_tokens":1}"#)
+            let paused = try await api.call(.get, "/jobs/\(run.job)", token: ada.access).json()
+            #expect(paused["status"]?.stringValue == "paused")
+            #expect(paused["processed"]?.doubleValue == 1)
+            #expect(paused["selection"]?["max_tokens"]?.doubleValue == 1)
+            #expect(paused["error"]?.stringValue?.hasPrefix("the budget of 1 tokens is spent") == true)
+            #expect(run.events.last == "job_paused")
+            try await api.call(.post, "/jobs/\(run.job)/resume", token: ada.access, json: #"{"max_tokens":-5}"#)
+                .problem(.unprocessableContent, field: "max_tokens")
+            let resumed = try await api.call(.post, "/jobs/\(run.job)/resume", token: ada.access, json: #"{"max_tokens":100000000}"#)
+            #expect(resumed.status == .accepted)
+            let next = try resumed.id()
+            #expect(try resumed.json()["selection"]?["max_tokens"]?.doubleValue == 100_000_000)
+            var job = try await api.call(.get, "/jobs/\(next)", token: ada.access).json()
+            while job["status"]?.stringValue == "running" {
+                try await Task.sleep(for: .milliseconds(20))
+                job = try await api.call(.get, "/jobs/\(next)", token: ada.access).json()
+            }
+            #expect(job["status"]?.stringValue == "completed" && job["total"]?.doubleValue == 2)
+            #expect(try await api.call(.get, "/projects/\(project)/extractions", token: ada.access).json()["total"]?.doubleValue == 9)
+        }
+    }
+
     @Test func pausedJobFinishesItsDocumentInFlightAndWaits() async throws {
         let provider = HeldProvider()
         var service = try TestService(provider: provider)

@@ -71,8 +71,17 @@ public struct JobSelection: Sendable, Hashable, Codable {
     /// How many times each document is coded (`--runs`); nil for once. Kept with the selection
     /// so a job resumed after a restart runs as it was asked.
     public var runs: Int?
+    /// The job's budgets (`--max-tokens`, `--max-cost` in US dollars); nil for none. Kept with
+    /// the selection so a resumed job keeps them, unless the resume raises them.
+    public var maxTokens: Int?
+    public var maxCost: Double?
 
-    public init(sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil, runs: Int? = nil) {
+    public init(
+        sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil, runs: Int? = nil, maxTokens: Int? = nil,
+        maxCost: Double? = nil
+    ) {
+        self.maxTokens = maxTokens
+        self.maxCost = maxCost
         self.runs = runs
         self.sampleSize = sampleSize
         self.documentIDs = documentIDs
