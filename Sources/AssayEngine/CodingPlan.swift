@@ -63,6 +63,13 @@ struct CodingPlan: Sendable {
         self.runs = plan
     }
 
+    /// Every model the plan uses, each once, in the order they first code.
+    var models: [String] {
+        var names: [String] = []
+        for part in runs.joined() where !names.contains(part.provider.model) { names.append(part.provider.model) }
+        return names
+    }
+
     /// Requests per document over all runs, before re-asks and chunks.
     var partsPerDocument: Int { runs.reduce(0) { $0 + $1.count } }
 

@@ -66,10 +66,13 @@ public struct CostEstimate: Sendable, Hashable, Codable {
         return estimate
     }
 
-    /// `passes` passes of this one (runs, and a request per model within a run).
+    /// `passes` passes of this one (runs, and a request per model within a run): the requests and
+    /// tokens multiply; the cost, priced per pass, stays as it is.
     func times(_ passes: Int) -> CostEstimate {
-        CostEstimate(
-            documents: documents, runs: runs, requests: requests * passes, inputTokens: inputTokens * passes,
-            maxOutputTokens: maxOutputTokens * passes)
+        var total = self
+        total.requests *= passes
+        total.inputTokens *= passes
+        total.maxOutputTokens *= passes
+        return total
     }
 }

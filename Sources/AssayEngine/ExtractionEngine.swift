@@ -145,12 +145,17 @@ public struct ExtractionEngine: Sendable {
         options.selection.maxCost = options.maxCost
         guard (1...Options.maxRuns).contains(options.runs) else { throw EngineError.invalidRuns(options.runs) }
         if options.runs > 1, prompt.identification != nil { throw EngineError.runsWithEntities(project: project.name) }
-        if options.maxCost != nil, prices?(provider.model) == nil { throw EngineError.noPrice(provider.model) }
         let named = CodingPlan.namedModels(version.codebook, runs: options.runs, configured: provider.model)
         if !named.isEmpty, modelProvider == nil { throw EngineError.modelsUnavailable(named) }
         let plan = try CodingPlan(
             codebook: version.codebook, prompt: prompt, runs: options.runs, configured: provider,
-            provider: { name in try self.modelProvider!(name) })
+            provider: { name in
+                guard let make = self.modelProvider else { throw EngineError.modelsUnavailable([name]) }
+                return try make(name)
+            })
+        if options.maxCost != nil, let unpriced = plan.models.first(where: { prices?($0) == nil }) {
+            throw EngineError.noPrice(unpriced)
+        }
         let (documents, alreadyDone) = try await select(options.selection, projectID: projectID, version: version.version)
         var packingNote: String?
         if prompt.identification != nil {
@@ -211,15 +216,13 @@ public struct ExtractionEngine: Sendable {
             outputTokensPerDocument: planner.maxTokens, chunking: options.chunking, family: tokenFamily
         )
         // Each part of each run costs a pass at its model's price.
-        let prices = plan.runs.flatMap { $0 }.map { self.prices?($0.provider.model) }
+        let prices = plan.runs.joined().map { self.prices?($0.provider.model) }
         if !prices.contains(where: { $0 == nil }) {
             estimate.maxCost = prices.compactMap { $0 }.reduce(0) {
                 $0 + $1.dollars(inputTokens: estimate.inputTokens, outputTokens: estimate.maxOutputTokens)
             }
         }
-        let maxCost = estimate.maxCost
         estimate = estimate.times(plan.partsPerDocument)
-        estimate.maxCost = maxCost
         estimate.runs = options.runs
         estimate.perEntity = prompt.identification != nil
         return estimate
@@ -276,7 +279,7 @@ public struct ExtractionEngine: Sendable {
         }
         summary.estimate = prepared.estimate
         // In money when one model coded it all (tokens are not yet counted per model).
-        let models = Set(prepared.plan.runs.flatMap { $0 }.map(\.provider.model))
+        let models = prepared.plan.models
         if models.count == 1, let model = models.first, let price = prices?(model) {
             summary.cost = price.dollars(inputTokens: summary.job.tokensIn, outputTokens: summary.job.tokensOut)
             summary.price = price
@@ -381,7 +384,9 @@ public struct ExtractionEngine: Sendable {
             var lastFailure = ""
             var spent = TokenUsage()
             var budgetReached: String?
-            let price = prices?(provider.model)
+            // Tokens are not counted per model yet: a panel's spending is priced at its dearest model,
+            // so the budget is never overspent.
+            let price = Price.dearest(plan.models.compactMap { prices?($0) })
             func launch() -> Bool {
                 guard launched < planned.count else { return false }
                 let batch = planned[launched]

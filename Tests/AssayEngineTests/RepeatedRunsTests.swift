@@ -259,6 +259,25 @@ import Testing
         #expect(try await f.store.extractions(projectID: f.project.id, documentID: nil).count == 15)
     }
 
+    /// A panel's spending is priced at its dearest model, and every model needs a price.
+    @Test func aMoneyBudgetWithAPanelNeedsEveryPriceAndUsesTheDearest() async throws {
+        var codebook = Protests.codebook
+        codebook.models = ["gpt-4o-mini", "mystery"]
+        let (f, project) = try await ModelPanelTests().fixture(codebook)
+        let board = ModelPanelTests.Switchboard()
+        var engine = f.engine(ModelPanelTests.Named(model: "gpt-4o-mini", board: board))
+        engine.modelProvider = { ModelPanelTests.Named(model: $0, board: board) }
+        engine.prices = { PriceTable.defaults.price(for: $0) }
+        var options = ExtractionEngine.Options(concurrency: 1)
+        options.runs = 2
+        options.maxCost = 1
+        await #expect(throws: EngineError.noPrice("mystery")) { _ = try await engine.plan(projectID: project.id, options: options) }
+        #expect(
+            Price.dearest([Price(input: 0.15, output: 0.6, cachedInput: 0.075), Price(input: 2.5, output: 1)])
+                == Price(input: 2.5, output: 1, cachedInput: 2.5))
+        #expect(Price.dearest([]) == nil)
+    }
+
     @Test func aMoneyBudgetPausesAtTheModelsPriceAndNeedsOne() async throws {
         let f = try await EngineFixture(documents: 4)
         var engine = f.engine(ScriptedProvider(model: "gpt-4o-mini", steps: [], then: FakeModel.good))

@@ -9,16 +9,10 @@ import Testing
         let dir = try CLIHarness.temporaryDirectory()
         var cli = CLIHarness(database: dir.appendingPathComponent("assay.sqlite").path)
         cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
-        for step in [
-            ["init", "--name", "Protest coverage"], ["codebook", "import", "examples/protests/codebook.yaml"],
-            [
-                "add", "examples/protests/docs/01-lisbon-teachers.txt", "examples/protests/docs/02-chicago-nurses.txt",
-                "examples/protests/docs/03-berlin-climate.txt",
-            ],
-        ] {
-            let result = try await cli.run(step)
-            #expect(result.status == 0, "\(step): \(result.output)")
-        }
+        try await cli.setUpExample(documents: [
+            "examples/protests/docs/01-lisbon-teachers.txt", "examples/protests/docs/02-chicago-nurses.txt",
+            "examples/protests/docs/03-berlin-climate.txt",
+        ])
         let paused = try await cli.run("run", "--all", "--max-tokens", "1", "--concurrency", "1", "--document-timeout", "1200")
         #expect(paused.status == 75, "\(paused.output)")
         #expect(paused.stdout.contains("Paused: the budget of 1 tokens is spent ("), "\(paused.stdout)")

@@ -58,6 +58,17 @@ struct CLIHarness {
         return env
     }
 
+    /// The example project as a user sets it up: `init`, the codebook, then the documents (the
+    /// whole folder unless named). Throws with the command's output when a step fails.
+    func setUpExample(documents: [String] = ["examples/protests/docs/"]) async throws {
+        for step in [
+            ["init", "--name", "Protest coverage"], ["codebook", "import", "examples/protests/codebook.yaml"], ["add"] + documents,
+        ] {
+            let result = try await run(step)
+            guard result.status == 0 else { throw HarnessError("\(step.joined(separator: " ")): \(result.output)") }
+        }
+    }
+
     static func temporaryDirectory() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("assay-it-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

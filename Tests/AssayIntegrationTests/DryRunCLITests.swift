@@ -9,13 +9,7 @@ import Testing
     @Test func aDryRunPricesTheRunAndStoresNothing() async throws {
         let dir = try CLIHarness.temporaryDirectory()
         var cli = CLIHarness(database: dir.appendingPathComponent("assay.sqlite").path)
-        for step in [
-            ["init", "--name", "Protest coverage"], ["codebook", "import", "examples/protests/codebook.yaml"],
-            ["add", "examples/protests/docs/"],
-        ] {
-            let result = try await cli.run(step)
-            #expect(result.status == 0, "\(step): \(result.output)")
-        }
+        try await cli.setUpExample()
         // The local default (not running: a dry run sends nothing), three runs.
         cli.environment["ASSAY_BASE_URL"] = "http://127.0.0.1:9"
         let local = try await cli.run("run", "--all", "--runs", "3", "--dry-run")

@@ -12,14 +12,7 @@ import Testing
         var cli = CLIHarness(database: dir.appendingPathComponent("assay.sqlite").path)
         cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
 
-        for step in [
-            ["init", "--name", "Protest coverage"],
-            ["codebook", "import", "examples/protests/codebook.yaml"],
-            ["add", "examples/protests/docs/"],
-        ] {
-            let result = try await cli.run(step)
-            #expect(result.status == 0, "\(step): \(result.output)")
-        }
+        try await cli.setUpExample()
         // A long per-document budget: the integration tests share one small model server on two
         // cores, where the 300 s default would measure the machine, not Assay.
         let sample = try await cli.run("run", "--sample", "3", "--concurrency", "4", "--document-timeout", "1200")

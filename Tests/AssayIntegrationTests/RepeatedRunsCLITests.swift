@@ -10,14 +10,7 @@ import Testing
         let dir = try CLIHarness.temporaryDirectory()
         var cli = CLIHarness(database: dir.appendingPathComponent("assay.sqlite").path)
         cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
-        for step in [
-            ["init", "--name", "Protest coverage"],
-            ["codebook", "import", "examples/protests/codebook.yaml"],
-            ["add", "examples/protests/docs/"],
-        ] {
-            let result = try await cli.run(step)
-            #expect(result.status == 0, "\(step): \(result.output)")
-        }
+        try await cli.setUpExample()
         let documents = "01-lisbon-teachers.txt,03-berlin-climate.txt,08-manchester-press-conference.txt"
         let run = try await cli.run(
             "run", "--documents", documents, "--runs", "3", "--concurrency", "4", "--document-timeout", "1200")

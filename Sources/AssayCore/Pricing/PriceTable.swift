@@ -47,6 +47,17 @@ public struct Price: Sendable, Hashable, Codable {
         return "\(money(input)) in, \(money(output)) out per million tokens"
     }
 
+    /// The highest of each price among these (nil for none): an upper bound on what tokens cost
+    /// when it is not known which of the models spent them.
+    public static func dearest(_ prices: [Price]) -> Price? {
+        guard let first = prices.first else { return nil }
+        return prices.dropFirst().reduce(first) { a, b in
+            Price(
+                input: max(a.input, b.input), output: max(a.output, b.output),
+                cachedInput: max(a.cachedInput ?? a.input, b.cachedInput ?? b.input), batch: max(a.batch, b.batch))
+        }
+    }
+
     /// A model on this machine: compute, not money.
     public static let free = Price(input: 0, output: 0, cachedInput: 0, batch: 1)
 }
