@@ -18,6 +18,7 @@ final class MockOpenAIServer: Sendable {
         var faultRate: Double
         var seed: UInt64
         var capture: RequestCapture? = nil
+        var batches = MockBatches.Config()
     }
 
     private let group: MultiThreadedEventLoopGroup
@@ -30,12 +31,13 @@ final class MockOpenAIServer: Sendable {
         let counters = NIOLockedValueBox<[String: Int]>([:])
         let random = NIOLockedValueBox(SeededGenerator(seed: config.seed))
         self.counters = counters
+        let batches = MockBatches(config: config.batches) { key, n in counters.withLockedValue { $0[key, default: 0] += n } }
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1024)
             .childChannelInitializer { channel in
                 channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(Handler(config: config, counters: counters, random: random))
+                    channel.pipeline.addHandler(Handler(config: config, counters: counters, random: random, batches: batches))
                 }
             }
             .bind(host: "127.0.0.1", port: requestedPort).wait()
@@ -50,16 +52,21 @@ final class MockOpenAIServer: Sendable {
         try? group.syncShutdownGracefully()
     }
 
-    private final class Handler: ChannelInboundHandler, @unchecked Sendable {
+    final class Handler: ChannelInboundHandler, @unchecked Sendable {
         typealias InboundIn = HTTPServerRequestPart
         typealias OutboundOut = HTTPServerResponsePart
         let config: Config
         let counters: NIOLockedValueBox<[String: Int]>
         let random: NIOLockedValueBox<SeededGenerator>
+        let batches: MockBatches
         var head: HTTPRequestHead?
         var body = ByteBuffer()
 
-        init(config: Config, counters: NIOLockedValueBox<[String: Int]>, random: NIOLockedValueBox<SeededGenerator>) {
+        init(
+            config: Config, counters: NIOLockedValueBox<[String: Int]>, random: NIOLockedValueBox<SeededGenerator>,
+            batches: MockBatches
+        ) {
+            self.batches = batches
             self.config = config
             self.counters = counters
             self.random = random
@@ -82,6 +89,13 @@ final class MockOpenAIServer: Sendable {
         private func count(_ key: String) { counters.withLockedValue { $0[key, default: 0] += 1 } }
 
         private func respond(context: ChannelHandlerContext, head: HTTPRequestHead, body: String) {
+            let base = "http://" + (head.headers.first(name: "host") ?? "127.0.0.1")
+            if let (status, reply) = batches.respond(
+                method: head.method.rawValue, path: head.uri, contentType: head.headers.first(name: "content-type"), body: body,
+                base: base)
+            {
+                return send(context, head, status: status, body: reply, after: .zero)
+            }
             if head.method == .GET && head.uri.hasSuffix("/stats") {
                 let counts = counters.withLockedValue { $0 }
                 let stats = JSONValue.object(

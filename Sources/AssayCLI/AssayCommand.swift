@@ -114,6 +114,7 @@ enum CLIHint {
             case .runsWithEntities: "leave out --runs"
             case .modelsUnavailable: "run it without --replay or --record, or remove models from the codebook"
             case .noPrice: "add it to a price file (ASSAY_PRICES), or give --max-tokens instead"
+            case .batchUnavailable: "run it without --batch"
             }
         return error.description + (hint.map { "; " + $0 } ?? "")
     }

@@ -1,12 +1,15 @@
 import AssayCore
 import AssayEngine
 import Foundation
+import Synchronization
 
 /// Shows a run's progress on stderr: a redrawn bar on a terminal, one plain line per document
 /// otherwise (logs, CI). Failures always get their own line with the reason.
 final class ProgressReporter: Sendable {
     private let interactive = Terminal.stderrIsTTY
     private let started = Date()
+    /// Batch mode: what was last shown per model, so a line is printed only when it changes.
+    private let batches = Mutex<[String: BatchActivity]>([:])
 
     var report: @Sendable (RunProgress) -> Void { { [self] in self.handle($0) } }
 
@@ -28,6 +31,14 @@ final class ProgressReporter: Sendable {
                 if let reason = report.reason, report.outcome == .failed { line += " — \(reason)" }
                 printError(line)
             }
+        case .batch(var activity):
+            // Gathering changes with every request: show the batches' own news only.
+            activity.gathering = 0
+            let changed = batches.withLock { shown in
+                defer { shown[activity.model] = activity }
+                return shown[activity.model] != activity
+            }
+            if changed, activity.batches > 0 { printError((interactive ? "\r\u{1B}[K" : "") + activity.summary) }
         case .finished:
             break
         }

@@ -28,11 +28,20 @@ struct RunCommand: AsyncParsableCommand {
               assay run --all --record run.jsonl # keep every exchange; later: --replay run.jsonl
               assay run --all --requests-per-minute 500 --tokens-per-minute 200000   # stay under a plan's limits
               assay run --sample 10 --runs 3     # each document 3 times: majority values, run agreement
+              assay run --all --batch            # through the provider's batch API: half price, up to 24 h
 
             Budgets: --max-cost (US dollars at the model's price, see ASSAY_PRICES) and --max-tokens \
             pause the run when reached: requests in flight finish, no new one starts, the job ends \
             paused (exit code 75), and the same command with a higher budget continues with the \
             documents not yet done. --dry-run prints the estimate and sends nothing.
+
+            With --batch the requests go through the provider's batch API (OpenAI, Anthropic, and \
+            servers that copy OpenAI's): the same prompts, packing and validation, at the batch price \
+            (half, for the shipped prices), with replies within 24 hours. Each batch is recorded when \
+            it is submitted, so after Ctrl-C, a kill or a reboot the same command polls it again \
+            instead of paying twice. A request whose batch expired or failed fails its document with \
+            the reason; running again sends it anew. ASSAY_BATCH_POLL_SECONDS sets how often batches \
+            are polled (default 30).
 
             With --runs N every document is coded N times: the first run as configured, the others \
             at --varied-temperature with varied seeds. Each value keeps the majority answer, the share \
@@ -74,6 +83,8 @@ struct RunCommand: AsyncParsableCommand {
     var maxTokens: Int?
     @Flag(help: "Print what the run would code and cost (requests, tokens, dollars), then stop: nothing is sent or stored.")
     var dryRun = false
+    @Flag(help: "Send the requests through the provider's batch API: half the price, replies within 24 hours.")
+    var batch = false
     @Option(help: ArgumentHelp("Record every request and reply to this cassette (JSON Lines).", valueName: "file"))
     var record: String?
     @Option(help: ArgumentHelp("Answer from a recorded cassette instead of the model: deterministic and free.", valueName: "file"))
@@ -100,6 +111,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if record != nil && replay != nil { throw ValidationError("use --record or --replay, not both") }
+        if batch && (record != nil || replay != nil) {
+            throw ValidationError("--batch cannot be recorded or replayed: leave out --record and --replay")
+        }
         let chosen = [sample != nil, all, documents != nil].filter { $0 }.count
         guard chosen == 1 else { throw ValidationError("choose exactly one of --sample N, --all or --documents LIST") }
         if let sample, sample < 1 { throw ValidationError("--sample needs a positive number") }
@@ -139,6 +153,7 @@ struct RunCommand: AsyncParsableCommand {
         config.maxConsecutiveFailures = maxFailures
         config.documentTimeout = .seconds(documentTimeout)
         config.chunking = chunkTokens == 0 ? nil : Chunker(chunkTokens: chunkTokens, overlapTokens: chunkOverlap)
+        config.batch = batch
         return config
     }
 
@@ -153,8 +168,9 @@ struct RunCommand: AsyncParsableCommand {
             // The cassette keeps what the guarded provider finally answered, not the retried failures.
             provider = try RecordReplayProvider(
                 mode: .record(base: config.guards.wrap(try await Self.reachable(config))), cassette: URL(fileURLWithPath: record))
-        } else if dryRun {
-            // Nothing is sent: the model need not answer.
+        } else if dryRun || batch {
+            // Nothing is sent live (a dry run), or through the batch API, which says itself
+            // when it cannot be reached: the live model need not answer.
             provider = try config.makeProvider()
         } else {
             provider = config.guards.wrap(try await Self.reachable(config))
@@ -184,12 +200,18 @@ struct RunCommand: AsyncParsableCommand {
         let runs = Runs(store: local.store, engine: engine, baseOptions: base)
         if dryRun {
             let plan = try await runs.plan(request, projectID: project.id, for: .local)
-            print(Self.render(plan, project: project.name, model: provider.model, price: config.price(provider.model)))
+            let price = config.price(provider.model).map { batch ? $0.batched : $0 }
+            print(Self.render(plan, project: project.name, model: provider.model, price: price))
             return
         }
         let progress = ProgressReporter()
         let source = replay.map { "replaying \($0)" } ?? "\(config.settings.model) at \(config.settings.baseURL)"
-        printError("Running on '\(project.name)' with \(source) (\(concurrency) at a time). Ctrl-C stops cleanly.")
+        if batch {
+            printError("Running on '\(project.name)' with \(source) in batch mode: replies can take up to 24 hours.")
+            printError("Ctrl-C stops; the same command takes the submitted batches up again without paying twice.")
+        } else {
+            printError("Running on '\(project.name)' with \(source) (\(concurrency) at a time). Ctrl-C stops cleanly.")
+        }
         let task = Task { try await runs.run(request, projectID: project.id, for: .local, progress: progress.report) }
         let interrupts = InterruptHandler { task.cancel() }
         defer { interrupts.stop() }

@@ -14,6 +14,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case runsWithEntities(project: String)
     case modelsUnavailable([String])
     case noPrice(String)
+    case batchUnavailable(String)
 
     public var description: String {
         switch self {
@@ -32,6 +33,7 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
             "project '\(project)' codes entities, and several runs can find different entities: code it with one run"
         case .noPrice(let model):
             "a budget in dollars needs the price of \(model), which Assay does not know"
+        case .batchUnavailable(let why): "batch mode is not available: \(why)"
         case .modelsUnavailable(let names):
             "the codebook names models (\(names.joined(separator: ", "))) that this run cannot switch to"
         }

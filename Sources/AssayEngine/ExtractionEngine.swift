@@ -21,6 +21,10 @@ public struct ExtractionEngine: Sendable {
     public var modelProvider: (@Sendable (String) throws -> any LLMProvider)?
     /// A model's price, for estimates and costs in money; nil (or a nil price) leaves them out.
     public var prices: (@Sendable (String) -> Price?)?
+    /// A model's batch API, for jobs in batch mode (`--batch`); nil where there is none.
+    public var batchAPI: (@Sendable (String) throws -> any BatchAPI)?
+    /// How batch mode gathers requests and polls its batches.
+    public var batchTiming = BatchTiming()
 
     public init(
         store: any Store, provider: any LLMProvider, tokenCounter: (any TokenCounting)? = nil,
@@ -62,6 +66,11 @@ public struct ExtractionEngine: Sendable {
         /// ends `paused` with the reason. Running it again continues with the documents not done.
         public var maxTokens: Int?
         public var maxCost: Double?
+        /// Send the requests through the provider's batch API (`BatchingProvider`): half the
+        /// price, replies within 24 hours. Documents then have no time budget, and every
+        /// document of the job (up to `batchConcurrency`) is in flight at once.
+        public var batch = false
+        public static let batchConcurrency = 10_000
 
         public init(
             kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
@@ -143,17 +152,30 @@ public struct ExtractionEngine: Sendable {
         options.maxCost = options.selection.maxCost ?? options.maxCost
         options.selection.maxTokens = options.maxTokens
         options.selection.maxCost = options.maxCost
+        options.batch = options.batch || options.selection.batch == true
+        options.selection.batch = options.batch ? true : nil
         guard (1...Options.maxRuns).contains(options.runs) else { throw EngineError.invalidRuns(options.runs) }
         if options.runs > 1, prompt.identification != nil { throw EngineError.runsWithEntities(project: project.name) }
         let named = CodingPlan.namedModels(version.codebook, runs: options.runs, configured: provider.model)
-        if !named.isEmpty, modelProvider == nil { throw EngineError.modelsUnavailable(named) }
+        if !named.isEmpty, modelProvider == nil, !options.batch { throw EngineError.modelsUnavailable(named) }
+        var configured = provider
+        var batching: [String: BatchingProvider] = [:]
+        if options.batch {
+            configured = try batchingProvider(provider.model, made: &batching)
+            // Replies take hours and a batch's expiry fails many documents at once: neither is
+            // a reason to stop the job.
+            options.documentTimeBudget = nil
+            options.maxConsecutiveFailures = .max
+            options.concurrency = max(options.concurrency, Options.batchConcurrency)
+        }
         let plan = try CodingPlan(
-            codebook: version.codebook, prompt: prompt, runs: options.runs, configured: provider,
+            codebook: version.codebook, prompt: prompt, runs: options.runs, configured: configured,
             provider: { name in
+                if options.batch { return try batchingProvider(name, made: &batching) }
                 guard let make = self.modelProvider else { throw EngineError.modelsUnavailable([name]) }
                 return try make(name)
             })
-        if options.maxCost != nil, let unpriced = plan.models.first(where: { prices?($0) == nil }) {
+        if options.maxCost != nil, let unpriced = plan.models.first(where: { price($0, batch: options.batch) == nil }) {
             throw EngineError.noPrice(unpriced)
         }
         let (documents, alreadyDone) = try await select(options.selection, projectID: projectID, version: version.version)
@@ -216,7 +238,7 @@ public struct ExtractionEngine: Sendable {
             outputTokensPerDocument: planner.maxTokens, chunking: options.chunking, family: tokenFamily
         )
         // Each part of each run costs a pass at its model's price.
-        let prices = plan.runs.joined().map { self.prices?($0.provider.model) }
+        let prices = plan.runs.joined().map { price($0.provider.model, batch: options.batch) }
         if !prices.contains(where: { $0 == nil }) {
             estimate.maxCost = prices.compactMap { $0 }.reduce(0) {
                 $0 + $1.dollars(inputTokens: estimate.inputTokens, outputTokens: estimate.maxOutputTokens)
@@ -238,6 +260,13 @@ public struct ExtractionEngine: Sendable {
         let alreadyDone = prepared.alreadyDone
         progress(.started(job: job, alreadyDone: alreadyDone, estimate: prepared.estimate))
         let recorder = MetricsRecorder()
+        let batching = prepared.plan.runs.joined().compactMap { $0.provider as? BatchingProvider }
+        for provider in batching {
+            await provider.collector.attach(jobID: job.id) { activity in progress(.batch(activity)) }
+        }
+        defer {
+            Task { for provider in batching { await provider.collector.close() } }
+        }
         let processor = DocumentProcessor(
             provider: provider, prompt: prepared.prompt, codebookVersion: version, temperature: options.temperature,
             recorder: recorder, timeBudget: options.documentTimeBudget, chunker: options.chunking)
@@ -280,7 +309,7 @@ public struct ExtractionEngine: Sendable {
         summary.estimate = prepared.estimate
         // In money when one model coded it all (tokens are not yet counted per model).
         let models = prepared.plan.models
-        if models.count == 1, let model = models.first, let price = prices?(model) {
+        if models.count == 1, let model = models.first, let price = price(model, batch: options.batch) {
             summary.cost = price.dollars(inputTokens: summary.job.tokensIn, outputTokens: summary.job.tokensOut)
             summary.price = price
         }
@@ -386,7 +415,7 @@ public struct ExtractionEngine: Sendable {
             var budgetReached: String?
             // Tokens are not counted per model yet: a panel's spending is priced at its dearest model,
             // so the budget is never overspent.
-            let price = Price.dearest(plan.models.compactMap { prices?($0) })
+            let price = Price.dearest(plan.models.compactMap { self.price($0, batch: options.batch) })
             func launch() -> Bool {
                 guard launched < planned.count else { return false }
                 let batch = planned[launched]
@@ -446,6 +475,24 @@ public struct ExtractionEngine: Sendable {
             // A budget reached with every document done is a job done.
             return launched < planned.count ? budgetReached.map { .paused($0) } : nil
         }
+    }
+
+    /// A model's price for this job: the batch API's share of it in batch mode.
+    func price(_ model: String, batch: Bool) -> Price? {
+        guard let price = prices?(model) else { return nil }
+        return batch ? price.batched : price
+    }
+
+    /// The batch-mode provider of a model, one per model and job.
+    func batchingProvider(_ model: String, made: inout [String: BatchingProvider]) throws -> BatchingProvider {
+        if let made = made[model] { return made }
+        guard let makeAPI = batchAPI else { throw EngineError.batchUnavailable("this run has no batch API to call") }
+        guard let ledger = store as? any BatchLedger else {
+            throw EngineError.batchUnavailable("this database cannot record batches")
+        }
+        let provider = BatchingProvider(api: try makeAPI(model), ledger: ledger, timing: batchTiming, logger: logger)
+        made[model] = provider
+        return provider
     }
 
     /// Why the job must pause now, or nil while it is within its budgets.

@@ -213,7 +213,7 @@ public actor JobRunner {
 
     private func publish(_ event: RunProgress, jobID: Int64) {
         switch event {
-        case .started: break
+        case .started, .batch: break
         case .documentFinished(let report):
             guard var job = active[jobID]?.job else { return }
             // The engine's counters, not a second count of our own.

@@ -34,6 +34,9 @@ public struct RunConfiguration: Sendable {
     public var variedTemperature = ExtractionEngine.Options.defaultVariedTemperature
     /// Models' prices: Assay's list prices, and the file `ASSAY_PRICES` names over them.
     public var prices = PriceTable.defaults
+    /// Send jobs through the provider's batch API (`--batch`), and how batch mode polls.
+    public var batch = false
+    public var batchTiming = BatchTiming()
 
     public init(
         settings: ProviderSettings, limits: RateLimits = RateLimits(), failFast: Bool = false,
@@ -58,6 +61,7 @@ public struct RunConfiguration: Sendable {
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> RunConfiguration {
         var config = RunConfiguration(
             settings: try ProviderSettings.fromEnvironment(env), limits: try RateLimits.fromEnvironment(env))
+        config.batchTiming = try BatchTiming.fromEnvironment(env)
         if let path = env["ASSAY_PRICES"], !path.isEmpty {
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw ProviderError.misconfigured("ASSAY_PRICES=\(path): cannot read the file")
@@ -106,6 +110,7 @@ public struct RunConfiguration: Sendable {
             temperature: temperature, packing: packing, documentTimeBudget: documentTimeout, chunking: chunking)
         options.runs = runs
         options.variedTemperature = variedTemperature
+        options.batch = batch
         return options
     }
 
@@ -125,7 +130,18 @@ extension RunConfiguration {
         engine.tokenFamily = settings.tokenFamily
         engine.modelProvider = modelProvider
         engine.prices = price
+        engine.batchAPI = batchAPI
+        engine.batchTiming = batchTiming
         return engine
+    }
+
+    /// A model's batch API at the configured provider (same kind, address and key).
+    public var batchAPI: @Sendable (String) throws -> any BatchAPI {
+        { [settings] name in
+            var other = settings
+            other.model = name
+            return try AssayProviders.makeBatchAPI(other)
+        }
     }
 
     /// Another model at the configured provider (same kind, address and key), guarded like the

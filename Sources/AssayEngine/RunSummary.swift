@@ -32,6 +32,8 @@ public struct RunSummary: Sendable, Hashable {
 public enum RunProgress: Sendable {
     case started(job: Job, alreadyDone: Int, estimate: CostEstimate)
     case documentFinished(DocumentReport)
+    /// Batch mode: where the job's batches stand, after each change.
+    case batch(BatchActivity)
     case finished(RunSummary)
 }
 

@@ -67,13 +67,15 @@ public struct AnthropicProvider: LLMProvider, Reachable {
         return .object(body)
     }
 
-    static func parseReply(_ json: JSONValue, tool: String) throws -> LLMResponse {
+    /// The reply's text: the input of the tool named `tool` (with `anyTool`, of the one tool
+    /// called: a batch result does not say which request's schema name it answered).
+    static func parseReply(_ json: JSONValue, tool: String, anyTool: Bool = false) throws -> LLMResponse {
         guard let blocks = json["content"]?.arrayValue else {
             throw ProviderError.invalidResponse("no content in the reply")
         }
         let stop = json["stop_reason"]?.stringValue
         let text: String
-        if let call = blocks.first(where: { $0["type"] == "tool_use" && $0["name"]?.stringValue == tool }),
+        if let call = blocks.first(where: { $0["type"] == "tool_use" && (anyTool || $0["name"]?.stringValue == tool) }),
             let input = call["input"]
         {
             text = input.serialized()

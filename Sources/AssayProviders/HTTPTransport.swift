@@ -76,14 +76,14 @@ struct HTTPTransport: Sendable {
     }
 
     /// Sends and reads the whole reply; every failure comes out as a `ProviderError` (or cancellation).
-    func send(_ request: HTTPClientRequest, timeout: Duration? = nil) async throws -> Reply {
+    func send(_ request: HTTPClientRequest, timeout: Duration? = nil, maxBytes: Int = maxBodyBytes) async throws -> Reply {
         let limit = timeout ?? self.timeout
         do {
             // The client's deadline ends at the reply's head; the budget also covers a body that
             // stops arriving half way.
             let reply = try await TimeBudget.run(limit) { [client] in
                 let response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(limit)))
-                let buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
+                let buffer = try await response.body.collect(upTo: maxBytes)
                 return Reply(status: Int(response.status.code), headers: response.headers, body: String(buffer: buffer))
             }
             guard let reply else { throw ProviderError.timeout(seconds: Double(limit.components.seconds)) }

@@ -70,3 +70,9 @@ public struct TokenUsage: Sendable, Hashable, Codable {
         TokenUsage(promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens)
     }
 }
+
+extension LLMRequest {
+    /// What identifies this request to `model`: everything that could change the reply, hashed
+    /// (SHA-256, hex). A cassette files replies under it; batch mode names batch items by it.
+    public func key(model: String) -> String { RecordReplayProvider.key(for: self, model: model) }
+}

@@ -18,13 +18,22 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
     case misconfigured(String)
     /// The circuit breaker is open after repeated provider failures; no call was made.
     case circuitOpen(retryIn: Duration)
+    /// A batch API gave no reply for this request: it failed there, or its batch expired, was
+    /// cancelled or refused. Running the document again submits it anew.
+    case batchItemFailed(String)
 
     public var isRetryable: Bool {
         switch self {
         case .http(let status, _, _): status == 429 || status == 408 || status >= 500
         case .timeout, .unreachable: true
-        case .invalidResponse, .refused, .misconfigured, .circuitOpen: false
+        case .invalidResponse, .refused, .misconfigured, .circuitOpen, .batchItemFailed: false
         }
+    }
+
+    /// How long the provider asked to wait before trying again, when it said.
+    public var retryAfter: Duration? {
+        if case .http(_, _, let wait) = self { return wait }
+        return nil
     }
 
     /// The stored error kind for a document that failed this way.
@@ -49,6 +58,7 @@ public enum ProviderError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidResponse(let why): return "provider reply not understood: \(why)"
         case .refused(let why): return "provider declined to answer: \(why)"
         case .misconfigured(let why): return "provider misconfigured: \(why)"
+        case .batchItemFailed(let why): return why
         case .circuitOpen(let retryIn):
             return "provider failing repeatedly; calls paused (circuit open, next try in \(retryIn.components.seconds) s)"
         }

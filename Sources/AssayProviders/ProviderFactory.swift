@@ -24,3 +24,17 @@ public func makeProvider(_ settings: ProviderSettings, connections: Int = 8) thr
     case .ollama: OllamaProvider(settings: settings, client: client)
     }
 }
+
+/// The batch API of the provider the settings name, for batch mode (`assay run --batch`).
+/// OpenAI's (and servers that copy it) and Anthropic's; other providers have none Assay speaks.
+public func makeBatchAPI(_ settings: ProviderSettings) throws -> any BatchAPI {
+    _ = try makeProvider(settings)  // the same key check as live calls
+    let client = HTTPClient.forProviders(connections: 8)
+    switch settings.kind {
+    case .openai: return OpenAIBatchAPI(settings: settings, client: client)
+    case .anthropic: return AnthropicBatchAPI(settings: settings, client: client)
+    case .gemini, .ollama:
+        throw ProviderError.misconfigured(
+            "batch mode works with ASSAY_PROVIDER=openai or anthropic; \(settings.kind.rawValue) is not supported yet: run without --batch")
+    }
+}

@@ -297,8 +297,9 @@ struct SelectionDTO: Codable, Sendable {
     var runs: Int?
     var maxTokens: Int?
     var maxCost: Double?
+    var batch: Bool?
     enum CodingKeys: String, CodingKey {
-        case seed, runs
+        case seed, runs, batch
         case sampleSize = "sample_size"
         case documentIDs = "document_ids"
         case maxTokens = "max_tokens"
@@ -312,6 +313,7 @@ struct SelectionDTO: Codable, Sendable {
         runs = s.runs
         maxTokens = s.maxTokens
         maxCost = s.maxCost
+        batch = s.batch
     }
 }
 

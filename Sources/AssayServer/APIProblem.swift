@@ -87,7 +87,7 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
             case .nothingToRun: return APIProblem(.conflict, error.description)
             case .unknownDocuments: return APIProblem(.unprocessableContent, error.description, field: "document_ids")
             case .invalidRuns, .runsWithEntities: return APIProblem(.unprocessableContent, error.description, field: "runs")
-            case .modelsUnavailable, .noPrice: return APIProblem(.conflict, error.description)
+            case .modelsUnavailable, .noPrice, .batchUnavailable: return APIProblem(.conflict, error.description)
             case .unknownVariable: return .notFound(error.description.replacingOccurrences(of: "the codebook has no ", with: ""))
             case .noProject, .ambiguousProject: return APIProblem(.notFound, error.description)
             }

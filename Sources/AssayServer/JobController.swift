@@ -21,8 +21,9 @@ struct JobController {
         var runs: Int?
         var maxTokens: Int?
         var maxCost: Double?
+        var batch: Bool?
         enum CodingKeys: String, CodingKey {
-            case kind, seed, runs
+            case kind, seed, runs, batch
             case maxTokens = "max_tokens"
             case maxCost = "max_cost"
             case sampleSize = "sample_size"
@@ -48,7 +49,8 @@ struct JobController {
             let job = try await jobs.start(
                 Jobs.Request(
                     kind: body.kind, sampleSize: body.sampleSize, documentIDs: body.documentIDs,
-                    seed: body.seed, runs: body.runs, maxTokens: body.maxTokens, maxCost: body.maxCost), projectID: id, for: requester)
+                    seed: body.seed, runs: body.runs, maxTokens: body.maxTokens, maxCost: body.maxCost,
+                    batch: body.batch ?? false), projectID: id, for: requester)
             onStart(job)
             return JSONResponse(JobDTO(job), status: .accepted)
         }

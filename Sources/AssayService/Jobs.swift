@@ -28,11 +28,14 @@ package struct Jobs: Sendable {
         /// Budgets: pause the job once it has used this many tokens, or cost this many dollars.
         package var maxTokens: Int?
         package var maxCost: Double?
+        /// Through the provider's batch API: half the price, replies within 24 hours.
+        package var batch: Bool
 
         package init(
             kind: JobKind, sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil, runs: Int? = nil,
-            maxTokens: Int? = nil, maxCost: Double? = nil
+            maxTokens: Int? = nil, maxCost: Double? = nil, batch: Bool = false
         ) {
+            self.batch = batch
             self.maxTokens = maxTokens
             self.maxCost = maxCost
             self.runs = runs
@@ -54,6 +57,7 @@ package struct Jobs: Sendable {
             try Self.check(maxTokens: maxTokens, maxCost: maxCost)
             selection.maxTokens = maxTokens
             selection.maxCost = maxCost
+            selection.batch = batch ? true : nil
             return selection
         }
 

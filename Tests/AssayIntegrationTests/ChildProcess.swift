@@ -138,10 +138,20 @@ final class ChildProcess: @unchecked Sendable {
     /// Waits (polling, without blocking a thread) until stderr contains `text`, the child exits,
     /// or `limit` passes. True when the text appeared.
     func waitForStderr(containing text: String, limit: Duration = .seconds(600)) async -> Bool {
+        await wait(limit: limit) { self.stderrSoFar.contains(text) }
+    }
+
+    var stdoutSoFar: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
+
+    func waitForStdout(containing text: String, limit: Duration = .seconds(600)) async -> Bool {
+        await wait(limit: limit) { self.stdoutSoFar.contains(text) }
+    }
+
+    private func wait(limit: Duration, until seen: () -> Bool) async -> Bool {
         let deadline = ContinuousClock.now + limit
         while ContinuousClock.now < deadline {
-            if stderrSoFar.contains(text) { return true }
-            if !isRunning { return stderrSoFar.contains(text) }
+            if seen() { return true }
+            if !isRunning { return seen() }
             try? await Task.sleep(for: .milliseconds(100))
         }
         return false
@@ -149,6 +159,9 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Sends SIGINT, as Ctrl-C in a terminal does.
     func interrupt() { kill(pid, SIGINT) }
+
+    /// Sends SIGKILL: the process dies at once, with no chance to tidy up (a crash, an OOM kill).
+    func kill9() { kill(pid, SIGKILL) }
 
     /// Sends SIGTERM, as a service manager does to stop a service.
     func terminate() { kill(pid, SIGTERM) }

@@ -75,11 +75,15 @@ public struct JobSelection: Sendable, Hashable, Codable {
     /// the selection so a resumed job keeps them, unless the resume raises them.
     public var maxTokens: Int?
     public var maxCost: Double?
+    /// Through the provider's batch API (`--batch`): half the price, replies within 24 hours.
+    /// Nil for live requests. Kept so a job resumed after a restart takes its batches up again.
+    public var batch: Bool?
 
     public init(
         sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil, runs: Int? = nil, maxTokens: Int? = nil,
-        maxCost: Double? = nil
+        maxCost: Double? = nil, batch: Bool? = nil
     ) {
+        self.batch = batch
         self.maxTokens = maxTokens
         self.maxCost = maxCost
         self.runs = runs

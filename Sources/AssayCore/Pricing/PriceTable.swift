@@ -41,6 +41,11 @@ public struct Price: Sendable, Hashable, Codable {
         return (Double(uncached) * input + cached + Double(outputTokens) * output) / 1_000_000
     }
 
+    /// The price through the provider's batch API.
+    public var batched: Price {
+        Price(input: input * batch, output: output * batch, cachedInput: cachedInput.map { $0 * batch }, batch: 1)
+    }
+
     /// "$0.15 in, $0.60 out per million tokens".
     public var text: String {
         func money(_ value: Double) -> String { String(format: value < 0.01 && value > 0 ? "$%.4f" : "$%.2f", value) }

@@ -197,6 +197,7 @@ extension SQLiteStore {
         SQLiteStore.registerFingerprints(in: &migrator)
         SQLiteStore.registerHumanCodes(in: &migrator)
         SQLiteStore.registerRuns(in: &migrator)
+        SQLiteStore.registerBatches(in: &migrator)
         return migrator
     }()
 }
