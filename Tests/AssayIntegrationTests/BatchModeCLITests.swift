@@ -86,4 +86,17 @@ import Testing
         let stats = try await mock.stats()
         #expect(stats["batch_requests"] == 40 + failed, "\(stats)")
     }
+
+    @Test func anthropicsMessageBatchesCodeTheDocuments() async throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        let documents = try Self.writeDocuments(10, in: dir)
+        let mock = try await MockModelServer(arguments: ["--batch-delay", "0.3"])
+        defer { mock.stop() }
+        var cli = try await Self.project(dir, name: "anthropic", mock: mock, documents: documents)
+        cli.environment.merge(["ASSAY_PROVIDER": "anthropic", "ASSAY_MODEL": "claude-haiku-4-5", "ANTHROPIC_API_KEY": "test-key"]) { $1 }
+        let run = try await cli.run("run", "--all", "--batch")
+        #expect(run.status == 0 && Self.count("succeeded", in: run.stdout) == 10, "\(run.output)")
+        let stats = try await mock.stats()
+        #expect(stats["batches_created"] == 1 && stats["batch_requests"] == 10 && stats["requests"] == nil, "\(stats)")
+    }
 }

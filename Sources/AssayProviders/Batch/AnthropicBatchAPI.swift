@@ -50,7 +50,7 @@ public struct AnthropicBatchAPI: BatchAPI {
     public func results(of batchID: String) async throws -> [String: BatchItemResult] {
         let batch = try await get(batchID)
         guard let url = batch["results_url"]?.stringValue, let base = URL(string: live.settings.baseURL),
-            let target = URL(string: url), target.host == base.host, target.scheme == base.scheme
+            let target = URL(string: url), target.host == base.host, target.scheme == base.scheme, target.port == base.port
         else { throw ProviderError.invalidResponse("the ended batch has no results URL at the provider's own address") }
         var request = HTTPClientRequest(url: url)
         for (name, value) in live.headers { request.headers.add(name: name, value: value) }
