@@ -63,7 +63,8 @@ struct BatchProcessor: Sendable {
         // Each document is charged an equal share of the request's tokens.
         let share = TokenUsage(
             promptTokens: usage.promptTokens / documents.count,
-            completionTokens: usage.completionTokens / documents.count)
+            completionTokens: usage.completionTokens / documents.count,
+            cachedPromptTokens: usage.cachedPromptTokens / documents.count)
         for (key, document) in zip(keys, documents) {
             if case .parsed(let parsed)? = entries[key] {
                 results.append(single.result(from: parsed, document: document, jobID: jobID, usage: share))

@@ -67,6 +67,7 @@ extension DocumentProcessor {
             jobID: jobID, documentID: document.id, codebookVersion: codebookVersion,
             contentHash: document.contentHash, outcome: needsReview ? .flagged : .succeeded,
             extractions: extractions, errors: [], tokensIn: usage.promptTokens, tokensOut: usage.completionTokens)
+        charge(usage, to: &result)
         result.reply = lastReply
         return result
     }

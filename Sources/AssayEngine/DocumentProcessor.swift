@@ -21,12 +21,16 @@ struct DocumentProcessor: Sendable {
     let timeBudget: Duration?
     /// How documents longer than the model should see at once are split; nil sends them whole.
     let chunker: Chunker?
+    /// The model's price (the batch price in batch mode), so each result carries its cost; nil
+    /// when unknown.
+    let price: Price?
 
     init(
         provider: any LLMProvider, prompt: ExtractionPrompt, codebookVersion: Int, temperature: Double = 0, maxTokens: Int? = nil,
         recorder: MetricsRecorder = MetricsRecorder(), timeBudget: Duration? = nil, chunker: Chunker? = nil, seed: Int? = nil,
-        settings: ModelSettings? = nil
+        settings: ModelSettings? = nil, price: Price? = nil
     ) {
+        self.price = price
         self.seed = seed
         self.settings = settings ?? ModelSettings(temperature: temperature)
         self.chunker = chunker
@@ -51,6 +55,7 @@ struct DocumentProcessor: Sendable {
             jobID: jobID, documentID: document.id, codebookVersion: codebookVersion,
             contentHash: document.contentHash, outcome: .failed, extractions: [], errors: [record],
             tokensIn: usage.promptTokens, tokensOut: usage.completionTokens)
+        charge(usage, to: &result)
         result.reply = reply
         return result
     }
@@ -166,10 +171,18 @@ struct DocumentProcessor: Sendable {
                 promptHash: prompt.hash, model: provider.model, jobID: jobID, settings: settings)
         }
         let needsReview = extractions.contains { $0.status == .flagged || $0.status == .failed }
-        return DocumentResult(
+        var result = DocumentResult(
             jobID: jobID, documentID: document.id, codebookVersion: codebookVersion,
             contentHash: document.contentHash, outcome: needsReview ? .flagged : .succeeded,
             extractions: extractions, errors: [], tokensIn: usage.promptTokens, tokensOut: usage.completionTokens)
+        charge(usage, to: &result)
+        return result
+    }
+
+    /// The result's cached tokens and, at the model's price, its cost.
+    func charge(_ usage: TokenUsage, to result: inout DocumentResult) {
+        result.tokensCached = usage.cachedPromptTokens
+        result.cost = price.map { usage.dollars(at: $0) }
     }
 
     private func call(_ messages: [ChatMessage]) async throws -> LLMResponse {

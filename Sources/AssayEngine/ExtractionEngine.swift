@@ -309,8 +309,9 @@ public struct ExtractionEngine: Sendable {
         summary.estimate = prepared.estimate
         // In money when one model coded it all (tokens are not yet counted per model).
         let models = prepared.plan.models
+        summary.cost = summary.job.cost
         if models.count == 1, let model = models.first, let price = price(model, batch: options.batch) {
-            summary.cost = price.dollars(inputTokens: summary.job.tokensIn, outputTokens: summary.job.tokensOut)
+            summary.cost = summary.cost ?? 0
             summary.price = price
         }
         logger.info(
@@ -400,7 +401,9 @@ public struct ExtractionEngine: Sendable {
     ) async throws -> Stop? {
         let store = self.store
         let logger = self.logger
-        let batcher = RepeatedRuns(processor, plan: plan, variedTemperature: options.variedTemperature)
+        let batcher = RepeatedRuns(processor, plan: plan, variedTemperature: options.variedTemperature) { model in
+            self.price(model, batch: options.batch)
+        }
         let names = Dictionary(documents.map { ($0.documentID, $0.externalID) }) { first, _ in first }
         return try await withThrowingTaskGroup(of: [DocumentResult].self) { group in
             let exact = options.packing == nil ? [:] : await exactTokenCounts(documents)
@@ -412,6 +415,8 @@ public struct ExtractionEngine: Sendable {
             var consecutiveFailures = 0
             var lastFailure = ""
             var spent = TokenUsage()
+            // What the results cost at their own models' prices, while every one of them had a price.
+            var dollars: Double? = 0
             var budgetReached: String?
             // Tokens are not counted per model yet: a panel's spending is priced at its dearest model,
             // so the budget is never overspent.
@@ -453,7 +458,11 @@ public struct ExtractionEngine: Sendable {
                     let report = DocumentReport(
                         result: result, externalID: names[result.documentID] ?? "#\(result.documentID)", counts: counts)
                     progress(.documentFinished(report))
-                    spent = spent + TokenUsage(promptTokens: result.tokensIn, completionTokens: result.tokensOut)
+                    spent =
+                        spent
+                        + TokenUsage(
+                            promptTokens: result.tokensIn, completionTokens: result.tokensOut, cachedPromptTokens: result.tokensCached)
+                    dollars = result.cost.flatMap { cost in dollars.map { $0 + cost } }
                     if result.outcome == .failed {
                         consecutiveFailures += 1
                         lastFailure = report.reason ?? "unknown"
@@ -467,7 +476,7 @@ public struct ExtractionEngine: Sendable {
                 }
                 // Over the budget: what is in flight finishes (it is paid for), nothing new starts.
                 if budgetReached == nil {
-                    budgetReached = Self.budgetReached(spent, options: options, price: price)
+                    budgetReached = Self.budgetReached(spent, dollars: dollars, options: options, price: price)
                 }
                 if budgetReached == nil { _ = launch() }
             }
@@ -496,13 +505,14 @@ public struct ExtractionEngine: Sendable {
     }
 
     /// Why the job must pause now, or nil while it is within its budgets.
-    static func budgetReached(_ spent: TokenUsage, options: Options, price: Price?) -> String? {
+    /// `dollars` is what the results cost at their models' prices, when known; otherwise the
+    /// tokens are priced at `price` (a panel's dearest).
+    static func budgetReached(_ spent: TokenUsage, dollars: Double? = nil, options: Options, price: Price?) -> String? {
         let tokens = spent.promptTokens + spent.completionTokens
         if let limit = options.maxTokens, tokens >= limit {
             return "the budget of \(limit.grouped) tokens is spent (\(tokens.grouped) used)"
         }
-        if let limit = options.maxCost, let price {
-            let cost = price.dollars(inputTokens: spent.promptTokens, outputTokens: spent.completionTokens)
+        if let limit = options.maxCost, let cost = dollars ?? price.map({ spent.dollars(at: $0) }) {
             if cost >= limit {
                 return "the budget of \(limit.dollarsText) is spent (\(cost.dollarsText) used)"
             }

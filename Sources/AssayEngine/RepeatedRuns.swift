@@ -1,4 +1,5 @@
 import AssayCore
+import AssayProviders
 import Foundation
 
 /// Codes each request's documents as the `CodingPlan` says: once per run (`--runs N`), each run
@@ -13,7 +14,8 @@ struct RepeatedRuns: Sendable {
     let settings: ModelSettings
 
     /// - Parameter single: the configured processor (temperature, seed, recorder, budgets, chunking).
-    init(_ single: DocumentProcessor, plan: CodingPlan, variedTemperature: Double) {
+    /// - Parameter price: a model's price for this job (nil where unknown).
+    init(_ single: DocumentProcessor, plan: CodingPlan, variedTemperature: Double, price: (String) -> Price? = { _ in nil }) {
         let runs = plan.runs.count
         let settings = ModelSettings(
             temperature: single.temperature, runs: runs, variedTemperature: variedTemperature, models: plan.runModels)
@@ -26,7 +28,7 @@ struct RepeatedRuns: Sendable {
                         provider: part.provider, prompt: part.prompt, codebookVersion: single.codebookVersion,
                         temperature: run == 0 ? single.temperature : variedTemperature,
                         recorder: single.recorder, timeBudget: single.timeBudget, chunker: single.chunker,
-                        seed: run == 0 ? single.seed : run, settings: settings))
+                        seed: run == 0 ? single.seed : run, settings: settings, price: price(part.provider.model)))
             }
         }
     }

@@ -52,7 +52,14 @@ public struct AnthropicProvider: LLMProvider, Reachable {
             "temperature": .number(min(max(request.temperature, 0), 1)),
         ]
         let system = request.messages.filter { $0.role == .system }.map(\.content)
-        if !system.isEmpty { body["system"] = .string(system.joined(separator: "\n\n")) }
+        if !system.isEmpty {
+            let text = JSONValue.string(system.joined(separator: "\n\n"))
+            // The system prompt (instructions and codebook) is the same for every document: marked
+            // as a cache breakpoint, later requests read it (and the tool before it) from Anthropic's
+            // prompt cache at a tenth of the input price.
+            body["system"] =
+                settings.promptCache ? [["type": "text", "text": text, "cache_control": ["type": "ephemeral"]]] : text
+        }
         body["messages"] = .array(
             request.messages.filter { $0.role != .system }.map {
                 ["role": $0.role == .assistant ? "assistant" : "user", "content": .string($0.content)]
@@ -93,7 +100,9 @@ public struct AnthropicProvider: LLMProvider, Reachable {
         // Cached prompt tokens are reported apart from input_tokens; all of them were the prompt.
         let prompt = count("input_tokens") + count("cache_creation_input_tokens") + count("cache_read_input_tokens")
         return LLMResponse(
-            text: text, usage: TokenUsage(promptTokens: prompt, completionTokens: count("output_tokens")),
+            text: text,
+            usage: TokenUsage(
+                promptTokens: prompt, completionTokens: count("output_tokens"), cachedPromptTokens: count("cache_read_input_tokens")),
             finishReason: stop)
     }
 }

@@ -117,7 +117,8 @@ public struct GeminiProvider: LLMProvider, Reachable {
             text: text,
             usage: TokenUsage(
                 promptTokens: count("promptTokenCount"),
-                completionTokens: count("candidatesTokenCount") + count("thoughtsTokenCount")),
+                completionTokens: count("candidatesTokenCount") + count("thoughtsTokenCount"),
+                cachedPromptTokens: count("cachedContentTokenCount")),
             finishReason: finish)
     }
 

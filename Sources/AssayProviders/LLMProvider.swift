@@ -60,14 +60,26 @@ public struct LLMResponse: Sendable, Hashable {
 public struct TokenUsage: Sendable, Hashable, Codable {
     public var promptTokens: Int
     public var completionTokens: Int
+    /// Of the prompt tokens, those the provider served from its prompt cache (and charges less
+    /// for): OpenAI's `cached_tokens`, Anthropic's `cache_read_input_tokens`, Gemini's
+    /// `cachedContentTokenCount`.
+    public var cachedPromptTokens: Int
 
-    public init(promptTokens: Int = 0, completionTokens: Int = 0) {
+    public init(promptTokens: Int = 0, completionTokens: Int = 0, cachedPromptTokens: Int = 0) {
         self.promptTokens = promptTokens
         self.completionTokens = completionTokens
+        self.cachedPromptTokens = cachedPromptTokens
     }
 
     public static func + (a: TokenUsage, b: TokenUsage) -> TokenUsage {
-        TokenUsage(promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens)
+        TokenUsage(
+            promptTokens: a.promptTokens + b.promptTokens, completionTokens: a.completionTokens + b.completionTokens,
+            cachedPromptTokens: a.cachedPromptTokens + b.cachedPromptTokens)
+    }
+
+    /// What these tokens cost at `price`.
+    public func dollars(at price: Price) -> Double {
+        price.dollars(inputTokens: promptTokens, outputTokens: completionTokens, cachedTokens: cachedPromptTokens)
     }
 }
 

@@ -94,7 +94,8 @@ public struct OpenAICompatibleProvider: LLMProvider, Reachable {
         }
         let usage = TokenUsage(
             promptTokens: Int(json["usage"]?["prompt_tokens"]?.doubleValue ?? 0),
-            completionTokens: Int(json["usage"]?["completion_tokens"]?.doubleValue ?? 0))
+            completionTokens: Int(json["usage"]?["completion_tokens"]?.doubleValue ?? 0),
+            cachedPromptTokens: Int(json["usage"]?["prompt_tokens_details"]?["cached_tokens"]?.doubleValue ?? 0))
         return LLMResponse(text: content, usage: usage, finishReason: choice["finish_reason"]?.stringValue)
     }
 

@@ -19,6 +19,10 @@ public struct ProviderSettings: Sendable, Hashable, CustomStringConvertible {
     public var temperature: Double
     public var maxTokens: Int
     public var schemaMode: SchemaMode
+    /// Mark the shared prompt as a cache breakpoint where the provider needs that (Anthropic's
+    /// `cache_control`); OpenAI and Gemini cache a repeated prefix by themselves.
+    /// `ASSAY_PROMPT_CACHE=off` leaves the mark out.
+    public var promptCache = true
 
     /// A base URL or model left out is the kind's default.
     public init(
@@ -89,6 +93,13 @@ public struct ProviderSettings: Sendable, Hashable, CustomStringConvertible {
                 throw ProviderError.misconfigured("ASSAY_SCHEMA_MODE '\(text)' is not one of \(modes)")
             }
             settings.schemaMode = mode
+        }
+        if let text = value("ASSAY_PROMPT_CACHE") {
+            switch text.lowercased() {
+            case "on", "1", "true": settings.promptCache = true
+            case "off", "0", "false": settings.promptCache = false
+            default: throw ProviderError.misconfigured("ASSAY_PROMPT_CACHE '\(text)' is not on or off")
+            }
         }
         return settings
     }

@@ -84,6 +84,8 @@ public protocol Store: Sendable {
     func saveHumanCodes(_ codes: [HumanCode]) async throws
     /// The project's people's codes, by document, variable and coder.
     func humanCodes(projectID: Int64) async throws -> [HumanCode]
+    /// What the project's jobs spent: tokens, cached tokens and dollars, and the cost per document.
+    func spending(projectID: Int64) async throws -> Spending
 }
 
 extension Store {

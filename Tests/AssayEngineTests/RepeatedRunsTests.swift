@@ -293,3 +293,40 @@ import Testing
         }
     }
 }
+
+/// Each document's cost at its model's price, with cached tokens at the cached rate, summed
+/// into its job and the project's spending.
+@Suite struct SpendingTests {
+    @Test func resultsCarryTheirCostAndTheJobAndProjectAddThemUp() async throws {
+        let f = try await EngineFixture(documents: 3)
+        let provider = CachingModel()
+        var engine = f.engine(provider)
+        let price = Price(input: 2, output: 10, cachedInput: 0.5)
+        engine.prices = { $0 == "priced" ? price : nil }
+        let summary = try await engine.run(projectID: f.project.id, options: .init(concurrency: 1))
+        // 400 uncached × $2 + 600 cached × $0.5 + 100 out × $10, per million tokens.
+        let perDocument: Double = (800 + 300 + 1000) / 1_000_000
+        #expect(summary.job.tokensCached == 1800)
+        #expect(abs((summary.job.cost ?? 0) - 3 * perDocument) < 1e-12)
+        #expect(abs((summary.cost ?? 0) - 3 * perDocument) < 1e-12)
+        let spending = try await f.store.spending(projectID: f.project.id)
+        #expect(spending.tokensIn == 3000 && spending.tokensCached == 1800 && abs(spending.cachedShare - 0.6) < 1e-12)
+        #expect(abs((spending.cost ?? 0) - 3 * perDocument) < 1e-12)
+        #expect(abs((spending.costPerDocument ?? 0) - perDocument) < 1e-12)
+
+        // An unpriced model: tokens, no dollars.
+        let g = try await EngineFixture(documents: 1)
+        _ = try await g.engine(provider).run(projectID: g.project.id, options: .init())
+        #expect(try await g.store.spending(projectID: g.project.id).cost == nil)
+    }
+}
+
+/// Answers like a good model and reports 600 of its 1,000 prompt tokens as cached.
+struct CachingModel: LLMProvider {
+    let model = "priced"
+    func complete(_ request: LLMRequest) async throws -> LLMResponse {
+        LLMResponse(
+            text: FakeModel.goodReply(for: request),
+            usage: TokenUsage(promptTokens: 1000, completionTokens: 100, cachedPromptTokens: 600))
+    }
+}

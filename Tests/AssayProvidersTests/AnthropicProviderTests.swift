@@ -34,7 +34,8 @@ import Testing
         defer { server.shutdown() }
         let response = try await provider(server).complete(request)
         #expect(response.text == #"{"a":2.5}"#)
-        #expect(response.usage == TokenUsage(promptTokens: 130, completionTokens: 12))
+        // The 100 tokens read from the prompt cache are prompt tokens, and said to be cached.
+        #expect(response.usage == TokenUsage(promptTokens: 130, completionTokens: 12, cachedPromptTokens: 100))
         #expect(response.finishReason == "tool_use")
 
         let sent = try #require(server.received.first)
@@ -46,7 +47,8 @@ import Testing
         #expect(body["model"] == "claude-test")
         #expect(body["max_tokens"] == 222)
         #expect(body["temperature"] == 0.2)
-        #expect(body["system"] == "be brief")
+        // The system prompt is the same for every document: a cache breakpoint.
+        #expect(body["system"] == [["type": "text", "text": "be brief", "cache_control": ["type": "ephemeral"]]])
         #expect(body["messages"] == [["role": "user", "content": "the document"]])
         #expect(body["tools"]?.arrayValue?.count == 1)
         #expect(body["tools"]?.arrayValue?.first?["name"] == "extraction")
@@ -157,5 +159,13 @@ import Testing
         #expect(server.received.first?.header("x-api-key") == "ant-key")
         let error = await #expect(throws: ProviderError.self) { try await provider(server).checkReachable() }
         #expect(error?.description.contains("check the base URL and the model name") == true)
+    }
+
+    @Test func promptCachingOffSendsThePlainSystemPrompt() throws {
+        var settings = try ProviderSettings.fromEnvironment(["ASSAY_PROVIDER": "anthropic", "ASSAY_PROMPT_CACHE": "off"])
+        #expect(settings.promptCache == false)
+        settings.apiKey = "k"
+        #expect(AnthropicProvider(settings: settings).body(for: request)["system"] == "be brief")
+        #expect(throws: ProviderError.self) { try ProviderSettings.fromEnvironment(["ASSAY_PROMPT_CACHE": "sometimes"]) }
     }
 }

@@ -121,3 +121,31 @@ import Testing
         #expect(parsed["k3"] == .failed("the batch expired before this request was done"))
     }
 }
+
+/// Cached prompt tokens as each provider reports them in its usage.
+@Suite struct CachedTokenTests {
+    @Test func openAIReadsPromptTokensDetails() throws {
+        let reply =
+            #"{"choices":[{"message":{"content":"{}"}}],"usage":{"prompt_tokens":2006,"completion_tokens":300,"prompt_tokens_details":{"cached_tokens":1920}}}"#
+        #expect(
+            try OpenAICompatibleProvider.parseCompletion(reply).usage
+                == TokenUsage(promptTokens: 2006, completionTokens: 300, cachedPromptTokens: 1920))
+        let uncached = #"{"choices":[{"message":{"content":"{}"}}],"usage":{"prompt_tokens":20,"completion_tokens":3}}"#
+        #expect(try OpenAICompatibleProvider.parseCompletion(uncached).usage.cachedPromptTokens == 0)
+    }
+
+    @Test func geminiReadsCachedContentTokenCount() throws {
+        let reply = try JSONValue.parse(
+            #"{"candidates":[{"content":{"parts":[{"text":"{}"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":1500,"candidatesTokenCount":40,"cachedContentTokenCount":1024}}"#
+        )
+        #expect(
+            try GeminiProvider.parseReply(reply).usage == TokenUsage(promptTokens: 1500, completionTokens: 40, cachedPromptTokens: 1024))
+    }
+
+    @Test func cachedTokensArePricedAtTheCachedRate() {
+        let price = Price(input: 1, output: 4, cachedInput: 0.1)
+        let usage = TokenUsage(promptTokens: 1_000_000, completionTokens: 0, cachedPromptTokens: 800_000)
+        #expect(abs(usage.dollars(at: price) - (0.2 + 0.08)) < 1e-12)
+        #expect(abs(usage.dollars(at: price.batched) - 0.14) < 1e-12)
+    }
+}

@@ -51,6 +51,11 @@ public struct DocumentResult: Sendable, Hashable {
     public var errors: [ErrorRecord]
     public var tokensIn: Int
     public var tokensOut: Int
+    /// Of `tokensIn`, those served from the provider's prompt cache.
+    public var tokensCached = 0
+    /// What the document's requests cost in US dollars at the models' prices; nil when a
+    /// model's price is unknown.
+    public var cost: Double?
     /// The model's last raw reply, for observers of a run (a trace's invalid pattern is recorded
     /// with its hash and a redacted excerpt); never stored as such.
     public var reply: String?

@@ -18,6 +18,11 @@ public struct Job: Sendable, Hashable, Codable {
     public var consecutiveFailures: Int
     public var tokensIn: Int
     public var tokensOut: Int
+    /// Of `tokensIn`, those served from the provider's prompt cache.
+    public var tokensCached = 0
+    /// What the job's documents cost in US dollars at the models' prices (the batch price in
+    /// batch mode); nil when no price was known.
+    public var cost: Double?
     public var error: String?
     public var createdAt: Date
     public var startedAt: Date?

@@ -37,11 +37,13 @@ public enum RunMerge {
             var failed = runs[0]
             failed.tokensIn = tokensIn
             failed.tokensOut = tokensOut
+            failed.addSpending(of: runs)
             return failed
         }
         var merged = firstUsable
         merged.tokensIn = tokensIn
         merged.tokensOut = tokensOut
+        merged.addSpending(of: runs)
         merged.errors = []
         merged.extractions = codebook.variables.compactMap { variable in
             let answers = runs.map { run in
@@ -63,6 +65,7 @@ public enum RunMerge {
         var combined = parts.first { $0.outcome == .failed } ?? parts[0]
         combined.tokensIn = parts.reduce(0) { $0 + $1.tokensIn }
         combined.tokensOut = parts.reduce(0) { $0 + $1.tokensOut }
+        combined.addSpending(of: parts)
         guard combined.outcome != .failed else { return combined }
         combined.extractions = parts.flatMap(\.extractions)
         combined.outcome = parts.contains { $0.outcome == .flagged } ? .flagged : .succeeded
@@ -127,5 +130,14 @@ public enum RunMerge {
             value.error = [value.error, "runs disagree: " + said.joined(separator: ", ")].compactMap { $0 }.joined(separator: "; ")
         }
         return value
+    }
+}
+
+extension DocumentResult {
+    /// Cached tokens and cost as the sum of these results' (a cost only when each has one).
+    mutating func addSpending(of results: [DocumentResult]) {
+        tokensCached = results.reduce(0) { $0 + $1.tokensCached }
+        let costs = results.map(\.cost)
+        cost = costs.contains { $0 == nil } ? nil : costs.reduce(0) { $0 + ($1 ?? 0) }
     }
 }

@@ -131,6 +131,8 @@ extension Job {
             createdAt: try row.dateField("created_at"),
             startedAt: try row.optionalDateField("started_at"),
             finishedAt: try row.optionalDateField("finished_at"))
+        tokensCached = try row.field("tokens_cached")
+        cost = try row.field("cost", as: Double?.self)
     }
 }
 

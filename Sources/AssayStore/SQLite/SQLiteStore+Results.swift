@@ -43,17 +43,20 @@ extension SQLiteStore {
         try db.cachedStatement(
             sql: """
                 INSERT INTO document_outcomes (document_id, job_id, codebook_version, content_hash, outcome,
-                    error_kind, reason, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    error_kind, reason, updated_at, tokens_in, tokens_out, tokens_cached, cost)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (document_id) DO UPDATE SET
                     job_id = excluded.job_id, codebook_version = excluded.codebook_version,
                     content_hash = excluded.content_hash, outcome = excluded.outcome,
-                    error_kind = excluded.error_kind, reason = excluded.reason, updated_at = excluded.updated_at
+                    error_kind = excluded.error_kind, reason = excluded.reason, updated_at = excluded.updated_at,
+                    tokens_in = excluded.tokens_in, tokens_out = excluded.tokens_out,
+                    tokens_cached = excluded.tokens_cached, cost = excluded.cost
                 """
         ).execute(
             arguments: try .checked([
                 result.documentID, result.jobID, result.codebookVersion, result.contentHash,
                 result.outcome.rawValue, firstError?.kind.rawValue, firstError?.reason, now,
+                result.tokensIn, result.tokensOut, result.tokensCached, result.cost,
             ]))
 
         for error in result.errors {
@@ -66,13 +69,14 @@ extension SQLiteStore {
                 UPDATE jobs SET processed = processed + 1,
                     succeeded = succeeded + ?, flagged = flagged + ?, failed = failed + ?,
                     consecutive_failures = CASE WHEN ? THEN consecutive_failures + 1 ELSE 0 END,
-                    tokens_in = tokens_in + ?, tokens_out = tokens_out + ?
+                    tokens_in = tokens_in + ?, tokens_out = tokens_out + ?, tokens_cached = tokens_cached + ?,
+                    cost = CASE WHEN ? IS NULL THEN cost ELSE COALESCE(cost, 0) + ? END
                 WHERE id = ?
                 """
         ).execute(
             arguments: try .checked([
                 result.outcome == .succeeded ? 1 : 0, result.outcome == .flagged ? 1 : 0, failed ? 1 : 0,
-                failed, result.tokensIn, result.tokensOut, result.jobID,
+                failed, result.tokensIn, result.tokensOut, result.tokensCached, result.cost, result.cost, result.jobID,
             ]))
 
         let message =

@@ -198,6 +198,7 @@ extension SQLiteStore {
         SQLiteStore.registerHumanCodes(in: &migrator)
         SQLiteStore.registerRuns(in: &migrator)
         SQLiteStore.registerBatches(in: &migrator)
+        SQLiteStore.registerCosts(in: &migrator)
         return migrator
     }()
 }
