@@ -331,16 +331,18 @@ enum SummaryText {
             ["failed", failed],
         ]
         if s.notProcessed > 0 { rows.append(["not reached", "\(s.notProcessed) (run again to continue)"]) }
-        rows.append(["tokens", "\(job.tokensIn) in / \(job.tokensOut) out"])
+        rows.append([
+            "tokens",
+            "\(job.tokensIn) in" + (job.tokensCached > 0 ? " (\(job.tokensCached) from the prompt cache)" : "") + " / \(job.tokensOut) out",
+        ])
         if let m = s.metrics { rows.append(["requests", MetricsText.render(m)]) }
         if let estimate = s.estimate, job.total > 0 { rows.append(["estimated", estimate.summary]) }
-        if let cost = s.cost, let price = s.price {
-            rows.append([
-                "cost",
-                price == .free
-                    ? "$0 (a model on this machine)"
-                    : "\(cost.dollarsText) (\(job.model) at \(price.text))",
-            ])
+        switch (s.cost, s.price) {
+        case (_, .free?): rows.append(["cost", "$0 (a model on this machine)"])
+        case (let cost?, let price?):
+            rows.append(["cost", "\(cost.dollarsText) (\(job.model) at \(price.text)\(job.selection.batch == true ? ", batch" : ""))"])
+        case (let cost?, nil): rows.append(["cost", "\(cost.dollarsText) (each model at its own price)"])
+        case (nil, _): break
         }
         rows.append(["wall time", String(format: "%.1f s (%.2f documents/s)", seconds, s.documentsPerSecond)])
         let header =

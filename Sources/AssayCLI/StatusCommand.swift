@@ -26,6 +26,7 @@ struct StatusCommand: AsyncParsableCommand {
             print("Unit:      each entity — \(project.entityInstruction ?? "")")
             if let e = s.entities { print("Entities:  \(e.count) with values, in \(e.documents) documents") }
         }
+        if s.lastJob != nil { print("Spent:     " + SpendingText.render(s.spending)) }
         guard let job = s.lastJob else {
             print("Last job:  none yet (assay run --sample 5)")
             return
@@ -33,6 +34,7 @@ struct StatusCommand: AsyncParsableCommand {
         var line = "Last job:  #\(job.id) \(job.kind.rawValue) \(job.status.rawValue), \(job.processed)/\(job.total) processed"
         line +=
             " (\(job.succeeded) succeeded, \(job.flagged) flagged, \(job.failed) failed), tokens \(job.tokensIn) in / \(job.tokensOut) out"
+        if let cost = job.cost { line += ", \(cost.dollarsText)" }
         if let started = job.startedAt { line += ", started \(Table.date(started))" }
         print(line)
         if let error = job.error { print("  stopped: \(error)") }
@@ -47,3 +49,19 @@ struct StatusCommand: AsyncParsableCommand {
 }
 
 extension DocumentStatus: ExpressibleByArgument {}
+
+/// A project's spending on one line: tokens, the prompt cache's share, dollars.
+enum SpendingText {
+    static func render(_ s: Spending) -> String {
+        var text = "\(s.tokensIn.grouped) tokens in"
+        if s.tokensCached > 0 { text += " (\(Int((s.cachedShare * 100).rounded()))% from the prompt cache)" }
+        text += " / \(s.tokensOut.grouped) out"
+        if let cost = s.cost {
+            text += "; \(cost.dollarsText) in all"
+            if let each = s.costPerDocument { text += ", \(each.dollarsText) per document (its last run)" }
+        } else {
+            text += "; no price known for the model (ASSAY_PRICES adds one)"
+        }
+        return text
+    }
+}

@@ -27,13 +27,17 @@ public struct JobUpdate: Sendable, Hashable, Codable {
     public var failed: Int
     public var tokensIn: Int
     public var tokensOut: Int
+    public var tokensCached: Int
+    /// The job's cost so far in US dollars, when the model's price is known.
+    public var cost: Double?
     public var documentID: Int64?
     public var externalID: String?
     /// Why a document or the job failed (never document text).
     public var reason: String?
 
     enum CodingKeys: String, CodingKey {
-        case type, status, total, processed, succeeded, flagged, failed, reason
+        case type, status, total, processed, succeeded, flagged, failed, reason, cost
+        case tokensCached = "tokens_cached"
         case jobID = "job_id"
         case tokensIn = "tokens_in"
         case tokensOut = "tokens_out"
@@ -52,6 +56,8 @@ public struct JobUpdate: Sendable, Hashable, Codable {
         self.failed = job.failed
         self.tokensIn = job.tokensIn
         self.tokensOut = job.tokensOut
+        self.tokensCached = job.tokensCached
+        self.cost = job.cost
         self.documentID = documentID
         self.externalID = externalID
         self.reason = reason

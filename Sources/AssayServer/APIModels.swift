@@ -250,13 +250,16 @@ struct JobDTO: Codable, Sendable {
     var progress: Double
     var tokensIn: Int
     var tokensOut: Int
+    var tokensCached: Int
+    var cost: Double?
     var error: String?
     var createdAt: Date
     var startedAt: Date?
     var finishedAt: Date?
     var selection: SelectionDTO
     enum CodingKeys: String, CodingKey {
-        case id, kind, status, model, total, processed, succeeded, flagged, failed, progress, error, selection
+        case id, kind, status, model, total, processed, succeeded, flagged, failed, progress, error, selection, cost
+        case tokensCached = "tokens_cached"
         case projectID = "project_id"
         case codebookVersion = "codebook_version"
         case tokensIn = "tokens_in"
@@ -281,6 +284,8 @@ struct JobDTO: Codable, Sendable {
         progress = j.total == 0 ? (j.status == .completed ? 1 : 0) : Double(j.processed) / Double(j.total)
         tokensIn = j.tokensIn
         tokensOut = j.tokensOut
+        tokensCached = j.tokensCached
+        cost = j.cost
         error = j.error
         createdAt = j.createdAt
         startedAt = j.startedAt
@@ -440,5 +445,32 @@ struct FeedbackDTO: Codable, Sendable {
         note = f.note
         author = f.author
         createdAt = f.createdAt
+    }
+}
+
+/// What a project's jobs spent (`GET /projects/{id}/spending`).
+struct SpendingDTO: Codable, Sendable {
+    var tokensIn: Int
+    var tokensOut: Int
+    var tokensCached: Int
+    var cachedShare: Double
+    var cost: Double?
+    var costPerDocument: Double?
+    enum CodingKeys: String, CodingKey {
+        case cost
+        case tokensIn = "tokens_in"
+        case tokensOut = "tokens_out"
+        case tokensCached = "tokens_cached"
+        case cachedShare = "cached_share"
+        case costPerDocument = "cost_per_document"
+    }
+
+    init(_ s: Spending) {
+        tokensIn = s.tokensIn
+        tokensOut = s.tokensOut
+        tokensCached = s.tokensCached
+        cachedShare = s.cachedShare
+        cost = s.cost
+        costPerDocument = s.costPerDocument
     }
 }

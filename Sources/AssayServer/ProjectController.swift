@@ -39,6 +39,12 @@ struct ProjectController {
             JSONResponse(
                 ProjectDTO(try await projects.get(try context.parameters.id(what: "project"), for: try context.requireRequester())))
         }
+        group.get("/projects/:id/spending") { _, context in
+            JSONResponse(
+                SpendingDTO(
+                    try await projects.spending(projectID: try context.parameters.id(what: "project"), for: try context.requireRequester()))
+            )
+        }
         group.patch("/projects/:id") { request, context in
             let id = try context.parameters.id(what: "project")
             let requester = try context.requireRequester()

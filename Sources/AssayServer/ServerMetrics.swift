@@ -20,6 +20,7 @@ public final class ServerMetrics: Sendable {
         case documents = "documents_processed"
         case providerErrors = "provider_errors"
         case tokens
+        case cost
         case logins = "login_attempts"
         case refusedConnections = "connections_refused"
 
@@ -32,7 +33,8 @@ public final class ServerMetrics: Sendable {
                 case .jobsFinished: ("total", "Jobs finished by status")
                 case .documents: ("total", "Documents processed by outcome")
                 case .providerErrors: ("total", "Documents failed by the provider")
-                case .tokens: ("total", "Tokens used by jobs")
+                case .tokens: ("total", "Tokens used by jobs (cached: of the input tokens, those from the provider's prompt cache)")
+                case .cost: ("dollars_total", "What finished jobs cost in US dollars at the models' prices")
                 case .logins: ("total", "Sign-in attempts by outcome: success, failure, limited (429), busy (503)")
                 case .refusedConnections: ("total", "Connections closed for a malformed, too large or too slow request")
                 }
@@ -56,7 +58,8 @@ public final class ServerMetrics: Sendable {
         for status in ["completed", "failed", "cancelled"] { _ = counter(.jobsFinished, [("status", status)]) }
         for outcome in ["completed", "failed"] { _ = counter(.documents, [("outcome", outcome)]) }
         for kind in ["provider_error", "timeout"] { _ = counter(.providerErrors, [("kind", kind)]) }
-        for direction in ["in", "out"] { _ = counter(.tokens, [("direction", direction)]) }
+        for direction in ["in", "out", "cached"] { _ = counter(.tokens, [("direction", direction)]) }
+        _ = counter(.cost, [])
         for outcome in LoginOutcome.allCases { _ = counter(.logins, [("outcome", outcome.rawValue)]) }
         for reason in RefusalReason.allCases { _ = counter(.refusedConnections, [("reason", reason.rawValue)]) }
     }
@@ -111,6 +114,8 @@ public final class ServerMetrics: Sendable {
             counter(.jobsFinished, [("status", update.status.rawValue)]).increment()
             counter(.tokens, [("direction", "in")]).increment(by: Int64(update.tokensIn))
             counter(.tokens, [("direction", "out")]).increment(by: Int64(update.tokensOut))
+            counter(.tokens, [("direction", "cached")]).increment(by: Int64(update.tokensCached))
+            if let cost = update.cost { counter(.cost, []).increment(by: cost) }
         default: break
         }
     }

@@ -20,6 +20,8 @@ extension Projects {
         package var lastJobMetrics: JobMetrics?
         /// For a project that codes entities: the entities with values, and the documents they are in.
         package var entities: (count: Int, documents: Int)?
+        /// What every job of the project spent.
+        package var spending: Spending
     }
 
     package func status(projectID: Int64, for requester: Requester) async throws -> Status {
@@ -52,6 +54,16 @@ extension Projects {
         return Status(
             project: project, codebookVersion: version, documentsByStatus: byStatus, unreadable: unreadable,
             outcomes: outcomes, notRun: ready.count - outcomes.values.reduce(0, +), lastJob: lastJob,
-            failuresByKind: failures, recentFailures: recent, lastJobMetrics: metrics, entities: counted)
+            failuresByKind: failures, recentFailures: recent, lastJobMetrics: metrics, entities: counted,
+            spending: try await store.spending(projectID: projectID))
+    }
+}
+
+extension Projects {
+    /// What the project's jobs spent: tokens, the prompt cache's share, and dollars in all and
+    /// per document.
+    package func spending(projectID: Int64, for requester: Requester) async throws -> Spending {
+        _ = try await access.project(projectID, for: requester)
+        return try await store.spending(projectID: projectID)
     }
 }

@@ -66,11 +66,16 @@ enum APIExamples {
              "model": "m", "temperature": 0, "traceTimeBudgetSeconds": 300, "promptHash": "p"}
             """)
     static let version = CodebookVersion(projectID: 1, version: 2, codebook: codebook, codebookHash: "c", promptHash: "p", createdAt: date)
-    static let job = Job(
-        id: 9, projectID: 1, kind: .sample, status: .failed, codebookVersion: 2, promptHash: "p", model: "qwen",
-        selection: JobSelection(sampleSize: 5, documentIDs: [2, 3], seed: 42), total: 5, processed: 5,
-        succeeded: 3, flagged: 1, failed: 1, tokensIn: 900, tokensOut: 120, error: "stopped: too many failures",
-        createdAt: date, startedAt: date, finishedAt: date)
+    static let job = {
+        var job = Job(
+            id: 9, projectID: 1, kind: .sample, status: .failed, codebookVersion: 2, promptHash: "p", model: "qwen",
+            selection: JobSelection(sampleSize: 5, documentIDs: [2, 3], seed: 42, runs: 3, maxTokens: 10_000, maxCost: 2, batch: true),
+            total: 5, processed: 5, succeeded: 3, flagged: 1, failed: 1, tokensIn: 900, tokensOut: 120,
+            error: "stopped: too many failures", createdAt: date, startedAt: date, finishedAt: date)
+        job.tokensCached = 600
+        job.cost = 0.0012
+        return job
+    }()
     static let bareJob = Job(
         id: 9, projectID: 1, kind: .full, codebookVersion: 2, promptHash: "p", model: "qwen",
         selection: JobSelection(), createdAt: date)
@@ -149,6 +154,10 @@ enum APIExamples {
                 bare: CodebookController.ChangeDTO(version: CodebookVersionDTO(version, full: false), variable: nil)),
             ResponseExample(schema: "Prompt", full: prompt, bare: prompt),
             ResponseExample(schema: "Job", full: JobDTO(job), bare: JobDTO(bareJob)),
+            ResponseExample(
+                schema: "Spending",
+                full: SpendingDTO(Spending(tokensIn: 900, tokensOut: 120, tokensCached: 600, cost: 0.0012, costPerDocument: 0.0003)),
+                bare: SpendingDTO(Spending())),
             ResponseExample(
                 schema: "JobEvent", full: JobEventDTO(event),
                 bare: JobEventDTO(JobEvent(id: 4, jobID: 9, kind: .jobStarted, createdAt: date))),

@@ -34,6 +34,13 @@ struct JobRoutesTests {
             #expect(kinds.first == "job_started" && kinds.last == "job_completed" && kinds.contains("doc_completed"))
             let jobs = try await api.call(.get, "/projects/\(project)/jobs", token: ada.access).json()
             #expect(jobs["items"]?.arrayValue?.count == 2)
+            // What the two jobs spent, together; another account sees no such project.
+            let spending = try await api.call(.get, "/projects/\(project)/spending", token: ada.access).json()
+            let jobTokens = try await api.call(.get, "/jobs/\(full.job)", token: ada.access).json()["tokens_in"]?.doubleValue ?? 0
+            #expect((spending["tokens_in"]?.doubleValue ?? 0) > jobTokens && jobTokens > 0, "\(spending)")
+            #expect(spending["tokens_cached"] == 0 && spending["cached_share"] == 0)
+            let bob = try await api.register("bob@example.org")
+            try await api.call(.get, "/projects/\(project)/spending", token: bob.access).problem(.notFound)
             // A finished job's stream sends its final state at once.
             let again = try await api.call(.get, "/jobs/\(full.job)/stream", token: ada.access)
             #expect(String(buffer: again.body).contains("event: job_completed"))
