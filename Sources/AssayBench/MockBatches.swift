@@ -35,11 +35,13 @@ final class MockBatches: Sendable {
     }
 
     let config: Config
+    let cache: MockPromptCache
     private let state = NIOLockedValueBox(State())
     private let count: @Sendable (String, Int) -> Void
 
-    init(config: Config, count: @escaping @Sendable (String, Int) -> Void) {
+    init(config: Config, cache: MockPromptCache, count: @escaping @Sendable (String, Int) -> Void) {
         self.config = config
+        self.cache = cache
         self.count = count
     }
 
@@ -159,13 +161,24 @@ final class MockBatches: Sendable {
             object["request_counts"] = ["total": .number(Double(batch.items.count)), "completed": 0, "failed": 0]
             return .object(object)
         }
+        let outputID = "file-\(batch.id)-output"
+        let errorID = "file-\(batch.id)-errors"
+        // The files are written once, when the batch is first seen ended (usage counts the
+        // prompt cache as it was then).
+        let written = state.withLockedValue { state in
+            (state.files[outputID], state.files[errorID])
+        }
+        if let output = written.0, let errors = written.1 {
+            return ended(object, batch: batch, output: output, errors: errors, outputID: outputID, errorID: errorID)
+        }
         var output: [String] = []
         var errors: [String] = []
         for (id, body, outcome) in outcomes(batch) {
             let head = #"{"id":"req-\#(id.prefix(8))","custom_id":"\#(id)","#
             switch outcome {
             case .succeeded:
-                let reply = MockOpenAIServer.Handler.completion(MockReplies.reply(toRequestBody: body.serialized()))
+                let reply = MockOpenAIServer.Handler.completion(
+                    MockReplies.reply(toRequestBody: body.serialized()), usage: cache.openAI(body))
                 output.append(head + #""response":{"status_code":200,"request_id":"r","body":\#(reply)},"error":null}"#)
             case .failed:
                 errors.append(
@@ -176,18 +189,24 @@ final class MockBatches: Sendable {
                         + #"before the completion window expired."}}"#)
             }
         }
-        let outputID = "file-\(batch.id)-output"
-        let errorID = "file-\(batch.id)-errors"
+        let (outputText, errorText) = (output.map { $0 + "\n" }.joined(), errors.map { $0 + "\n" }.joined())
         state.withLockedValue { state in
-            state.files[outputID] = output.map { $0 + "\n" }.joined()
-            state.files[errorID] = errors.map { $0 + "\n" }.joined()
+            state.files[outputID] = outputText
+            state.files[errorID] = errorText
         }
+        return ended(object, batch: batch, output: outputText, errors: errorText, outputID: outputID, errorID: errorID)
+    }
+
+    private func ended(
+        _ object: OrderedDictionary<String, JSONValue>, batch: Batch, output: String, errors: String, outputID: String, errorID: String
+    ) -> JSONValue {
+        var object = object
+        let (done, failed) = (output.split(separator: "\n").count, errors.split(separator: "\n").count)
         object["status"] = batch.expires ? "expired" : "completed"
-        object["output_file_id"] = output.isEmpty ? .null : .string(outputID)
-        object["error_file_id"] = errors.isEmpty ? .null : .string(errorID)
+        object["output_file_id"] = done == 0 ? .null : .string(outputID)
+        object["error_file_id"] = failed == 0 ? .null : .string(errorID)
         object["request_counts"] = [
-            "total": .number(Double(batch.items.count)), "completed": .number(Double(output.count)),
-            "failed": .number(Double(errors.count)),
+            "total": .number(Double(batch.items.count)), "completed": .number(Double(done)), "failed": .number(Double(failed)),
         ]
         return .object(object)
     }
@@ -226,16 +245,7 @@ final class MockBatches: Sendable {
             let result: JSONValue
             switch outcome {
             case .succeeded:
-                let text = MockReplies.reply(toRequestBody: body.serialized()).text
-                let tool = body["tools"]?.arrayValue?.first?["name"]?.stringValue ?? "extraction"
-                let message: JSONValue = [
-                    "id": "msg_mock", "type": "message", "role": "assistant", "model": body["model"] ?? "mock",
-                    "content": [
-                        ["type": "tool_use", "id": "toolu_mock", "name": .string(tool), "input": (try? JSONValue.parse(text)) ?? [:]]
-                    ],
-                    "stop_reason": "tool_use",
-                    "usage": ["input_tokens": 100, "output_tokens": .number(Double(TokenEstimator.estimate(text)))],
-                ]
+                let message = cache.anthropicMessage(for: body)
                 result = ["type": "succeeded", "message": message]
             case .failed:
                 result = ["type": "errored", "error": ["type": "error", "error": ["type": "api_error", "message": "mock failure"]]]

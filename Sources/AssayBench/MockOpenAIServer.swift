@@ -31,7 +31,10 @@ final class MockOpenAIServer: Sendable {
         let counters = NIOLockedValueBox<[String: Int]>([:])
         let random = NIOLockedValueBox(SeededGenerator(seed: config.seed))
         self.counters = counters
-        let batches = MockBatches(config: config.batches) { key, n in counters.withLockedValue { $0[key, default: 0] += n } }
+        let cache = MockPromptCache()
+        let batches = MockBatches(config: config.batches, cache: cache) { key, n in
+            counters.withLockedValue { $0[key, default: 0] += n }
+        }
         channel = try ServerBootstrap(group: group)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.backlog, value: 1024)
@@ -115,10 +118,17 @@ final class MockOpenAIServer: Sendable {
             }
             let reply = MockReplies.reply(toRequestBody: body)
             let content = reply.text
+            let json = (try? JSONValue.parse(body)) ?? [:]
+            if head.uri.hasSuffix("/messages") {
+                // Anthropic's Messages API.
+                count("ok")
+                return send(context, head, status: 200, body: batches.cache.anthropicMessage(for: json).serialized(), after: config.latency)
+            }
+            let usage = batches.cache.openAI(json)
             switch fault {
             case nil:
                 count("ok")
-                send(context, head, status: 200, body: Self.completion(reply), after: config.latency)
+                send(context, head, status: 200, body: Self.completion(reply, usage: usage), after: config.latency)
             case .rateLimited?:
                 count("429")
                 send(
@@ -140,7 +150,7 @@ final class MockOpenAIServer: Sendable {
 
         static func completion(_ content: String) -> String { completion(.content(content)) }
 
-        static func completion(_ reply: MockReplies.Reply) -> String {
+        static func completion(_ reply: MockReplies.Reply, usage: MockPromptCache.Usage? = nil) -> String {
             let message: JSONValue
             let finish: String
             switch reply {
@@ -156,8 +166,10 @@ final class MockOpenAIServer: Sendable {
                 "id": "mock", "object": "chat.completion", "created": 0, "model": "mock",
                 "choices": [["index": 0, "finish_reason": .string(finish), "message": message]],
                 "usage": [
-                    "prompt_tokens": 100, "completion_tokens": .number(Double(TokenEstimator.estimate(reply.text))),
-                    "total_tokens": .number(Double(100 + TokenEstimator.estimate(reply.text))),
+                    "prompt_tokens": .number(Double(usage?.prompt ?? 100)),
+                    "completion_tokens": .number(Double(TokenEstimator.estimate(reply.text))),
+                    "total_tokens": .number(Double((usage?.prompt ?? 100) + TokenEstimator.estimate(reply.text))),
+                    "prompt_tokens_details": ["cached_tokens": .number(Double(usage?.cached ?? 0))],
                 ],
             ]
             return completion.serialized()

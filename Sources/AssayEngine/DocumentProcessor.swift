@@ -192,9 +192,10 @@ struct DocumentProcessor: Sendable {
     /// `schemaID` names a schema that stays the same across requests (the prompt's own), so the
     /// provider serializes it once; a packed request's schema is made for that request.
     func call(_ messages: [ChatMessage], schema: JSONValue, maxTokens: Int, schemaID: String? = nil) async throws -> LLMResponse {
-        let request = LLMRequest(
+        var request = LLMRequest(
             messages: messages, responseSchema: schema, temperature: temperature, maxTokens: maxTokens, schemaID: schemaID,
             seed: seed)
+        request.sharedPrefix = prompt.codebookSection + "\n\n"
         let clock = ContinuousClock()
         let started = clock.now
         var response: LLMResponse

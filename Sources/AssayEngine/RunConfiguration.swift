@@ -34,6 +34,9 @@ public struct RunConfiguration: Sendable {
     public var variedTemperature = ExtractionEngine.Options.defaultVariedTemperature
     /// Models' prices: Assay's list prices, and the file `ASSAY_PRICES` names over them.
     public var prices = PriceTable.defaults
+    /// The prices a file named (`ASSAY_PRICES`) and nothing else: they hold even for a model
+    /// on this machine, which otherwise costs nothing (a mock, a proxy, a price for compute).
+    public var pricesFromFile: PriceTable?
     /// Send jobs through the provider's batch API (`--batch`), and how batch mode polls.
     public var batch = false
     public var batchTiming = BatchTiming()
@@ -68,6 +71,7 @@ public struct RunConfiguration: Sendable {
             }
             do {
                 config.prices = try PriceTable.loading(data)
+                config.pricesFromFile = try PriceTable.loading(data, over: PriceTable([:]))
             } catch {
                 throw ProviderError.misconfigured("ASSAY_PRICES=\(path): \(error)")
             }
@@ -75,10 +79,12 @@ public struct RunConfiguration: Sendable {
         return config
     }
 
-    /// A model's price at the configured provider: nothing for a server on this machine, the
-    /// table's price otherwise (nil when the table has none).
+    /// A model's price at the configured provider: a price file's for the model, else nothing
+    /// for a server on this machine, else the table's (nil when the table has none).
     public var price: @Sendable (String) -> Price? {
-        { [settings, prices] model in settings.isOnThisMachine ? .free : prices.price(for: model) }
+        { [settings, prices, pricesFromFile] model in
+            pricesFromFile?.price(for: model) ?? (settings.isOnThisMachine ? .free : prices.price(for: model))
+        }
     }
 
     /// Packing as decided: a model server on this machine caches the prompt the requests share,

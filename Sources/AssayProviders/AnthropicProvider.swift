@@ -60,9 +60,25 @@ public struct AnthropicProvider: LLMProvider, Reachable {
             body["system"] =
                 settings.promptCache ? [["type": "text", "text": text, "cache_control": ["type": "ephemeral"]]] : text
         }
+        var cachedPrefix = false
         body["messages"] = .array(
-            request.messages.filter { $0.role != .system }.map {
-                ["role": $0.role == .assistant ? "assistant" : "user", "content": .string($0.content)]
+            request.messages.filter { $0.role != .system }.map { message in
+                let role: JSONValue = message.role == .assistant ? "assistant" : "user"
+                // The codebook the first user message begins with is the same for every document:
+                // a second breakpoint after it, so the cache holds tool, system prompt and codebook.
+                if settings.promptCache, !cachedPrefix, message.role == .user, let prefix = request.sharedPrefix,
+                    !prefix.isEmpty, message.content.hasPrefix(prefix), message.content.count > prefix.count
+                {
+                    cachedPrefix = true
+                    return [
+                        "role": role,
+                        "content": [
+                            ["type": "text", "text": .string(prefix), "cache_control": ["type": "ephemeral"]],
+                            ["type": "text", "text": .string(String(message.content.dropFirst(prefix.count)))],
+                        ],
+                    ]
+                }
+                return ["role": role, "content": .string(message.content)]
             })
         if let schema = request.responseSchema, settings.schemaMode != .none {
             let name = Self.toolName(request.schemaName)

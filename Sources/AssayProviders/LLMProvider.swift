@@ -28,6 +28,11 @@ public struct LLMRequest: Sendable, Hashable {
     /// Sampling seed, where the provider takes one (OpenAI-compatible servers, Gemini, Ollama):
     /// repeated runs vary it so their answers are independent yet reproducible. Nil sends none.
     public var seed: Int?
+    /// The text the first user message begins with that every request of this prompt shares
+    /// (the codebook), after the shared system prompt: where a provider that needs to be told
+    /// (Anthropic) puts its prompt-cache breakpoint. It changes no reply, so it is not part of
+    /// the request's key.
+    public var sharedPrefix: String?
 
     public init(
         messages: [ChatMessage], responseSchema: JSONValue? = nil, schemaName: String = "extraction",

@@ -49,7 +49,8 @@ public actor RecordReplayProvider: LLMProvider {
                         text: reply,
                         usage: TokenUsage(
                             promptTokens: Int(entry["prompt_tokens"]?.doubleValue ?? 0),
-                            completionTokens: Int(entry["completion_tokens"]?.doubleValue ?? 0)),
+                            completionTokens: Int(entry["completion_tokens"]?.doubleValue ?? 0),
+                            cachedPromptTokens: Int(entry["cached_tokens"]?.doubleValue ?? 0)),
                         finishReason: entry["finish_reason"]?.stringValue))
             }
             self.model = name ?? "replay"
@@ -76,6 +77,10 @@ public actor RecordReplayProvider: LLMProvider {
                 "prompt_tokens": .number(Double(response.usage.promptTokens)),
                 "completion_tokens": .number(Double(response.usage.completionTokens)),
             ]
+            if response.usage.cachedPromptTokens > 0, case .object(var object) = entry {
+                object["cached_tokens"] = .number(Double(response.usage.cachedPromptTokens))
+                entry = .object(object)
+            }
             if let reason = response.finishReason, case .object(var object) = entry {
                 object["finish_reason"] = .string(reason)
                 entry = .object(object)

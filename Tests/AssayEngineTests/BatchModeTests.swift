@@ -18,8 +18,8 @@ actor FakeBatchAPI: BatchAPI {
     private(set) var resultsRead = 0
     /// Whether batches have ended; while false they stay in progress.
     var ending = true
-    /// Items whose request this says expire instead of being answered.
-    var expires: @Sendable (LLMRequest) -> Bool = { _ in false }
+    /// Items whose last message contains one of these texts expire instead of being answered.
+    var expiring: [String] = []
     private var batches: [String: [BatchItem]] = [:]
 
     init(model: String = "fake-model", limits: BatchLimits = BatchLimits(maxItems: 1000, maxBytes: 100_000_000)) {
@@ -27,9 +27,15 @@ actor FakeBatchAPI: BatchAPI {
         self.limits = limits
     }
 
-    func set(ending: Bool, expires: @escaping @Sendable (LLMRequest) -> Bool = { _ in false }) {
+    func set(ending: Bool, expiring: [String] = []) {
         self.ending = ending
-        self.expires = expires
+        self.expiring = expiring
+    }
+
+    func expires(_ request: LLMRequest) -> Bool {
+        let text = request.messages.last?.content ?? ""
+        for marker in expiring where text.contains(marker) { return true }
+        return false
     }
 
     nonisolated func size(of item: BatchItem) -> Int { 100 }
@@ -125,7 +131,7 @@ actor FakeBatchAPI: BatchAPI {
         let f = try await EngineFixture(documents: 4)
         let api = FakeBatchAPI()
         let undone = [Protests.document(3), Protests.document(4)]
-        await api.set(ending: true) { request in undone.contains { request.messages.last?.content.contains($0) == true } }
+        await api.set(ending: true, expiring: undone)
         let engine = engine(f, api: api)
         let first = try await engine.run(projectID: f.project.id, options: Self.batchOptions)
         #expect(first.job.status == .completed && first.succeeded == 2 && first.failed == 2)
@@ -166,5 +172,21 @@ actor FakeBatchAPI: BatchAPI {
         await #expect(throws: EngineError.batchUnavailable("this run has no batch API to call")) {
             _ = try await engine.plan(projectID: f.project.id, options: Self.batchOptions)
         }
+    }
+}
+
+/// Whose price a model on this machine gets.
+@Suite struct LocalPriceTests {
+    @Test func aPriceFileNamingTheModelHoldsEvenOnThisMachine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("assay-prices-\(UUID().uuidString).json")
+        try #"{"house-model": {"input": 1, "output": 2}}"#.write(to: dir, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let local = try RunConfiguration.fromEnvironment(["ASSAY_BASE_URL": "http://127.0.0.1:8080/v1", "ASSAY_PRICES": dir.path])
+        #expect(local.price("house-model") == Price(input: 1, output: 2))
+        // Not named in the file: a model on this machine costs nothing, even one with a list price.
+        #expect(local.price("gpt-4o-mini") == .free)
+        let hosted = try RunConfiguration.fromEnvironment(["ASSAY_BASE_URL": "https://api.openai.com/v1", "OPENAI_API_KEY": "k"])
+        #expect(hosted.price("gpt-4o-mini") == PriceTable.defaults.price(for: "gpt-4o-mini"))
+        #expect(hosted.price("claude-haiku-4-5") == Price(input: 1, output: 5, cachedInput: 0.1))
     }
 }

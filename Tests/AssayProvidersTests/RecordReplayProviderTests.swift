@@ -31,6 +31,20 @@ import Testing
         #expect(await live.callCount == 3)
     }
 
+    /// A replay reports the tokens the recorded reply was served from the prompt cache.
+    @Test func cachedTokensAreRecordedAndReplayed() async throws {
+        struct Cached: LLMProvider {
+            let model = "m1"
+            func complete(_ request: LLMRequest) async throws -> LLMResponse {
+                LLMResponse(text: "A", usage: TokenUsage(promptTokens: 2000, completionTokens: 10, cachedPromptTokens: 1536))
+            }
+        }
+        let file = cassette()
+        _ = try await RecordReplayProvider(mode: .record(base: Cached()), cassette: file).complete(first)
+        let replayed = try await RecordReplayProvider(mode: .replay, cassette: file).complete(first)
+        #expect(replayed.usage == TokenUsage(promptTokens: 2000, completionTokens: 10, cachedPromptTokens: 1536))
+    }
+
     @Test func anUnrecordedRequestIsAClearErrorNotALiveCall() async throws {
         let file = cassette()
         _ = try await RecordReplayProvider(mode: .record(base: ScriptedProvider(steps: [.reply("A")])), cassette: file).complete(first)

@@ -94,6 +94,8 @@ public struct PriceTable: Sendable, Hashable {
         "claude-3-7-sonnet": Price(input: 3, output: 15, cachedInput: 0.3),
         "claude-3-5-sonnet": Price(input: 3, output: 15, cachedInput: 0.3),
         "claude-3-5-haiku": Price(input: 0.8, output: 4, cachedInput: 0.08),
+        // Claude Haiku 4.5 (October 2025): Assay's default Anthropic model.
+        "claude-haiku-4": Price(input: 1, output: 5, cachedInput: 0.1),
         // Google (prompts up to 200,000 tokens)
         "gemini-2.5-pro": Price(input: 1.25, output: 10, cachedInput: 0.31),
         "gemini-2.5-flash": Price(input: 0.3, output: 2.5, cachedInput: 0.075),
