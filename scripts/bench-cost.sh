@@ -48,7 +48,7 @@ row() {  # label name
   local spent; spent="$(cat "$WORK/$2.spent")"
   local dollars; dollars="$(echo "$spent" | sed -n 's/.*; \$\([0-9.]*\) in all.*/\1/p')"
   local share; share="$(echo "$spent" | sed -n 's/.*(\([0-9]*\)% from the prompt cache).*/\1/p')"
-  printf '  %-44s %10s %9s%%\n' "$1" "\$$(echo "scale=4; ${dollars:-0} * 1000 / $N" | bc -l)" "${share:-0}"
+  printf '  %-48s $%9.4f %9s%%\n' "$1" "$(echo "${dollars:-0} * 1000 / $N" | bc -l)" "${share:-0}"
 }
 measure openai-live openai gpt-4o-mini on ""
 measure openai-batch openai gpt-4o-mini on --batch
@@ -58,7 +58,7 @@ measure anthropic-nocache anthropic claude-haiku-4-5 off ""
 
 echo
 echo "bench-cost: $N documents, examples/bench/codebook-detailed.yaml, mock model reporting usage as each provider does"
-printf '  %-44s %11s %10s\n' "" "per 1,000" "cached"
+printf '  %-48s %10s %10s\n' "" "per 1,000" "cached"
 row "gpt-4o-mini, live (caching automatic)" openai-live
 row "gpt-4o-mini, batch" openai-batch
 row "claude-haiku-4-5, live, cache_control on" anthropic-live
