@@ -20,8 +20,10 @@ enum MockReplies {
     }
 
     static func reply(toRequestBody body: String) -> Reply {
+        // A message's content is text, or (Anthropic) a list of text blocks.
         guard let json = try? JSONValue.parse(body),
-            let user = json["messages"]?.arrayValue?.last(where: { $0["role"] == "user" })?["content"]?.stringValue
+            let content = json["messages"]?.arrayValue?.last(where: { $0["role"] == "user" })?["content"],
+            let user = content.stringValue ?? content.arrayValue?.compactMap({ $0["text"]?.stringValue }).joined()
         else { return .content("{}") }
         // instructor (Mode.TOOLS): the answer is the arguments of the one function offered.
         if let name = json["tool_choice"]?["function"]?["name"]?.stringValue

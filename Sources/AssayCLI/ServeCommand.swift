@@ -36,6 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Largest upload in MB, all files together.", valueName: "MB")) var maxUploadMb = 32
     @Option(help: ArgumentHelp("Largest single uploaded file in MB.", valueName: "MB")) var maxFileMb = 20
     @Option(help: "Documents in flight at once per job.") var concurrency = 8
+    @Option(help: "Jobs running at once; one more is refused with 429 and Retry-After until one ends.") var maxJobs = 16
     @Flag(
         inversion: .prefixedNo,
         help: "Pack several short documents into one request, or never (default: where it pays, on hosted APIs), as assay run does.")
@@ -85,6 +86,9 @@ struct ServeCommand: AsyncParsableCommand {
         config.tokenFamily = run.settings.tokenFamily
         config.modelProvider = run.modelProvider
         config.prices = run.price
+        config.batchAPI = run.batchAPI
+        config.batchTiming = run.batchTiming
+        config.maxRunningJobs = maxJobs
         config.maxUploadBytes = maxUploadMb << 20
         config.maxFileBytes = maxFileMb << 20
         config.bcryptCost = UInt8(bcryptCost)

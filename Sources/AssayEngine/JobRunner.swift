@@ -27,11 +27,14 @@ public actor JobRunner {
     private var active: [Int64: Active] = [:]
     private var subscribers: [Int64: [UUID: AsyncStream<JobUpdate>.Continuation]] = [:]
     private var acceptingWork = true
+    /// Jobs running at once; starting one more throws `JobRunnerError.busy` (seed 004's throttling).
+    public let maxRunning: Int
 
     public init(
-        engine: ExtractionEngine, baseOptions: ExtractionEngine.Options = ExtractionEngine.Options(),
+        engine: ExtractionEngine, baseOptions: ExtractionEngine.Options = ExtractionEngine.Options(), maxRunning: Int = 16,
         logger: Logger = Logger(label: "assay.jobs"), observer: @escaping @Sendable (JobUpdate) -> Void = { _ in }
     ) {
+        self.maxRunning = max(1, maxRunning)
         self.observer = observer
         self.engine = engine
         self.baseOptions = baseOptions
@@ -75,6 +78,10 @@ public actor JobRunner {
     /// to do. The work is tracked, paused, streamed and drained at shutdown like any other job.
     public func start(_ prepare: @Sendable (PauseGate) async throws -> Work?) async throws -> Job? {
         guard acceptingWork else { throw JobRunnerError.shuttingDown }
+        // A paused job holds no slot: it sends nothing until it is resumed.
+        var running = 0
+        for entry in active.values where !(await entry.gate.isClosed) { running += 1 }
+        guard running < maxRunning else { throw JobRunnerError.busy(running: running, retryAfter: Self.busyRetryAfter) }
         let gate = PauseGate()
         guard let work = try await prepare(gate) else { return nil }
         let job = work.job
@@ -96,6 +103,9 @@ public actor JobRunner {
         }
         return job
     }
+
+    /// How long a refused start is told to wait: about as long as a small job takes.
+    static let busyRetryAfter = 30
 
     /// How many live subscribers the job has.
     public func subscriberCount(jobID: Int64) -> Int { subscribers[jobID]?.count ?? 0 }
@@ -264,9 +274,13 @@ public enum JobRunnerError: Error, Sendable, Equatable, CustomStringConvertible 
     case shuttingDown
     case notRunning(jobID: Int64, status: JobStatus, action: String)
     case notResumable(jobID: Int64, status: JobStatus)
+    /// As many jobs are running as the service allows; try again in `retryAfter` seconds.
+    case busy(running: Int, retryAfter: Int)
 
     public var description: String {
         switch self {
+        case .busy(let running, let seconds):
+            "\(running) jobs are running, as many as this service runs at once; try again in \(seconds) s"
         case .shuttingDown: "the service is shutting down and takes no new jobs"
         case .notRunning(let id, let status, let action): "job #\(id) is \(status.rawValue), so there is nothing to \(action)"
         case .notResumable(let id, let status): "job #\(id) is \(status.rawValue) and cannot be changed any more"

@@ -94,6 +94,10 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
         case let error as JobRunnerError:
             switch error {
             case .shuttingDown: return APIProblem(.serviceUnavailable, error.description)
+            case .busy(_, let seconds):
+                var problem = APIProblem(.tooManyRequests, error.description)
+                problem.retryAfter = seconds
+                return problem
             default: return APIProblem(.conflict, error.description)
             }
         case let error as ExportError:

@@ -37,8 +37,11 @@ public func buildApplication(
     engine.tokenFamily = config.tokenFamily
     engine.modelProvider = config.modelProvider
     engine.prices = config.prices
+    engine.batchAPI = config.batchAPI
+    engine.batchTiming = config.batchTiming
     engine.logger = Logger(label: "assay.engine")
-    let runner = JobRunner(engine: engine, baseOptions: config.jobOptions, observer: { metrics.observe($0) })
+    let runner = JobRunner(
+        engine: engine, baseOptions: config.jobOptions, maxRunning: config.maxRunningJobs, observer: { metrics.observe($0) })
     let tokens = await TokenService.make(config: config)
     let hasher = PasswordHasher(cost: config.bcryptCost, maxPending: config.login.maxPendingHashes)
     // The decoy hash is made now, so the first login for an unknown email is not slower than others.

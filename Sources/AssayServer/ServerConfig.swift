@@ -20,6 +20,11 @@ public struct ServerConfig: Sendable {
     public var modelProvider: (@Sendable (String) throws -> any LLMProvider)?
     /// Models' prices, for estimates and costs in money.
     public var prices: (@Sendable (String) -> Price?)?
+    /// A model's batch API, for jobs started with `"batch": true`; nil refuses them.
+    public var batchAPI: (@Sendable (String) throws -> any BatchAPI)?
+    public var batchTiming = BatchTiming()
+    /// Jobs running at once; a job started beyond them is refused with 429 and Retry-After.
+    public var maxRunningJobs = 16
     /// Whether the model answers; `/health/ready` calls it.
     public var providerCheck: @Sendable () async throws -> Void
     /// HMAC secret the access tokens are signed with.

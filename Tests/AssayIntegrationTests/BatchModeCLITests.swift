@@ -1,3 +1,4 @@
+import AssayCore
 import Foundation
 import Testing
 
@@ -98,5 +99,42 @@ import Testing
         #expect(run.status == 0 && Self.count("succeeded", in: run.stdout) == 10, "\(run.output)")
         let stats = try await mock.stats()
         #expect(stats["batches_created"] == 1 && stats["batch_requests"] == 10 && stats["requests"] == nil, "\(stats)")
+    }
+
+    /// `assay serve` takes `"batch": true` on a job: its requests go through the batch API.
+    @Test func aBatchJobOverHTTP() async throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        let mock = try await MockModelServer(arguments: ["--batch-delay", "0.3"])
+        defer { mock.stop() }
+        var cli = CLIHarness(database: dir.appendingPathComponent("served.sqlite").path)
+        cli.environment = [
+            "ASSAY_BASE_URL": mock.baseURL, "ASSAY_MODEL": "mock", "ASSAY_BATCH_POLL_SECONDS": "0.2",
+            "ASSAY_JWT_SECRET": String(repeating: "s3cr3t-", count: 6),
+        ]
+        let port = Int.random(in: 20_000..<40_000)
+        let server = try cli.start("serve", "--port", "\(port)", "--bcrypt-cost", "4")
+        defer { server.terminate() }
+        #expect(await server.waitForStderr(containing: "listening on 127.0.0.1:\(port)"), "\(server.stderrSoFar)")
+        let api = HTTPAPI(base: "http://127.0.0.1:\(port)")
+        _ = try await api.send("POST", "/auth/register", json: #"{"email":"ada@example.org","password":"correct horse"}"#)
+        let session = try await api.send("POST", "/auth/login", json: #"{"email":"ada@example.org","password":"correct horse"}"#)
+        api.token = try #require(session.json["access_token"]?.stringValue)
+        let project = Int(try #require(try await api.send("POST", "/projects", json: #"{"name":"bench"}"#).json["id"]?.doubleValue))
+        let files = (1...6).map { i in ("doc\(i).txt", "Protest in City\(i). About \(i + 10) people came. It was peaceful.") }
+        #expect(try await api.upload("/projects/\(project)/documents", files: files).status == 201)
+        let yaml = try String(contentsOf: CLIHarness.repoRoot.appendingPathComponent("examples/bench/codebook.yaml"), encoding: .utf8)
+        #expect(try await api.send("PUT", "/projects/\(project)/codebook", body: yaml, contentType: "application/yaml").status == 201)
+        let started = try await api.send("POST", "/projects/\(project)/jobs", json: #"{"kind":"full","batch":true}"#)
+        #expect(started.status == 202 && started.json["selection"]?["batch"] == true, "\(started.text)")
+        let job = Int(try #require(started.json["id"]?.doubleValue))
+        var status = ""
+        for _ in 0..<600 where !["completed", "failed", "cancelled"].contains(status) {
+            try await Task.sleep(for: .milliseconds(200))
+            status = try await api.send("GET", "/jobs/\(job)").json["status"]?.stringValue ?? ""
+        }
+        let done = try await api.send("GET", "/jobs/\(job)").json
+        #expect(status == "completed" && done["succeeded"] == 6, "\(done)")
+        let stats = try await mock.stats()
+        #expect(stats["batch_requests"] == 6 && stats["requests"] == nil, "\(stats)")
     }
 }

@@ -95,6 +95,33 @@ struct JobRoutesTests {
         }
     }
 
+    /// Seed 004's throttling: beyond the jobs the service runs at once, a start is refused with
+    /// 429 and Retry-After; a paused job holds no slot.
+    @Test func aStartBeyondTheRunningJobsIsTooManyRequests() async throws {
+        let provider = HeldProvider()
+        var service = try TestService(provider: provider)
+        service.config.jobOptions = ExtractionEngine.Options(concurrency: 1)
+        service.config.maxRunningJobs = 1
+        try await service.test { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 2)
+            // A service without a batch API refuses batch jobs, saying so.
+            let batch = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","batch":true}"#)
+                .problem(.conflict)
+            #expect(batch["detail"]?.stringValue?.hasPrefix("batch mode is not available") == true, "\(batch)")
+            let first = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#)
+            #expect(first.status == .accepted)
+            let refused = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#)
+            _ = try refused.problem(.tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "30")
+            _ = try await api.call(.post, "/jobs/\(try first.id())/pause", token: ada.access)
+            let second = try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","sample_size":1}"#)
+            #expect(second.status == .accepted)
+            await provider.release()
+        }
+    }
+
     @Test func pauseResumeAndCancel() async throws {
         let provider = HeldProvider()
         var service = try TestService(provider: provider)
