@@ -21,7 +21,7 @@ enum ExcelExport {
         let sheets = [
             ("data", dataSheet(table)),
             ("codebook", codebookSheet(dataset)),
-            ("quality", qualitySheet(QualitySummary(dataset))),
+            ("quality", qualitySheet(QualitySummary(dataset), spending: dataset.spending)),
         ]
         var entries: [(path: String, data: Data)] = [
             ("[Content_Types].xml", Data(contentTypes(sheets: sheets.count).utf8)),
@@ -96,7 +96,9 @@ enum ExcelExport {
         return parts.joined(separator: "; ")
     }
 
-    private static func qualitySheet(_ quality: QualitySummary) -> String {
+    /// Per variable, then (after an empty row) what the project's jobs spent: a methods section
+    /// reports both.
+    private static func qualitySheet(_ quality: QualitySummary, spending: Spending?) -> String {
         var sheet = SheetWriter(header: [
             "variable", "rows", "values", "mean_confidence", "pct_flagged", "pct_missing", "pct_failed", "alpha_people",
             "alpha_people_and_model",
@@ -107,6 +109,16 @@ enum ExcelExport {
                 line.meanConfidence.map(SheetWriter.Cell.number) ?? .empty, .number(line.flagged), .number(line.missing),
                 .number(line.failed), line.alphaAmongPeople.map(SheetWriter.Cell.number) ?? .empty,
                 line.alphaWithModel.map(SheetWriter.Cell.number) ?? .empty,
+            ])
+        }
+        if let spending {
+            sheet.row([])
+            sheet.row(
+                ["spending", "tokens_in", "tokens_out", "tokens_cached", "cost_usd", "cost_per_document_usd"].map(SheetWriter.Cell.text))
+            sheet.row([
+                .text("all jobs"), .number(Double(spending.tokensIn)), .number(Double(spending.tokensOut)),
+                .number(Double(spending.tokensCached)), spending.cost.map(SheetWriter.Cell.number) ?? .empty,
+                spending.costPerDocument.map(SheetWriter.Cell.number) ?? .empty,
             ])
         }
         return sheet.finish()

@@ -13,6 +13,8 @@ public struct ExportDataset: Sendable, Hashable {
     public var outcomes: [Int64: DocumentOutcome]
     /// People's codes of these documents, for agreement with the model.
     public var humanCodes: [HumanCode]
+    /// What the project's jobs spent (tokens, dollars), for the quality sheet; nil leaves it out.
+    public var spending: Spending?
 
     public init(
         codebook: Codebook, codebookVersion: Int, documents: [Document], extractions: [Extraction],
@@ -40,10 +42,12 @@ public struct ExportDataset: Sendable, Hashable {
         let documents = try await store.documents(projectID: projectID, status: .ready)
         let ids = Set(documents.map(\.id))
         let extractions = try await store.extractions(projectID: projectID, documentID: nil).filter { ids.contains($0.documentID) }
-        return ExportDataset(
+        var dataset = ExportDataset(
             codebook: latest.codebook, codebookVersion: latest.version, documents: documents,
             extractions: extractions, outcomes: latestOutcomes(try await store.outcomes(projectID: projectID)),
             humanCodes: try await store.humanCodes(projectID: projectID).filter { ids.contains($0.documentID) })
+        dataset.spending = try await store.spending(projectID: projectID)
+        return dataset
     }
 
     /// One outcome per document: the most recent, as its values come from the latest run that stored any.

@@ -121,6 +121,22 @@ import Testing
         #expect(quality.cell(6, "mean_confidence")?.value.doubleValue.map { abs($0 - 0.7) < 1e-9 } == true)
     }
 
+    /// Below the variables, what the project's jobs spent: tokens and dollars, in all and per document.
+    @Test func theQualitySheetEndsWithWhatWasSpent() throws {
+        var dataset = ResearchFixtures.dataset
+        #expect(
+            try Self.read(try DatasetExporter.data(dataset, format: .xlsx))["quality"]?.rows.contains { $0.first?.value == "spending" }
+                == false)
+        dataset.spending = Spending(tokensIn: 9000, tokensOut: 700, tokensCached: 6000, cost: 0.0123, costPerDocument: 0.0041)
+        let quality = try #require(try Self.read(try DatasetExporter.data(dataset, format: .xlsx))["quality"])
+        let header = try #require(quality.rows.firstIndex { $0.first?.value == "spending" })
+        #expect(
+            quality.rows[header].prefix(6).map(\.value) == [
+                "spending", "tokens_in", "tokens_out", "tokens_cached", "cost_usd", "cost_per_document_usd",
+            ])
+        #expect(quality.rows[header + 1].prefix(6).map(\.value) == ["all jobs", 9000, 700, 6000, 0.0123, 0.0041])
+    }
+
     /// With people's codes, the quality sheet has Krippendorff's α among them and with the model.
     @Test func theQualitySheetCarriesAgreementWhenPeopleCoded() throws {
         var dataset = ResearchFixtures.dataset
