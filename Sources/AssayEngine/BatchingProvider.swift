@@ -55,7 +55,7 @@ public struct BatchTiming: Sendable, Hashable {
 }
 
 /// Where a job's batches stand, summed over its batches: for progress lines.
-public struct BatchActivity: Sendable, Hashable {
+public struct BatchActivity: Sendable, Hashable, Codable {
     public var model: String
     /// Batches submitted (or taken up again) by this run.
     public var batches = 0
@@ -65,6 +65,8 @@ public struct BatchActivity: Sendable, Hashable {
     public var failed = 0
     /// Requests gathered and not yet submitted.
     public var gathering = 0
+
+    public init(model: String) { self.model = model }
 
     public var summary: String {
         "batch mode (\(model)): \(batches) batch\(batches == 1 ? "" : "es"), \(requests.grouped) requests submitted, "

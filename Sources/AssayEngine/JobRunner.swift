@@ -26,6 +26,8 @@ public actor JobRunner {
     }
     private var active: [Int64: Active] = [:]
     private var subscribers: [Int64: [UUID: AsyncStream<JobUpdate>.Continuation]] = [:]
+    /// Batch mode: what subscribers last heard of each job's batches, per model.
+    private var batchesShown: [Int64: [String: BatchActivity]] = [:]
     private var acceptingWork = true
     /// Jobs running at once; starting one more throws `JobRunnerError.busy` (seed 004's throttling).
     public let maxRunning: Int
@@ -223,7 +225,15 @@ public actor JobRunner {
 
     private func publish(_ event: RunProgress, jobID: Int64) {
         switch event {
-        case .started, .batch: break
+        case .started: break
+        case .batch(var activity):
+            // Gathering changes with every request: subscribers hear the batches' own news.
+            activity.gathering = 0
+            guard activity.batches > 0, batchesShown[jobID]?[activity.model] != activity, let job = active[jobID]?.job else { return }
+            batchesShown[jobID, default: [:]][activity.model] = activity
+            var update = JobUpdate(type: .batchProgress, job: job)
+            update.batch = activity
+            send(update, to: jobID)
         case .documentFinished(let report):
             guard var job = active[jobID]?.job else { return }
             // The engine's counters, not a second count of our own.
@@ -247,6 +257,7 @@ public actor JobRunner {
         for continuation in subscribers[jobID]?.values ?? [:].values { continuation.finish() }
         subscribers[jobID] = nil
         active[jobID] = nil
+        batchesShown[jobID] = nil
     }
 
     private func send(_ update: JobUpdate, to jobID: Int64) {

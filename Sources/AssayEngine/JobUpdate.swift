@@ -12,6 +12,8 @@ public struct JobUpdate: Sendable, Hashable, Codable {
         case jobCompleted = "job_completed"
         case jobFailed = "job_failed"
         case jobCancelled = "job_cancelled"
+        /// Batch mode: where the job's batches stand (`batch` says).
+        case batchProgress = "batch_progress"
 
         /// The job is over after this message.
         public var isFinal: Bool { [.jobCompleted, .jobFailed, .jobCancelled].contains(self) }
@@ -34,9 +36,11 @@ public struct JobUpdate: Sendable, Hashable, Codable {
     public var externalID: String?
     /// Why a document or the job failed (never document text).
     public var reason: String?
+    /// Batch mode: the batches of one of the job's models.
+    public var batch: BatchActivity?
 
     enum CodingKeys: String, CodingKey {
-        case type, status, total, processed, succeeded, flagged, failed, reason, cost
+        case type, status, total, processed, succeeded, flagged, failed, reason, cost, batch
         case tokensCached = "tokens_cached"
         case jobID = "job_id"
         case tokensIn = "tokens_in"

@@ -190,3 +190,28 @@ actor FakeBatchAPI: BatchAPI {
         #expect(hosted.price("claude-haiku-4-5") == Price(input: 1, output: 5, cachedInput: 0.1))
     }
 }
+
+/// A batch job's subscribers hear where its batches stand.
+@Suite struct BatchProgressTests {
+    @Test func subscribersHearTheBatchesNews() async throws {
+        let f = try await EngineFixture(documents: 3)
+        let api = FakeBatchAPI()
+        await api.set(ending: false)
+        let runner = JobRunner(engine: BatchModeTests().engine(f, api: api))
+        let job = try await runner.start(projectID: f.project.id, kind: .full, selection: JobSelection(batch: true))
+        let updates = await runner.updates(jobID: job.id)
+        let collected = Task {
+            var seen: [JobUpdate] = []
+            for await update in updates { seen.append(update) }
+            return seen
+        }
+        while await api.requestCount < 3 { try await Task.sleep(for: .milliseconds(5)) }
+        await api.set(ending: true)
+        let seen = await collected.value
+        let news = seen.filter { $0.type == .batchProgress }.compactMap(\.batch)
+        // Submitted first (under load perhaps as more than one batch), then done.
+        #expect((news.first?.requests ?? 0) > 0 && news.first?.completed == 0, "\(news)")
+        #expect(news.last?.requests == 3 && news.last?.completed == 3, "\(news)")
+        #expect(seen.last?.type == .jobCompleted)
+    }
+}

@@ -163,7 +163,13 @@ enum APIExamples {
                 bare: JobEventDTO(JobEvent(id: 4, jobID: 9, kind: .jobStarted, createdAt: date))),
             ResponseExample(
                 schema: "JobUpdate",
-                full: JobUpdate(type: .documentFailed, job: job, documentID: 2, externalID: "a.txt", reason: "timeout"),
+                full: {
+                    var update = JobUpdate(type: .documentFailed, job: job, documentID: 2, externalID: "a.txt", reason: "timeout")
+                    var batch = BatchActivity(model: "gpt-4o-mini")
+                    (batch.batches, batch.requests, batch.completed, batch.failed, batch.gathering) = (1, 5, 3, 1, 0)
+                    update.batch = batch
+                    return update
+                }(),
                 bare: JobUpdate(type: .progress, job: bareJob)),
             ResponseExample(
                 schema: "Extraction", full: ExtractionDTO(extraction, pages: PageStarts([0, 3])), bare: ExtractionDTO(bareExtraction)),
