@@ -70,8 +70,9 @@ public struct RunConfiguration: Sendable {
                 throw ProviderError.misconfigured("ASSAY_PRICES=\(path): cannot read the file")
             }
             do {
-                config.prices = try PriceTable.loading(data)
-                config.pricesFromFile = try PriceTable.loading(data, over: PriceTable([:]))
+                let file = try PriceTable.loading(data, over: PriceTable([:]))
+                config.pricesFromFile = file
+                config.prices.prices.merge(file.prices) { $1 }
             } catch {
                 throw ProviderError.misconfigured("ASSAY_PRICES=\(path): \(error)")
             }

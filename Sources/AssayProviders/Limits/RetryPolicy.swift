@@ -57,9 +57,7 @@ public struct RetryingProvider: LLMProvider {
                 attempt += 1
                 onRetry(error, attempt)
                 ProviderEvents.emit(.retried(attempt: attempt))
-                var retryAfter: Duration? = nil
-                if case .http(_, _, let after) = error { retryAfter = after }
-                try await sleep(policy.delay(beforeRetry: attempt, retryAfter: retryAfter))
+                try await sleep(policy.delay(beforeRetry: attempt, retryAfter: error.retryAfter))
             }
         }
     }
