@@ -7,7 +7,9 @@ import NIOConcurrencyHelpers
 /// - OpenAI: `POST /v1/files` (multipart, purpose `batch`), `POST /v1/batches`,
 ///   `GET /v1/batches/{id}`, `GET /v1/files/{id}/content` (output and error files, JSON Lines);
 /// - Anthropic: `POST /v1/messages/batches`, `GET /v1/messages/batches/{id}`,
-///   `GET /v1/messages/batches/{id}/results`.
+///   `GET /v1/messages/batches/{id}/results`;
+/// - Gemini: `POST /v1beta/models/{model}:batchGenerateContent` (inlined requests),
+///   `GET /v1beta/batches/{id}`, the operation carrying the inlined responses once done.
 /// Each item is answered as the chat endpoint would answer it (`MockReplies`). A batch ends
 /// `delay` after it was created; with `expireFirst` the first batch expires with only its first
 /// half done; `failRate` fails that share of items. Counters: `batch_files`, `batches_created`,
@@ -21,12 +23,14 @@ final class MockBatches: Sendable {
 
     private struct Batch {
         var id: String
-        var anthropic: Bool
+        var vendor: Vendor
         /// (custom id, request body) in order.
         var items: [(String, JSONValue)]
         var created: Date
         var expires: Bool
     }
+
+    private enum Vendor { case openAI, anthropic, gemini }
 
     private struct State {
         var files: [String: String] = [:]
@@ -63,7 +67,7 @@ final class MockBatches: Sendable {
                 else { return nil }
                 return (id, request)
             }
-            return (200, openAIStatus(create(items, anthropic: false)).serialized())
+            return (200, openAIStatus(create(items, vendor: .openAI)).serialized())
         }
         if !post, parts.count == 3, parts[0...1] == ["v1", "batches"] {
             count("batch_polls", 1)
@@ -77,7 +81,7 @@ final class MockBatches: Sendable {
                 guard let id = entry["custom_id"]?.stringValue, let params = entry["params"] else { return nil }
                 return (id, params)
             }
-            return (200, anthropicStatus(create(items, anthropic: true), base: base).serialized())
+            return (200, anthropicStatus(create(items, vendor: .anthropic), base: base).serialized())
         }
         if !post, parts.count >= 4, parts[0...2] == ["v1", "messages", "batches"] {
             guard let batch = batch(parts[3]) else { return notFound("batch") }
@@ -88,6 +92,21 @@ final class MockBatches: Sendable {
             guard parts.count == 5, parts[4] == "results", ended(batch) else { return notFound("results") }
             count("batch_results_read", 1)
             return (200, anthropicResults(batch))
+        }
+        if post, parts.count == 3, parts[0...1] == ["v1beta", "models"], parts[2].hasSuffix(":batchGenerateContent") {
+            guard let json = try? JSONValue.parse(body), let requests = json["batch"]?["input_config"]?["requests"]?["requests"]?.arrayValue
+            else {
+                return (400, #"{"error":{"code":400,"message":"batch.input_config.requests is required","status":"INVALID_ARGUMENT"}}"#)
+            }
+            let items = requests.enumerated().compactMap { index, entry -> (String, JSONValue)? in
+                guard let request = entry["request"] else { return nil }
+                return (entry["metadata"]?["key"]?.stringValue ?? "#\(index)", request)
+            }
+            return (200, geminiOperation(create(items, vendor: .gemini)).serialized())
+        }
+        if !post, parts.count == 3, parts[0...1] == ["v1beta", "batches"] {
+            count("batch_polls", 1)
+            return batch(parts[2]).map { (200, geminiOperation($0).serialized()) } ?? notFound("batch")
         }
         return nil
     }
@@ -119,12 +138,18 @@ final class MockBatches: Sendable {
         return nil
     }
 
-    private func create(_ items: [(String, JSONValue)], anthropic: Bool) -> Batch {
+    private func create(_ items: [(String, JSONValue)], vendor: Vendor) -> Batch {
         let batch = state.withLockedValue { state -> Batch in
             let first = state.batches.isEmpty
-            let id = (anthropic ? "msgbatch_" : "batch_") + "\(state.next)"
+            let prefix =
+                switch vendor {
+                case .openAI: "batch_"
+                case .anthropic: "msgbatch_"
+                case .gemini: "gbatch"
+                }
+            let id = prefix + "\(state.next)"
             state.next += 1
-            let batch = Batch(id: id, anthropic: anthropic, items: items, created: Date(), expires: first && config.expireFirst)
+            let batch = Batch(id: id, vendor: vendor, items: items, created: Date(), expires: first && config.expireFirst)
             state.batches[id] = batch
             return batch
         }
@@ -255,5 +280,47 @@ final class MockBatches: Sendable {
             let line: JSONValue = ["custom_id": .string(id), "result": result]
             return line.serialized() + "\n"
         }.joined()
+    }
+
+    // MARK: Gemini
+
+    private func geminiOperation(_ batch: Batch) -> JSONValue {
+        let name = JSONValue.string("batches/\(batch.id)")
+        var metadata: OrderedDictionary<String, JSONValue> = [
+            "@type": "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatch", "name": name,
+            "displayName": "assay", "model": "models/mock",
+        ]
+        let total = JSONValue.string("\(batch.items.count)")
+        guard ended(batch) else {
+            metadata["state"] = "BATCH_STATE_RUNNING"
+            metadata["batchStats"] = ["requestCount": total, "pendingRequestCount": total]
+            return ["name": name, "metadata": .object(metadata)]
+        }
+        var responses: [JSONValue] = []
+        var (succeeded, failed) = (0, 0)
+        for (id, body, outcome) in outcomes(batch) {
+            switch outcome {
+            case .succeeded:
+                succeeded += 1
+                responses.append(["response": MockGemini.response(for: body), "metadata": ["key": .string(id)]])
+            case .failed:
+                failed += 1
+                responses.append([
+                    "error": ["code": 500, "message": "mock failure", "status": "INTERNAL"], "metadata": ["key": .string(id)],
+                ])
+            case .expired: break  // an expired batch answers only what it did
+            }
+        }
+        metadata["state"] = batch.expires ? "BATCH_STATE_EXPIRED" : "BATCH_STATE_SUCCEEDED"
+        metadata["batchStats"] = [
+            "requestCount": total, "successfulRequestCount": .string("\(succeeded)"), "failedRequestCount": .string("\(failed)"),
+        ]
+        return [
+            "name": name, "metadata": .object(metadata), "done": true,
+            "response": [
+                "@type": "type.googleapis.com/google.ai.generativelanguage.v1main.GenerateContentBatchOutput",
+                "inlinedResponses": ["inlinedResponses": .array(responses)],
+            ],
+        ]
     }
 }

@@ -119,6 +119,11 @@ final class MockOpenAIServer: Sendable {
             let reply = MockReplies.reply(toRequestBody: body)
             let content = reply.text
             let json = (try? JSONValue.parse(body)) ?? [:]
+            if head.uri.hasSuffix(":generateContent") {
+                // The Gemini API.
+                count("ok")
+                return send(context, head, status: 200, body: MockGemini.response(for: json).serialized(), after: config.latency)
+            }
             if head.uri.hasSuffix("/messages") {
                 // Anthropic's Messages API.
                 count("ok")

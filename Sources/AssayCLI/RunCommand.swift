@@ -35,8 +35,8 @@ struct RunCommand: AsyncParsableCommand {
             paused (exit code 75), and the same command with a higher budget continues with the \
             documents not yet done. --dry-run prints the estimate and sends nothing.
 
-            With --batch the requests go through the provider's batch API (OpenAI, Anthropic, and \
-            servers that copy OpenAI's): the same prompts, packing and validation, at the batch price \
+            With --batch the requests go through the provider's batch API (OpenAI, Anthropic, \
+            Gemini, and servers that copy OpenAI's): the same prompts, packing and validation, at the batch price \
             (half, for the shipped prices), with replies within 24 hours. Each batch is recorded when \
             it is submitted, so after Ctrl-C, a kill or a reboot the same command polls it again \
             instead of paying twice. A request whose batch expired or failed fails its document with \

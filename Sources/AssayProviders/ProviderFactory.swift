@@ -33,8 +33,15 @@ public func makeBatchAPI(_ settings: ProviderSettings) throws -> any BatchAPI {
     switch settings.kind {
     case .openai: return OpenAIBatchAPI(settings: settings, client: client)
     case .anthropic: return AnthropicBatchAPI(settings: settings, client: client)
-    case .gemini, .ollama:
+    case .gemini:
+        guard GeminiProvider.Auth(baseURL: settings.baseURL) == .apiKey else {
+            throw ProviderError.misconfigured(
+                "batch mode reaches the Gemini API (generativelanguage.googleapis.com), not Vertex AI's batch prediction: run without --batch"
+            )
+        }
+        return GeminiBatchAPI(settings: settings, client: client)
+    case .ollama:
         throw ProviderError.misconfigured(
-            "batch mode works with ASSAY_PROVIDER=openai or anthropic; \(settings.kind.rawValue) is not supported yet: run without --batch")
+            "batch mode works with ASSAY_PROVIDER=openai, anthropic or gemini; Ollama has no batch API: run without --batch")
     }
 }

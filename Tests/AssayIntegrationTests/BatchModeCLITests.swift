@@ -101,6 +101,29 @@ import Testing
         #expect(stats["batches_created"] == 1 && stats["batch_requests"] == 10 && stats["requests"] == nil, "\(stats)")
     }
 
+    /// Gemini's batch API, inlined requests: the same values as Gemini's live API, one batch.
+    @Test func geminisBatchAPICodesWhatItsLiveAPICodes() async throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        let documents = try Self.writeDocuments(12, in: dir)
+        let mock = try await MockModelServer(arguments: ["--batch-delay", "0.3"])
+        defer { mock.stop() }
+        let gemini = [
+            "ASSAY_PROVIDER": "gemini", "ASSAY_MODEL": "gemini-2.5-flash", "GEMINI_API_KEY": "test-key",
+            "ASSAY_BASE_URL": "http://127.0.0.1:\(mock.port)/v1beta",
+        ]
+        var live = try await Self.project(dir, name: "gemini-live", mock: mock, documents: documents)
+        live.environment.merge(gemini) { $1 }
+        let liveRun = try await live.run("run", "--all", "--no-pack")
+        #expect(liveRun.status == 0 && Self.count("succeeded", in: liveRun.stdout) == 12, "\(liveRun.output)")
+        var batch = try await Self.project(dir, name: "gemini-batch", mock: mock, documents: documents)
+        batch.environment.merge(gemini) { $1 }
+        let batchRun = try await batch.run("run", "--all", "--no-pack", "--batch")
+        #expect(batchRun.status == 0 && Self.count("succeeded", in: batchRun.stdout) == 12, "\(batchRun.output)")
+        let stats = try await mock.stats()
+        #expect(stats["batches_created"] == 1 && stats["batch_requests"] == 12 && stats["requests"] == 12, "\(stats)")
+        #expect(try await Self.dataset(batch, dir, "gemini-batch") == Self.dataset(live, dir, "gemini-live"))
+    }
+
     /// `assay serve` takes `"batch": true` on a job: its requests go through the batch API.
     @Test func aBatchJobOverHTTP() async throws {
         let dir = try CLIHarness.temporaryDirectory()

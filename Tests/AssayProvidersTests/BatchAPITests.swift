@@ -120,6 +120,53 @@ import Testing
         #expect(parsed["k2"] == .failed("the batch request failed: too long"))
         #expect(parsed["k3"] == .failed("the batch expired before this request was done"))
     }
+
+    @Test func geminiInlinesTheLiveRequestsWithTheirKeysAndReadsTheOperation() async throws {
+        let server = try StubHTTPServer(replies: [
+            .init(body: #"{"name":"batches/abc123","metadata":{"state":"BATCH_STATE_PENDING"}}"#)
+        ])
+        defer { server.shutdown() }
+        let api = GeminiBatchAPI(settings: settings(.gemini, server))
+        #expect(try await api.submit([BatchItem(customID: "k1", request: request)]) == "batches/abc123")
+        let sent = server.received[0]
+        #expect(sent.uri == "/v1/models/m1:batchGenerateContent" && sent.header("x-goog-api-key") == "key")
+        let entry = try JSONValue.parse(sent.body)["batch"]?["input_config"]?["requests"]?["requests"]?.arrayValue?.first
+        #expect(entry?["metadata"] == ["key": "k1"] && entry?["request"] == api.live.body(for: request))
+
+        let running = try JSONValue.parse(
+            #"{"name":"batches/b","metadata":{"state":"BATCH_STATE_RUNNING","batchStats":{"requestCount":"3","successfulRequestCount":"1","pendingRequestCount":"2"}}}"#
+        )
+        #expect(GeminiBatchAPI.status(running) == BatchStatus(state: .inProgress, total: 3, completed: 1, failed: 0))
+        #expect(GeminiBatchAPI.status(try JSONValue.parse(#"{"metadata":{"state":"JOB_STATE_EXPIRED"},"done":true}"#)).state == .expired)
+        let refused = try JSONValue.parse(
+            #"{"metadata":{"state":"BATCH_STATE_FAILED"},"done":true,"error":{"code":3,"message":"bad request 2"}}"#)
+        #expect(GeminiBatchAPI.status(refused) == BatchStatus(state: .failed, reason: "bad request 2"))
+
+        let reply =
+            #"{"candidates":[{"content":{"parts":[{"text":"{\"a\":3}"}]},"finishReason":"STOP"}],"usageMetadata":{"promptTokenCount":20,"candidatesTokenCount":4}}"#
+        let done = try JSONValue.parse(
+            #"{"name":"batches/b","done":true,"metadata":{"state":"BATCH_STATE_SUCCEEDED"},"response":{"inlinedResponses":{"inlinedResponses":["#
+                + #"{"response":\#(reply),"metadata":{"key":"k1"}},"#
+                + #"{"error":{"code":400,"message":"schema too deep"},"metadata":{"key":"k2"}},"#
+                + #"{"response":\#(reply)}]}}}"#)
+        let results = GeminiBatchAPI.results(done)
+        #expect(
+            results["k1"]
+                == .reply(LLMResponse(text: #"{"a":3}"#, usage: TokenUsage(promptTokens: 20, completionTokens: 4), finishReason: "STOP")))
+        #expect(results["k2"] == .failed("the batch request failed: schema too deep"))
+        // A response without its key cannot be matched: it is not taken for any request.
+        #expect(results.count == 2)
+        // A batch name that is not one is refused before anything is sent.
+        await #expect(throws: ProviderError.self) { _ = try await api.status(of: "batches/../models") }
+    }
+
+    @Test func geminiBatchModeNeedsTheGeminiAPINotVertex() throws {
+        let vertex = ProviderSettings(
+            kind: .gemini, baseURL: "https://us-central1-aiplatform.googleapis.com/v1/projects/p", model: "m", apiKey: "token")
+        #expect(throws: ProviderError.self) { _ = try makeBatchAPI(vertex) }
+        let ollama = ProviderSettings(kind: .ollama, baseURL: "http://127.0.0.1:11434", model: "m")
+        #expect(throws: ProviderError.self) { _ = try makeBatchAPI(ollama) }
+    }
 }
 
 /// Cached prompt tokens as each provider reports them in its usage.

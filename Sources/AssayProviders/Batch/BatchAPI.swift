@@ -1,14 +1,15 @@
 import AssayCore
 import Foundation
 
-/// A provider's asynchronous batch API (OpenAI's `/v1/batches`, Anthropic's message batches):
+/// A provider's asynchronous batch API (OpenAI's `/v1/batches`, Anthropic's message batches,
+/// Gemini's `batchGenerateContent`):
 /// the same requests as live calls, submitted together, answered within hours at a discount.
 /// Assay's `BatchingProvider` gathers a job's requests into batches through this protocol,
 /// records each batch it submits, polls it and hands each reply back to the request it answers.
 public protocol BatchAPI: Sendable {
     /// The model every request of a batch goes to.
     var model: String { get }
-    /// The provider's name as recorded with each batch ("openai", "anthropic").
+    /// The provider's name as recorded with each batch ("openai", "anthropic", "gemini").
     var providerName: String { get }
     /// How large one batch may be: requests and bytes.
     var limits: BatchLimits { get }
@@ -48,6 +49,8 @@ public struct BatchLimits: Sendable, Hashable {
     public static let openAI = BatchLimits(maxItems: 50_000, maxBytes: 190_000_000)
     /// Anthropic: 100,000 requests or 256 MB per batch.
     public static let anthropic = BatchLimits(maxItems: 100_000, maxBytes: 240_000_000)
+    /// Gemini: inlined requests up to 20 MB per batch (larger ones would need a file).
+    public static let gemini = BatchLimits(maxItems: 50_000, maxBytes: 19_000_000)
 }
 
 /// Where a batch stands, with its counts as the provider reports them.
