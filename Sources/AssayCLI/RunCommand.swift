@@ -230,7 +230,11 @@ struct RunCommand: AsyncParsableCommand {
         case .paused:
             // The budget is spent: exit 75 (EX_TEMPFAIL) so a script can tell it from done.
             print("Paused: \(summary.job.error ?? "the budget is spent"). Values stored so far are kept;")
-            print("run the same command with a higher --max-cost or --max-tokens to continue.")
+            if summary.job.error?.hasPrefix("the project's budget") == true {
+                print("raise the project's budget (assay budget --max-cost … or --max-tokens …), then run the same command to continue.")
+            } else {
+                print("run the same command with a higher --max-cost or --max-tokens to continue.")
+            }
             throw ExitCode(75)
         default:
             throw CLIError(summary.job.error ?? "the job failed")

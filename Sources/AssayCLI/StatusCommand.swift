@@ -27,6 +27,7 @@ struct StatusCommand: AsyncParsableCommand {
             if let e = s.entities { print("Entities:  \(e.count) with values, in \(e.documents) documents") }
         }
         if s.lastJob != nil { print("Spent:     " + SpendingText.render(s.spending)) }
+        if !project.budget.isEmpty { print("Budget:    \(project.budget.text) for all jobs together (assay budget)") }
         guard let job = s.lastJob else {
             print("Last job:  none yet (assay run --sample 5)")
             return

@@ -71,6 +71,9 @@ public struct ExtractionEngine: Sendable {
         /// document of the job (up to `batchConcurrency`) is in flight at once.
         public var batch = false
         public static let batchConcurrency = 10_000
+        /// The project's budget and what its jobs had spent when this job was planned (`plan`
+        /// sets it): this job pauses when the two together reach the budget.
+        var project: ProjectAllowance?
 
         public init(
             kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
@@ -175,8 +178,14 @@ public struct ExtractionEngine: Sendable {
                 guard let make = self.modelProvider else { throw EngineError.modelsUnavailable([name]) }
                 return try make(name)
             })
-        if options.maxCost != nil, let unpriced = plan.models.first(where: { price($0, batch: options.batch) == nil }) {
+        if options.maxCost != nil || project.budget.maxCost != nil,
+            let unpriced = plan.models.first(where: { price($0, batch: options.batch) == nil })
+        {
             throw EngineError.noPrice(unpriced)
+        }
+        if !project.budget.isEmpty {
+            let spent = try await store.spending(projectID: projectID)
+            options.project = ProjectAllowance(budget: project.budget, tokens: spent.tokensIn + spent.tokensOut, dollars: spent.cost ?? 0)
         }
         let (documents, alreadyDone) = try await select(options.selection, projectID: projectID, version: version.version)
         var packingNote: String?
@@ -417,10 +426,11 @@ public struct ExtractionEngine: Sendable {
             var spent = TokenUsage()
             // What the results cost at their own models' prices, while every one of them had a price.
             var dollars: Double? = 0
-            var budgetReached: String?
             // Tokens are not counted per model yet: a panel's spending is priced at its dearest model,
             // so the budget is never overspent.
             let price = Price.dearest(plan.models.compactMap { self.price($0, batch: options.batch) })
+            // A project whose budget is already spent starts nothing.
+            var budgetReached = Self.budgetReached(TokenUsage(), dollars: 0, options: options, price: price)
             func launch() -> Bool {
                 guard launched < planned.count else { return false }
                 let batch = planned[launched]
@@ -445,7 +455,7 @@ public struct ExtractionEngine: Sendable {
                 }
                 return true
             }
-            for _ in 0..<max(1, options.concurrency) where launch() {}
+            for _ in 0..<max(1, options.concurrency) where budgetReached == nil && launch() {}
             while let results = try await group.next() {
                 for result in results {
                     counts.add(result.outcome)
@@ -509,15 +519,13 @@ public struct ExtractionEngine: Sendable {
     /// tokens are priced at `price` (a panel's dearest).
     static func budgetReached(_ spent: TokenUsage, dollars: Double? = nil, options: Options, price: Price?) -> String? {
         let tokens = spent.promptTokens + spent.completionTokens
-        if let limit = options.maxTokens, tokens >= limit {
-            return "the budget of \(limit.grouped) tokens is spent (\(tokens.grouped) used)"
+        let cost = dollars ?? price.map { spent.dollars(at: $0) }
+        if let reason = Budget(maxTokens: options.maxTokens, maxCost: options.maxCost).reached(tokens: tokens, dollars: cost) {
+            return reason
         }
-        if let limit = options.maxCost, let cost = dollars ?? price.map({ spent.dollars(at: $0) }) {
-            if cost >= limit {
-                return "the budget of \(limit.dollarsText) is spent (\(cost.dollarsText) used)"
-            }
-        }
-        return nil
+        guard let project = options.project else { return nil }
+        return project.budget.reached(
+            tokens: project.tokens + tokens, dollars: cost.map { project.dollars + $0 }, whose: "the project's budget")
     }
 
     /// Exact token counts of the documents from the tokenizer, eight at a time, reading texts a
@@ -590,4 +598,11 @@ extension ExtractionEngine {
         let observer: (@Sendable (ProviderEvent) -> Void)? = { event in recorder.observe(event) }
         return try await ProviderEvents.$observer.withValue(observer, operation: operation)
     }
+}
+
+/// A project's budget and what its jobs had spent before a job started: the job may spend the rest.
+struct ProjectAllowance: Sendable, Hashable {
+    var budget: Budget
+    var tokens: Int
+    var dollars: Double
 }

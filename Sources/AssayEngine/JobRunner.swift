@@ -126,15 +126,8 @@ public actor JobRunner {
         return job
     }
 
-    /// New budgets for a resumed job (nil keeps the old one).
-    public struct Budget: Sendable, Hashable {
-        public var maxTokens: Int?
-        public var maxCost: Double?
-        public init(maxTokens: Int? = nil, maxCost: Double? = nil) {
-            self.maxTokens = maxTokens
-            self.maxCost = maxCost
-        }
-    }
+    /// New budgets for a resumed job (a nil limit keeps the old one).
+    public typealias Budget = AssayCore.Budget
 
     /// Resumes a paused job. A job paused by a process that is gone (a restart) continues as a new
     /// job over the documents still to do; the old job is closed with a note naming the new one.

@@ -96,9 +96,11 @@ struct ProjectDTO: Codable, Sendable {
     var unit: UnitOfObservation
     /// Which entities each document's rows are, when `unit` is `entity`.
     var entityInstruction: String?
+    /// What the project's jobs together may spend; absent when there is no limit.
+    var budget: BudgetDTO?
     var createdAt: Date
     enum CodingKeys: String, CodingKey {
-        case id, name, description, status, unit
+        case id, name, description, status, unit, budget
         case entityInstruction = "entity_instruction"
         case createdAt = "created_at"
     }
@@ -110,8 +112,26 @@ struct ProjectDTO: Codable, Sendable {
         status = p.status
         unit = p.unit
         entityInstruction = p.entityInstruction
+        budget = p.budget.isEmpty ? nil : BudgetDTO(p.budget)
         createdAt = p.createdAt
     }
+}
+
+/// A budget in tokens (input and output) and US dollars; either may be absent.
+struct BudgetDTO: Codable, Sendable {
+    var maxTokens: Int?
+    var maxCost: Double?
+    enum CodingKeys: String, CodingKey {
+        case maxTokens = "max_tokens"
+        case maxCost = "max_cost"
+    }
+
+    init(_ b: Budget) {
+        maxTokens = b.maxTokens
+        maxCost = b.maxCost
+    }
+
+    var budget: Budget { Budget(maxTokens: maxTokens, maxCost: maxCost) }
 }
 
 struct DocumentDTO: Codable, Sendable {

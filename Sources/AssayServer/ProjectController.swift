@@ -51,6 +51,12 @@ struct ProjectController {
             let body = try await request.decodeJSON(UpdateRequest.self, limit: maxBodyBytes)
             return JSONResponse(ProjectDTO(try await projects.update(id, name: body.name, description: body.description, for: requester)))
         }
+        group.put("/projects/:id/budget") { request, context in
+            let id = try context.parameters.id(what: "project")
+            let requester = try context.requireRequester()
+            let body = try await request.decodeJSON(BudgetDTO.self, limit: maxBodyBytes)
+            return JSONResponse(ProjectDTO(try await projects.setBudget(id, body.budget, for: requester)))
+        }
         group.delete("/projects/:id") { _, context in
             try await projects.delete(try context.parameters.id(what: "project"), for: try context.requireRequester())
             return Response(status: .noContent)

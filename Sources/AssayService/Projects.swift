@@ -67,6 +67,15 @@ package struct Projects: Sendable {
         return try await store.updateProject(id: project.id, name: try name.map(Self.checkedName), description: description)
     }
 
+    /// Sets what the project's jobs together may spend; `Budget.none` lifts it. A job paused
+    /// at the old budget goes on when resumed or run again.
+    package func setBudget(_ id: Int64, _ budget: Budget, for requester: Requester) async throws -> Project {
+        let project = try await access.project(id, for: requester)
+        try Jobs.Request.check(maxTokens: budget.maxTokens, maxCost: budget.maxCost)
+        try await store.setProjectBudget(budget, projectID: project.id)
+        return try await access.project(id, for: requester)
+    }
+
     package func delete(_ id: Int64, for requester: Requester) async throws {
         try await store.deleteProject(id: try await access.project(id, for: requester).id)
     }

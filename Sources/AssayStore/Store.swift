@@ -13,6 +13,8 @@ public protocol Store: Sendable {
     func project(named name: String) async throws -> Project?
     func projects() async throws -> [Project]
     func setProjectStatus(_ status: ProjectStatus, projectID: Int64) async throws
+    /// What the project's jobs together may spend (`Budget.none`: no limit).
+    func setProjectBudget(_ budget: Budget, projectID: Int64) async throws
     /// What one row of the project's dataset describes, and for entities which ones to find.
     func setProjectUnit(_ unit: UnitOfObservation, entityInstruction: String?, projectID: Int64) async throws
 

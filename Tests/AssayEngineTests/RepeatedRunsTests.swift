@@ -259,6 +259,46 @@ import Testing
         #expect(try await f.store.extractions(projectID: f.project.id, documentID: nil).count == 15)
     }
 
+    /// The project's budget counts every job: it pauses the job that reaches it, a job started
+    /// while it is spent codes nothing, and after it is raised the rest is coded, nothing twice.
+    @Test func theProjectsBudgetPausesItsJobsUntilItIsRaised() async throws {
+        let f = try await EngineFixture(documents: 5)
+        let provider = ScriptedProvider(steps: [], then: FakeModel.good)
+        try await f.store.setProjectBudget(Budget(maxTokens: 1), projectID: f.project.id)
+        let paused = try await f.engine(provider).run(projectID: f.project.id, options: .init(concurrency: 1))
+        #expect(paused.job.status == .paused && paused.job.processed == 1)
+        #expect(paused.job.error?.hasPrefix("the project's budget of 1 tokens is spent (") == true, "\(paused.job.error ?? "")")
+        let still = try await f.engine(provider).run(projectID: f.project.id, options: .init(concurrency: 1))
+        #expect(still.job.status == .paused && still.job.processed == 0)
+        #expect(await provider.callCount == 1)
+        let spent = try await f.store.spending(projectID: f.project.id)
+        try await f.store.setProjectBudget(Budget(maxTokens: 1_000_000), projectID: f.project.id)
+        let rest = try await f.engine(provider).run(projectID: f.project.id, options: .init(concurrency: 1))
+        #expect(rest.job.status == .completed && rest.job.total == 4 && rest.alreadyDone == 1)
+        #expect(await provider.callCount == 5)
+        #expect(try await f.store.extractions(projectID: f.project.id, documentID: nil).count == 15)
+        #expect(try await f.store.spending(projectID: f.project.id).tokensIn > spent.tokensIn)
+    }
+
+    /// A dollar budget for the project counts what earlier jobs cost.
+    @Test func theProjectsDollarBudgetCountsEarlierJobs() async throws {
+        let f = try await EngineFixture(documents: 4)
+        var engine = f.engine(ScriptedProvider(model: "gpt-4o-mini", steps: [], then: FakeModel.good))
+        engine.prices = { PriceTable.defaults.price(for: $0) }
+        let first = try await engine.run(projectID: f.project.id, options: .init(selection: .init(sampleSize: 2, seed: 1)))
+        #expect(first.job.status == .completed && first.job.processed == 2)
+        let cost = try #require(try await f.store.spending(projectID: f.project.id).cost)
+        try await f.store.setProjectBudget(Budget(maxCost: cost), projectID: f.project.id)
+        let paused = try await engine.run(projectID: f.project.id, options: .init())
+        #expect(paused.job.status == .paused && paused.job.processed == 0)
+        #expect(paused.job.error?.hasPrefix("the project's budget of $") == true, "\(paused.job.error ?? "")")
+        try await f.store.setProjectBudget(Budget(maxCost: cost * 10), projectID: f.project.id)
+        let rest = try await engine.run(projectID: f.project.id, options: .init())
+        #expect(rest.job.status == .completed && rest.job.processed == 2)
+        engine.prices = nil
+        await #expect(throws: EngineError.noPrice("gpt-4o-mini")) { _ = try await engine.plan(projectID: f.project.id, options: .init()) }
+    }
+
     /// A panel's spending is priced at its dearest model, and every model needs a price.
     @Test func aMoneyBudgetWithAPanelNeedsEveryPriceAndUsesTheDearest() async throws {
         var codebook = Protests.codebook

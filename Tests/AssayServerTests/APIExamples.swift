@@ -15,7 +15,8 @@ enum APIExamples {
     static let identity = Identity(userID: 7, email: "ada@example.org", role: "researcher", viaAPIKey: false)
     static let user = UserDTO(identity: identity, canSeePatterns: true)
     static let apiKey = APIKeyDTO(APIKeyRecord(id: 3, userID: 7, name: "ci", prefix: "ak_12345", createdAt: date))
-    static let project = ProjectDTO(Project(id: 1, name: "Protests", description: "2024 coverage", createdAt: date))
+    static let project = ProjectDTO(
+        Project(id: 1, name: "Protests", description: "2024 coverage", budget: Budget(maxTokens: 2_000_000, maxCost: 5), createdAt: date))
     static let document = Document(
         id: 2, projectID: 1, externalID: "news/a.txt", title: "A march", mediaType: "text/plain",
         text: "Protest in City1.", contentHash: "h", wordCount: 3, tokenCount: 5, status: .failed,

@@ -187,6 +187,44 @@ struct JobRoutesTests {
         }
     }
 
+    /// The project's budget over HTTP (`PUT /projects/{id}/budget`): set, shown on the project,
+    /// checked, the owner's alone; a job pauses at it, and after it is raised a resume goes on.
+    @Test func theProjectsBudgetPausesItsJobUntilItIsRaised() async throws {
+        var service = try TestService()
+        service.config.jobOptions = ExtractionEngine.Options(concurrency: 1)
+        try await service.test { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 3)
+            try await api.call(.put, "/projects/\(project)/budget", token: ada.access, json: #"{"max_cost":-1}"#)
+                .problem(.unprocessableContent, field: "max_cost")
+            try await api.call(.put, "/projects/\(project)/budget", token: ada.access, json: #"{"max_tokens":"many"}"#)
+                .problem(.unprocessableContent)
+            let bob = try await api.register("bob@example.org")
+            try await api.call(.put, "/projects/\(project)/budget", token: bob.access, json: #"{"max_tokens":1}"#).problem(.notFound)
+            let set = try await api.call(.put, "/projects/\(project)/budget", token: ada.access, json: #"{"max_tokens":1}"#)
+            #expect(set.status == .ok)
+            #expect(try set.json()["budget"] == ["max_tokens": 1])
+            #expect(try await api.call(.get, "/projects/\(project)", token: ada.access).json()["budget"] == ["max_tokens": 1])
+
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            let paused = try await api.call(.get, "/jobs/\(run.job)", token: ada.access).json()
+            #expect(paused["status"]?.stringValue == "paused" && paused["processed"]?.doubleValue == 1)
+            #expect(paused["error"]?.stringValue?.hasPrefix("the project's budget of 1 tokens is spent") == true, "\(paused)")
+
+            let lifted = try await api.call(.put, "/projects/\(project)/budget", token: ada.access, json: "{}")
+            #expect(try lifted.json()["budget"] == nil)
+            let resumed = try await api.call(.post, "/jobs/\(run.job)/resume", token: ada.access)
+            #expect(resumed.status == .accepted)
+            var job = try await api.call(.get, "/jobs/\(try resumed.id())", token: ada.access).json()
+            while job["status"]?.stringValue == "running" {
+                try await Task.sleep(for: .milliseconds(20))
+                job = try await api.call(.get, "/jobs/\(try resumed.id())", token: ada.access).json()
+            }
+            #expect(job["status"]?.stringValue == "completed" && job["total"]?.doubleValue == 2)
+            #expect(try await api.call(.get, "/projects/\(project)/extractions", token: ada.access).json()["total"]?.doubleValue == 9)
+        }
+    }
+
     @Test func pausedJobFinishesItsDocumentInFlightAndWaits() async throws {
         let provider = HeldProvider()
         var service = try TestService(provider: provider)

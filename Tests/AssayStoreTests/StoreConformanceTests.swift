@@ -49,6 +49,20 @@ struct StoreConformanceTests {
         }
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func setsAndLiftsTheProjectsBudget(kind: StoreKind) async throws {
+        let store = try kind.make()
+        let project = try await store.createProject(name: "grants", description: nil)
+        #expect(project.budget == .none)
+        try await store.setProjectBudget(Budget(maxTokens: 5_000, maxCost: 2.5), projectID: project.id)
+        #expect(try await store.project(id: project.id)?.budget == Budget(maxTokens: 5_000, maxCost: 2.5))
+        try await store.setProjectBudget(Budget(maxCost: 1), projectID: project.id)
+        #expect(try await store.project(id: project.id)?.budget == Budget(maxCost: 1))
+        try await store.setProjectBudget(.none, projectID: project.id)
+        #expect(try await store.project(id: project.id)?.budget == Budget.none)
+        await #expect(throws: StoreError.self) { try await store.setProjectBudget(Budget(maxTokens: 1), projectID: 9_999) }
+    }
+
     // MARK: Codebooks
 
     @Test(arguments: StoreKind.allCases)

@@ -9,13 +9,14 @@ public struct Project: Sendable, Hashable, Codable {
     public var unit: UnitOfObservation
     public var entityInstruction: String?
     public var status: ProjectStatus
-    public var tokenBudget: Int
+    /// What the project's jobs together may spend; reaching it pauses the job that reaches it.
+    public var budget: Budget
     public var createdAt: Date
 
     public init(
         id: Int64, name: String, description: String? = nil, owner: String? = nil,
         unit: UnitOfObservation = .document, entityInstruction: String? = nil,
-        status: ProjectStatus = .created, tokenBudget: Int = 8192, createdAt: Date = Date()
+        status: ProjectStatus = .created, budget: Budget = .none, createdAt: Date = Date()
     ) {
         self.id = id
         self.name = name
@@ -24,7 +25,7 @@ public struct Project: Sendable, Hashable, Codable {
         self.unit = unit
         self.entityInstruction = entityInstruction
         self.status = status
-        self.tokenBudget = tokenBudget
+        self.budget = budget
         self.createdAt = createdAt
     }
 }

@@ -71,7 +71,7 @@ extension Project {
             unit: try row.enumField("unit"),
             entityInstruction: try row.field("entity_instruction"),
             status: try row.enumField("status"),
-            tokenBudget: try row.field("token_budget"),
+            budget: Budget(maxTokens: try row.field("max_tokens"), maxCost: try row.field("max_cost")),
             createdAt: try row.dateField("created_at"))
     }
 }

@@ -5,6 +5,7 @@ import GRDB
 extension SQLiteStore {
     /// Migration "v10: costs": cached tokens and cost in dollars per job and per document
     /// outcome (the document's last run). Jobs and outcomes stored before it have no cost.
+    /// Migration "v11: project budgets": what a project's jobs together may spend.
     static func registerCosts(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v10: costs") { db in
             try db.execute(
@@ -16,6 +17,25 @@ extension SQLiteStore {
                     ALTER TABLE document_outcomes ADD COLUMN tokens_cached INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE document_outcomes ADD COLUMN cost REAL;
                     """)
+        }
+        // The seed schema's token_budget (8192 for every project) was never read: a project's
+        // budget is what its jobs together may spend, in tokens or dollars, and has none at first.
+        migrator.registerMigration("v11: project budgets") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE projects ADD COLUMN max_tokens INTEGER;
+                    ALTER TABLE projects ADD COLUMN max_cost REAL;
+                    ALTER TABLE projects DROP COLUMN token_budget;
+                    """)
+        }
+    }
+
+    public func setProjectBudget(_ budget: Budget, projectID: Int64) async throws {
+        try await writer.write { db in
+            try db.execute(
+                sql: "UPDATE projects SET max_tokens = ?, max_cost = ? WHERE id = ?",
+                arguments: [budget.maxTokens, budget.maxCost, projectID])
+            guard db.changesCount > 0 else { throw StoreError.notFound("project #\(projectID)") }
         }
     }
 
