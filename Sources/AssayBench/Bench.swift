@@ -172,10 +172,6 @@ extension Bench {
     }
 }
 
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
 enum BenchCorpus {
     static let codebook = Codebook(variables: [
         Variable(name: "city", type: .text, instructions: "The city of the protest."),

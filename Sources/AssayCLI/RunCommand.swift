@@ -60,7 +60,7 @@ struct RunCommand: AsyncParsableCommand {
     var documents: String?
     @Option(help: "Seed of the random sample.") var seed: UInt64 = 42
     @Option(help: "Documents in flight at once.") var concurrency = 8
-    @Option(help: "Stop after this many documents fail in a row (a model that is down).") var maxFailures = 10
+    @Option(help: "Pause after this many documents fail in a row (a model that is down).") var maxFailures = 10
     @Option(help: "Sampling temperature.") var temperature = 0.0
     @Option(
         help: ArgumentHelp(
@@ -228,10 +228,14 @@ struct RunCommand: AsyncParsableCommand {
             print("Stopped. Values stored so far are kept; run the same command again to continue.")
             throw ExitCode(130)
         case .paused:
-            // The budget is spent: exit 75 (EX_TEMPFAIL) so a script can tell it from done.
-            print("Paused: \(summary.job.error ?? "the budget is spent"). Values stored so far are kept;")
-            if summary.job.error?.hasPrefix("the project's budget") == true {
+            // A budget is spent, or the model kept failing: exit 75 (EX_TEMPFAIL) so a script
+            // can tell it from done.
+            let reason = summary.job.error ?? "the budget is spent"
+            print("Paused: \(reason). Values stored so far are kept;")
+            if reason.hasPrefix("the project's budget") {
                 print("raise the project's budget (assay budget --max-cost … or --max-tokens …), then run the same command to continue.")
+            } else if reason.contains("failed in a row") {
+                print("fix what makes the model fail (is it running? the key, the model's name?), then run the same command to continue.")
             } else {
                 print("run the same command with a higher --max-cost or --max-tokens to continue.")
             }
@@ -335,6 +339,7 @@ enum SummaryText {
             ["failed", failed],
         ]
         if s.notProcessed > 0 { rows.append(["not reached", "\(s.notProcessed) (run again to continue)"]) }
+        if s.codedElsewhere > 0 { rows.append(["elsewhere", "\(s.codedElsewhere) (coded by another job at the same time)"]) }
         rows.append([
             "tokens",
             "\(job.tokensIn) in" + (job.tokensCached > 0 ? " (\(job.tokensCached) from the prompt cache)" : "") + " / \(job.tokensOut) out",

@@ -74,6 +74,9 @@ public struct ExtractionEngine: Sendable {
         /// The project's budget and what its jobs had spent when this job was planned (`plan`
         /// sets it): this job pauses when the two together reach the budget.
         var project: ProjectAllowance?
+        /// How long a claim on documents lasts without a heartbeat (`WorkClaims`): after a kill,
+        /// another job takes the documents over this long after the last heartbeat.
+        public var claimLease: Duration = .seconds(60)
 
         public init(
             kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
@@ -212,6 +215,7 @@ public struct ExtractionEngine: Sendable {
     /// project status) in one transaction. Throws before anything is stored when the plan does.
     public func prepare(projectID: Int64, options: Options) async throws -> PreparedJob {
         let started = ContinuousClock.now
+        try await sweepAbandonedJobs(lease: options.claimLease)
         let planned = try await plan(projectID: projectID, options: options)
         let (documents, prompt, version, options) = (planned.documents, planned.prompt, planned.version, planned.options)
         let (named, packingNote, estimate) = (planned.namedModels, planned.packingNote, planned.estimate)
@@ -280,10 +284,22 @@ public struct ExtractionEngine: Sendable {
             provider: provider, prompt: prepared.prompt, codebookVersion: version, temperature: options.temperature,
             recorder: recorder, timeBudget: options.documentTimeBudget, chunker: options.chunking)
         var stopReason: Stop?
+        var elsewhere = 0
+        // The job's heartbeat: its claims stay its own while it lives.
+        let heartbeat = (store as? any WorkClaims).map { claims in
+            Task { [lease = options.claimLease, jobID = job.id] in
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: lease / 3)
+                    try? await claims.renewClaims(jobID: jobID, lease: lease)
+                }
+            }
+        }
+        defer { heartbeat?.cancel() }
+
         do {
             // Retries, rate-limit waits and circuit openings inside the provider wrappers count
             // into this job's metrics.
-            stopReason = try await Self.observing(recorder) {
+            (stopReason, elsewhere) = try await Self.observing(recorder) {
                 try await processAll(
                     documents, job: job, processor: processor, plan: prepared.plan, options: options, progress: progress)
             }
@@ -294,6 +310,9 @@ public struct ExtractionEngine: Sendable {
             try await finish(job: job.id, status: .failed, event: .jobFailed, message: "\(error)")
             throw error
         }
+        // What the job still holds (documents cancelled in flight) is free for others at once.
+        let jobID = job.id
+        if let claims = store as? any WorkClaims { try? await detached { try await claims.releaseClaims(jobID: jobID, documentIDs: nil) } }
 
         let (status, event): (JobStatus, JobEventKind) =
             switch stopReason {
@@ -311,11 +330,11 @@ public struct ExtractionEngine: Sendable {
             let kind = options.kind
             try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: kind, version: version) }
         }
-        let jobID = job.id
         var summary = try await detached {
             try await self.summary(jobID: jobID, alreadyDone: alreadyDone, wallTime: clock.now - prepared.started)
         }
         summary.estimate = prepared.estimate
+        summary.codedElsewhere = elsewhere
         // In money when one model coded it all (tokens are not yet counted per model).
         let models = prepared.plan.models
         summary.cost = summary.job.cost
@@ -407,14 +426,17 @@ public struct ExtractionEngine: Sendable {
     private func processAll(
         _ documents: [WorkItem], job: Job, processor: DocumentProcessor, plan: CodingPlan, options: Options,
         progress: @escaping @Sendable (RunProgress) -> Void
-    ) async throws -> Stop? {
+    ) async throws -> (stop: Stop?, elsewhere: Int) {
         let store = self.store
         let logger = self.logger
         let batcher = RepeatedRuns(processor, plan: plan, variedTemperature: options.variedTemperature) { model in
             self.price(model, batch: options.batch)
         }
         let names = Dictionary(documents.map { ($0.documentID, $0.externalID) }) { first, _ in first }
-        return try await withThrowingTaskGroup(of: [DocumentResult].self) { group in
+        let claims = store as? any WorkClaims
+        // Chosen documents are coded even when done; a sample or all skip what another job finished.
+        let skipDone = options.selection.documentIDs == nil
+        return try await withThrowingTaskGroup(of: Coded.self) { group in
             let exact = options.packing == nil ? [:] : await exactTokenCounts(documents)
             let planned = batches(
                 documents, processor: processor, packing: options.packing, chunking: options.chunking,
@@ -431,6 +453,8 @@ public struct ExtractionEngine: Sendable {
             let price = Price.dearest(plan.models.compactMap { self.price($0, batch: options.batch) })
             // A project whose budget is already spent starts nothing.
             var budgetReached = Self.budgetReached(TokenUsage(), dollars: 0, options: options, price: price)
+            // Documents another job coded or holds: not this job's to code.
+            var elsewhere = 0
             func launch() -> Bool {
                 guard launched < planned.count else { return false }
                 let batch = planned[launched]
@@ -439,15 +463,27 @@ public struct ExtractionEngine: Sendable {
                 group.addTask {
                     try await gate?.admit()
                     do {
+                        var ids = batch.map(\.documentID)
+                        var skipped = 0
+                        // Claimed just before they are sent: another job may have taken or done some.
+                        if let claims {
+                            let claim = try await claims.claim(
+                                documentIDs: ids, jobID: job.id, codebookVersion: processor.codebookVersion, skipDone: skipDone,
+                                lease: options.claimLease)
+                            (ids, skipped) = (claim.claimed, ids.count - claim.claimed.count)
+                        }
+                        guard !ids.isEmpty else {
+                            await gate?.done()
+                            return Coded(results: [], elsewhere: skipped)
+                        }
                         // Texts are read when their request goes out, so a job holds only the batches in flight.
-                        let texts = try await store.documents(ids: batch.map(\.documentID))
+                        let texts = try await store.documents(ids: ids)
                         let results = try await batcher.process(texts, jobID: job.id)
                         // Cancelled mid-call: store nothing for these; the next run redoes them.
                         try Task.checkCancellation()
-                        // One transaction for a packed request's documents: one write, one fsync.
-                        try await store.record(results)
+                        let stored = try await Self.record(results, in: store, logger: logger)
                         await gate?.done()
-                        return results
+                        return Coded(results: stored, elsewhere: skipped + results.count - stored.count)
                     } catch {
                         await gate?.done()
                         throw error
@@ -456,8 +492,9 @@ public struct ExtractionEngine: Sendable {
                 return true
             }
             for _ in 0..<max(1, options.concurrency) where budgetReached == nil && launch() {}
-            while let results = try await group.next() {
-                for result in results {
+            while let coded = try await group.next() {
+                elsewhere += coded.elsewhere
+                for result in coded.results {
                     counts.add(result.outcome)
                     await processor.recorder.finished(result)
                     logger.debug(
@@ -480,9 +517,11 @@ public struct ExtractionEngine: Sendable {
                         consecutiveFailures = 0
                     }
                 }
+                // A provider that keeps failing pauses the job (not fails it): once the cause is
+                // fixed, resuming or running again goes on with the documents not done.
                 if consecutiveFailures >= options.maxConsecutiveFailures {
                     group.cancelAll()
-                    return .failed("stopped after \(consecutiveFailures) documents failed in a row; last: \(lastFailure)")
+                    return (.paused("paused after \(consecutiveFailures) documents failed in a row; last: \(lastFailure)"), elsewhere)
                 }
                 // Over the budget: what is in flight finishes (it is paid for), nothing new starts.
                 if budgetReached == nil {
@@ -492,8 +531,47 @@ public struct ExtractionEngine: Sendable {
             }
             try Task.checkCancellation()
             // A budget reached with every document done is a job done.
-            return launched < planned.count ? budgetReached.map { .paused($0) } : nil
+            return (launched < planned.count ? budgetReached.map { .paused($0) } : nil, elsewhere)
         }
+    }
+
+    /// What one request's task hands back: the results it stored, and how many of its documents
+    /// were another job's (claimed or done by it, or taken over while this one coded them).
+    struct Coded: Sendable {
+        var results: [DocumentResult]
+        var elsewhere: Int
+    }
+
+    /// Stores a request's results in one transaction (one write, one fsync). When another job
+    /// took a document over (this job's lease ran out), its result is refused and the others
+    /// are stored one by one; returns those stored.
+    static func record(_ results: [DocumentResult], in store: any Store, logger: Logger) async throws -> [DocumentResult] {
+        do {
+            try await store.record(results)
+            return results
+        } catch StoreError.claimLost {
+            var stored: [DocumentResult] = []
+            for result in results {
+                do {
+                    try await store.record(result)
+                    stored.append(result)
+                } catch StoreError.claimLost(let document, let holder) {
+                    logger.warning(
+                        "result dropped: another job took the document over", metadata: ["document": "\(document)", "job": "\(holder)"])
+                }
+            }
+            return stored
+        }
+    }
+
+    /// Pauses the jobs left `running` by processes that are gone (no heartbeat for two leases),
+    /// releasing their claims, so no job stays `running` forever; returns them.
+    @discardableResult
+    public func sweepAbandonedJobs(lease: Duration = Options().claimLease) async throws -> [Job] {
+        guard let claims = store as? any WorkClaims else { return [] }
+        let swept = try await claims.sweepAbandonedJobs(silentSince: Date() - (lease * 2).seconds)
+        for job in swept { logger.warning("job swept: its process is gone", metadata: ["job": "\(job.id)"]) }
+        return swept
     }
 
     /// A model's price for this job: the batch API's share of it in batch mode.

@@ -14,12 +14,14 @@ public struct RunSummary: Sendable, Hashable {
     /// What the job cost in US dollars at `price`, when the model's price is known.
     public var cost: Double?
     public var price: Price?
+    /// Selected documents another job was coding at the same time, or had finished (`WorkClaims`).
+    public var codedElsewhere = 0
 
     public var succeeded: Int { job.succeeded }
     public var flagged: Int { job.flagged }
     public var failed: Int { job.failed }
     /// Selected documents the job did not reach (stopped, cancelled).
-    public var notProcessed: Int { max(0, job.total - job.processed) }
+    public var notProcessed: Int { max(0, job.total - job.processed - codedElsewhere) }
 
     public var documentsPerSecond: Double {
         let seconds = Double(wallTime.components.seconds) + Double(wallTime.components.attoseconds) / 1e18

@@ -71,6 +71,7 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
             case .notFound(let what): return .notFound(what)
             case .unavailable: return APIProblem(.serviceUnavailable, "the store is unavailable; try again later")
             case .nulCharacter(let field): return .invalid(field, "contains a NUL character (\\u0000), which cannot be stored; remove it")
+            case .claimLost: return APIProblem(.conflict, error.description)
             }
         case let error as AccountStoreError: return APIProblem(.conflict, error.description, field: "email")
         case is PasswordHasher.Busy:

@@ -204,7 +204,3 @@ package protocol SignInLimiter: Sendable {
     func admit(email: String?, client: String) async throws
     func succeeded(email: String)
 }
-
-extension Duration {
-    package var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}

@@ -105,6 +105,9 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Text with a NUL character (U+0000), which SQLite would cut at the NUL; `field` names it
     /// where the store knows ("name"), else it is "text".
     case nulCharacter(field: String)
+    /// A result for a document this job no longer holds: its lease ran out and another job took
+    /// the document over (`heldBy`, nil when that job has finished with it).
+    case claimLost(documentID: Int64, heldBy: Int64?)
 
     public var description: String {
         switch self {
@@ -112,6 +115,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let what): "\(what) not found"
         case .unavailable(let why): "the store is unavailable: \(why)"
         case .nulCharacter(let field): "the \(field) contains a NUL character (\\u0000), which cannot be stored; remove it"
+        case .claimLost(let document, let job):
+            "document #\(document) was taken over by \(job.map { "job #\($0)" } ?? "another job") when this job's lease ran out"
         }
     }
 }

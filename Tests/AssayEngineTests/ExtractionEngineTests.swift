@@ -91,16 +91,20 @@ import Testing
         #expect(second.job.total == 1 && second.succeeded == 1)
     }
 
-    @Test func aModelThatIsDownStopsTheJobWithTheReason() async throws {
+    /// A model that is down pauses the job (it does not fail it), and the next run goes on.
+    @Test func aModelThatIsDownPausesTheJobWithTheReason() async throws {
         let f = try await EngineFixture(documents: 8)
         let provider = ScriptedProvider(steps: [], then: .fail(.unreachable("connection refused")))
         let summary = try await f.engine(provider)
             .run(projectID: f.project.id, options: .init(concurrency: 1, maxConsecutiveFailures: 3))
-        #expect(summary.job.status == .failed)
+        #expect(summary.job.status == .paused)
         #expect(summary.failed == 3)
         #expect(summary.notProcessed == 5)
-        #expect(summary.job.error?.contains("3 documents failed in a row") == true)
-        #expect(try await f.store.events(jobID: summary.job.id).last?.kind == .jobFailed)
+        #expect(
+            summary.job.error == "paused after 3 documents failed in a row; last: provider_error: provider unreachable: connection refused")
+        #expect(try await f.store.events(jobID: summary.job.id).last?.kind == .jobPaused)
+        let back = try await f.engine(ScriptedProvider(steps: [], then: FakeModel.good)).run(projectID: f.project.id, options: .init())
+        #expect(back.job.status == .completed && back.succeeded == 8)
     }
 
     @Test func cancellingLeavesOnlyWholeDocumentsAndResumes() async throws {

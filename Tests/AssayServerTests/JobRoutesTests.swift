@@ -64,11 +64,11 @@ struct JobRoutesTests {
             #expect(job["failed"]?.doubleValue == 1 && job["total"]?.doubleValue == 1)
             try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","document_ids":[999]}"#)
                 .problem(.unprocessableContent, field: "document_ids")
-            // Two failures in a row stop a job: it fails, and its stream says so with the reason.
+            // Two failures in a row pause a job (not fail it), and its stream says so with the reason.
             let stopped = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
-            #expect(stopped.events.last == "job_failed")
+            #expect(stopped.events.last == "job_paused")
             let failed = try await api.call(.get, "/jobs/\(stopped.job)", token: ada.access).json()
-            #expect(failed["status"]?.stringValue == "failed")
+            #expect(failed["status"]?.stringValue == "paused")
             #expect(failed["error"]?.stringValue?.contains("failed in a row") == true)
         }
     }

@@ -65,10 +65,11 @@ extension SQLiteStore {
         case .running:
             try db.execute(
                 sql: """
-                    UPDATE jobs SET status = ?, error = ?, started_at = COALESCE(started_at, ?), finished_at = NULL
+                    UPDATE jobs SET status = ?, error = ?, started_at = COALESCE(started_at, ?), finished_at = NULL,
+                        heartbeat_at = ?
                     WHERE id = ?
                     """,
-                arguments: try .checked([status.rawValue, error, now, jobID]))
+                arguments: try .checked([status.rawValue, error, now, now, jobID]))
         case .completed, .failed, .cancelled:
             try db.execute(
                 sql: "UPDATE jobs SET status = ?, error = ?, finished_at = ? WHERE id = ?",
@@ -79,6 +80,9 @@ extension SQLiteStore {
                 arguments: try .checked([status.rawValue, error, jobID]))
         }
         if db.changesCount == 0 { throw StoreError.notFound("job #\(jobID)") }
+        // A finished job codes nothing more: what it claimed is free for others. (A paused one
+        // keeps its claims: the documents in flight when it paused are still its own.)
+        if status.isFinished { try db.execute(sql: "DELETE FROM document_claims WHERE job_id = ?", arguments: [jobID]) }
     }
 
     /// Appends an event to the job's log.

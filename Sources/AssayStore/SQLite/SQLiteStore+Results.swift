@@ -29,6 +29,7 @@ extension SQLiteStore {
         else {
             throw StoreError.notFound("document #\(result.documentID)")
         }
+        try checkClaim(db, documentID: result.documentID, jobID: result.jobID)
 
         // A failed run produced nothing usable: the values of the last good run stay in place.
         if result.outcome != .failed {

@@ -199,6 +199,7 @@ extension SQLiteStore {
         SQLiteStore.registerRuns(in: &migrator)
         SQLiteStore.registerBatches(in: &migrator)
         SQLiteStore.registerCosts(in: &migrator)
+        SQLiteStore.registerClaims(in: &migrator)
         return migrator
     }()
 }
