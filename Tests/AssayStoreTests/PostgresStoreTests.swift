@@ -62,6 +62,27 @@ struct PostgresStoreTests {
     }
 
     @Test(.enabled(if: TestPostgres.url != nil))
+    func dataSurvivesClosingAndReopeningAndMigrationsRunOnce() async throws {
+        let (store, url) = try await TestPostgres.makeDatabase()
+        let (project, _) = try await Fixtures.project(in: store, documents: 2)
+        _ = try await store.createUser(email: "ada@example.org", passwordHash: "h", role: "user")
+        try store.close()
+        // A closed store refuses, as a closed SQLite store does.
+        await #expect(throws: StoreError.self) { _ = try await store.projects() }
+
+        let reopened = try await PostgresStore(url: url, connections: 2)
+        defer { try? reopened.close() }
+        #expect(try await reopened.project(id: project.id)?.name == "grants")
+        #expect(try await reopened.documentCount(projectID: project.id, status: nil) == 2)
+        #expect(try await reopened.user(email: "ADA@example.org")?.email == "ada@example.org")
+        #expect(try await reopened.latestCodebook(projectID: project.id)?.version == 1)
+        let versions = try await reopened.read { db in
+            try await db.rows("SELECT version FROM assay_migrations").map { try $0.field("version", as: Int.self) }
+        }
+        #expect(versions == [1])
+    }
+
+    @Test(.enabled(if: TestPostgres.url != nil))
     func twoStoresOnOneDatabaseRecordConcurrently() async throws {
         let (first, url) = try await TestPostgres.makeDatabase()
         // The second store opens a database the first migrated: its migrations are a no-op.

@@ -85,20 +85,24 @@ public final class PostgresStore: Store {
 
     /// Runs `body` on one pooled connection, outside a transaction.
     package func read<Result: Sendable>(_ body: (PostgresSession) async throws -> Result) async throws -> Result {
+        var leased = false
         do {
             return try await client.withConnection { connection in
-                try await body(PostgresSession(connection: connection, logger: logger))
+                leased = true
+                return try await body(PostgresSession(connection: connection, logger: logger))
             }
         } catch {
-            throw Self.translate(error)
+            throw Self.translate(error, leased: leased)
         }
     }
 
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws
     /// (its error passes through unchanged).
     package func write<Result: Sendable>(_ body: (PostgresSession) async throws -> Result) async throws -> Result {
+        var leased = false
         do {
             return try await client.withConnection { connection in
+                leased = true
                 // As `PostgresSession.transaction`, written out: the closure cannot be passed on from here.
                 let session = PostgresSession(connection: connection, logger: logger)
                 try await session.execute("BEGIN")
@@ -112,13 +116,15 @@ public final class PostgresStore: Store {
                 }
             }
         } catch {
-            throw Self.translate(error)
+            throw Self.translate(error, leased: leased)
         }
     }
 
-    /// The store's own errors pass; a connection that failed is `StoreError.unavailable`; a
-    /// server error becomes `PostgresError` (postgres-nio's own hides its message).
-    static func translate(_ error: any Error) -> any Error {
+    /// The store's own errors pass; no connection (the pool closed, the server gone) or a
+    /// connection that failed is `StoreError.unavailable`; a server error becomes `PostgresError`
+    /// (postgres-nio's own hides its message).
+    static func translate(_ error: any Error, leased: Bool) -> any Error {
+        if !leased, !(error is PSQLError) { return StoreError.unavailable("no connection to the database: \(error)") }
         guard let error = error as? PSQLError else { return error }
         if let server = error.serverInfo {
             // Text PostgreSQL cannot store (a NUL the checks above missed) is the same refusal as SQLite's.
