@@ -130,4 +130,22 @@ struct PostgresStoreTests {
         }
         #expect(versions.sorted() == Array(1...8))
     }
+
+    @Test(.enabled(if: TestPostgres.url != nil))
+    func concurrentAddsOfOneDocumentStoreItOnce() async throws {
+        let store = try await TestPostgres.makeStore()
+        let (project, _) = try await Fixtures.project(in: store, documents: 0)
+        // Eight adders for each of 25 files at once, as several `assay add` of one folder would.
+        let outcomes = try await withThrowingTaskGroup(of: UpsertOutcome.self) { group in
+            for file in 0..<25 {
+                for _ in 0..<8 {
+                    group.addTask { try await store.upsertDocument(Fixtures.input("\(file).txt"), projectID: project.id).outcome }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 == .inserted }.count == 25)
+        #expect(outcomes.filter { $0 == .unchanged }.count == 25 * 7)
+        #expect(try await store.documentCount(projectID: project.id, status: nil) == 25)
+    }
 }

@@ -14,8 +14,9 @@ extension PostgresStore {
         let hash = codebook.contentHash
         return try await write { db in
             // The project's row, locked until commit: two savers cannot both take version n+1
-            // (SQLite's single writer gives the same for free).
-            guard try await db.row("SELECT id FROM projects WHERE id = \(projectID) FOR UPDATE") != nil else {
+            // (SQLite's single writer gives the same for free). NO KEY: documents and jobs being
+            // added to the project meanwhile (their foreign keys share the row) need not wait.
+            guard try await db.row("SELECT id FROM projects WHERE id = \(projectID) FOR NO KEY UPDATE") != nil else {
                 throw StoreError.notFound("project #\(projectID)")
             }
             let latest = try await Self.latestCodebook(db, projectID: projectID)
