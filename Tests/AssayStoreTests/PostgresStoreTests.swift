@@ -148,4 +148,21 @@ struct PostgresStoreTests {
         #expect(outcomes.filter { $0 == .unchanged }.count == 25 * 7)
         #expect(try await store.documentCount(projectID: project.id, status: nil) == 25)
     }
+
+    @Test(.enabled(if: TestPostgres.url != nil))
+    func severalProcessesMayOpenANewDatabaseAtOnce() async throws {
+        let (url, _, _) = try await TestPostgres.makeEmptyDatabase()
+        // Workers starting together: one migrates, the others wait for it and find the schema made.
+        let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
+            for _ in 0..<4 { group.addTask { try await PostgresStore(url: url, connections: 1) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        defer { for store in stores { try? store.close() } }
+        _ = try await stores[0].createProject(name: "grants", description: nil)
+        for store in stores { #expect(try await store.projects().map(\.name) == ["grants"]) }
+        let versions = try await stores[1].read { db in
+            try await db.rows("SELECT version FROM assay_migrations").map { try $0.field("version", as: Int.self) }
+        }
+        #expect(versions == [1])
+    }
 }

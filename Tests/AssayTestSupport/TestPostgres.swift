@@ -28,26 +28,33 @@ package enum TestPostgres {
 
     /// `makeStore()`, with the database's URL (for a process that opens it itself, such as the CLI).
     package static func makeDatabase() async throws -> (store: PostgresStore, url: String) {
+        let (url, address, name) = try await makeEmptyDatabase()
+        let store = try await PostgresStore(address: address, connections: 4)
+        TestDatabases.current?.add(store: store, name: name, address: address)
+        return (store, url)
+    }
+
+    /// A new database with nothing in it, not even Assay's tables: its URL. Dropped as `makeStore()`'s.
+    package static func makeEmptyDatabase() async throws -> (url: String, address: PostgresAddress, name: String) {
         guard let url else { throw StoreError.unavailable("ASSAY_TEST_POSTGRES_URL is not set (scripts/postgres.sh start)") }
         var address = try PostgresAddress(url: url)
         // Lowercase letters and digits only: safe to write into CREATE DATABASE as it is.
         let name = "assay_test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
         try await admin(address).query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"))
         address.database = name
-        let store = try await PostgresStore(address: address, connections: 4)
         if let current = TestDatabases.current {
-            current.add(store: store, name: name, address: address)
+            current.add(store: nil, name: name, address: address)
         } else {
             Issue.record("a PostgreSQL test database outside the .postgresDatabases trait is never dropped: add the trait to the suite")
         }
         var databaseURL = URLComponents(string: url)!
         databaseURL.path = "/" + name
-        return (store, databaseURL.string!)
+        return (databaseURL.string!, address, name)
     }
 
     /// Drops a test's database, closing its store first.
-    static func drop(_ name: String, store: PostgresStore, address: PostgresAddress) async throws {
-        try store.close()
+    static func drop(_ name: String, store: PostgresStore?, address: PostgresAddress) async throws {
+        try store?.close()
         // FORCE ends the connections the closing pool may still hold.
         try await admin(address).query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"))
     }
@@ -74,15 +81,18 @@ package enum TestPostgres {
 final class TestDatabases: Sendable {
     @TaskLocal static var current: TestDatabases?
 
-    private let created = NIOLockedValueBox<[(store: PostgresStore, name: String, address: PostgresAddress)]>([])
+    /// Each database by name, with the store that opened it (closed before the drop).
+    private let created = NIOLockedValueBox<[String: (store: PostgresStore?, address: PostgresAddress)]>([:])
 
-    func add(store: PostgresStore, name: String, address: PostgresAddress) {
-        created.withLockedValue { $0.append((store, name, address)) }
+    func add(store: PostgresStore?, name: String, address: PostgresAddress) {
+        created.withLockedValue { created in
+            if store != nil || created[name] == nil { created[name] = (store, address) }
+        }
     }
 
     func dropAll() async throws {
-        for database in created.withLockedValue({ $0 }) {
-            try await TestPostgres.drop(database.name, store: database.store, address: database.address)
+        for (name, database) in created.withLockedValue({ $0 }) {
+            try await TestPostgres.drop(name, store: database.store, address: database.address)
         }
     }
 }

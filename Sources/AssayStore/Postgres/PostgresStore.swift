@@ -111,7 +111,7 @@ public final class PostgresStore: Store {
                     try await session.execute("COMMIT")
                     return result
                 } catch {
-                    try? await session.execute("ROLLBACK")
+                    await session.rollback()
                     throw error
                 }
             }
@@ -190,8 +190,19 @@ package struct PostgresSession {
             try await execute("COMMIT")
             return result
         } catch {
-            try? await execute("ROLLBACK")
+            await rollback()
             throw error
+        }
+    }
+
+    /// Ends the open transaction. When even that fails (the connection broke, the task was
+    /// cancelled mid-statement) the connection is closed, so the pool never hands out one that
+    /// is still inside a transaction.
+    func rollback() async {
+        do {
+            try await execute("ROLLBACK")
+        } catch {
+            try? await connection.close()
         }
     }
 
