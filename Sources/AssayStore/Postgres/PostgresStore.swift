@@ -61,6 +61,9 @@ public final class PostgresStore: Store {
     /// Ends the pool: connections close, later accesses throw.
     package func stop() { pool.cancel() }
 
+    /// A store dropped without `close()` still lets its connections go.
+    deinit { pool.cancel() }
+
     private static func tls(_ mode: PostgresAddress.TLSMode) -> PostgresClient.Configuration.TLS {
         switch mode {
         case .disable: .disable
