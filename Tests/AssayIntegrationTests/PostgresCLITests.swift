@@ -67,4 +67,57 @@ import Testing
         // The header and a row for each document.
         #expect(try String(contentsOfFile: csv, encoding: .utf8).split(whereSeparator: \.isNewline).count == 41)
     }
+
+    /// `assay serve` on PostgreSQL: an account, a project, documents and a job over HTTP, the
+    /// values in the database for any process to read, a clean stop, and the URL's password in
+    /// none of its output.
+    @Test(.enabled(if: TestPostgres.url != nil))
+    func theServiceWorksOnThePostgresDatabase() async throws {
+        let mock = try await MockModelServer()
+        defer { mock.stop() }
+        let (store, url) = try await TestPostgres.makeDatabase()
+        // The test cluster trusts local connections, so the password is never asked for: it is
+        // there to be kept out of every message.
+        let withPassword = url.replacingOccurrences(of: "://assay@", with: "://assay:hunter2-secret@")
+        var cli = CLIHarness(database: withPassword)
+        cli.environment = [
+            "ASSAY_BASE_URL": mock.baseURL, "ASSAY_MODEL": "mock", "ASSAY_JWT_SECRET": String(repeating: "s3cr3t-", count: 6),
+            "ASSAY_LOG_LEVEL": "info",
+        ]
+        let port = Int.random(in: 20_000..<40_000)
+        let server = try cli.start("serve", "--port", "\(port)", "--bcrypt-cost", "4")
+        #expect(await server.waitForStderr(containing: "listening on 127.0.0.1:\(port)"), "\(server.stderrSoFar)")
+        #expect(server.stderrSoFar.contains("database postgres://assay:***@"), "\(server.stderrSoFar)")
+        let api = HTTPAPI(base: "http://127.0.0.1:\(port)")
+
+        #expect(try await api.send("GET", "/health/ready").status == 200)
+        #expect(
+            try await api.send("POST", "/auth/register", json: #"{"email":"ada@example.org","password":"correct horse"}"#).status == 202)
+        let session = try await api.send("POST", "/auth/login", json: #"{"email":"ada@example.org","password":"correct horse"}"#)
+        api.token = try #require(session.json["access_token"]?.stringValue)
+        let created = try await api.send("POST", "/projects", json: #"{"name":"bench"}"#)
+        #expect(created.status == 201, "\(created.text)")
+        let projectID = Int(try #require(created.json["id"]?.doubleValue))
+        let yaml = try String(contentsOf: CLIHarness.repoRoot.appendingPathComponent("examples/bench/codebook.yaml"), encoding: .utf8)
+        #expect(try await api.send("PUT", "/projects/\(projectID)/codebook", body: yaml, contentType: "application/yaml").status == 201)
+        let files = (1...3).map { ("p\($0).txt", "Protest in City\($0). About 1\($0) people came. It was peaceful.") }
+        #expect(try await api.upload("/projects/\(projectID)/documents", files: files).status == 201)
+
+        let job = try await api.send("POST", "/projects/\(projectID)/jobs", json: #"{"kind":"full"}"#)
+        #expect(job.status == 202, "\(job.text)")
+        let jobID = Int(try #require(job.json["id"]?.doubleValue))
+        let updates = try await ServeTests().watch(port: port, job: jobID, token: try #require(api.token))
+        #expect(updates.last == "job_completed", "\(updates)")
+
+        // What the service stored is in PostgreSQL.
+        let outcomes = try await store.outcomes(projectID: Int64(projectID))
+        #expect(outcomes.map(\.outcome) == [.succeeded, .succeeded, .succeeded])
+        #expect(try await store.user(email: "ada@example.org") != nil)
+
+        server.terminate()
+        let result = await server.finish(limit: .seconds(120))
+        #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        #expect(result.stderr.contains("job runner stopped"))
+        #expect(!result.output.contains("hunter2-secret"))
+    }
 }
