@@ -26,6 +26,7 @@ struct PostgresStoreTests {
         let bare = try PostgresAddress(url: "postgresql://localhost")
         #expect(bare == PostgresAddress(host: "localhost", port: 5432, user: "postgres", password: nil, database: "postgres", tls: .prefer))
         #expect(try PostgresAddress(url: "postgres://u@h/d?sslmode=disable").tls == .disable)
+        #expect(try PostgresAddress(url: "postgres://u@h/d?sslmode=verify-full").tls == .verifyFull)
         #expect(throws: StoreError.self) { try PostgresAddress(url: "postgres://u@h/d?sslmode=sometimes") }
         #expect(throws: StoreError.self) { try PostgresAddress(url: "mysql://u@h/d") }
     }

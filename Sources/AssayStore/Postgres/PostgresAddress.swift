@@ -12,14 +12,20 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
     public var database: String
     public var tls: TLSMode
 
-    /// Whether the connection is encrypted (`?sslmode=` in the URL, as libpq spells it).
+    /// Whether the connection is encrypted, and whether the server's certificate is checked
+    /// (`?sslmode=` in the URL, with libpq's meanings).
     public enum TLSMode: String, Sendable, Hashable {
         /// Never: a local or otherwise trusted network.
         case disable
-        /// When the server offers it (libpq's default).
+        /// When the server offers it, its certificate unchecked (libpq's default: Debian's own
+        /// cluster serves a self-signed one).
         case prefer
-        /// Always; refuse a server without it.
+        /// Always, the certificate unchecked; refuse a server without TLS.
         case require
+        /// Always, with a certificate signed by a trusted authority, for any host name.
+        case verifyCA = "verify-ca"
+        /// Always, with a trusted certificate for this host name.
+        case verifyFull = "verify-full"
     }
 
     public init(host: String, port: Int = 5432, user: String, password: String? = nil, database: String, tls: TLSMode = .prefer) {
@@ -56,10 +62,12 @@ public struct PostgresAddress: Sendable, Hashable, CustomStringConvertible {
         }
         let mode = url.queryItems?.first { $0.name == "sslmode" }?.value ?? "prefer"
         switch mode {
-        case "disable": tls = .disable
-        case "allow", "prefer": tls = .prefer
-        case "require", "verify-ca", "verify-full": tls = .require
-        default: throw StoreError.unavailable("unknown sslmode '\(mode)' (disable, prefer or require)")
+        case "allow": tls = .prefer
+        default:
+            guard let known = TLSMode(rawValue: mode) else {
+                throw StoreError.unavailable("unknown sslmode '\(mode)' (disable, prefer, require, verify-ca or verify-full)")
+            }
+            tls = known
         }
     }
 

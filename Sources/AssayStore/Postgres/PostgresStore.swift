@@ -67,17 +67,29 @@ public final class PostgresStore: Store {
     private static func tls(_ mode: PostgresAddress.TLSMode) -> PostgresClient.Configuration.TLS {
         switch mode {
         case .disable: .disable
-        case .prefer: .prefer(.makeClientConfiguration())
-        case .require: .require(.makeClientConfiguration())
+        case .prefer: .prefer(tlsConfiguration(mode))
+        case .require, .verifyCA, .verifyFull: .require(tlsConfiguration(mode))
         }
+    }
+
+    /// What `sslmode` checks of the server's certificate, as libpq does.
+    private static func tlsConfiguration(_ mode: PostgresAddress.TLSMode) -> TLSConfiguration {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification =
+            switch mode {
+            case .disable, .prefer, .require: .none
+            case .verifyCA: .noHostnameVerification
+            case .verifyFull: .fullVerification
+            }
+        return configuration
     }
 
     private static func connectionConfiguration(_ address: PostgresAddress) throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS =
             switch address.tls {
             case .disable: .disable
-            case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-            case .require: .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .prefer: .prefer(try NIOSSLContext(configuration: tlsConfiguration(address.tls)))
+            case .require, .verifyCA, .verifyFull: .require(try NIOSSLContext(configuration: tlsConfiguration(address.tls)))
             }
         return PostgresConnection.Configuration(
             host: address.host, port: address.port, username: address.user, password: address.password,
