@@ -34,6 +34,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
     ],
     targets: [
         // Pure values and logic, no I/O.
@@ -70,7 +72,12 @@ let package = Package(
         ),
         .target(
             name: "AssayStore",
-            dependencies: ["AssayCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "AssayCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -88,6 +95,7 @@ let package = Package(
             dependencies: [
                 "AssayCore", "AssayProviders", "AssayIngest", "AssayStore", "AssayEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -223,7 +231,8 @@ package.targets.append(
     .target(
         name: "AssayTestSupport",
         dependencies: [
-            "AssayCore", "AssayProviders", "AssayIngest",
+            "AssayCore", "AssayProviders", "AssayIngest", "AssayStore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -234,7 +243,7 @@ package.targets.append(
     ))
 let testsUsingSupport: Set = [
     "AssayProvidersTests", "AssayIngestTests", "AssayStoreTests", "AssayEngineTests", "AssayExportTests", "AssayServerTests",
-    "AssayTracesTests",
+    "AssayTracesTests", "AssayIntegrationTests",
 ]
 for target in package.targets where testsUsingSupport.contains(target.name) {
     target.dependencies.append("AssayTestSupport")

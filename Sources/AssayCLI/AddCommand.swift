@@ -51,7 +51,7 @@ struct AddCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let local = try options.local()
+        let local = try await options.local()
         let project = try await local.project(options.project)
         var ingest = IngestOptions()
         ingest.recordFields = RecordFields(id: idField, text: textField, title: titleField)

@@ -80,7 +80,7 @@ struct AgreementCommand: AsyncParsableCommand {
 
     /// Agreement over the project's coders: people, and people with the model.
     private func project() async throws {
-        let local = try options.local()
+        let local = try await options.local()
         let project = try await local.project(options.project)
         let found: [Coders.VariableAgreement]
         do {

@@ -34,7 +34,8 @@ public struct AssayCommand: AsyncParsableCommand {
               ASSAY_API_KEY    the key, if the server needs one (never put it on the command line)
               ASSAY_TIMEOUT    seconds per request (default 120)
               ASSAY_SCHEMA_MODE json_schema (default) | json_object | none
-            The database: ./assay.sqlite, or --db PATH, or ASSAY_DB.
+            The database: ./assay.sqlite, or --db PATH, or ASSAY_DB; a postgres://user:password@host/db URL \
+            there picks PostgreSQL.
             """,
         version: "0.1.0",
         subcommands: [

@@ -36,7 +36,7 @@ struct BudgetCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let local = try options.local()
+        let local = try await options.local()
         var project = try await local.project(options.project)
         if none || maxCost != nil || maxTokens != nil {
             var budget = none ? Budget.none : project.budget

@@ -35,7 +35,7 @@ struct CodebookCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError("\(error)")
             }
-            let local = try options.local()
+            let local = try await options.local()
             let project = try await local.project(options.project)
             let (version, isNew) = try await local.codebooks.importCodebook(codebook, projectID: project.id, for: .local)
             let count = codebook.variables.count
@@ -60,7 +60,7 @@ struct CodebookCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
-            let local = try options.local()
+            let local = try await options.local()
             let project = try await local.project(options.project)
             let chosen = try await local.codebooks.version(version, projectID: project.id, for: .local)
             let format = format ?? out.flatMap { CodebookFormat(pathExtension: URL(fileURLWithPath: $0).pathExtension) } ?? .yaml
@@ -82,7 +82,7 @@ struct CodebookCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
-            let local = try options.local()
+            let local = try await options.local()
             let project = try await local.project(options.project)
             let chosen = try await local.codebooks.version(version, projectID: project.id, for: .local)
             if prompt {
@@ -104,7 +104,7 @@ struct CodebookCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
-            let local = try options.local()
+            let local = try await options.local()
             let project = try await local.project(options.project)
             var rows = [["VERSION", "CREATED", "VARIABLES", "PROMPT"]]
             for v in try await local.codebooks.versions(projectID: project.id, for: .local) {

@@ -24,7 +24,7 @@ struct CodersCommand: AsyncParsableCommand {
         @OptionGroup var options: StoreOptions
 
         func run() async throws {
-            let local = try options.local()
+            let local = try await options.local()
             let project = try await local.project(options.project)
             let coders = try await Coders(store: local.store).list(projectID: project.id, for: .local)
             guard !coders.isEmpty else { return print("No codes by people yet (assay coders import FILE.csv).") }
@@ -45,7 +45,7 @@ struct CodersCommand: AsyncParsableCommand {
             } catch {
                 throw CLIError("\(file): \(error)")
             }
-            let local = try options.local()
+            let local = try await options.local()
             let project = try await local.project(options.project)
             let report = try await Coders(store: local.store).importCodes(codes, projectID: project.id, for: .local)
             if !report.unknownDocuments.isEmpty {

@@ -26,7 +26,7 @@ struct DocumentsCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let local = try options.local()
+        let local = try await options.local()
         let project = try await local.project(options.project)
         if duplicates { return try await listDuplicates(local, projectID: project.id) }
         let documents = try await local.documents.list(projectID: project.id, status: status, for: .local)

@@ -50,7 +50,7 @@ struct EvalCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let local = try options.local()
+        let local = try await options.local()
         let project = try await local.project(options.project)
         guard let gold else { return try await runFeedback(local, project) }
         let codes: [CodingsCSV.GoldCode]

@@ -31,7 +31,7 @@ struct ExportCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
-        let local = try options.local()
+        let local = try await options.local()
         let project = try await local.project(options.project)
         let dataset = try await local.values.dataset(projectID: project.id, for: .local)
         let chosen = try Self.parseColumns(columns)

@@ -34,10 +34,11 @@ struct InitCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let local = Local(store: try SQLiteStore(path: options.path))
+        let location = try options.location()
+        let local = Local(store: try await location.open())
         let project = try await local.projects.create(
             name: name, description: description, unit: unit, entityInstruction: entities, for: .local)
-        print("Created project '\(project.name)' in \(options.path).")
+        print("Created project '\(project.name)' in \(location).")
         if project.unit == .entity { print("Each row is an entity: \(project.entityInstruction ?? "")") }
         print("Next: assay codebook import FILE")
     }

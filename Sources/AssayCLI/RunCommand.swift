@@ -158,7 +158,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let local = try options.local()
+        let local = try await options.local()
         let project = try await local.project(options.project)
         let config = try runConfiguration()
         let provider: any LLMProvider
@@ -270,7 +270,7 @@ struct RunCommand: AsyncParsableCommand {
 
     /// The job's values whose runs did not all agree, least agreement first (at most 20): what a
     /// person should look at before trusting the rest.
-    static func printDisagreements(jobID: Int64, projectID: Int64, store: SQLiteStore) async throws {
+    static func printDisagreements(jobID: Int64, projectID: Int64, store: any Store & ReviewStore) async throws {
         let filter = ExtractionFilter(jobID: jobID, runsDisagree: true, order: .review)
         let page = try await Values(store: store).list(projectID: projectID, filter: filter, limit: 20, for: .local)
         guard page.total > 0 else {

@@ -3,6 +3,7 @@ import AssayEngine
 import AssayProviders
 import AssayServer
 import AssayStore
+import AssayTraces
 import Foundation
 import Hummingbird
 import Logging
@@ -29,7 +30,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
-    @Option(name: .long, help: ArgumentHelp("The Assay database file (default: ./assay.sqlite or $ASSAY_DB).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The Assay database: a SQLite file or a postgres:// URL (default: ./assay.sqlite or $ASSAY_DB).", valueName: "path|url"))
     var db: String?
     @Flag(help: "Development mode: without ASSAY_JWT_SECRET, sign tokens with an ephemeral secret (sessions end with the process).")
     var dev = false
@@ -74,8 +78,8 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             throw CLIError("set ASSAY_JWT_SECRET (at least 32 random characters, e.g. openssl rand -hex 32) or pass --dev")
         }
-        let path = db ?? env["ASSAY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "assay.sqlite"
-        let store = try SQLiteStore(path: path)
+        let location = try StoreLocation.resolve(db, environment: env)
+        let store = try await location.openWithPatterns()
         let run = try runConfiguration(env)
         let raw = try run.makeProvider()
         var config = ServerConfig(
@@ -96,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.shutdownGrace = .seconds(shutdownGrace)
         config.connections.maxConnections = Self.connectionLimit(maxConnections)
         let (app, _) = await buildApplication(config: config, logger: logger)
-        printError("Serving on http://\(host):\(port) with \(run.settings.model) at \(run.settings.baseURL), database \(path).")
+        printError("Serving on http://\(host):\(port) with \(run.settings.model) at \(run.settings.baseURL), database \(location).")
         try await app.runService()
     }
 

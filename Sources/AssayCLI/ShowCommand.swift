@@ -15,7 +15,7 @@ struct ShowCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
-        let local = try options.local()
+        let local = try await options.local()
         let project = try await local.project(options.project)
         let detail = try await local.documents.detail(of: document, projectID: project.id, for: .local)
         let d = detail.document

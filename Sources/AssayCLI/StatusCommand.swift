@@ -12,7 +12,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var options: StoreOptions
 
     func run() async throws {
-        let local = try options.local()
+        let local = try await options.local()
         let project = try await local.project(options.project)
         let s = try await local.projects.status(projectID: project.id, for: .local)
         print("Project '\(project.name)' — \(project.status.rawValue), codebook \(s.codebookVersion.map { "v\($0)" } ?? "none")")

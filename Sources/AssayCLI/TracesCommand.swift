@@ -34,13 +34,15 @@ struct TracesCommand: AsyncParsableCommand {
 
 /// The database for traces: created when missing, since traces need no `assay init`.
 struct TraceStoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The Assay database file (default: ./assay.sqlite or $ASSAY_DB).", valueName: "path"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The Assay database: a SQLite file or a postgres:// URL (default: ./assay.sqlite or $ASSAY_DB).", valueName: "path|url"))
     var db: String?
 
     /// The patterns use case over the database, for the local user.
-    func patterns() throws -> Patterns {
-        let path = db ?? ProcessInfo.processInfo.environment["ASSAY_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? "assay.sqlite"
-        return Patterns(store: try SQLiteStore(path: path))
+    func patterns() async throws -> Patterns {
+        Patterns(store: try await StoreLocation.resolve(db).openWithPatterns())
     }
 }
 
@@ -52,7 +54,7 @@ struct TracesAdd: AsyncParsableCommand {
     @OptionGroup var database: TraceStoreOptions
 
     func run() async throws {
-        let patterns = try database.patterns()
+        let patterns = try await database.patterns()
         let results: [TraceReadResult]
         do { results = try TraceReader.read(paths) } catch { throw CLIError("\(error)") }
         let report = try await patterns.add(results, for: .local)
@@ -128,7 +130,7 @@ struct TracesRun: AsyncParsableCommand {
     @OptionGroup var database: TraceStoreOptions
 
     func run() async throws {
-        let patterns = try database.patterns()
+        let patterns = try await database.patterns()
         let (provider, settings) = try await options.provider()
         printError("Processing traces with \(settings.model) at \(settings.baseURL). Ctrl-C stops cleanly.")
         let task = Task { try await options.runAll(patterns, provider: provider) }
@@ -171,7 +173,7 @@ struct TracesWatch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let patterns = try database.patterns()
+        let patterns = try await database.patterns()
         let interval = Self.parse(every)!
         let (provider, settings) = try await options.provider()
         printError("Watching for traces every \(every) with \(settings.model). Ctrl-C or SIGTERM stops cleanly.")

@@ -4,16 +4,16 @@ import AssayTestSupport
 import Foundation
 import Testing
 
-/// The contract of `AccountStore` and `ReviewStore`, run against every SQLite kind.
-@Suite("Account and review stores")
+/// The contract of `AccountStore` and `ReviewStore`, run against every store kind.
+@Suite("Account and review stores", .postgresDatabases)
 struct AccountStoreTests {
-    func make(_ kind: StoreKind) throws -> SQLiteStore {
-        try kind.make() as! SQLiteStore
+    func make(_ kind: StoreKind) async throws -> any AssayDatabase {
+        try await kind.make()
     }
 
     @Test(arguments: StoreKind.allCases)
     func usersAreUniqueByEmailIgnoringCase(kind: StoreKind) async throws {
-        let store = try make(kind)
+        let store = try await make(kind)
         let ada = try await store.createUser(email: "ada@example.org", passwordHash: "h1", role: "user")
         #expect(try await store.user(email: "ada@example.org") == ada)
         #expect(try await store.user(id: ada.id)?.email == "ada@example.org")
@@ -27,7 +27,7 @@ struct AccountStoreTests {
 
     @Test(arguments: StoreKind.allCases)
     func refreshTokensExpireAndAreUsedOnce(kind: StoreKind) async throws {
-        let store = try make(kind)
+        let store = try await make(kind)
         let user = try await store.createUser(email: "a@b.c", passwordHash: "h", role: "user")
         let now = Date()
         try await store.saveRefreshToken(hash: "live", userID: user.id, expiresAt: now.addingTimeInterval(60))
@@ -67,7 +67,7 @@ struct AccountStoreTests {
 
     @Test(arguments: StoreKind.allCases)
     func apiKeysBelongToTheirUser(kind: StoreKind) async throws {
-        let store = try make(kind)
+        let store = try await make(kind)
         let ada = try await store.createUser(email: "ada@x.y", passwordHash: "h", role: "user")
         let bob = try await store.createUser(email: "bob@x.y", passwordHash: "h", role: "user")
         let key = try await store.createAPIKey(userID: ada.id, name: "scheduler", prefix: "ak_1234", hash: "kh")
@@ -80,7 +80,7 @@ struct AccountStoreTests {
 
     @Test(arguments: StoreKind.allCases)
     func projectNamesAreUniquePerOwner(kind: StoreKind) async throws {
-        let store = try make(kind)
+        let store = try await make(kind)
         let a = try await store.createProject(name: "Pilot", description: nil, owner: "1")
         _ = try await store.createProject(name: "Pilot", description: nil, owner: "2")
         await #expect(throws: StoreError.duplicateProject("Pilot")) {
@@ -99,7 +99,7 @@ struct AccountStoreTests {
 
     @Test(arguments: StoreKind.allCases)
     func extractionsPageAndFilter(kind: StoreKind) async throws {
-        let store = try make(kind)
+        let store = try await make(kind)
         let (project, documents) = try await Fixtures.project(in: store)
         let job = try await Fixtures.job(in: store, project: project)
         for document in documents { try await store.record(Fixtures.result(job: job, document: document)) }
@@ -130,7 +130,7 @@ struct AccountStoreTests {
     /// least, then the least confident. Run fields and settings survive the store.
     @Test(arguments: StoreKind.allCases)
     func theReviewQueueOrdersByNeedAndKeepsWhatEachRunSaid(kind: StoreKind) async throws {
-        let store = try make(kind)
+        let store = try await make(kind)
         let (project, documents) = try await Fixtures.project(in: store, documents: 1)
         let job = try await Fixtures.job(in: store, project: project)
         func value(_ name: String, status: ExtractionStatus, confidence: Double?, agreement: Double?) -> Extraction {
@@ -168,7 +168,7 @@ struct AccountStoreTests {
 
     @Test(arguments: StoreKind.allCases)
     func feedbackIsListedPerVariableAndGoesWithItsDocument(kind: StoreKind) async throws {
-        let store = try make(kind)
+        let store = try await make(kind)
         let (project, documents) = try await Fixtures.project(in: store)
         let job = try await Fixtures.job(in: store, project: project)
         try await store.record(Fixtures.result(job: job, document: documents[0]))

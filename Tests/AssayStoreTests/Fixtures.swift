@@ -5,18 +5,30 @@ import Foundation
 import Testing
 
 /// The stores every conformance test runs against. A new backend is one new case here.
+///
+/// PostgreSQL is among them when a server is given (`ASSAY_TEST_POSTGRES_URL`; scripts/test.sh
+/// starts one); a suite that uses it carries `.postgresDatabases`, which drops each test's database.
+/// `PostgresRequiredTests` fails a run that leaves PostgreSQL out where it must not.
 enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
     case sqliteMemory
     case sqliteFile
+    case postgres
+
+    static var allCases: [StoreKind] {
+        TestPostgres.url == nil ? [.sqliteMemory, .sqliteFile] : [.sqliteMemory, .sqliteFile, .postgres]
+    }
 
     var testDescription: String { rawValue }
 
-    func make() throws -> any Store {
+    /// A fresh, empty store of this kind with every store protocol.
+    func make() async throws -> any AssayDatabase {
         switch self {
         case .sqliteMemory:
             return try SQLiteStore.inMemory()
         case .sqliteFile:
             return try SQLiteStore(path: TempFolder.unusedPath("store", file: "assay.sqlite"))
+        case .postgres:
+            return try await TestPostgres.makeStore()
         }
     }
 }

@@ -1,14 +1,15 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
 /// People's codes: stored per document, variable and coder, replaced by a newer code, kept to
 /// their project, gone with their document.
-@Suite struct HumanCodesStoreTests {
+@Suite(.postgresDatabases) struct HumanCodesStoreTests {
     @Test(arguments: StoreKind.allCases)
     func codesAreReplacedScopedAndDeletedWithTheirDocument(kind: StoreKind) async throws {
-        let store = try #require(try kind.make() as? any Store & ReviewStore)
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store, documents: 2)
         let other = try await store.createProject(name: "other", description: nil)
         let (elsewhere, _) = try await store.upsertDocument(Fixtures.input("x.txt"), projectID: other.id)

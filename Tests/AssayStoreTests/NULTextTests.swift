@@ -1,15 +1,16 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
 /// Text with a NUL character reaches SQLite as a C string, cut at the NUL: "a\0b" was stored as
 /// "a", and a lookup of "a\0b" found "a". The store refuses such text instead, in every statement.
-@Suite("Store: text with a NUL character")
+@Suite("Store: text with a NUL character", .postgresDatabases)
 struct NULTextTests {
     @Test(arguments: StoreKind.allCases)
     func aProjectNameWithANULIsRefusedNotCut(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         await #expect(throws: StoreError.nulCharacter(field: "name")) {
             _ = try await store.createProject(name: "a\u{0}b", description: nil)
         }
@@ -21,7 +22,7 @@ struct NULTextTests {
 
     @Test(arguments: StoreKind.allCases)
     func documentTextWithANULIsRefusedNotStoredHalf(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, _) = try await Fixtures.project(in: store, documents: 0)
         await #expect(throws: StoreError.nulCharacter(field: "text")) {
             _ = try await store.upsertDocument(Fixtures.input("nul", text: "Visible part.\u{0}Hidden part"), projectID: project.id)
@@ -31,7 +32,7 @@ struct NULTextTests {
 
     @Test(arguments: StoreKind.allCases)
     func aResultWithANULWritesNothing(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, documents) = try await Fixtures.project(in: store, documents: 1)
         let job = try await Fixtures.job(in: store, project: project, total: 1)
         var result = Fixtures.result(job: job, document: documents[0])

@@ -1,13 +1,14 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
 /// A packed request's documents are recorded in one transaction: all of them, or none.
-@Suite struct RecordBatchTests {
+@Suite(.postgresDatabases) struct RecordBatchTests {
     @Test(arguments: StoreKind.allCases)
     func aBatchIsRecordedWhole(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, documents) = try await Fixtures.project(in: store)
         let job = try await Fixtures.job(in: store, project: project)
         try await store.record(documents.map { Fixtures.result(job: job, document: $0) })
@@ -19,7 +20,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func aBatchWithOneBadResultWritesNothing(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, documents) = try await Fixtures.project(in: store)
         let job = try await Fixtures.job(in: store, project: project)
         var missing = Fixtures.result(job: job, document: documents[1])

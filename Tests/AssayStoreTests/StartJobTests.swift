@@ -1,14 +1,15 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
 /// Starting a job is one transaction: the job `running`, its start event and the project's
 /// status together, or none of them.
-@Suite struct StartJobTests {
+@Suite(.postgresDatabases) struct StartJobTests {
     @Test(arguments: StoreKind.allCases)
     func aStartedJobIsRunningWithItsEventAndTheProjectProcessing(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "p", description: nil)
         let job = try await store.startJob(
             projectID: project.id, kind: .full, codebookVersion: 1, promptHash: "h", model: "m",
@@ -24,7 +25,7 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func aSampleLeavesTheProjectStatusAlone(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "p", description: nil)
         _ = try await store.startJob(
             projectID: project.id, kind: .sample, codebookVersion: 1, promptHash: "h", model: "m",
@@ -36,7 +37,7 @@ import Testing
     /// rolls back. With four separate writes this left a `running` job that nothing runs.
     @Test(arguments: StoreKind.allCases)
     func aStartThatFailsLeavesNoJob(_ kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "p", description: nil)
         await #expect(throws: StoreError.self) {
             _ = try await store.startJob(

@@ -12,7 +12,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func aDocumentIsClaimedByOneJobAtATime(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let claims = try claims(store)
         let (project, documents) = try await Fixtures.project(in: store, documents: 3)
         let (a, b) = (try await Fixtures.job(in: store, project: project), try await Fixtures.job(in: store, project: project))
@@ -63,7 +63,7 @@ extension StoreConformanceTests {
     /// guard), whole, and the new owner's stands.
     @Test(arguments: StoreKind.allCases)
     func anExpiredLeaseIsTakenOverAndTheZombiesResultRefused(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let claims = try claims(store)
         let (project, documents) = try await Fixtures.project(in: store, documents: 2)
         let (zombie, heir) = (try await Fixtures.job(in: store, project: project), try await Fixtures.job(in: store, project: project))
@@ -91,7 +91,7 @@ extension StoreConformanceTests {
     /// a job whose heartbeat goes on is left alone.
     @Test(arguments: StoreKind.allCases)
     func theSweepPausesJobsWhoseProcessIsGone(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let claims = try claims(store)
         let (project, documents) = try await Fixtures.project(in: store, documents: 1)
         let gone = try await Fixtures.job(in: store, project: project)

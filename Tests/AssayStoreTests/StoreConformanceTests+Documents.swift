@@ -1,5 +1,6 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func upsertInsertsLeavesAloneAndUpdates(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "grants", description: nil)
         let input = Fixtures.input("a.txt", text: "Please fund our lab.", metadata: ["year": 2024, "tags": ["x", "y"]])
 
@@ -54,7 +55,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func failedDocumentReAddedWithGoodContentBecomesReady(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "grants", description: nil)
         let (failed, o1) = try await store.upsertDocument(
             .failed(externalID: "scan.pdf", mediaType: "application/pdf", reason: "no text layer"), projectID: project.id)
@@ -78,7 +79,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func listsAndFindsDocuments(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "grants", description: nil)
         let other = try await store.createProject(name: "other", description: nil)
         let a = try await store.upsertDocument(Fixtures.input("a"), projectID: project.id).document
@@ -102,7 +103,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func documentsNeedingWork(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store, documents: 4)
         _ = try await store.upsertDocument(Fixtures.input("not-ready", status: .parsed), projectID: project.id)
         let ids = docs.map(\.id)
@@ -132,7 +133,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func pendingWorkMatchesDocumentsNeedingWorkWithoutTexts(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store, documents: 3)
         _ = try await store.upsertDocument(Fixtures.input("é-accent", text: "Café — naïve"), projectID: project.id)
         let job = try await Fixtures.job(in: store, project: project)
@@ -147,7 +148,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func workItemsAndDocumentsByIDKeepTheOrderGiven(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store, documents: 3)
         let other = try await store.createProject(name: "other", description: nil)
         let foreign = try await store.upsertDocument(Fixtures.input("x"), projectID: other.id).document
@@ -164,7 +165,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func largeIDListsArePaged(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store, documents: 2)
         // More ids than SQLite binds in one statement by default on older builds.
         let ids = Array(repeating: docs.map(\.id), count: 700).flatMap { $0 }

@@ -1,5 +1,6 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -15,7 +16,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func candidatesAreTheProjectsDocumentsSharingABand(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "news", description: nil)
         let other = try await store.createProject(name: "elsewhere", description: nil)
         let (a, _) = try await store.upsertDocument(Fixtures.input("a.txt", text: Self.article), projectID: project.id)
@@ -34,7 +35,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func anUpdateReplacesTheFingerprintAndADeleteRemovesIt(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "news", description: nil)
         _ = try await store.upsertDocument(Fixtures.input("a.txt", text: Self.article), projectID: project.id)
         let (b, _) = try await store.upsertDocument(Fixtures.input("b.txt", text: Self.article), projectID: project.id)
@@ -58,7 +59,7 @@ extension StoreConformanceTests {
     /// listing build every pair: each band offers its earliest 16 documents.
     @Test(arguments: StoreKind.allCases)
     func manyCopiesOfOneTextGiveABoundedNumberOfCandidates(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "news", description: nil)
         for index in 1...40 {
             _ = try await store.upsertDocument(Fixtures.input("copy-\(index).txt", text: Self.article), projectID: project.id)

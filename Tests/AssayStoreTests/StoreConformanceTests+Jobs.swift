@@ -1,5 +1,6 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func createsAndListsJobs(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, _) = try await Fixtures.project(in: store)
         let selection = JobSelection(sampleSize: 5, documentIDs: [3, 1], seed: 7)
         let first = try await store.startJob(
@@ -41,7 +42,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func setJobStatusStampsTimes(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, _) = try await Fixtures.project(in: store)
         let job = try await Fixtures.job(in: store, project: project)
 
@@ -85,7 +86,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func appendsAndListsEvents(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store)
         // Starting a job writes its start event, with the message given.
         let job = try await store.startJob(

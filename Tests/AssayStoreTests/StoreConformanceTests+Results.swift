@@ -1,5 +1,6 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func recordWritesValuesOutcomeCountersAndEvent(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store)
         let job = try await Fixtures.job(in: store, project: project)
 
@@ -56,7 +57,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func recordStoresEntitiesAndValuesWithoutEvidence(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store, documents: 1)
         let job = try await Fixtures.job(in: store, project: project)
         var result = Fixtures.result(job: job, document: docs[0], values: [])
@@ -87,7 +88,7 @@ extension StoreConformanceTests {
     /// index), never the document-level values (index 0), nor one entity twice for two variables.
     @Test(arguments: StoreKind.allCases)
     func entityCountsAreDistinctEntitiesAndTheirDocuments(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store, documents: 3)
         let job = try await Fixtures.job(in: store, project: project)
         let entities = [(0, 0), (0, 1), (0, 2), (1, 1), (2, 0)]
@@ -109,7 +110,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func reRecordingReplacesValues(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store)
         let job = try await Fixtures.job(in: store, project: project)
         try await store.record(Fixtures.result(job: job, document: docs[0]))
@@ -127,7 +128,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func failedResultKeepsEarlierValuesAndAddsErrorRecord(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store)
         let job = try await Fixtures.job(in: store, project: project)
         try await store.record(Fixtures.result(job: job, document: docs[0]))
@@ -175,7 +176,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func recordIsAtomic(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store)
         let job = try await Fixtures.job(in: store, project: project)
         try await store.record(Fixtures.result(job: job, document: docs[0]))
@@ -213,7 +214,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func recordForUnknownJobOrDocumentThrows(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store)
         let job = try await Fixtures.job(in: store, project: project)
         var unknownJob = Fixtures.result(job: job, document: docs[0])
@@ -228,7 +229,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func extractionsAreScopedAndOrdered(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store)
         let (other, otherDocs) = try await Fixtures.project(in: store, name: "other", documents: 1)
         let job = try await Fixtures.job(in: store, project: project)
@@ -250,7 +251,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func errorRecordsFilterByJob(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store)
         let (other, otherDocs) = try await Fixtures.project(in: store, name: "other", documents: 1)
         let first = try await Fixtures.job(in: store, project: project)
@@ -274,7 +275,7 @@ extension StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func metricsAreSavedPerJobAndReplaced(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, _) = try await Fixtures.project(in: store)
         let job = try await Fixtures.job(in: store, project: project)
         #expect(try await store.metrics(jobID: job.id) == nil)

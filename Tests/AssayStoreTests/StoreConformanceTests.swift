@@ -1,17 +1,18 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
 /// The contract of `Store`, run against every backend in `StoreKind`: projects and codebooks here;
 /// documents, jobs and results in the extensions beside this file.
-@Suite("Store conformance")
+@Suite("Store conformance", .postgresDatabases)
 struct StoreConformanceTests {
     // MARK: Projects
 
     @Test(arguments: StoreKind.allCases)
     func createsAndFindsProjects(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let first = try await store.createProject(name: "grants", description: "letters")
         let second = try await store.createProject(name: "speeches", description: nil)
 
@@ -30,7 +31,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func duplicateProjectNameThrows(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         _ = try await store.createProject(name: "grants", description: nil)
         await #expect(throws: StoreError.duplicateProject("grants")) {
             _ = try await store.createProject(name: "grants", description: "again")
@@ -40,7 +41,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func setsProjectStatus(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "grants", description: nil)
         try await store.setProjectStatus(.sampleComplete, projectID: project.id)
         #expect(try await store.project(id: project.id)?.status == .sampleComplete)
@@ -51,7 +52,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func setsAndLiftsTheProjectsBudget(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "grants", description: nil)
         #expect(project.budget == .none)
         try await store.setProjectBudget(Budget(maxTokens: 5_000, maxCost: 2.5), projectID: project.id)
@@ -67,7 +68,7 @@ struct StoreConformanceTests {
 
     @Test(arguments: StoreKind.allCases)
     func savesCodebookVersions(kind: StoreKind) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let project = try await store.createProject(name: "grants", description: nil)
         #expect(try await store.latestCodebook(projectID: project.id) == nil)
 

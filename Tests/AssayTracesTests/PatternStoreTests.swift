@@ -1,23 +1,30 @@
 import AssayCore
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
 @testable import AssayTraces
 
 /// The `PatternStore` contract, run against every backend that keeps patterns.
-@Suite("Store conformance: failure patterns")
+@Suite("Store conformance: failure patterns", .postgresDatabases)
 struct PatternStoreTests {
     enum Backend: String, CaseIterable {
-        case sqliteMemory, sqliteFile
+        case sqliteMemory, sqliteFile, postgres
 
-        func make() throws -> any Store & PatternStore {
+        /// PostgreSQL where a server is given (ASSAY_TEST_POSTGRES_URL), as in the store's own suite.
+        static var allCases: [Backend] {
+            TestPostgres.url == nil ? [.sqliteMemory, .sqliteFile] : [.sqliteMemory, .sqliteFile, .postgres]
+        }
+
+        func make() async throws -> any Store & PatternStore {
             switch self {
             case .sqliteMemory: try SQLiteStore.inMemory()
             case .sqliteFile:
                 try SQLiteStore(
                     path: FileManager.default.temporaryDirectory
                         .appendingPathComponent("assay-pattern-tests-\(UUID().uuidString).sqlite").path)
+            case .postgres: try await TestPostgres.makeStore()
             }
         }
     }
@@ -48,7 +55,7 @@ struct PatternStoreTests {
 
     @Test(arguments: Backend.allCases)
     func savingAgainReplacesAndNeverDuplicates(kind: Backend) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs, job) = try await Self.project(in: store)
         try await store.savePattern(Self.pattern("t1", document: docs[0], job: job))
         try await store.savePattern(Self.pattern("t1", document: docs[0], job: job, type: "timeout", confidence: 0.4))
@@ -60,7 +67,7 @@ struct PatternStoreTests {
 
     @Test(arguments: Backend.allCases)
     func filtersAndDocumentsWithoutPattern(kind: Backend) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs, job) = try await Self.project(in: store)
         #expect(try await store.documentsWithoutPattern(projectID: project.id, limit: 10) == docs.map(\.id))
         try await store.savePattern(Self.pattern("t1", document: docs[0], job: job, type: "tool_error", confidence: 0.9))
@@ -75,7 +82,7 @@ struct PatternStoreTests {
 
     @Test(arguments: Backend.allCases)
     func runSummariesAndLooseErrorRecords(kind: Backend) async throws {
-        let store = try kind.make()
+        let store = try await kind.make()
         let (project, docs, job) = try await Self.project(in: store)
         try await store.saveRunSummary(#"{"v":1}"#, jobID: job.id)
         try await store.saveRunSummary(#"{"v":2}"#, jobID: job.id)

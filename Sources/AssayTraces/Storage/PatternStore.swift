@@ -16,3 +16,15 @@ public protocol PatternStore: Sendable {
 }
 
 extension SQLiteStore: PatternStore {}
+extension PostgresStore: PatternStore {}
+
+extension StoreLocation {
+    /// `open()` for the front ends that also keep failure patterns (`assay serve`, `assay traces`):
+    /// both stores do.
+    public func openWithPatterns() async throws -> any AssayDatabase & PatternStore {
+        switch self {
+        case .sqlite(let path): try SQLiteStore(path: path)
+        case .postgres(let address): try await PostgresStore(address: address)
+        }
+    }
+}
