@@ -195,11 +195,18 @@ actor BatchCollector {
 
     private func submit(_ items: [BatchItem]) async {
         let keys = items.map(\.customID)
+        let marker = UUID().uuidString.lowercased()
+        var recorded: Int64?
         do {
-            let remoteID = try await withRetries { try await self.api.submit(items) }
-            let batch = ProviderBatch(
-                provider: api.providerName, model: api.model, remoteID: remoteID, jobID: jobID, itemCount: items.count)
-            let id = try await ledger.recordBatch(batch, keys: keys)
+            // Recorded before it is sent, under its marker: a kill while the provider accepts it
+            // leaves the marker, by which the next run finds the batch instead of paying again.
+            let pending = ProviderBatch(
+                provider: api.providerName, model: api.model, remoteID: ProviderBatch.pending(marker: marker), jobID: jobID,
+                itemCount: items.count)
+            let id = try await ledger.recordBatch(pending, keys: keys)
+            recorded = id
+            let remoteID = try await submitted(items, marker: marker)
+            try await ledger.setRemoteID(remoteID, batchID: id)
             logger.info("batch submitted", metadata: ["batch": "\(remoteID)", "requests": "\(items.count)", "model": "\(api.model)"])
             for key in keys { owner[key] = id }
             statuses[id] = BatchStatus(state: .inProgress, total: items.count)
@@ -207,11 +214,29 @@ actor BatchCollector {
             poll(id, remoteID: remoteID, keys: keys)
         } catch {
             logger.error("batch not submitted", metadata: ["requests": "\(items.count)", "error": "\(error)"])
+            if let recorded { try? await ledger.forgetBatch(batchID: recorded) }
             for key in keys {
                 owner[key] = nil
                 deliver(key, .failed("the batch could not be submitted: \(error)"))
             }
         }
+    }
+
+    /// Submits the batch, retrying what is worth retrying; after a failed attempt it first asks
+    /// whether the provider got the batch all the same (an answer lost on the way back).
+    private func submitted(_ items: [BatchItem], marker: String) async throws -> String {
+        var delay = Duration.seconds(2)
+        for attempt in 0...3 {
+            do {
+                return try await api.submit(items, marker: marker)
+            } catch {
+                if case .found(let id)? = try? await api.find(marker: marker) { return id }
+                guard attempt < 3, let retryable = error as? ProviderError, retryable.isRetryable else { throw error }
+                try await Task.sleep(for: retryable.retryAfter ?? delay)
+                delay *= 2
+            }
+        }
+        throw CancellationError()  // not reached: the last attempt returns or throws
     }
 
     // MARK: - Polling and collecting
@@ -323,7 +348,12 @@ actor BatchCollector {
     private func takeUpRecordedBatches() async {
         let since = Date().addingTimeInterval(-29 * 86_400)  // providers keep results about 30 days
         guard let open = try? await ledger.openBatches(provider: api.providerName, model: api.model, since: since) else { return }
-        for batch in open where !batch.waitingKeys.isEmpty {
+        for var batch in open where !batch.waitingKeys.isEmpty {
+            if let marker = batch.pendingMarker {
+                // Recorded, then the run stopped before the provider's answer was: ask it.
+                guard let found = await adopt(batch, marker: marker) else { continue }
+                batch.remoteID = found
+            }
             logger.info("batch taken up again", metadata: ["batch": "\(batch.remoteID)", "state": "\(batch.state.rawValue)"])
             for key in batch.waitingKeys { owner[key] = batch.id }
             statuses[batch.id] = BatchStatus(state: .inProgress, total: batch.itemCount)
@@ -334,6 +364,34 @@ actor BatchCollector {
             }
         }
         report()
+    }
+
+    /// The provider's id of a batch recorded before its submission was known to succeed, or nil
+    /// when it never reached the provider (its record is then forgotten, so its requests go
+    /// again) or the provider cannot be asked now (they fail, saying so; the record stays).
+    private func adopt(_ batch: ProviderBatch, marker: String) async -> String? {
+        do {
+            switch try await api.find(marker: marker) {
+            case .found(let id):
+                try await ledger.setRemoteID(id, batchID: batch.id)
+                logger.info("batch found by its marker", metadata: ["batch": "\(id)"])
+                return id
+            case .notFound:
+                try await ledger.forgetBatch(batchID: batch.id)
+            case .unknown:
+                logger.warning(
+                    "a batch was being submitted when the last run stopped; this provider cannot tell whether it got it, so its requests go again",
+                    metadata: ["requests": "\(batch.itemCount)"])
+                try await ledger.forgetBatch(batchID: batch.id)
+            }
+        } catch {
+            // The record stays (its keys still waiting) for the next run to ask again; this run's
+            // requests for them fail rather than be submitted a second time. (Batch 0: nothing is
+            // marked delivered.)
+            let reason = "could not ask the provider whether an interrupted batch reached it: \(error); run again"
+            for key in batch.waitingKeys { ready[key] = (0, .failed(reason)) }
+        }
+        return nil
     }
 
     // MARK: - Helpers

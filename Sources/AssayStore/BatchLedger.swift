@@ -6,8 +6,13 @@ import Foundation
 /// them again and takes their replies instead of submitting (and paying for) the same requests
 /// again. Requests are named by their key (`RequestKey`), the same for the same request.
 public protocol BatchLedger: Sendable {
-    /// Records a batch the provider accepted, with the keys of its requests; returns its id.
+    /// Records a batch with the keys of its requests, before it is submitted (its remote id
+    /// then names its marker: `ProviderBatch.pending(marker:)`); returns its id.
     func recordBatch(_ batch: ProviderBatch, keys: [String]) async throws -> Int64
+    /// The provider accepted the batch under this id.
+    func setRemoteID(_ remoteID: String, batchID: Int64) async throws
+    /// The batch never reached the provider: its record goes, and its requests may go again.
+    func forgetBatch(batchID: Int64) async throws
     /// The model's batches that may still answer requests: those in progress, and those ended
     /// within `since` with replies not yet handed to a document. Each with its waiting keys.
     func openBatches(provider: String, model: String, since: Date) async throws -> [ProviderBatch]

@@ -21,6 +21,11 @@ actor FakeBatchAPI: BatchAPI {
     /// Items whose last message contains one of these texts expire instead of being answered.
     var expiring: [String] = []
     private var batches: [String: [BatchItem]] = [:]
+    private var markers: [String: String] = [:]
+    /// The next this many submissions are accepted, and then their answer is lost (a timeout).
+    var losingAnswers = 0
+    /// Whether `find(marker:)` can answer (Anthropic's batches keep no marker).
+    var findsMarkers = true
 
     init(model: String = "fake-model", limits: BatchLimits = BatchLimits(maxItems: 1000, maxBytes: 100_000_000)) {
         self.model = model
@@ -40,12 +45,30 @@ actor FakeBatchAPI: BatchAPI {
 
     nonisolated func size(of item: BatchItem) -> Int { 100 }
 
-    func submit(_ items: [BatchItem]) async throws -> String {
+    func submit(_ items: [BatchItem], marker: String) async throws -> String {
         submitted.append(items)
         let id = "b\(submitted.count)"
         batches[id] = items
+        markers[marker] = id
+        if losingAnswers > 0 {
+            losingAnswers -= 1
+            throw ProviderError.timeout(seconds: 1)
+        }
         return id
     }
+
+    func find(marker: String) async throws -> BatchLookup {
+        guard findsMarkers else { return .unknown }
+        return markers[marker].map { .found($0) } ?? .notFound
+    }
+
+    func set(losingAnswers: Int = 0, findsMarkers: Bool = true) {
+        self.losingAnswers = losingAnswers
+        self.findsMarkers = findsMarkers
+    }
+
+    /// The batch `id` as submitted under another marker too.
+    func alias(marker: String, id: String) { markers[marker] = id }
 
     func status(of batchID: String) async throws -> BatchStatus {
         let items = batches[batchID] ?? []
@@ -124,6 +147,50 @@ actor FakeBatchAPI: BatchAPI {
         let second = try await engine.run(projectID: f.project.id, options: Self.batchOptions)
         #expect(second.job.status == .completed && second.succeeded == 4)
         #expect(await api.requestCount == 4, "the same requests were submitted again")
+        #expect(try await f.store.extractions(projectID: f.project.id, documentID: nil).count == 12)
+    }
+
+    /// A submission whose answer was lost (a timeout after the provider accepted it) is found by
+    /// its marker instead of being sent again.
+    @Test func aSubmissionWhoseAnswerIsLostIsFoundByItsMarker() async throws {
+        let f = try await EngineFixture(documents: 4)
+        let api = FakeBatchAPI()
+        await api.set(losingAnswers: 1)
+        let summary = try await engine(f, api: api).run(projectID: f.project.id, options: Self.batchOptions)
+        #expect(summary.job.status == .completed && summary.succeeded == 4)
+        #expect(await api.requestCount == 4, "the batch was submitted again")
+    }
+
+    /// A kill between the provider accepting a batch and its id being recorded leaves the batch
+    /// recorded under its marker: the next run finds it there and submits nothing; a batch the
+    /// provider never got is forgotten and its requests go again; a provider that cannot be
+    /// asked (Anthropic) gets them again too.
+    @Test(arguments: [BatchLookup.found(""), .notFound, .unknown])
+    func aBatchRecordedBeforeItsSubmissionIsAdoptedOrForgotten(lookup: BatchLookup) async throws {
+        let f = try await EngineFixture(documents: 4)
+        let api = FakeBatchAPI()
+        await api.set(ending: false)
+        let engine = engine(f, api: api)
+        let first = Task { try await engine.run(projectID: f.project.id, options: Self.batchOptions) }
+        var open: [ProviderBatch] = []
+        while open.flatMap(\.waitingKeys).count < 4 || open.contains(where: { $0.pendingMarker != nil }) {
+            try await Task.sleep(for: .milliseconds(5))
+            open = try await f.store.openBatches(provider: "fake", model: api.model, since: .distantPast)
+        }
+        first.cancel()
+        _ = try? await first.value
+        // As if the run had been killed before the provider's answers were recorded (under load
+        // the documents may have gone in more than one batch).
+        for batch in open {
+            try await f.store.setRemoteID(ProviderBatch.pending(marker: "m-\(batch.id)"), batchID: batch.id)
+            if case .found = lookup { await api.alias(marker: "m-\(batch.id)", id: batch.remoteID) }
+        }
+        if lookup == .unknown { await api.set(findsMarkers: false) }
+        await api.set(ending: true)
+        let second = try await engine.run(projectID: f.project.id, options: Self.batchOptions)
+        #expect(second.job.status == .completed && second.succeeded == 4)
+        let expected = lookup == .found("") ? 4 : 8
+        #expect(await api.requestCount == expected)
         #expect(try await f.store.extractions(projectID: f.project.id, documentID: nil).count == 12)
     }
 

@@ -27,7 +27,8 @@ import Testing
         ])
         defer { server.shutdown() }
         let api = OpenAIBatchAPI(settings: settings(.openai, server))
-        let id = try await api.submit([BatchItem(customID: "k1", request: request), BatchItem(customID: "k2", request: request)])
+        let id = try await api.submit(
+            [BatchItem(customID: "k1", request: request), BatchItem(customID: "k2", request: request)], marker: "m-7")
         #expect(id == "batch_xyz")
         let (upload, create) = (server.received[0], server.received[1])
         #expect(upload.uri == "/v1/files" && upload.header("Authorization") == "Bearer key")
@@ -41,7 +42,11 @@ import Testing
         #expect(first["body"] == api.live.body(for: request))
         let made = try JSONValue.parse(create.body)
         #expect(create.uri == "/v1/batches")
-        #expect(made == ["input_file_id": "file-abc", "endpoint": "/v1/chat/completions", "completion_window": "24h"])
+        #expect(
+            made == [
+                "input_file_id": "file-abc", "endpoint": "/v1/chat/completions", "completion_window": "24h",
+                "metadata": ["assay_marker": "m-7"],
+            ])
     }
 
     @Test func openAIStatesCountsAndResultLines() async throws {
@@ -79,7 +84,8 @@ import Testing
         ])
         defer { server.shutdown() }
         let api = AnthropicBatchAPI(settings: settings(.anthropic, server))
-        #expect(try await api.submit([BatchItem(customID: "k1", request: request)]) == "msgbatch_1")
+        #expect(try await api.submit([BatchItem(customID: "k1", request: request)], marker: "m") == "msgbatch_1")
+        #expect(try await api.find(marker: "m") == .unknown)
         let sent = try JSONValue.parse(server.received[0].body)
         #expect(server.received[0].uri == "/v1/messages/batches" && server.received[0].header("x-api-key") == "key")
         let entry = sent["requests"]?.arrayValue?.first
@@ -127,11 +133,12 @@ import Testing
         ])
         defer { server.shutdown() }
         let api = GeminiBatchAPI(settings: settings(.gemini, server))
-        #expect(try await api.submit([BatchItem(customID: "k1", request: request)]) == "batches/abc123")
+        #expect(try await api.submit([BatchItem(customID: "k1", request: request)], marker: "m-9") == "batches/abc123")
         let sent = server.received[0]
         #expect(sent.uri == "/v1/models/m1:batchGenerateContent" && sent.header("x-goog-api-key") == "key")
         let entry = try JSONValue.parse(sent.body)["batch"]?["input_config"]?["requests"]?["requests"]?.arrayValue?.first
         #expect(entry?["metadata"] == ["key": "k1"] && entry?["request"] == api.live.body(for: request))
+        #expect(try JSONValue.parse(sent.body)["batch"]?["display_name"] == "assay-m-9")
 
         let running = try JSONValue.parse(
             #"{"name":"batches/b","metadata":{"state":"BATCH_STATE_RUNNING","batchStats":{"requestCount":"3","successfulRequestCount":"1","pendingRequestCount":"2"}}}"#
@@ -158,6 +165,28 @@ import Testing
         #expect(results.count == 2)
         // A batch name that is not one is refused before anything is sent.
         await #expect(throws: ProviderError.self) { _ = try await api.status(of: "batches/../models") }
+    }
+
+    /// A batch is found by the marker it was submitted with, page after page; none is found when
+    /// no batch carries it.
+    @Test func batchesAreFoundByTheirMarker() async throws {
+        let openAI = try StubHTTPServer(replies: [
+            .init(body: #"{"data":[{"id":"batch_a","metadata":{"assay_marker":"other"}}],"has_more":true}"#),
+            .init(body: #"{"data":[{"id":"batch_b","metadata":{"assay_marker":"m-1"}}],"has_more":false}"#),
+            .init(body: #"{"data":[],"has_more":false}"#),
+        ])
+        defer { openAI.shutdown() }
+        let api = OpenAIBatchAPI(settings: settings(.openai, openAI))
+        #expect(try await api.find(marker: "m-1") == .found("batch_b"))
+        #expect(openAI.received.map(\.uri) == ["/v1/batches?limit=100", "/v1/batches?limit=100&after=batch_a"])
+        #expect(try await api.find(marker: "m-2") == .notFound)
+
+        let gemini = try StubHTTPServer(replies: [
+            .init(body: #"{"operations":[{"name":"batches/x1","metadata":{"displayName":"assay-m-3"}}]}"#)
+        ])
+        defer { gemini.shutdown() }
+        #expect(try await GeminiBatchAPI(settings: settings(.gemini, gemini)).find(marker: "m-3") == .found("batches/x1"))
+        #expect(gemini.received.first?.uri == "/v1/batches?pageSize=100")
     }
 
     @Test func geminiBatchModeNeedsTheGeminiAPINotVertex() throws {

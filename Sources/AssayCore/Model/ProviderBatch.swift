@@ -37,6 +37,15 @@ public struct ProviderBatch: Sendable, Hashable {
     /// them until it completes).
     public var waitingKeys: [String]
 
+    /// The remote id a batch is recorded with before the provider has accepted it.
+    public static func pending(marker: String) -> String { pendingPrefix + marker }
+    static let pendingPrefix = "pending:"
+
+    /// The marker of a batch recorded before its submission was known to succeed, or nil.
+    public var pendingMarker: String? {
+        remoteID.hasPrefix(Self.pendingPrefix) ? String(remoteID.dropFirst(Self.pendingPrefix.count)) : nil
+    }
+
     public init(
         id: Int64 = 0, provider: String, model: String, remoteID: String, jobID: Int64?, state: BatchState = .inProgress,
         itemCount: Int, submittedAt: Date = Date(), reason: String? = nil, waitingKeys: [String] = []

@@ -23,7 +23,8 @@ public struct AnthropicBatchAPI: BatchAPI {
 
     public func size(of item: BatchItem) -> Int { entry(for: item).serialized().utf8.count + 1 }
 
-    public func submit(_ items: [BatchItem]) async throws -> String {
+    /// Anthropic's batches keep no metadata, so the marker is not sent and `find` cannot answer.
+    public func submit(_ items: [BatchItem], marker: String) async throws -> String {
         let batch = try await live.transport.postJSON(
             "messages/batches", headers: live.headers, body: ["requests": .array(items.map(entry(for:)))])
         guard let id = batch["id"]?.stringValue else { throw ProviderError.invalidResponse("no id in the created batch") }

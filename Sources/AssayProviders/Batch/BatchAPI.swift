@@ -15,13 +15,31 @@ public protocol BatchAPI: Sendable {
     var limits: BatchLimits { get }
     /// The bytes an item adds to a batch (for the size limit).
     func size(of item: BatchItem) -> Int
-    /// Submits the items as one batch and returns the provider's id for it.
-    func submit(_ items: [BatchItem]) async throws -> String
+    /// Submits the items as one batch and returns the provider's id for it. The batch carries
+    /// `marker` where the provider keeps such a thing, so `find(marker:)` can tell later whether
+    /// the provider accepted it.
+    func submit(_ items: [BatchItem], marker: String) async throws -> String
+    /// The provider's id of the batch submitted with this marker: what decides, after a kill
+    /// between the provider's acceptance and its id being recorded (or a submission whose answer
+    /// was lost), whether the batch exists, so it is neither lost nor paid for twice.
+    func find(marker: String) async throws -> BatchLookup
     /// Where the batch stands.
     func status(of batchID: String) async throws -> BatchStatus
     /// Each item's result, by custom id, once the batch has ended (completed, expired,
     /// cancelled): a reply, or why there is none. Items missing from the answer were not done.
     func results(of batchID: String) async throws -> [String: BatchItemResult]
+}
+
+/// What a provider says of a batch submitted with a marker.
+public enum BatchLookup: Sendable, Hashable {
+    case found(String)
+    case notFound
+    /// The provider keeps no marker with a batch (Anthropic): nobody can tell.
+    case unknown
+}
+
+extension BatchAPI {
+    public func find(marker: String) async throws -> BatchLookup { .unknown }
 }
 
 /// One request of a batch, named by an id unique within the batch (the request's key).

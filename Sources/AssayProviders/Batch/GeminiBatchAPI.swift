@@ -24,10 +24,10 @@ public struct GeminiBatchAPI: BatchAPI {
 
     public func size(of item: BatchItem) -> Int { entry(for: item).serialized().utf8.count + 1 }
 
-    public func submit(_ items: [BatchItem]) async throws -> String {
+    public func submit(_ items: [BatchItem], marker: String) async throws -> String {
         let body: JSONValue = [
             "batch": [
-                "display_name": .string("assay-\(items.count)-requests"),
+                "display_name": .string(Self.displayName(marker)),
                 "input_config": ["requests": ["requests": .array(items.map(entry(for:)))]],
             ]
         ]
@@ -99,6 +99,34 @@ public struct GeminiBatchAPI: BatchAPI {
             }
         }
         return results
+    }
+
+    /// The batch's display name carries the marker.
+    static func displayName(_ marker: String) -> String { "assay-\(marker)" }
+
+    /// The newest batches (up to 1,000) searched for the marker in their display name.
+    public func find(marker: String) async throws -> BatchLookup {
+        var token: String?
+        for _ in 0..<10 {
+            var path = "batches?pageSize=100"
+            if let token, let escaped = token.addingPercentEncoding(withAllowedCharacters: .alphanumerics) {
+                path += "&pageToken=\(escaped)"
+            }
+            let request = try live.transport.request(path, headers: live.authHeaders)
+            let reply = try await live.transport.send(request, timeout: .seconds(60))
+            try reply.requireSuccess()
+            let page = try reply.json()
+            let operations = page["operations"]?.arrayValue ?? page["batches"]?.arrayValue ?? []
+            if let match = operations.first(where: { $0["metadata"]?["displayName"]?.stringValue == Self.displayName(marker) }),
+                let name = match["name"]?.stringValue
+            {
+                _ = try Self.path(of: name)
+                return .found(name)
+            }
+            guard let next = page["nextPageToken"]?.stringValue, !next.isEmpty else { break }
+            token = next
+        }
+        return .notFound
     }
 
     /// `batches/{id}`, the id checked so the name cannot point elsewhere.

@@ -27,14 +27,34 @@ public struct OpenAIBatchAPI: BatchAPI {
         return head.serialized().dropLast() + #","body":"# + live.bodyText(for: item.request) + "}"
     }
 
-    public func submit(_ items: [BatchItem]) async throws -> String {
+    public func submit(_ items: [BatchItem], marker: String) async throws -> String {
         let file = items.map(line(for:)).joined(separator: "\n") + "\n"
         let fileID = try await upload(file)
         let batch = try await live.transport.postJSON(
             "batches", headers: live.authHeaders,
-            body: ["input_file_id": .string(fileID), "endpoint": "/v1/chat/completions", "completion_window": "24h"])
+            body: [
+                "input_file_id": .string(fileID), "endpoint": "/v1/chat/completions", "completion_window": "24h",
+                "metadata": ["assay_marker": .string(marker)],
+            ])
         guard let id = batch["id"]?.stringValue else { throw ProviderError.invalidResponse("no id in the created batch") }
         return id
+    }
+
+    /// The newest batches (up to 1,000, newest first) searched for the marker in their metadata.
+    public func find(marker: String) async throws -> BatchLookup {
+        var after: String?
+        for _ in 0..<10 {
+            let page = try await get("batches?limit=100" + (after.map { "&after=\($0)" } ?? ""))
+            let batches = page["data"]?.arrayValue ?? []
+            if let match = batches.first(where: { $0["metadata"]?["assay_marker"]?.stringValue == marker }),
+                let id = match["id"]?.stringValue
+            {
+                return .found(try Self.checked(id))
+            }
+            guard page["has_more"]?.boolValue == true, let last = batches.last?["id"]?.stringValue else { break }
+            after = try Self.checked(last)
+        }
+        return .notFound
     }
 
     /// Uploads the input file as multipart form data and returns its id.

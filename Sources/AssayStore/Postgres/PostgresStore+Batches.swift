@@ -56,6 +56,15 @@ extension PostgresStore: BatchLedger {
         }
     }
 
+    public func setRemoteID(_ remoteID: String, batchID: Int64) async throws {
+        try SQL.refuseNUL(remoteID, field: "remote_id")
+        try await write { db in try await db.execute("UPDATE provider_batches SET remote_id = \(remoteID) WHERE id = \(batchID)") }
+    }
+
+    public func forgetBatch(batchID: Int64) async throws {
+        try await write { db in try await db.execute("DELETE FROM provider_batches WHERE id = \(batchID)") }
+    }
+
     public func markDelivered(keys: [String], batchID: Int64) async throws {
         guard !keys.isEmpty else { return }
         try await write { db in

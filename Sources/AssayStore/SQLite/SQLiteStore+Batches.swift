@@ -81,6 +81,16 @@ extension SQLiteStore: BatchLedger {
         }
     }
 
+    public func setRemoteID(_ remoteID: String, batchID: Int64) async throws {
+        try await writer.write { db in
+            try db.execute(sql: "UPDATE provider_batches SET remote_id = ? WHERE id = ?", arguments: try .checked([remoteID, batchID]))
+        }
+    }
+
+    public func forgetBatch(batchID: Int64) async throws {
+        try await writer.write { db in try db.execute(sql: "DELETE FROM provider_batches WHERE id = ?", arguments: [batchID]) }
+    }
+
     public func markDelivered(keys: [String], batchID: Int64) async throws {
         guard !keys.isEmpty else { return }
         try await writer.write { db in
