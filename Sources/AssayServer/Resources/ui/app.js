@@ -1,0 +1,74 @@
+// The workbench's shell: who is signed in, which view the address names (#/projects,
+// #/projects/ID), and the notice line. Each view is a module with `render(view, context)`.
+
+import * as api from "./api.js";
+import * as session from "./session.js";
+import { h, show } from "./dom.js";
+import * as signin from "./signin.js";
+import * as projects from "./projects.js";
+import * as project from "./project.js";
+
+// "accounts" (assay serve) or "local" (assay ui: one person, no account), set by the service.
+const mode = document.documentElement.dataset.mode === "local" ? "local" : "accounts";
+
+// Local mode: the launch's key comes in the address's fragment (#key=…), which the browser never
+// sends to the service. It is kept for this tab and removed from the address bar and history.
+function takeLocalKey() {
+  const match = /^#key=([A-Za-z0-9_-]{16,200})$/.exec(location.hash);
+  if (!match) return;
+  if (mode === "local") session.save({ kind: "local", token: match[1] });
+  history.replaceState(null, "", `${location.pathname}#/projects`);
+}
+
+export function notify(message, kind = "info") {
+  const notice = document.getElementById("notice");
+  notice.className = `notice notice-${kind}`;
+  show(notice, message ?? "");
+}
+
+function renderAccount(current) {
+  const nav = document.getElementById("account");
+  if (!current) return show(nav);
+  const who = current.kind === "local" ? "Local mode: this computer's projects" : current.email;
+  show(
+    nav,
+    h("span", { class: "who" }, who),
+    h("button", { type: "button", class: "secondary", id: "sign-out", onclick: signOut }, "Sign out"),
+  );
+}
+
+async function signOut() {
+  const wasLocal = session.load()?.kind === "local";
+  await api.signOut();
+  notify(wasLocal ? "Signed out. Open the address assay ui printed to come back." : "Signed out.");
+  location.hash = "#/signin";
+  route();
+}
+
+function route() {
+  const current = session.load();
+  renderAccount(current);
+  const main = document.getElementById("main");
+  const view = h("div", { class: "view" });
+  show(main, view);
+  if (!current) return signin.render(view, { mode, signedIn: () => go("#/projects") });
+  const parts = location.hash.replace(/^#\/?/, "").split("/");
+  if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "")) {
+    return project.render(view, { id: Number(parts[1]), notify });
+  }
+  return projects.render(view, { notify, open: (id) => go(`#/projects/${id}`) });
+}
+
+function go(hash) {
+  if (location.hash === hash) route();
+  else location.hash = hash;
+}
+
+api.whenSignedOut((message) => {
+  if (message) notify(message, "error");
+  go("#/signin");
+});
+
+takeLocalKey();
+window.addEventListener("hashchange", route);
+route();
