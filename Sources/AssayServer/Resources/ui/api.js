@@ -12,11 +12,17 @@ export class APIError extends Error {
     this.field = problem.field;
     this.errors = problem.errors || [];
   }
+
+  // What to say beside the field: its own problem without the field's name in front.
+  get fieldMessage() {
+    const own = this.errors.find((error) => error.field === this.field)?.detail ?? this.message;
+    return own.charAt(0).toUpperCase() + own.slice(1);
+  }
 }
 
 let signedOut = () => {};
 
-// What to do when the service no longer accepts the session.
+// What to do when there is no session, or the service no longer accepts it (`ended`).
 export function whenSignedOut(handler) {
   signedOut = handler;
 }
@@ -45,7 +51,7 @@ async function request(method, path, body, headers = {}) {
 async function authorized(method, path, body, headers = {}, retried = false) {
   const current = session.load();
   if (!current) {
-    signedOut(null);
+    signedOut(false);
     throw new APIError(401, { detail: "sign in first" });
   }
   try {
@@ -56,7 +62,7 @@ async function authorized(method, path, body, headers = {}, retried = false) {
       return authorized(method, path, body, headers, true);
     }
     session.clear();
-    signedOut("Your session has ended. Sign in again.");
+    signedOut(true);
     throw error;
   }
 }

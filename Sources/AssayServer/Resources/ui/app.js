@@ -20,10 +20,14 @@ function takeLocalKey() {
   history.replaceState(null, "", `${location.pathname}#/projects`);
 }
 
+// A notice stays for the view that follows it, then goes.
+let noticeIsNew = false;
+
 export function notify(message, kind = "info") {
   const notice = document.getElementById("notice");
   notice.className = `notice notice-${kind}`;
   show(notice, message ?? "");
+  noticeIsNew = true;
 }
 
 function renderAccount(current) {
@@ -41,11 +45,12 @@ async function signOut() {
   const wasLocal = session.load()?.kind === "local";
   await api.signOut();
   notify(wasLocal ? "Signed out. Open the address assay ui printed to come back." : "Signed out.");
-  location.hash = "#/signin";
-  route();
+  go("#/signin");
 }
 
 function route() {
+  if (!noticeIsNew) show(document.getElementById("notice"));
+  noticeIsNew = false;
   const current = session.load();
   renderAccount(current);
   const main = document.getElementById("main");
@@ -64,11 +69,21 @@ function go(hash) {
   else location.hash = hash;
 }
 
-api.whenSignedOut((message) => {
-  if (message) notify(message, "error");
+api.whenSignedOut((ended) => {
+  if (ended) {
+    const what =
+      mode === "local"
+        ? "Your session has ended: this key is not accepted (each launch of assay ui makes a new one). Open the address it printed."
+        : "Your session has ended. Sign in again.";
+    notify(what, "error");
+  }
   go("#/signin");
 });
 
 takeLocalKey();
-window.addEventListener("hashchange", route);
+// An address pasted into an open tab changes only the fragment: the key may come that way too.
+window.addEventListener("hashchange", () => {
+  takeLocalKey();
+  route();
+});
 route();

@@ -28,7 +28,16 @@ export async function render(view, { id, notify }) {
   documents.append(documentList);
   const jobs = h("section", { "aria-labelledby": "jobs-title" }, h("h2", { id: "jobs-title" }, "Jobs"));
   const jobList = h("div", {}, "Loading jobs…");
-  jobs.append(jobList);
+  const refresh = h("button", { type: "button", class: "secondary", id: "refresh" }, "Refresh documents and jobs");
+  jobs.append(jobList, h("div", { class: "actions" }, refresh));
+  refresh.addEventListener("click", async () => {
+    try {
+      await Promise.all([loadDocuments(), loadJobs()]);
+      notify("Documents and jobs are up to date.");
+    } catch (error) {
+      if (error.status !== 401) notify(error.message, "error");
+    }
+  });
 
   view.append(h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects")), title, stage, uploadForm, documents, jobs);
   focusHeading(view);
@@ -63,14 +72,17 @@ export async function render(view, { id, notify }) {
     );
   }
 
+  async function loadJobs() {
+    const { items } = await api.get(`/projects/${id}/jobs`);
+    show(jobList, items.length === 0 ? h("p", { class: "empty" }, "No jobs yet.") : jobTable(items));
+  }
+
   try {
     const project = await api.get(`/projects/${id}`);
     title.textContent = project.name;
     document.title = `${project.name} · Assay workbench`;
     stage.textContent = `Stage: ${project.status.replaceAll("_", " ")} · created ${date(project.created_at)}`;
-    await loadDocuments();
-    const { items } = await api.get(`/projects/${id}/jobs`);
-    show(jobList, items.length === 0 ? h("p", { class: "empty" }, "No jobs yet.") : jobTable(items));
+    await Promise.all([loadDocuments(), loadJobs()]);
   } catch (error) {
     if (error.status === 401) return;
     show(view, heading("Project not found"), h("p", { role: "alert" }, error.message), h("p", {}, h("a", { href: "#/projects" }, "All projects")));
@@ -83,6 +95,14 @@ function uploadLine(item) {
   const what = failed ? "could not be read" : uploadOutcomes[item.outcome] ?? item.outcome;
   const reason = failed && item.document.error ? `: ${item.document.error}` : "";
   return h("li", { class: failed ? "failed" : "" }, h("strong", {}, item.external_id), ` ${what}${reason}`);
+}
+
+// The document's title, when it says more than its file name.
+function subtitle(document) {
+  const title = document.title?.trim();
+  const name = document.external_id.replace(/\.[A-Za-z0-9]+$/, "");
+  if (!title || title === document.external_id || title === name) return null;
+  return [h("br"), h("span", { class: "muted" }, title)];
 }
 
 function status(document) {
@@ -104,7 +124,7 @@ function documentTable(documents) {
         h(
           "tr",
           { "data-status": document.status },
-          h("th", { scope: "row" }, document.title && document.title !== document.external_id ? [document.external_id, h("br"), h("span", { class: "muted" }, document.title)] : document.external_id),
+          h("th", { scope: "row" }, document.external_id, subtitle(document)),
           h("td", {}, document.media_type),
           h("td", {}, status(document)),
           h("td", { class: "reason" }, document.error ?? ""),

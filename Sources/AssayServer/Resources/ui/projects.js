@@ -34,7 +34,7 @@ export async function render(view, { notify, open }) {
       open(created.id);
     } catch (error) {
       if (error.status === 401) return;
-      fieldError(name, error.message);
+      fieldError(name, error.field ? error.fieldMessage : error.message);
       name.focus();
     }
   });

@@ -44,7 +44,7 @@ export function render(view, { mode, signedIn }) {
     } catch (error) {
       const input = error.field === "password" ? password : error.field === "email" ? email : null;
       if (input) {
-        fieldError(input, error.message);
+        fieldError(input, error.fieldMessage);
         input.focus();
       } else {
         problem.textContent =
