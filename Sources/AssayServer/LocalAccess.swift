@@ -21,6 +21,9 @@ import Hummingbird
 /// - `LocalOriginGuard` refuses a request whose `Host` is not a loopback name (DNS rebinding:
 ///   `evil.example` resolving to 127.0.0.1) and any request that a browser marks as coming from
 ///   another origin (`Origin`, `Sec-Fetch-Site`), so no other page can use the service even blind.
+///
+/// The WebSocket route (its own router) does not accept the key: whoever adds it there must check
+/// `Origin` too, since browsers let any page open a WebSocket to any address.
 public struct LocalAccess: Sendable, Hashable {
     /// The launch's key: whoever has it acts as the local user.
     public let key: String
