@@ -142,8 +142,9 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
-            // Compiled into the binary as bytes (PackageResources), so a copied `assay` still has them.
-            resources: [.embedInCode("Resources/openapi.json")],
+            // Compiled into the binary as bytes (PackageResources), so a copied `assay` still has them:
+            // the API's description and the workbench's pages, styles and scripts (`Workbench.assets`).
+            resources: [.embedInCode("Resources/openapi.json"), .embedInCode("Resources/ui")],
             swiftSettings: swiftSettings
         ),
         // The command-line front end: argument parsing and rendering only.

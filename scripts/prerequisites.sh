@@ -2,7 +2,8 @@
 # Installs the system packages Assay builds and tests against, when missing (Debian/Ubuntu):
 # SQLite headers for GRDB, PostgreSQL's server (the tests start a throw-away cluster), curl for
 # health checks, and what pip needs to build llama.cpp;
-# libxml2 headers (HTML and office files), poppler's PDF tools and tesseract (OCR) for the readers.
+# libxml2 headers (HTML and office files), poppler's PDF tools and tesseract (OCR) for the readers;
+# Chromium and chromium-driver for the workbench's browser tests.
 set -euo pipefail
 need=()
 dpkg -s libsqlite3-dev >/dev/null 2>&1 || need+=(libsqlite3-dev)
@@ -21,6 +22,9 @@ if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' >/dev/n
 dpkg -s libreadstat-dev >/dev/null 2>&1 || need+=(libreadstat-dev)
 command -v readstat >/dev/null 2>&1 || need+=(readstat)
 dpkg -s python3-openpyxl >/dev/null 2>&1 || need+=(python3-openpyxl)
+# The workbench's browser tests: headless Chromium and its WebDriver (chromedriver), driven from Swift.
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 if [ ${#need[@]} -gt 0 ]; then
   echo "prerequisites: installing ${need[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"

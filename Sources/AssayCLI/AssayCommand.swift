@@ -44,7 +44,7 @@ public struct AssayCommand: AsyncParsableCommand {
             ProjectsCommand.self,
             DocumentsCommand.self,
             TracesCommand.self,
-            ServeCommand.self, UsersCommand.self,
+            ServeCommand.self, UICommand.self, UsersCommand.self,
         ]
     )
 

@@ -25,18 +25,49 @@ struct ServeCommand: AsyncParsableCommand {
             SIGTERM or Ctrl-C stops cleanly: no new work, documents in flight finish (up to \
             --shutdown-grace seconds), then the store is closed. Logs are JSON lines on stderr.
 
-            The API is described at /openapi.json; the README has curl examples.
+            The API is described at /openapi.json; the README has curl examples. The workbench, the \
+            researcher's pages in the browser, is at / (sign in with an account); for one person on \
+            their own machine without an account, use assay ui.
             """)
 
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
+    @Flag(help: "Development mode: without ASSAY_JWT_SECRET, sign tokens with an ephemeral secret (sessions end with the process).")
+    var dev = false
+    @OptionGroup var service: ServiceOptions
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
+    }
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let secret: String
+        if let configured = try ServiceOptions.configuredSecret(env) {
+            secret = configured
+        } else if dev {
+            secret = ServiceOptions.ephemeralSecret()
+            printError("Development mode: tokens are signed with an ephemeral secret and stop working when the service stops.")
+        } else {
+            throw CLIError("set ASSAY_JWT_SECRET (at least 32 random characters, e.g. openssl rand -hex 32) or pass --dev")
+        }
+        let (config, described) = try await service.configuration(host: host, port: port, secret: secret, env)
+        let (app, _) = await buildApplication(config: config, logger: Logger(label: "assay.server"))
+        printError("Serving on http://\(host):\(port) with \(described); the workbench is at http://\(host):\(port)/")
+        try await app.runService()
+    }
+
+    /// Every job's configuration, as `assay run` builds it (the flags above, the model from `env`).
+    func runConfiguration(_ env: [String: String]) throws -> RunConfiguration { try service.runConfiguration(env) }
+}
+
+/// What `assay serve` and `assay ui` share: the database, how jobs run, and the service's limits.
+struct ServiceOptions: ParsableArguments {
     @Option(
         name: .long,
         help: ArgumentHelp(
             "The Assay database: a SQLite file or a postgres:// URL (default: ./assay.sqlite or $ASSAY_DB).", valueName: "path|url"))
     var db: String?
-    @Flag(help: "Development mode: without ASSAY_JWT_SECRET, sign tokens with an ephemeral secret (sessions end with the process).")
-    var dev = false
     @Option(help: ArgumentHelp("Largest upload in MB, all files together.", valueName: "MB")) var maxUploadMb = 32
     @Option(help: ArgumentHelp("Largest single uploaded file in MB.", valueName: "MB")) var maxFileMb = 20
     @Option(help: "Documents in flight at once per job.") var concurrency = 8
@@ -53,7 +84,6 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Connections open at once (kept under the open-file limit).", valueName: "n")) var maxConnections = 512
 
     func validate() throws {
-        guard (1...65535).contains(port) else { throw ValidationError("--port must be between 1 and 65535") }
         try FlagRanges.check(maxUploadMb, "--max-upload-mb", 1...4096)
         try FlagRanges.check(maxFileMb, "--max-file-mb", 1...4096)
         try FlagRanges.check(concurrency, "--concurrency", FlagRanges.concurrency)
@@ -65,19 +95,18 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxConnections >= 1 else { throw ValidationError("--max-connections needs at least 1") }
     }
 
-    func run() async throws {
-        let env = ProcessInfo.processInfo.environment
-        let logger = Logger(label: "assay.server")
-        let secret: String
-        if let configured = env["ASSAY_JWT_SECRET"], !configured.isEmpty {
-            guard configured.utf8.count >= 32 else { throw CLIError("ASSAY_JWT_SECRET must have at least 32 characters") }
-            secret = configured
-        } else if dev {
-            secret = (0..<4).map { _ in UUID().uuidString }.joined()
-            printError("Development mode: tokens are signed with an ephemeral secret and stop working when the service stops.")
-        } else {
-            throw CLIError("set ASSAY_JWT_SECRET (at least 32 random characters, e.g. openssl rand -hex 32) or pass --dev")
-        }
+    /// `ASSAY_JWT_SECRET` when set (at least 32 characters), else nil.
+    static func configuredSecret(_ env: [String: String]) throws -> String? {
+        guard let configured = env["ASSAY_JWT_SECRET"], !configured.isEmpty else { return nil }
+        guard configured.utf8.count >= 32 else { throw CLIError("ASSAY_JWT_SECRET must have at least 32 characters") }
+        return configured
+    }
+
+    /// A secret for this process only: its access tokens stop working when it stops.
+    static func ephemeralSecret() -> String { (0..<4).map { _ in UUID().uuidString }.joined() }
+
+    /// The service's configuration, and a line saying which model and database it uses.
+    func configuration(host: String, port: Int, secret: String, _ env: [String: String]) async throws -> (ServerConfig, String) {
         let location = try StoreLocation.resolve(db, environment: env)
         let store = try await location.openWithPatterns()
         let run = try runConfiguration(env)
@@ -99,9 +128,7 @@ struct ServeCommand: AsyncParsableCommand {
         config.patternAccess = PatternAccess.fromEnvironment(env)
         config.shutdownGrace = .seconds(shutdownGrace)
         config.connections.maxConnections = Self.connectionLimit(maxConnections)
-        let (app, _) = await buildApplication(config: config, logger: logger)
-        printError("Serving on http://\(host):\(port) with \(run.settings.model) at \(run.settings.baseURL), database \(location).")
-        try await app.runService()
+        return (config, "\(run.settings.model) at \(run.settings.baseURL), database \(location)")
     }
 
     /// Every job's configuration: the model and rate limits from the environment, the rest from flags.

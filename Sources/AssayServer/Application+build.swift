@@ -32,6 +32,8 @@ public func buildApplication(
 ) async
     -> (app: some ApplicationProtocol, parts: ServerParts)
 {
+    // Local mode acts as the local user without an account: never on an address others can reach.
+    precondition(config.local == nil || LocalAccess.isLoopback(config.host), "\(LocalAccessError(host: config.host))")
     let metrics = ServerMetrics()
     var engine = ExtractionEngine(store: config.store, provider: config.provider, tokenCounter: config.tokenCounter)
     engine.tokenFamily = config.tokenFamily
@@ -70,6 +72,9 @@ public func buildApplication(
             address: .hostname(config.host, port: config.port), serverName: "assay",
             availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
         services: [JobRunnerService(runner: runner, grace: config.shutdownGrace, store: config.store)],
+        onServerRunning: { channel in
+            if let onListening = config.onListening, let port = channel.localAddress?.port { await onListening(port) }
+        },
         logger: logger)
     return (app, ServerParts(runner: runner, metrics: metrics, tokens: TokenServiceHandle(service: tokens), hasher: hasher))
 }
@@ -86,6 +91,7 @@ func buildRouter(
         MetricsMiddleware(metrics: metrics)
         ProblemMiddleware()
     }
+    if config.local != nil { router.addMiddleware { LocalOriginGuard() } }
     let store = config.store
     let projects = Projects(store: store)
     let values = Values(store: store)
@@ -101,6 +107,7 @@ func buildRouter(
         Response(
             status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
     }
+    Workbench.addRoutes(to: router, local: config.local != nil)
 
     let sessions = makeSessions(
         config, tokens, hasher ?? PasswordHasher(cost: config.bcryptCost, maxPending: config.login.maxPendingHashes))
@@ -109,7 +116,8 @@ func buildRouter(
         patternAccess: config.patternAccess, maxBodyBytes: config.maxBodyBytes)
     accounts.addPublicRoutes(to: router.group())
 
-    let api = router.group().add(middleware: AuthMiddleware(sessions: sessions, patternAccess: config.patternAccess))
+    let api = router.group().add(
+        middleware: AuthMiddleware(sessions: sessions, patternAccess: config.patternAccess, local: config.local))
     accounts.addRoutes(to: api)
     ProjectController(projects: projects, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     DocumentController(

@@ -6,23 +6,31 @@ import Hummingbird
 
 /// Authenticates a request by `Authorization: Bearer <access token or API key>` or `X-API-Key`;
 /// streams (SSE) may pass the token as `?token=` because browsers' EventSource cannot set headers.
-/// Anything else answers 401 with a problem document.
+/// Anything else answers 401 with a problem document. In local mode (`assay ui`) the launch's key
+/// acts as the local user: the requester is `.local` and there is no account (no identity).
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let sessions: Sessions
     let patternAccess: PatternAccess
+    var local: LocalAccess? = nil
     /// Paths ending so may carry the token in the query.
     var queryTokenSuffix = "/stream"
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        let identity = try await identify(request)
+        let credential = try credential(of: request)
+        if let local, local.accepts(credential) {
+            context.requester = .local
+            return try await next(request, context)
+        }
+        let identity = try await Self.resolve(credential, sessions: sessions)
         context.identity = identity
         context.requester = identity.requester(patternAccess)
         return try await next(request, context)
     }
 
-    func identify(_ request: Request) async throws -> Identity {
+    /// The bearer token, API key or stream's query token; 401 when there is none.
+    func credential(of request: Request) throws -> String {
         var credential: String?
         if let header = request.headers[.authorization] {
             let parts = header.split(separator: " ", maxSplits: 1)
@@ -38,7 +46,7 @@ struct AuthMiddleware: RouterMiddleware {
         guard let credential, !credential.isEmpty else {
             throw APIProblem.unauthorized("sign in first: send Authorization: Bearer TOKEN (POST /auth/login) or an API key")
         }
-        return try await Self.resolve(credential, sessions: sessions)
+        return credential
     }
 
     /// The identity behind an access token or API key; 401 when neither is valid.

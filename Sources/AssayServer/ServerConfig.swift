@@ -56,6 +56,11 @@ public struct ServerConfig: Sendable {
     public var connections = ConnectionLimits()
     /// Trace runs (`POST /extraction/run-once`).
     public var traceOptions = TraceRunner.Options()
+    /// Single-user local mode (`assay ui`): requests with this key act as the local user. Set only
+    /// through `allowLocalUser`, which refuses an address other than loopback.
+    public internal(set) var local: LocalAccess?
+    /// Called once the server listens, with its port (the one chosen when `port` is 0).
+    public var onListening: (@Sendable (Int) async -> Void)?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, store: any ServiceStore,

@@ -41,7 +41,9 @@ struct CLIHarness {
     }
 
     /// Starts a command without waiting for it (to interrupt it, say).
-    func start(_ arguments: String...) throws -> ChildProcess {
+    func start(_ arguments: String...) throws -> ChildProcess { try start(arguments) }
+
+    func start(_ arguments: [String]) throws -> ChildProcess {
         let child = ChildProcess(
             executable: try Self.executable, arguments: arguments,
             environment: processEnvironment, directory: Self.repoRoot)

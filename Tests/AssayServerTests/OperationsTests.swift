@@ -13,10 +13,12 @@ import Testing
 
 @Suite("Operations: health, metrics, OpenAPI, authentication on every data route")
 struct OperationsTests {
-    static let publicRoutes: Set<String> = [
+    static let publicRoutes = Set([
         "GET /health/live", "GET /health/ready", "GET /metrics", "GET /openapi.json",
         "POST /auth/register", "POST /auth/login", "POST /auth/refresh",
-    ]
+    ]).union(workbenchRoutes)
+    /// The workbench's pages: static files, not part of the JSON API's description.
+    static let workbenchRoutes: Set<String> = ["GET /", "GET /ui/{name}"]
 
     /// Every route the router serves, as "METHOD /path/{param}".
     static func routes(_ config: ServerConfig) async -> Set<String> {
@@ -128,6 +130,7 @@ struct OperationsTests {
         let service = try TestService()
         var routes = await Self.routes(service.config)
         routes.insert("GET /ws/jobs/{id}")  // served by the WebSocket router
+        routes.subtract(Self.workbenchRoutes)
         let served = try await service.test { api in try await api.call(.get, "/openapi.json").json() }
         let document = try JSONValue.parse(OpenAPIDocument.json)
         #expect(served == document)
