@@ -40,7 +40,8 @@ public struct AssayCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, CodebookCommand.self, AddCommand.self, RunCommand.self, StatusCommand.self,
-            ShowCommand.self, BudgetCommand.self, ExportCommand.self, AgreementCommand.self, EvalCommand.self, CodersCommand.self,
+            ShowCommand.self, PauseCommand.self, ResumeCommand.self, CancelCommand.self, BudgetCommand.self, ExportCommand.self,
+            AgreementCommand.self, EvalCommand.self, CodersCommand.self,
             ProjectsCommand.self,
             DocumentsCommand.self,
             TracesCommand.self,

@@ -39,6 +39,14 @@ final class ProgressReporter: Sendable {
                 return shown[activity.model] != activity
             }
             if changed, activity.batches > 0 { printError((interactive ? "\r\u{1B}[K" : "") + activity.summary) }
+        case .control(let status):
+            let prefix = interactive ? "\r\u{1B}[K" : ""
+            if status == .paused {
+                printError(
+                    prefix + "Paused from elsewhere (assay pause): documents in flight finish, no new one starts; assay resume continues.")
+            } else {
+                printError(prefix + "Resumed.")
+            }
         case .finished:
             break
         }

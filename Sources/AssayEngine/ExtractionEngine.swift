@@ -77,6 +77,11 @@ public struct ExtractionEngine: Sendable {
         /// How long a claim on documents lasts without a heartbeat (`WorkClaims`): after a kill,
         /// another job takes the documents over this long after the last heartbeat.
         public var claimLease: Duration = .seconds(60)
+        /// How often the running job reads its status, so a pause, resume or cancel from another
+        /// process (`assay pause`, another machine) takes effect.
+        public var controlInterval: Duration = .seconds(1)
+        /// Closed while the job's stored status says paused (set by `execute`'s watcher).
+        var remote: PauseGate?
 
         public init(
             kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
@@ -285,23 +290,23 @@ public struct ExtractionEngine: Sendable {
             recorder: recorder, timeBudget: options.documentTimeBudget, chunker: options.chunking)
         var stopReason: Stop?
         var elsewhere = 0
-        // The job's heartbeat: its claims stay its own while it lives.
-        let heartbeat = (store as? any WorkClaims).map { claims in
-            Task { [lease = options.claimLease, jobID = job.id] in
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: lease / 3)
-                    try? await claims.renewClaims(jobID: jobID, lease: lease)
-                }
-            }
-        }
-        defer { heartbeat?.cancel() }
-
-        do {
+        var running = options
+        running.remote = PauseGate()
+        let work = Task { [running] in
             // Retries, rate-limit waits and circuit openings inside the provider wrappers count
             // into this job's metrics.
-            (stopReason, elsewhere) = try await Self.observing(recorder) {
+            try await Self.observing(recorder) {
                 try await processAll(
-                    documents, job: job, processor: processor, plan: prepared.plan, options: options, progress: progress)
+                    documents, job: job, processor: processor, plan: prepared.plan, options: running, progress: progress)
+            }
+        }
+        let watcher = watch(job.id, work: work, remote: running.remote, options: options, progress: progress)
+        defer { watcher.cancel() }
+        do {
+            (stopReason, elsewhere) = try await withTaskCancellationHandler {
+                try await work.value
+            } onCancel: {
+                work.cancel()
             }
         } catch is CancellationError {
             stopReason = .cancelled
@@ -459,9 +464,13 @@ public struct ExtractionEngine: Sendable {
                 guard launched < planned.count else { return false }
                 let batch = planned[launched]
                 launched += 1
-                let gate = options.gate
+                let (gate, remote) = (options.gate, options.remote)
                 group.addTask {
                     try await gate?.admit()
+                    do { try await remote?.admit() } catch {
+                        await gate?.done()
+                        throw error
+                    }
                     do {
                         var ids = batch.map(\.documentID)
                         var skipped = 0
@@ -474,6 +483,7 @@ public struct ExtractionEngine: Sendable {
                         }
                         guard !ids.isEmpty else {
                             await gate?.done()
+                            await remote?.done()
                             return Coded(results: [], elsewhere: skipped)
                         }
                         // Texts are read when their request goes out, so a job holds only the batches in flight.
@@ -483,9 +493,11 @@ public struct ExtractionEngine: Sendable {
                         try Task.checkCancellation()
                         let stored = try await Self.record(results, in: store, logger: logger)
                         await gate?.done()
+                        await remote?.done()
                         return Coded(results: stored, elsewhere: skipped + results.count - stored.count)
                     } catch {
                         await gate?.done()
+                        await remote?.done()
                         throw error
                     }
                 }
@@ -561,6 +573,42 @@ public struct ExtractionEngine: Sendable {
                 }
             }
             return stored
+        }
+    }
+
+    /// The running job's watcher: it follows the job's stored status (paused, running again,
+    /// cancelled — by `assay pause|resume|cancel` or another machine) and, as its heartbeat,
+    /// renews the job's claims every third of a lease.
+    private func watch(
+        _ jobID: Int64, work: Task<(stop: Stop?, elsewhere: Int), any Error>, remote: PauseGate?, options: Options,
+        progress: @escaping @Sendable (RunProgress) -> Void
+    ) -> Task<Void, Never> {
+        let store = self.store
+        return Task { [lease = options.claimLease, interval = options.controlInterval] in
+            let claims = store as? any WorkClaims
+            var lastBeat = ContinuousClock.now
+            var pausedHere = false
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                if let status = try? await store.job(id: jobID)?.status {
+                    switch status {
+                    case .paused where !pausedHere:
+                        pausedHere = true
+                        await remote?.close()
+                        progress(.control(.paused))
+                    case .running where pausedHere:
+                        pausedHere = false
+                        await remote?.open()
+                        progress(.control(.running))
+                    case .cancelled: work.cancel()
+                    default: break
+                    }
+                }
+                if ContinuousClock.now - lastBeat >= lease / 3, let claims {
+                    try? await claims.renewClaims(jobID: jobID, lease: lease)
+                    lastBeat = .now
+                }
+            }
         }
     }
 

@@ -133,7 +133,9 @@ public actor JobRunner {
     /// job over the documents still to do; the old job is closed with a note naming the new one.
     public func resume(jobID: Int64, budget: Budget? = nil) async throws -> Job {
         if let entry = active[jobID] {
-            guard await entry.gate.isClosed else { return try await notRunning(jobID, doing: "resume") }
+            // Paused here, or from elsewhere (the stored status, which the job's watcher follows).
+            let pausedElsewhere = try await store.job(id: jobID)?.status == .paused
+            guard await entry.gate.isClosed || pausedElsewhere else { return try await notRunning(jobID, doing: "resume") }
             await entry.gate.open()
             try await store.setJobStatus(.running, error: nil, jobID: jobID)
             try await store.appendEvent(jobID: jobID, kind: .jobResumed, documentID: nil, message: nil)
@@ -162,8 +164,9 @@ public actor JobRunner {
         guard let entry = active[jobID] else {
             let job = try await current(jobID)
             guard !job.status.isFinished else { throw JobRunnerError.notResumable(jobID: jobID, status: job.status) }
-            // Left running or paused by a process that is gone.
+            // Left running or paused by a process that is gone: what it held is free at once.
             try await store.setJobStatus(.cancelled, error: "cancelled", jobID: jobID)
+            try await (store as? any WorkClaims)?.releaseClaims(jobID: jobID, documentIDs: nil)
             try await store.appendEvent(jobID: jobID, kind: .jobCancelled, documentID: nil, message: "cancelled")
             return try await current(jobID)
         }
@@ -219,6 +222,7 @@ public actor JobRunner {
     private func publish(_ event: RunProgress, jobID: Int64) {
         switch event {
         case .started: break
+        case .control: break  // the status itself is the news; pollers of the job see it
         case .batch(var activity):
             // Gathering changes with every request: subscribers hear the batches' own news.
             activity.gathering = 0

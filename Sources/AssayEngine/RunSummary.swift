@@ -36,6 +36,9 @@ public enum RunProgress: Sendable {
     case documentFinished(DocumentReport)
     /// Batch mode: where the job's batches stand, after each change.
     case batch(BatchActivity)
+    /// The job was paused (`.paused`) or resumed (`.running`) from elsewhere: another process,
+    /// `assay pause` and `assay resume`.
+    case control(JobStatus)
     case finished(RunSummary)
 }
 

@@ -7,7 +7,8 @@ import Foundation
 /// stops renewing, and once its lease has run out another job takes the documents over. A job
 /// that claims work may store results only for documents it still holds: a result for one it
 /// lost is refused (`StoreError.claimLost`), so a zombie's late write cannot overwrite the new
-/// owner's, even after the new owner has finished. Storing a result ends the claim on it.
+/// owner's, even after the new owner has finished. A claim ends when its result is stored, when
+/// the job releases it (at its end, whatever the status), or when its lease runs out.
 ///
 /// Two jobs on one project share the work this way: each codes what it claims first, skips
 /// what the other holds, and neither codes what the other has finished.

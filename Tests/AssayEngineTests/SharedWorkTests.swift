@@ -4,6 +4,7 @@ import AssayProviders
 import AssayStore
 import AssayTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 /// Two jobs on one project at the same time share its documents through claims: each document
@@ -47,5 +48,59 @@ import Testing
         #expect(next.job.status == .completed && next.succeeded == 2)
         let swept = try #require(try await f.store.job(id: gone.id))
         #expect(swept.status == .paused && swept.error?.hasPrefix("its process stopped") == true, "\(swept)")
+    }
+}
+
+/// A job follows its stored status: paused, resumed or cancelled from elsewhere (another
+/// process writes the status, as `assay pause|resume|cancel` does), it stops taking documents,
+/// goes on, or stops.
+@Suite struct RemoteControlTests {
+    func options() -> ExtractionEngine.Options {
+        var options = ExtractionEngine.Options(concurrency: 2)
+        options.controlInterval = .milliseconds(10)
+        return options
+    }
+
+    func waitFor(_ condition: () async throws -> Bool) async throws {
+        while try await !condition() { try await Task.sleep(for: .milliseconds(5)) }
+    }
+
+    @Test func aJobPausedFromElsewhereWaitsAndGoesOnWhenResumed() async throws {
+        let f = try await EngineFixture(documents: 30)
+        let counter = ScriptedProvider(steps: [], then: FakeModel.good)
+        let engine = f.engine(SharedWorkTests.Unhurried(counter: counter))
+        let prepared = try await engine.prepare(projectID: f.project.id, options: options())
+        let seen = Mutex<[JobStatus]>([])
+        let run = Task {
+            try await engine.execute(prepared) { event in
+                if case .control(let status) = event { seen.withLock { $0.append(status) } }
+            }
+        }
+        let id = prepared.job.id
+        try await waitFor { try await f.store.job(id: id)?.processed ?? 0 >= 4 }
+        try await f.store.setJobStatus(.paused, error: "paused on request", jobID: id)
+        // Once the job has seen it, the documents in flight finish, then nothing starts.
+        try await waitFor { seen.withLock { $0 == [.paused] } }
+        try await Task.sleep(for: .milliseconds(100))
+        let held = await counter.callCount
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await counter.callCount == held && held < 30)
+        try await f.store.setJobStatus(.running, error: nil, jobID: id)
+        let summary = try await run.value
+        #expect(summary.job.status == .completed && summary.succeeded == 30)
+        #expect(await counter.callCount == 30)
+        #expect(seen.withLock { $0 } == [.paused, .running])
+    }
+
+    @Test func aJobCancelledFromElsewhereStops() async throws {
+        let f = try await EngineFixture(documents: 30)
+        let counter = ScriptedProvider(steps: [], then: FakeModel.good)
+        let engine = f.engine(SharedWorkTests.Unhurried(counter: counter))
+        let prepared = try await engine.prepare(projectID: f.project.id, options: options())
+        let run = Task { try await engine.execute(prepared) }
+        try await waitFor { try await f.store.job(id: prepared.job.id)?.processed ?? 0 >= 2 }
+        try await f.store.setJobStatus(.cancelled, error: "cancelled on request", jobID: prepared.job.id)
+        let summary = try await run.value
+        #expect(summary.job.status == .cancelled && summary.job.processed < 30)
     }
 }

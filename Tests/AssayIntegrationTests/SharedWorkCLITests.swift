@@ -24,3 +24,45 @@ import Testing
         #expect(rows.count == 200 && rows.allSatisfy { $0.hasSuffix(",succeeded") })
     }
 }
+
+/// `assay pause`, `assay resume` and `assay cancel` from another terminal: the running
+/// `assay run` follows the job's status in the database.
+@Suite(.serialized, .timeLimit(.minutes(10))) struct JobControlCLITests {
+    @Test func aRunPausedFromAnotherTerminalWaitsAndResumes() async throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        let documents = try BatchModeCLITests.writeDocuments(60, in: dir)
+        let mock = try await MockModelServer(arguments: ["--latency-ms", "100"])
+        defer { mock.stop() }
+        let cli = try await BatchModeCLITests.project(dir, name: "control", mock: mock, documents: documents)
+        let run = try cli.start("run", "--all", "--no-pack", "--concurrency", "2")
+        #expect(await run.waitForStderr(containing: "[3/60]", limit: .seconds(120)), "\(run.stderrSoFar)")
+        let paused = try await cli.run("pause", "1")
+        #expect(paused.status == 0 && paused.stdout.contains("Job #1 paused"), "\(paused.output)")
+        #expect(await run.waitForStderr(containing: "Paused from elsewhere", limit: .seconds(60)), "\(run.stderrSoFar)")
+        #expect(try await cli.run("status").stdout.contains("#1 full paused"))
+        let resumed = try await cli.run("resume", "1")
+        #expect(resumed.status == 0, "\(resumed.output)")
+        let done = await run.finish(limit: .seconds(300))
+        #expect(done.status == 0 && BatchModeCLITests.count("succeeded", in: done.stdout) == 60, "\(done.output)")
+        #expect(try await mock.stats()["requests"] == 60)
+        // A finished job cannot be paused or cancelled; the message says why.
+        let late = try await cli.run("cancel", "1")
+        #expect(late.status != 0 && late.stderr.contains("job #1 is completed"), "\(late.output)")
+    }
+
+    @Test func aRunCancelledFromAnotherTerminalStopsAndTheNextRunGoesOn() async throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        let documents = try BatchModeCLITests.writeDocuments(40, in: dir)
+        let mock = try await MockModelServer(arguments: ["--latency-ms", "100"])
+        defer { mock.stop() }
+        let cli = try await BatchModeCLITests.project(dir, name: "cancel", mock: mock, documents: documents)
+        let run = try cli.start("run", "--all", "--no-pack", "--concurrency", "2")
+        #expect(await run.waitForStderr(containing: "[2/40]", limit: .seconds(120)), "\(run.stderrSoFar)")
+        #expect(try await cli.run("cancel", "1").status == 0)
+        let stopped = await run.finish(limit: .seconds(120))
+        #expect(stopped.status == 130, "\(stopped.output)")
+        let rest = try await cli.run("run", "--all", "--no-pack")
+        #expect(rest.status == 0, "\(rest.output)")
+        #expect(try await mock.stats()["requests"] ?? 0 <= 40 + 2)
+    }
+}

@@ -42,7 +42,8 @@ extension StoreConformanceTests {
                 ids[2]
             ])
 
-        // Released (or the job finished): free for the other job; a paused job keeps its claims.
+        // Released: free for the other job. A status does not release them (a job cancelled from
+        // elsewhere still stores what it finishes before it notices, then releases them).
         try await claims.releaseClaims(jobID: a.id, documentIDs: [ids[1]])
         #expect(
             try await claims.claim(documentIDs: [ids[1]], jobID: b.id, codebookVersion: 1, skipDone: true, lease: .seconds(60)).claimed == [
@@ -52,7 +53,11 @@ extension StoreConformanceTests {
         #expect(
             try await claims.claim(documentIDs: [ids[1]], jobID: a.id, codebookVersion: 1, skipDone: true, lease: .seconds(60)).claimed
                 .isEmpty)
-        try await store.setJobStatus(.completed, error: nil, jobID: b.id)
+        try await store.setJobStatus(.cancelled, error: nil, jobID: b.id)
+        #expect(
+            try await claims.claim(documentIDs: [ids[1]], jobID: a.id, codebookVersion: 1, skipDone: true, lease: .seconds(60)).claimed
+                .isEmpty)
+        try await claims.releaseClaims(jobID: b.id, documentIDs: nil)
         #expect(
             try await claims.claim(documentIDs: [ids[1]], jobID: a.id, codebookVersion: 1, skipDone: true, lease: .seconds(60)).claimed == [
                 ids[1]

@@ -58,9 +58,6 @@ extension PostgresStore {
         let changed = try await db.execute(
             "UPDATE jobs SET status = \(status.rawValue), error = \(error)" + stamps + " WHERE id = \(jobID) RETURNING 1")
         if changed == 0 { throw StoreError.notFound("job #\(jobID)") }
-        // A finished job codes nothing more: what it claimed is free for others. (A paused one
-        // keeps its claims: the documents in flight when it paused are still its own.)
-        if status.isFinished { try await db.execute("DELETE FROM document_claims WHERE job_id = \(jobID)") }
     }
 
     /// Appends an event to the job's log.

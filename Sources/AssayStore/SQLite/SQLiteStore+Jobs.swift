@@ -80,9 +80,6 @@ extension SQLiteStore {
                 arguments: try .checked([status.rawValue, error, jobID]))
         }
         if db.changesCount == 0 { throw StoreError.notFound("job #\(jobID)") }
-        // A finished job codes nothing more: what it claimed is free for others. (A paused one
-        // keeps its claims: the documents in flight when it paused are still its own.)
-        if status.isFinished { try db.execute(sql: "DELETE FROM document_claims WHERE job_id = ?", arguments: [jobID]) }
     }
 
     /// Appends an event to the job's log.
