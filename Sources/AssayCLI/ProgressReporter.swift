@@ -10,6 +10,8 @@ final class ProgressReporter: Sendable {
     private let started = Date()
     /// Batch mode: what was last shown per model, so a line is printed only when it changes.
     private let batches = Mutex<[String: BatchActivity]>([:])
+    /// The documents last said to be held by other jobs, so a wait is told once, not every poll.
+    private let waitingShown = Mutex<[Int64]>([])
 
     var report: @Sendable (RunProgress) -> Void { { [self] in self.handle($0) } }
 
@@ -47,6 +49,18 @@ final class ProgressReporter: Sendable {
             } else {
                 printError(prefix + "Resumed.")
             }
+        case .waiting(let documents, let jobs):
+            let changed = waitingShown.withLock { shown in
+                defer { shown = [Int64(documents)] + jobs }
+                return shown != [Int64(documents)] + jobs
+            }
+            guard changed else { return }
+            let holders = jobs.map { "#\($0)" }.joined(separator: ", ")
+            printError(
+                (interactive ? "\r\u{1B}[K" : "")
+                    + "Waiting for \(documents) document\(documents == 1 ? "" : "s") that job\(jobs.count == 1 ? "" : "s") \(holders) "
+                    + "\(jobs.count == 1 ? "is" : "are") coding (another run at the same time; one whose process died is taken over once its lease runs out)."
+            )
         case .finished:
             break
         }

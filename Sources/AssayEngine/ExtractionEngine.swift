@@ -443,9 +443,10 @@ public struct ExtractionEngine: Sendable {
         let skipDone = options.selection.documentIDs == nil
         return try await withThrowingTaskGroup(of: Coded.self) { group in
             let exact = options.packing == nil ? [:] : await exactTokenCounts(documents)
-            let planned = batches(
+            var planned = batches(
                 documents, processor: processor, packing: options.packing, chunking: options.chunking,
                 tokens: exact)
+            let items = Dictionary(documents.map { ($0.documentID, $0) }) { first, _ in first }
             var launched = 0
             var counts = JobCounts(total: documents.count)
             var consecutiveFailures = 0
@@ -458,8 +459,11 @@ public struct ExtractionEngine: Sendable {
             let price = Price.dearest(plan.models.compactMap { self.price($0, batch: options.batch) })
             // A project whose budget is already spent starts nothing.
             var budgetReached = Self.budgetReached(TokenUsage(), dollars: 0, options: options, price: price)
-            // Documents another job coded or holds: not this job's to code.
+            // Documents another job coded: not this job's to code.
             var elsewhere = 0
+            // Documents another job holds now (document → that job): tried again once this job
+            // has sent the rest, until that job has done them or let them go.
+            var waiting: [Int64: Int64] = [:]
             func launch() -> Bool {
                 guard launched < planned.count else { return false }
                 let batch = planned[launched]
@@ -473,18 +477,19 @@ public struct ExtractionEngine: Sendable {
                     }
                     do {
                         var ids = batch.map(\.documentID)
-                        var skipped = 0
+                        var (skipped, held) = (0, [Int64: Int64]())
                         // Claimed just before they are sent: another job may have taken or done some.
                         if let claims {
                             let claim = try await claims.claim(
                                 documentIDs: ids, jobID: job.id, codebookVersion: processor.codebookVersion, skipDone: skipDone,
                                 lease: options.claimLease)
-                            (ids, skipped) = (claim.claimed, ids.count - claim.claimed.count)
+                            (skipped, held) = (ids.count - claim.claimed.count - claim.heldElsewhere.count, claim.heldElsewhere)
+                            ids = claim.claimed
                         }
                         guard !ids.isEmpty else {
                             await gate?.done()
                             await remote?.done()
-                            return Coded(results: [], elsewhere: skipped)
+                            return Coded(results: [], elsewhere: skipped, held: held)
                         }
                         // Texts are read when their request goes out, so a job holds only the batches in flight.
                         let texts = try await store.documents(ids: ids)
@@ -494,7 +499,7 @@ public struct ExtractionEngine: Sendable {
                         let stored = try await Self.record(results, in: store, logger: logger)
                         await gate?.done()
                         await remote?.done()
-                        return Coded(results: stored, elsewhere: skipped + results.count - stored.count)
+                        return Coded(results: stored, elsewhere: skipped + results.count - stored.count, held: held)
                     } catch {
                         await gate?.done()
                         await remote?.done()
@@ -504,54 +509,77 @@ public struct ExtractionEngine: Sendable {
                 return true
             }
             for _ in 0..<max(1, options.concurrency) where budgetReached == nil && launch() {}
-            while let coded = try await group.next() {
-                elsewhere += coded.elsewhere
-                for result in coded.results {
-                    counts.add(result.outcome)
-                    await processor.recorder.finished(result)
-                    logger.debug(
-                        "document done",
-                        metadata: [
-                            "job": "\(job.id)", "document": "\(result.documentID)", "outcome": "\(result.outcome.rawValue)",
-                        ])
-                    let report = DocumentReport(
-                        result: result, externalID: names[result.documentID] ?? "#\(result.documentID)", counts: counts)
-                    progress(.documentFinished(report))
-                    spent =
-                        spent
-                        + TokenUsage(
-                            promptTokens: result.tokensIn, completionTokens: result.tokensOut, cachedPromptTokens: result.tokensCached)
-                    dollars = result.cost.flatMap { cost in dollars.map { $0 + cost } }
-                    if result.outcome == .failed {
-                        consecutiveFailures += 1
-                        lastFailure = report.reason ?? "unknown"
-                    } else {
-                        consecutiveFailures = 0
+            while true {
+                while let coded = try await group.next() {
+                    elsewhere += coded.elsewhere
+                    waiting.merge(coded.held) { $1 }
+                    for result in coded.results {
+                        counts.add(result.outcome)
+                        await processor.recorder.finished(result)
+                        logger.debug(
+                            "document done",
+                            metadata: [
+                                "job": "\(job.id)", "document": "\(result.documentID)", "outcome": "\(result.outcome.rawValue)",
+                            ])
+                        let report = DocumentReport(
+                            result: result, externalID: names[result.documentID] ?? "#\(result.documentID)", counts: counts)
+                        progress(.documentFinished(report))
+                        spent =
+                            spent
+                            + TokenUsage(
+                                promptTokens: result.tokensIn, completionTokens: result.tokensOut, cachedPromptTokens: result.tokensCached)
+                        dollars = result.cost.flatMap { cost in dollars.map { $0 + cost } }
+                        if result.outcome == .failed {
+                            consecutiveFailures += 1
+                            lastFailure = report.reason ?? "unknown"
+                        } else {
+                            consecutiveFailures = 0
+                        }
                     }
+                    // A provider that keeps failing pauses the job (not fails it): once the cause is
+                    // fixed, resuming or running again goes on with the documents not done.
+                    if consecutiveFailures >= options.maxConsecutiveFailures {
+                        group.cancelAll()
+                        return (.paused("paused after \(consecutiveFailures) documents failed in a row; last: \(lastFailure)"), elsewhere)
+                    }
+                    // Over the budget: what is in flight finishes (it is paid for), nothing new starts.
+                    if budgetReached == nil {
+                        budgetReached = Self.budgetReached(spent, dollars: dollars, options: options, price: price)
+                    }
+                    if budgetReached == nil { _ = launch() }
                 }
-                // A provider that keeps failing pauses the job (not fails it): once the cause is
-                // fixed, resuming or running again goes on with the documents not done.
-                if consecutiveFailures >= options.maxConsecutiveFailures {
-                    group.cancelAll()
-                    return (.paused("paused after \(consecutiveFailures) documents failed in a row; last: \(lastFailure)"), elsewhere)
-                }
-                // Over the budget: what is in flight finishes (it is paid for), nothing new starts.
-                if budgetReached == nil {
-                    budgetReached = Self.budgetReached(spent, dollars: dollars, options: options, price: price)
-                }
-                if budgetReached == nil { _ = launch() }
+                // What another job held: done by it since (then skipped), or let go (then coded
+                // here: that job ended, or its process died and it was swept or its lease ran out).
+                guard budgetReached == nil, !waiting.isEmpty, let claims else { break }
+                progress(.waiting(documents: waiting.count, jobs: Set(waiting.values).sorted()))
+                try await Task.sleep(for: options.controlInterval * 2)
+                _ = try? await sweepAbandonedJobs(lease: options.claimLease)
+                // One transaction asks about them all; what this job now holds goes out as usual.
+                let ids = waiting.keys.sorted()
+                let retry = try await claims.claim(
+                    documentIDs: ids, jobID: job.id, codebookVersion: processor.codebookVersion, skipDone: skipDone,
+                    lease: options.claimLease)
+                elsewhere += ids.count - retry.claimed.count - retry.heldElsewhere.count
+                waiting = retry.heldElsewhere
+                planned += batches(
+                    retry.claimed.compactMap { items[$0] }, processor: processor, packing: options.packing,
+                    chunking: options.chunking, tokens: exact)
+                for _ in 0..<max(1, options.concurrency) where launch() {}
             }
             try Task.checkCancellation()
             // A budget reached with every document done is a job done.
-            return (launched < planned.count ? budgetReached.map { .paused($0) } : nil, elsewhere)
+            let unfinished = launched < planned.count || !waiting.isEmpty
+            return (unfinished ? budgetReached.map { .paused($0) } : nil, elsewhere)
         }
     }
 
-    /// What one request's task hands back: the results it stored, and how many of its documents
-    /// were another job's (claimed or done by it, or taken over while this one coded them).
+    /// What one request's task hands back: the results it stored, how many of its documents
+    /// were another job's (done by it, or taken over while this one coded them), and which
+    /// another job holds now (document → that job), to try again later.
     struct Coded: Sendable {
         var results: [DocumentResult]
         var elsewhere: Int
+        var held: [Int64: Int64] = [:]
     }
 
     /// Stores a request's results in one transaction (one write, one fsync). When another job
@@ -586,6 +614,9 @@ public struct ExtractionEngine: Sendable {
         let store = self.store
         return Task { [lease = options.claimLease, interval = options.controlInterval] in
             let claims = store as? any WorkClaims
+            // The first beat at once: it records which process runs the job (`Worker`), so a
+            // kill is known on this machine without waiting out a lease.
+            try? await claims?.renewClaims(jobID: jobID, lease: lease, worker: Worker.current)
             var lastBeat = ContinuousClock.now
             var pausedHere = false
             while !Task.isCancelled {
@@ -605,15 +636,16 @@ public struct ExtractionEngine: Sendable {
                     }
                 }
                 if ContinuousClock.now - lastBeat >= lease / 3, let claims {
-                    try? await claims.renewClaims(jobID: jobID, lease: lease)
+                    try? await claims.renewClaims(jobID: jobID, lease: lease, worker: Worker.current)
                     lastBeat = .now
                 }
             }
         }
     }
 
-    /// Pauses the jobs left `running` by processes that are gone (no heartbeat for two leases),
-    /// releasing their claims, so no job stays `running` forever; returns them.
+    /// Pauses the jobs left `running` by processes that are gone (gone from this machine, or no
+    /// heartbeat for two leases), releasing their claims, so no job stays `running` forever;
+    /// returns them.
     @discardableResult
     public func sweepAbandonedJobs(lease: Duration = Options().claimLease) async throws -> [Job] {
         guard let claims = store as? any WorkClaims else { return [] }

@@ -39,6 +39,9 @@ public enum RunProgress: Sendable {
     /// The job was paused (`.paused`) or resumed (`.running`) from elsewhere: another process,
     /// `assay pause` and `assay resume`.
     case control(JobStatus)
+    /// Every other document is sent: these are held by other jobs (running at the same time, or
+    /// killed and not yet swept), and the job waits until those finish them or let them go.
+    case waiting(documents: Int, jobs: [Int64])
     case finished(RunSummary)
 }
 

@@ -17,13 +17,31 @@ public protocol WorkClaims: Sendable {
     /// another job holds under a live lease is left to it; with `skipDone`, a document already
     /// done with this codebook version (succeeded or flagged, on its current text) is skipped.
     func claim(documentIDs: [Int64], jobID: Int64, codebookVersion: Int, skipDone: Bool, lease: Duration) async throws -> Claim
-    /// The job's heartbeat: its claims' leases run `lease` from now again, and the job is seen alive.
-    func renewClaims(jobID: Int64, lease: Duration) async throws
+    /// The job's heartbeat: its claims' leases run `lease` from now again, and the job is seen
+    /// alive, run by `worker` (`Worker.current`).
+    func renewClaims(jobID: Int64, lease: Duration, worker: String) async throws
     /// Gives up the job's claims (on these documents, or all of them when nil).
     func releaseClaims(jobID: Int64, documentIDs: [Int64]?) async throws
-    /// Jobs left `running` whose last heartbeat was before `silentSince` (their process is gone):
-    /// paused with the reason, their claims released, so they can be resumed or run again.
-    func sweepAbandonedJobs(silentSince: Date) async throws -> [Job]
+    /// Jobs left `running` whose last heartbeat was before `silentSince`, or whose worker
+    /// `isGone` (their process is gone): paused with the reason, their claims released, so they
+    /// can be resumed or run again.
+    func sweepAbandonedJobs(silentSince: Date, isGone: @escaping @Sendable (String) -> Bool) async throws -> [Job]
+}
+
+extension WorkClaims {
+    /// Sweeps jobs silent since then, and those whose process on this machine is gone.
+    public func sweepAbandonedJobs(silentSince: Date) async throws -> [Job] {
+        try await sweepAbandonedJobs(silentSince: silentSince, isGone: Worker.isGone)
+    }
+}
+
+/// Why a swept job stopped, as its pause reason says.
+enum AbandonedJob {
+    static func reason(heartbeat: Date, workerGone: Bool) -> String {
+        workerGone
+            ? "its process on this machine is gone: resume it or run again"
+            : "its process stopped (no heartbeat since \(RFC3339.format(heartbeat))): resume it or run again"
+    }
 }
 
 /// What a claim got: the documents the job now holds, and why it does not hold the others.

@@ -49,6 +49,74 @@ import Testing
         let swept = try #require(try await f.store.job(id: gone.id))
         #expect(swept.status == .paused && swept.error?.hasPrefix("its process stopped") == true, "\(swept)")
     }
+
+    /// A job does not end while another job holds some of its documents: it waits, skips those
+    /// the other job finishes, and codes those the other job lets go. (Before, it ended at once,
+    /// `completed` with them counted "elsewhere", though nobody had coded them: after a kill -9
+    /// the next run coded nothing.)
+    @Test func aJobWaitsForDocumentsAnotherJobHoldsAndCodesThoseLetGo() async throws {
+        let f = try await EngineFixture(documents: 4)
+        let documents = try await f.store.documents(projectID: f.project.id, status: .ready)
+        let holder = try await f.store.startJob(
+            projectID: f.project.id, kind: .full, codebookVersion: 1, promptHash: "p", model: "m", selection: .all, total: 2,
+            message: nil, projectStatus: nil)
+        let claim = try await f.store.claim(
+            documentIDs: [documents[0].id, documents[1].id], jobID: holder.id, codebookVersion: 1, skipDone: true,
+            lease: .seconds(600))
+        #expect(claim.claimed.count == 2)
+        let counter = ScriptedProvider(steps: [], then: FakeModel.good)
+        var options = ExtractionEngine.Options(concurrency: 2)
+        options.controlInterval = .milliseconds(10)
+        let waits = Mutex<[RunProgress]>([])
+        let run = Task {
+            try await f.engine(counter).run(projectID: f.project.id, options: options) { event in
+                if case .waiting = event { waits.withLock { $0.append(event) } }
+            }
+        }
+        while waits.withLock({ $0.isEmpty }) { try await Task.sleep(for: .milliseconds(5)) }
+        guard case .waiting(let count, let jobs) = waits.withLock({ $0[0] }) else { return }
+        #expect(count == 2 && jobs == [holder.id])
+        #expect(await counter.callCount == 2)
+        // The holder finishes one document and lets the other go.
+        try await f.store.record(
+            DocumentResult(
+                jobID: holder.id, documentID: documents[0].id, codebookVersion: 1, contentHash: documents[0].contentHash,
+                outcome: .succeeded, extractions: [], errors: [], tokensIn: 1, tokensOut: 1))
+        try await f.store.releaseClaims(jobID: holder.id, documentIDs: nil)
+        let summary = try await run.value
+        #expect(await counter.callCount == 3)
+        #expect(summary.job.status == .completed && summary.succeeded == 3 && summary.codedElsewhere == 1, "\(summary)")
+    }
+
+    /// A job left `running` by a process on this machine that is gone is swept by the next run
+    /// at once, though its heartbeat is fresh and its lease has long to run.
+    @Test func aJobWhoseProcessIsGoneIsSweptAtOnce() async throws {
+        let f = try await EngineFixture(documents: 2)
+        let documents = try await f.store.documents(projectID: f.project.id, status: .ready)
+        let dead = try await Self.finishedProcess()
+        let gone = try await f.store.startJob(
+            projectID: f.project.id, kind: .full, codebookVersion: 1, promptHash: "p", model: "m", selection: .all, total: 2,
+            message: nil, projectStatus: nil)
+        _ = try await f.store.claim(
+            documentIDs: documents.map(\.id), jobID: gone.id, codebookVersion: 1, skipDone: true, lease: .seconds(600))
+        try await f.store.renewClaims(jobID: gone.id, lease: .seconds(600), worker: dead)
+        let next = try await f.engine(ScriptedProvider(steps: [], then: FakeModel.good)).run(projectID: f.project.id, options: .init())
+        #expect(next.job.status == .completed && next.succeeded == 2 && next.codedElsewhere == 0, "\(next)")
+        let swept = try #require(try await f.store.job(id: gone.id))
+        #expect(swept.status == .paused && swept.error == "its process on this machine is gone: resume it or run again")
+    }
+
+    /// The worker id a process that has ended had: run `true`, wait for it, name it as it was.
+    static func finishedProcess() async throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "sleep 0.2"]
+        try process.run()
+        let pid = process.processIdentifier
+        let worker = try #require(Worker.id(of: pid))
+        process.waitUntilExit()
+        return worker
+    }
 }
 
 /// A job follows its stored status: paused, resumed or cancelled from elsewhere (another

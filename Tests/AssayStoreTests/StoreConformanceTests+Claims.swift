@@ -105,8 +105,8 @@ extension StoreConformanceTests {
         let silence = Date()
         try await Task.sleep(for: .milliseconds(5))
         let alive = try await Fixtures.job(in: store, project: project)
-        try await claims.renewClaims(jobID: alive.id, lease: .seconds(60))
-        let swept = try await claims.sweepAbandonedJobs(silentSince: silence)
+        try await claims.renewClaims(jobID: alive.id, lease: .seconds(60), worker: "alive")
+        let swept = try await claims.sweepAbandonedJobs(silentSince: silence) { _ in false }
         #expect(swept.map(\.id) == [gone.id])
         let job = try #require(try await store.job(id: gone.id))
         #expect(job.status == .paused && job.error?.hasPrefix("its process stopped") == true)
@@ -115,5 +115,26 @@ extension StoreConformanceTests {
         let freed = try await claims.claim(
             documentIDs: [documents[0].id], jobID: alive.id, codebookVersion: 1, skipDone: true, lease: .seconds(60))
         #expect(freed.claimed == [documents[0].id])
+    }
+
+    /// A job whose worker is known gone (its process on this machine ended) is swept though its
+    /// heartbeat is fresh; one whose worker lives, or is not known, is left alone.
+    @Test(arguments: StoreKind.allCases)
+    func theSweepPausesJobsWhoseWorkerIsGone(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let claims = try claims(store)
+        let (project, _) = try await Fixtures.project(in: store, documents: 1)
+        let (dead, alive, unknown) = try await (
+            Fixtures.job(in: store, project: project), Fixtures.job(in: store, project: project),
+            Fixtures.job(in: store, project: project)
+        )
+        try await claims.renewClaims(jobID: dead.id, lease: .seconds(60), worker: "dead worker")
+        try await claims.renewClaims(jobID: alive.id, lease: .seconds(60), worker: "live worker")
+        let swept = try await claims.sweepAbandonedJobs(silentSince: Date().addingTimeInterval(-3600)) { $0 == "dead worker" }
+        #expect(swept.map(\.id) == [dead.id])
+        let reason = try await store.job(id: dead.id)?.error
+        #expect(reason == "its process on this machine is gone: resume it or run again")
+        let (left, unknownLeft) = try await (store.job(id: alive.id)?.status, store.job(id: unknown.id)?.status)
+        #expect(left == .running && unknownLeft == .running)
     }
 }

@@ -41,12 +41,12 @@ extension PostgresStore: WorkClaims {
         }
     }
 
-    public func renewClaims(jobID: Int64, lease: Duration) async throws {
+    public func renewClaims(jobID: Int64, lease: Duration, worker: String) async throws {
         try await write { db in
             let now = Date()
             try await db.execute(
                 "UPDATE document_claims SET lease_until = \(now.addingTimeInterval(lease.seconds)) WHERE job_id = \(jobID)")
-            try await db.execute("UPDATE jobs SET heartbeat_at = \(now) WHERE id = \(jobID)")
+            try await db.execute("UPDATE jobs SET heartbeat_at = \(now), worker = \(worker) WHERE id = \(jobID)")
         }
     }
 
@@ -60,18 +60,19 @@ extension PostgresStore: WorkClaims {
         }
     }
 
-    public func sweepAbandonedJobs(silentSince: Date) async throws -> [Job] {
+    public func sweepAbandonedJobs(silentSince: Date, isGone: @escaping @Sendable (String) -> Bool) async throws -> [Job] {
         try await write { db in
-            let running = JobStatus.running.rawValue
-            let ids = try await db.rows(
+            let running = try await db.rows(
                 """
-                SELECT id FROM jobs WHERE status = \(running) AND COALESCE(heartbeat_at, started_at, created_at) < \(silentSince)
-                ORDER BY id FOR UPDATE
-                """
-            ).map { try $0.field("id", as: Int64.self) }
+                SELECT id, COALESCE(heartbeat_at, started_at, created_at) AS beat, worker FROM jobs
+                WHERE status = \(JobStatus.running.rawValue) ORDER BY id FOR UPDATE
+                """)
             var swept: [Job] = []
-            for id in ids {
-                let reason = "its process stopped (no heartbeat since \(RFC3339.format(silentSince))): resume it or run again"
+            for row in running {
+                let (id, beat) = (try row.field("id", as: Int64.self), try row.field("beat", as: Date.self))
+                let gone = try row.field("worker", as: String?.self).map(isGone) ?? false
+                guard gone || beat < silentSince else { continue }
+                let reason = AbandonedJob.reason(heartbeat: beat, workerGone: gone)
                 try await Self.setJobStatus(db, .paused, error: reason, jobID: id)
                 try await db.execute("DELETE FROM document_claims WHERE job_id = \(id)")
                 try await Self.appendEvent(db, jobID: id, kind: .jobPaused, documentID: nil, message: reason)

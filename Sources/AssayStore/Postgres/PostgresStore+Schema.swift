@@ -13,7 +13,7 @@ extension PostgresStore {
     /// The schema, as versioned steps. Never edit a shipped step: databases in the field already
     /// ran it. Add version 2 and so on instead.
     ///
-    /// Version 1 is the SQLite store's schema as it stands after its v12, created directly. Ids are
+    /// Version 1 is the SQLite store's schema as it stands after its v13, created directly. Ids are
     /// BIGINT identities, never reused; dates are TIMESTAMPTZ; JSON is TEXT, because JSONB would
     /// reorder an object's keys and Assay's JSON keeps its order (a codebook's variables, a
     /// document's metadata). Text compared or sorted as SQLite does is declared `COLLATE "C"`
@@ -123,7 +123,8 @@ extension PostgresStore {
             started_at TIMESTAMPTZ,
             finished_at TIMESTAMPTZ,
             heartbeat_at TIMESTAMPTZ,
-            claims_work BOOLEAN NOT NULL DEFAULT FALSE
+            claims_work BOOLEAN NOT NULL DEFAULT FALSE,
+            worker TEXT
         )
         """,
         "CREATE INDEX jobs_project ON jobs(project_id)",

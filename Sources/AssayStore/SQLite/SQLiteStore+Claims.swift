@@ -19,6 +19,10 @@ extension SQLiteStore: WorkClaims {
                     ALTER TABLE jobs ADD COLUMN claims_work INTEGER NOT NULL DEFAULT 0;
                     """)
         }
+        // Which process runs the job (`Worker`), so one gone from this machine is swept at once.
+        migrator.registerMigration("v13: job workers") { db in
+            try db.execute(sql: "ALTER TABLE jobs ADD COLUMN worker TEXT")
+        }
     }
 
     public func claim(documentIDs: [Int64], jobID: Int64, codebookVersion: Int, skipDone: Bool, lease: Duration) async throws -> Claim {
@@ -61,11 +65,11 @@ extension SQLiteStore: WorkClaims {
         }
     }
 
-    public func renewClaims(jobID: Int64, lease: Duration) async throws {
+    public func renewClaims(jobID: Int64, lease: Duration, worker: String) async throws {
         try await writer.write { db in
             let now = Date().storedSeconds
             try db.execute(sql: "UPDATE document_claims SET lease_until = ? WHERE job_id = ?", arguments: [now + lease.seconds, jobID])
-            try db.execute(sql: "UPDATE jobs SET heartbeat_at = ? WHERE id = ?", arguments: [now, jobID])
+            try db.execute(sql: "UPDATE jobs SET heartbeat_at = ?, worker = ? WHERE id = ?", arguments: [now, worker, jobID])
         }
     }
 
@@ -80,18 +84,17 @@ extension SQLiteStore: WorkClaims {
         }
     }
 
-    public func sweepAbandonedJobs(silentSince: Date) async throws -> [Job] {
+    public func sweepAbandonedJobs(silentSince: Date, isGone: @escaping @Sendable (String) -> Bool) async throws -> [Job] {
         try await writer.write { db in
-            let cutoff = silentSince.storedSeconds
-            let ids = try Int64.fetchAll(
+            let running = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT id FROM jobs WHERE status = ? AND COALESCE(heartbeat_at, started_at, created_at) < ?
-                    ORDER BY id
-                    """,
-                arguments: [JobStatus.running.rawValue, cutoff])
-            return try ids.compactMap { id in
-                let reason = "its process stopped (no heartbeat since \(RFC3339.format(silentSince))): resume it or run again"
+                sql: "SELECT id, COALESCE(heartbeat_at, started_at, created_at) AS beat, worker FROM jobs WHERE status = ? ORDER BY id",
+                arguments: [JobStatus.running.rawValue])
+            return try running.compactMap { row -> Job? in
+                let (id, beat, worker): (Int64, Double, String?) = (row["id"], row["beat"] ?? 0, row["worker"])
+                let gone = worker.map(isGone) ?? false
+                guard gone || beat < silentSince.storedSeconds else { return nil }
+                let reason = AbandonedJob.reason(heartbeat: Date(timeIntervalSince1970: beat), workerGone: gone)
                 try Self.setJobStatus(db, .paused, error: reason, jobID: id)
                 try db.execute(sql: "DELETE FROM document_claims WHERE job_id = ?", arguments: [id])
                 try Self.appendEvent(db, jobID: id, kind: .jobPaused, documentID: nil, message: reason)
