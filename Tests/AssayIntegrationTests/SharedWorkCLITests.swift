@@ -23,6 +23,31 @@ import Testing
         let rows = try await BatchModeCLITests.dataset(cli, dir, "shared").split(whereSeparator: \.isNewline).dropFirst()
         #expect(rows.count == 200 && rows.allSatisfy { $0.hasSuffix(",succeeded") })
     }
+
+    /// A run killed with SIGKILL holds its claims under a lease that has a minute to run; the
+    /// next run on this machine sees that the first one's process is gone, sweeps its job and
+    /// codes the rest at once, instead of ending with them "coded elsewhere" or waiting.
+    @Test func aRunKilledWithSIGKILLIsSweptByTheNextAndTheRestCoded() async throws {
+        let dir = try CLIHarness.temporaryDirectory()
+        let documents = try BatchModeCLITests.writeDocuments(60, in: dir)
+        let mock = try await MockModelServer(arguments: ["--latency-ms", "100"])
+        defer { mock.stop() }
+        let cli = try await BatchModeCLITests.project(dir, name: "killed", mock: mock, documents: documents)
+        let first = try cli.start("run", "--all", "--no-pack", "--concurrency", "4")
+        #expect(await first.waitForStderr(containing: "[8/60]", limit: .seconds(120)), "\(first.stderrSoFar)")
+        first.kill9()
+        _ = await first.finish(limit: .seconds(30))
+        let next = try await cli.run("run", "--all", "--no-pack", "--concurrency", "4")
+        #expect(next.status == 0, "\(next.output)")
+        let done = try #require(BatchModeCLITests.count("succeeded", in: next.stdout), "\(next.stdout)")
+        #expect(done > 0 && done <= 52 && BatchModeCLITests.count("elsewhere", in: next.stdout) == nil, "\(next.stdout)")
+        // Not a lease's wait (60 s): the sweep saw the process was gone.
+        #expect(next.stderr.contains("job=1 [AssayEngine] job swept: its process is gone"), "\(next.stderr)")
+        let rows = try await BatchModeCLITests.dataset(cli, dir, "killed").split(whereSeparator: \.isNewline).dropFirst()
+        #expect(rows.count == 60 && rows.allSatisfy { $0.hasSuffix(",succeeded") })
+        // At most the killed run's in-flight requests went twice.
+        #expect(try await mock.stats()["requests"] ?? 0 <= 60 + 4)
+    }
 }
 
 /// `assay pause`, `assay resume` and `assay cancel` from another terminal: the running
