@@ -91,8 +91,8 @@ import Testing
         let dir = try CLIHarness.temporaryDirectory()
         var cli = CLIHarness(database: dir.appendingPathComponent("served.sqlite").path)
         cli.environment["ASSAY_JWT_SECRET"] = String(repeating: "s3cr3t-", count: 6)
-        // The mock model answers the sample job started below, so the page has a job to show.
-        let mock = try await MockModelServer()
+        // The mock model answers the jobs started from the page, 1.5 s a reply, so one can be cancelled.
+        let mock = try await MockModelServer(arguments: ["--latency-ms", "1500"])
         defer { mock.stop() }
         cli.environment["ASSAY_BASE_URL"] = mock.baseURL
         cli.environment["ASSAY_MODEL"] = "mock"
@@ -169,7 +169,7 @@ import Testing
                 try await browser.screenshot(to: shots.appendingPathComponent("06-project-documents.png"), showing: "#documents-title")
                 #expect(try await browser.execute("return [window.innerWidth, window.innerHeight]") == [1280, 800])
 
-                // A job started over the API (as curl would; the page starts none yet) shows on the page.
+                // A codebook over the API (the page has no codebook form yet); the runs from the page.
                 let session = try await browser.execute(#"return JSON.parse(sessionStorage.getItem("assay.session")).token"#)
                 let api = HTTPAPI(base: "http://127.0.0.1:\(port)")
                 api.token = session.stringValue
@@ -179,17 +179,34 @@ import Testing
                 let imported = try await api.send(
                     "PUT", "/projects/\(Int(projectID))/codebook", body: codebook, contentType: "application/yaml")
                 #expect(imported.status == 201, "\(imported.text)")
-                let job = try await api.send("POST", "/projects/\(Int(projectID))/jobs", json: #"{"kind":"sample","sample_size":2}"#)
-                #expect(job.status == 202, "\(job.text)")
-                let jobID = Int(try #require(job.json["id"]?.doubleValue))
-                try await browser.wait(for: "the job to finish") {
-                    ["completed", "failed", "cancelled"].contains(try await api.send("GET", "/jobs/\(jobID)").json["status"]?.stringValue)
+                // A sample size that is not one is refused beside the field, and nothing starts.
+                try await browser.clear("#sample-size")
+                try await browser.type("0", into: "#sample-size")
+                try await browser.click("#run-sample")
+                try await browser.waitForText("#sample-size-error", containing: "whole number")
+                #expect(try await api.send("GET", "/projects/\(Int(projectID))/jobs").json["items"]?.arrayValue?.isEmpty == true)
+                // A sample started from the page runs (each reply takes the mock 1.5 s) and is cancelled from its row.
+                try await browser.clear("#sample-size")
+                try await browser.type("2", into: "#sample-size")
+                try await browser.click("#run-sample")
+                try await browser.waitForText("#notice", containing: "Job #1 started: 2 document(s) to code")
+                try await browser.waitForText("#job-1", containing: "Cancel")
+                try await browser.click("#jobs button[data-action='cancel'][data-job='1']")
+                try await browser.waitForText("#job-1", containing: "cancelled")
+                #expect(try await api.send("GET", "/jobs/1").json["status"]?.stringValue == "cancelled")
+                // The next sample is followed live, with no refresh, to the end; the documents then show their coding.
+                try await browser.click("#run-sample")
+                try await browser.waitForText("#notice", containing: "Job #2 started")
+                try await browser.screenshot(to: shots.appendingPathComponent("07-project-job-running.png"), showing: "#run-title")
+                try await browser.waitForText("#job-2", containing: "running")
+                try await browser.wait(for: "job #2 to end on the page") {
+                    try await browser.text("#job-2").contains("completed")
                 }
-                try await browser.click("#refresh")
-                let jobs = try await browser.waitForText("#jobs", containing: "#\(jobID)")
-                #expect(jobs.contains("sample") && jobs.contains("completed") && jobs.contains("2 of 2"), "\(jobs)")
+                let jobs = try await browser.text("#jobs")
+                #expect(jobs.contains("sample") && jobs.contains("2 of 2") && jobs.contains("cancelled"), "\(jobs)")
+                #expect(try await browser.elements("#jobs button[data-action]").isEmpty, "a finished job offers no actions")
                 try await browser.waitForText("#documents", containing: "Coded")
-                try await browser.screenshot(to: shots.appendingPathComponent("07-project-job.png"), showing: "#documents-title")
+                try await browser.screenshot(to: shots.appendingPathComponent("08-project-job.png"), showing: "#documents-title")
 
                 // Back to the list; a reload keeps the session (this tab's storage), and the token is never in the address.
                 try await browser.click("a[href='#/projects']:not(.brand)")
@@ -199,7 +216,7 @@ import Testing
                 #expect(try await browser.text("#projects").contains("Created"))
                 let address = try await browser.currentURL()
                 #expect(!address.contains("token") && !address.contains("ey"), "\(address)")
-                try await browser.screenshot(to: shots.appendingPathComponent("08-projects.png"))
+                try await browser.screenshot(to: shots.appendingPathComponent("09-projects.png"))
 
                 // Signing out ends the session at the service and forgets the token here.
                 let token = try await browser.execute(#"return JSON.parse(sessionStorage.getItem("assay.session")).token"#)
@@ -210,7 +227,7 @@ import Testing
                 #expect(try await browser.execute(#"return sessionStorage.getItem("assay.session")"#) == .null)
                 api.token = token.stringValue
                 #expect(try await api.send("GET", "/projects").status == 401, "the signed-out token is dead")
-                try await browser.screenshot(to: shots.appendingPathComponent("09-signed-out.png"))
+                try await browser.screenshot(to: shots.appendingPathComponent("10-signed-out.png"))
 
                 // A session the service no longer accepts sends the person back to sign in.
                 try await browser.execute(

@@ -1,12 +1,17 @@
 // One project: add documents (every format Assay reads) and see whether each could be read and
-// why not; the project's jobs.
+// why not; run a sample or everything, and watch, pause, resume or cancel the project's jobs.
 
 import * as api from "./api.js";
-import { h, show, field, heading, focusHeading, date } from "./dom.js";
+import { h, show, field, fieldError, heading, focusHeading, date } from "./dom.js";
 
 const documentStates = { ready: "Readable", failed: "Failed", uploaded: "Uploaded", parsed: "Parsed" };
 const codedStates = { succeeded: "Coded", flagged: "Coded, flagged", failed: "Coding failed" };
 const uploadOutcomes = { inserted: "added", updated: "updated", unchanged: "already there", skipped: "skipped as a duplicate" };
+// What a person can do with a job in each state; the service decides whether it may.
+const jobActions = { running: ["pause", "cancel"], pending: ["cancel"], paused: ["resume", "cancel"] };
+const actionNames = { pause: "Pause", resume: "Resume", cancel: "Cancel" };
+// How often the jobs are read again while one is under way.
+const followEvery = 1000;
 
 export async function render(view, { id, notify }) {
   const title = heading("Project");
@@ -26,8 +31,24 @@ export async function render(view, { id, notify }) {
   const documents = h("section", { "aria-labelledby": "documents-title" }, h("h2", { id: "documents-title" }, "Documents"));
   const documentList = h("div", {}, "Loading documents…");
   documents.append(documentList);
+  const sampleSize = h("input", { type: "number", id: "sample-size", min: 1, step: 1, value: 20, required: true, inputmode: "numeric" });
+  const runSample = h("button", { type: "submit", id: "run-sample" }, "Run a sample");
+  const runAll = h("button", { type: "button", class: "secondary", id: "run-all" }, "Run all documents");
+  const runForm = h(
+    "form",
+    { class: "card", "aria-labelledby": "run-title", novalidate: true },
+    h("h2", { id: "run-title" }, "Run"),
+    h(
+      "p",
+      { class: "hint", id: "run-hint" },
+      "A sample codes a few documents chosen at random, to review before the rest; all codes every document not yet done with this codebook.",
+    ),
+    field("Sample size", sampleSize),
+    h("div", { class: "actions" }, runSample, runAll),
+  );
+  sampleSize.setAttribute("aria-describedby", "run-hint");
   const jobs = h("section", { "aria-labelledby": "jobs-title" }, h("h2", { id: "jobs-title" }, "Jobs"));
-  const jobList = h("div", {}, "Loading jobs…");
+  const jobList = h("div", { "aria-live": "polite" }, "Loading jobs…");
   const refresh = h("button", { type: "button", class: "secondary", id: "refresh" }, "Refresh documents and jobs");
   jobs.append(jobList, h("div", { class: "actions" }, refresh));
   refresh.addEventListener("click", async () => {
@@ -39,7 +60,72 @@ export async function render(view, { id, notify }) {
     }
   });
 
-  view.append(h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects")), title, stage, uploadForm, documents, jobs);
+  view.append(h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects")), title, stage, uploadForm, documents, runForm, jobs);
+
+  runForm.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const size = Number(sampleSize.value);
+    if (!Number.isInteger(size) || size < 1) {
+      fieldError(sampleSize, "A sample is a whole number of documents, 1 or more.");
+      sampleSize.focus();
+      return;
+    }
+    fieldError(sampleSize, null);
+    startJob({ kind: "sample", sample_size: size });
+  });
+  runAll.addEventListener("click", () => startJob({ kind: "full" }));
+  jobList.addEventListener("click", async (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    const { action, job } = button.dataset;
+    button.disabled = true;
+    try {
+      const changed = await api.post(`/jobs/${job}/${action}`, {});
+      notify(String(changed.id) === job ? `Job #${job} ${changed.status}.` : `Job #${job} continues as job #${changed.id}.`);
+      await loadJobs();
+    } catch (error) {
+      button.disabled = false;
+      if (error.status !== 401) notify(error.message, "error");
+    }
+  });
+
+  async function startJob(request) {
+    runForm.setAttribute("aria-busy", "true");
+    try {
+      const job = await api.post(`/projects/${id}/jobs`, request);
+      notify(`Job #${job.id} started: ${job.total} document(s) to code.`);
+      await loadJobs();
+    } catch (error) {
+      if (error.status !== 401) notify(error.message, "error");
+    } finally {
+      runForm.removeAttribute("aria-busy");
+    }
+  }
+
+  // While a job is under way the page reads the jobs every second (and the documents when one
+  // ends), until the person leaves the page.
+  let following = null;
+  function follow(items) {
+    const underWay = items.some((job) => job.status === "running" || job.status === "pending");
+    if (underWay && !following) {
+      following = setInterval(async () => {
+        if (!view.isConnected) return stopFollowing();
+        try {
+          await loadJobs();
+        } catch (error) {
+          stopFollowing();
+          if (error.status !== 401) notify(error.message, "error");
+        }
+      }, followEvery);
+    } else if (!underWay && following) {
+      stopFollowing();
+      loadDocuments().catch(() => {});
+    }
+  }
+  function stopFollowing() {
+    clearInterval(following);
+    following = null;
+  }
   focusHeading(view);
 
   uploadForm.addEventListener("submit", async (event) => {
@@ -75,6 +161,7 @@ export async function render(view, { id, notify }) {
   async function loadJobs() {
     const { items } = await api.get(`/projects/${id}/jobs`);
     show(jobList, items.length === 0 ? h("p", { class: "empty" }, "No jobs yet.") : jobTable(items));
+    follow(items);
   }
 
   try {
@@ -137,7 +224,7 @@ function documentTable(documents) {
 }
 
 function jobTable(jobs) {
-  const header = ["Job", "Kind", "Status", "Done", "Failed", "Flagged", "Started"];
+  const header = ["Job", "Kind", "Status", "Done", "Failed", "Flagged", "Started", "Actions"];
   return h(
     "table",
     { id: "jobs" },
@@ -148,14 +235,30 @@ function jobTable(jobs) {
       jobs.map((job) =>
         h(
           "tr",
-          {},
+          { id: `job-${job.id}`, "data-status": job.status },
           h("th", { scope: "row" }, `#${job.id}`),
           h("td", {}, job.kind),
           h("td", {}, job.status),
-          h("td", { class: "number" }, `${job.processed} of ${job.total}`),
+          h(
+            "td",
+            { class: "number" },
+            `${job.processed} of ${job.total}`,
+            job.total > 0 ? h("progress", { max: job.total, value: job.processed, "aria-label": `Job #${job.id}: ${job.processed} of ${job.total} done` }) : null,
+          ),
           h("td", { class: "number" }, job.failed),
           h("td", { class: "number" }, job.flagged),
           h("td", {}, date(job.started_at ?? job.created_at)),
+          h(
+            "td",
+            { class: "job-actions" },
+            (jobActions[job.status] ?? []).map((action) =>
+              h(
+                "button",
+                { type: "button", class: "secondary small", "data-action": action, "data-job": job.id, "aria-label": `${actionNames[action]} job #${job.id}` },
+                actionNames[action],
+              ),
+            ),
+          ),
         ),
       ),
     ),
