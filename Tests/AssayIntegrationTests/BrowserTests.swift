@@ -91,8 +91,8 @@ import Testing
         let dir = try CLIHarness.temporaryDirectory()
         var cli = CLIHarness(database: dir.appendingPathComponent("served.sqlite").path)
         cli.environment["ASSAY_JWT_SECRET"] = String(repeating: "s3cr3t-", count: 6)
-        // The mock model answers the jobs started from the page, 1.5 s a reply, so one can be cancelled.
-        let mock = try await MockModelServer(arguments: ["--latency-ms", "1500"])
+        // The mock model answers the jobs started from the page, 3 s a reply, so one can be cancelled in flight.
+        let mock = try await MockModelServer(arguments: ["--latency-ms", "3000"])
         defer { mock.stop() }
         cli.environment["ASSAY_BASE_URL"] = mock.baseURL
         cli.environment["ASSAY_MODEL"] = "mock"
@@ -185,7 +185,7 @@ import Testing
                 try await browser.click("#run-sample")
                 try await browser.waitForText("#sample-size-error", containing: "whole number")
                 #expect(try await api.send("GET", "/projects/\(Int(projectID))/jobs").json["items"]?.arrayValue?.isEmpty == true)
-                // A sample started from the page runs (each reply takes the mock 1.5 s) and is cancelled from its row.
+                // A sample started from the page runs (each reply takes the mock 3 s) and is cancelled from its row.
                 try await browser.clear("#sample-size")
                 try await browser.type("2", into: "#sample-size")
                 try await browser.click("#run-sample")
