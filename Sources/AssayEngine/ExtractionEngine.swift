@@ -220,7 +220,7 @@ public struct ExtractionEngine: Sendable {
     /// project status) in one transaction. Throws before anything is stored when the plan does.
     public func prepare(projectID: Int64, options: Options) async throws -> PreparedJob {
         let started = ContinuousClock.now
-        try await sweepAbandonedJobs(lease: options.claimLease)
+        let swept = try await sweepAbandonedJobs(lease: options.claimLease)
         let planned = try await plan(projectID: projectID, options: options)
         let (documents, prompt, version, options) = (planned.documents, planned.prompt, planned.version, planned.options)
         let (named, packingNote, estimate) = (planned.namedModels, planned.packingNote, planned.estimate)
@@ -242,7 +242,8 @@ public struct ExtractionEngine: Sendable {
             ])
         return PreparedJob(
             job: job, alreadyDone: planned.alreadyDone, documents: documents, prompt: prompt,
-            codebookVersion: version.version, options: options, started: started, estimate: estimate, plan: planned.coding)
+            codebookVersion: version.version, options: options, started: started, estimate: estimate, plan: planned.coding,
+            swept: swept)
     }
 
     /// The job's requests and tokens as planned: its batches, chunks and runs.
@@ -276,6 +277,7 @@ public struct ExtractionEngine: Sendable {
         let (job, options, documents, projectID) = (prepared.job, prepared.options, prepared.documents, prepared.job.projectID)
         let version = prepared.codebookVersion
         let alreadyDone = prepared.alreadyDone
+        for abandoned in prepared.swept { progress(.swept(abandoned)) }
         progress(.started(job: job, alreadyDone: alreadyDone, estimate: prepared.estimate))
         let recorder = MetricsRecorder()
         let batching = prepared.plan.runs.joined().compactMap { $0.provider as? BatchingProvider }
@@ -386,6 +388,8 @@ public struct ExtractionEngine: Sendable {
         /// What the job should cost, before it starts.
         public let estimate: CostEstimate
         let plan: CodingPlan
+        /// Jobs left running by processes that are gone, paused when this one was prepared.
+        public let swept: [Job]
     }
 
     /// The documents a selection covers (without their texts), and how many ready ones were

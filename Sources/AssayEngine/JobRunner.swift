@@ -223,7 +223,7 @@ public actor JobRunner {
         switch event {
         case .started: break
         case .control: break  // the status itself is the news; pollers of the job see it
-        case .waiting: break
+        case .waiting, .swept: break
         case .batch(var activity):
             // Gathering changes with every request: subscribers hear the batches' own news.
             activity.gathering = 0

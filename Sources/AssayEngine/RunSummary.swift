@@ -42,6 +42,9 @@ public enum RunProgress: Sendable {
     /// Every other document is sent: these are held by other jobs (running at the same time, or
     /// killed and not yet swept), and the job waits until those finish them or let them go.
     case waiting(documents: Int, jobs: [Int64])
+    /// Before the job starts: another job was left running by a process that is gone, and was
+    /// paused with its claims released (`sweepAbandonedJobs`).
+    case swept(Job)
     case finished(RunSummary)
 }
 

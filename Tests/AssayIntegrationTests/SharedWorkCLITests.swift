@@ -42,7 +42,7 @@ import Testing
         let done = try #require(BatchModeCLITests.count("succeeded", in: next.stdout), "\(next.stdout)")
         #expect(done > 0 && done <= 52 && BatchModeCLITests.count("elsewhere", in: next.stdout) == nil, "\(next.stdout)")
         // Not a lease's wait (60 s): the sweep saw the process was gone.
-        #expect(next.stderr.contains("job=1 [AssayEngine] job swept: its process is gone"), "\(next.stderr)")
+        #expect(next.stderr.contains("Job #1 was left running by a process that is gone; it is paused now"), "\(next.stderr)")
         let rows = try await BatchModeCLITests.dataset(cli, dir, "killed").split(whereSeparator: \.isNewline).dropFirst()
         #expect(rows.count == 60 && rows.allSatisfy { $0.hasSuffix(",succeeded") })
         // At most the killed run's in-flight requests went twice.
