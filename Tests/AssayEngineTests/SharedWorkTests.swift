@@ -93,7 +93,7 @@ import Testing
     @Test func aJobWhoseProcessIsGoneIsSweptAtOnce() async throws {
         let f = try await EngineFixture(documents: 2)
         let documents = try await f.store.documents(projectID: f.project.id, status: .ready)
-        let dead = try await Self.finishedProcess()
+        let dead = try ShortLivedProcess.endedWorkerID()
         let gone = try await f.store.startJob(
             projectID: f.project.id, kind: .full, codebookVersion: 1, promptHash: "p", model: "m", selection: .all, total: 2,
             message: nil, projectStatus: nil)
@@ -104,18 +104,6 @@ import Testing
         #expect(next.job.status == .completed && next.succeeded == 2 && next.codedElsewhere == 0, "\(next)")
         let swept = try #require(try await f.store.job(id: gone.id))
         #expect(swept.status == .paused && swept.error == "its process on this machine is gone: resume it or run again")
-    }
-
-    /// The worker id a process that has ended had: run `true`, wait for it, name it as it was.
-    static func finishedProcess() async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "sleep 0.2"]
-        try process.run()
-        let pid = process.processIdentifier
-        let worker = try #require(Worker.id(of: pid))
-        process.waitUntilExit()
-        return worker
     }
 }
 

@@ -1,4 +1,5 @@
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Testing
 
@@ -10,14 +11,8 @@ import Testing
     }
 
     @Test func aProcessThatEndedIsGone() throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", "sleep 0.2"]
-        try process.run()
-        let worker = try #require(Worker.id(of: process.processIdentifier))
-        #expect(!Worker.isGone(worker))
-        process.waitUntilExit()
-        #expect(Worker.isGone(worker))
+        try ShortLivedProcess.withRunningWorkerID { worker in #expect(!Worker.isGone(worker)) }
+        #expect(Worker.isGone(try ShortLivedProcess.endedWorkerID()))
     }
 
     /// A PID reused by a later process: its start time differs, so the worker is gone.
