@@ -150,7 +150,7 @@ import Testing
                 let files = [
                     Self.textFile, Self.readers.appendingPathComponent("report.pdf"), Self.readers.appendingPathComponent("truncated.pdf"),
                 ]
-                try await browser.type(files.map(\.path).joined(separator: "\n"), into: "input[type=file]")
+                try await browser.type(files.map(\.path).joined(separator: "\n"), into: "input[name=files]")
                 try await browser.click("#upload")
                 try await browser.wait(for: "three documents listed") { try await Self.documentRows(browser).count == 3 }
                 let rows = try await Self.documentRows(browser)
@@ -169,16 +169,29 @@ import Testing
                 try await browser.screenshot(to: shots.appendingPathComponent("06-project-documents.png"), showing: "#documents-title")
                 #expect(try await browser.execute("return [window.innerWidth, window.innerHeight]") == [1280, 800])
 
-                // A codebook over the API (the page has no codebook form yet); the runs from the page.
+                // The codebook from a file on the page: a broken one is refused with each problem
+                // named where it is in the file, and nothing is imported; then a good one.
+                #expect(try await browser.text("#codebook-state").contains("No codebook yet"))
+                let brokenCodebook = dir.appendingPathComponent("broken-codebook.yaml")
+                try "variables:\n  - name: size\n    type: banana\n    description: how many\n".write(
+                    to: brokenCodebook, atomically: true, encoding: .utf8)
+                try await browser.type(brokenCodebook.path, into: "input[name=codebook]")
+                try await browser.click("#import-codebook")
+                let problems = try await browser.waitForText("#codebook-problems", containing: "banana")
+                #expect(problems.contains("variables[0]"), "\(problems)")
+                #expect(try await browser.text("#codebook-state").contains("No codebook yet"))
+                try await browser.screenshot(to: shots.appendingPathComponent("07-codebook-refused.png"), showing: "#codebook-title")
+                let codebook = CLIHarness.repoRoot.appendingPathComponent("examples/bench/codebook.yaml")
+                try await browser.type(codebook.path, into: "input[name=codebook]")
+                try await browser.click("#import-codebook")
+                try await browser.waitForText("#codebook-state", containing: "Version 1")
+                #expect(try await browser.text("#notice").contains("Codebook version 1 imported"))
+                #expect(try await browser.elements("#codebook-problems:not([hidden])").isEmpty)
                 let session = try await browser.execute(#"return JSON.parse(sessionStorage.getItem("assay.session")).token"#)
                 let api = HTTPAPI(base: "http://127.0.0.1:\(port)")
                 api.token = session.stringValue
                 let projectID = try #require(try await api.send("GET", "/projects").json["items"]?.arrayValue?.first?["id"]?.doubleValue)
-                let codebook = try String(
-                    contentsOf: CLIHarness.repoRoot.appendingPathComponent("examples/bench/codebook.yaml"), encoding: .utf8)
-                let imported = try await api.send(
-                    "PUT", "/projects/\(Int(projectID))/codebook", body: codebook, contentType: "application/yaml")
-                #expect(imported.status == 201, "\(imported.text)")
+                #expect(try await api.send("GET", "/projects/\(Int(projectID))/codebook").json["version"]?.doubleValue == 1)
                 // A sample size that is not one is refused beside the field, and nothing starts.
                 try await browser.clear("#sample-size")
                 try await browser.type("0", into: "#sample-size")
@@ -197,7 +210,7 @@ import Testing
                 // The next sample is followed live, with no refresh, to the end; the documents then show their coding.
                 try await browser.click("#run-sample")
                 try await browser.waitForText("#notice", containing: "Job #2 started")
-                try await browser.screenshot(to: shots.appendingPathComponent("07-project-job-running.png"), showing: "#run-title")
+                try await browser.screenshot(to: shots.appendingPathComponent("08-project-job-running.png"), showing: "#run-title")
                 try await browser.waitForText("#job-2", containing: "running")
                 try await browser.wait(for: "job #2 to end on the page") {
                     try await browser.text("#job-2").contains("completed")
@@ -206,7 +219,7 @@ import Testing
                 #expect(jobs.contains("sample") && jobs.contains("2 of 2") && jobs.contains("cancelled"), "\(jobs)")
                 #expect(try await browser.elements("#jobs button[data-action]").isEmpty, "a finished job offers no actions")
                 try await browser.waitForText("#documents", containing: "Coded")
-                try await browser.screenshot(to: shots.appendingPathComponent("08-project-job.png"), showing: "#documents-title")
+                try await browser.screenshot(to: shots.appendingPathComponent("09-project-job.png"), showing: "#documents-title")
 
                 // Back to the list; a reload keeps the session (this tab's storage), and the token is never in the address.
                 try await browser.click("a[href='#/projects']:not(.brand)")
@@ -216,7 +229,7 @@ import Testing
                 #expect(try await browser.text("#projects").contains("Created"))
                 let address = try await browser.currentURL()
                 #expect(!address.contains("token") && !address.contains("ey"), "\(address)")
-                try await browser.screenshot(to: shots.appendingPathComponent("09-projects.png"))
+                try await browser.screenshot(to: shots.appendingPathComponent("10-projects.png"))
 
                 // Signing out ends the session at the service and forgets the token here.
                 let token = try await browser.execute(#"return JSON.parse(sessionStorage.getItem("assay.session")).token"#)
@@ -227,7 +240,7 @@ import Testing
                 #expect(try await browser.execute(#"return sessionStorage.getItem("assay.session")"#) == .null)
                 api.token = token.stringValue
                 #expect(try await api.send("GET", "/projects").status == 401, "the signed-out token is dead")
-                try await browser.screenshot(to: shots.appendingPathComponent("10-signed-out.png"))
+                try await browser.screenshot(to: shots.appendingPathComponent("11-signed-out.png"))
 
                 // A session the service no longer accepts sends the person back to sign in.
                 try await browser.execute(
@@ -286,7 +299,7 @@ import Testing
 
                 try await browser.click("#projects a")
                 try await browser.waitForText("h1", containing: "Harbour strikes")
-                try await browser.type(Self.textFile.path, into: "input[type=file]")
+                try await browser.type(Self.textFile.path, into: "input[name=files]")
                 try await browser.click("#upload")
                 try await browser.waitForText("#documents", containing: "01-lisbon-teachers.txt")
                 #expect(try await Self.documentRows(browser).first?[2] == "Readable")

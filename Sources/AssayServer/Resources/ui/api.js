@@ -73,6 +73,8 @@ function json(value) {
 
 export const get = (path) => authorized("GET", path);
 export const post = (path, value) => authorized("POST", path, ...json(value));
+// A text body of its own type (a codebook file as YAML, JSON, CSV or REFI-QDA XML).
+export const putText = (path, text, type) => authorized("PUT", path, text, { "Content-Type": type });
 // Files as multipart/form-data, one `files` part each (the browser sets the boundary).
 export function upload(path, files) {
   const form = new FormData();

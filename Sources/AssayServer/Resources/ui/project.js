@@ -10,6 +10,8 @@ const uploadOutcomes = { inserted: "added", updated: "updated", unchanged: "alre
 // What a person can do with a job in each state; the service decides whether it may.
 const jobActions = { running: ["pause", "cancel"], pending: ["cancel"], paused: ["resume", "cancel"] };
 const actionNames = { pause: "Pause", resume: "Resume", cancel: "Cancel" };
+// A codebook file's type by its ending, as the service reads it.
+const codebookTypes = { yaml: "application/yaml", yml: "application/yaml", json: "application/json", csv: "text/csv", qdc: "application/xml" };
 // How often the jobs are read again while one is under way.
 const followEvery = 1000;
 
@@ -31,6 +33,20 @@ export async function render(view, { id, notify }) {
   const documents = h("section", { "aria-labelledby": "documents-title" }, h("h2", { id: "documents-title" }, "Documents"));
   const documentList = h("div", {}, "Loading documents…");
   documents.append(documentList);
+  const codebookFile = h("input", { type: "file", name: "codebook", accept: ".yaml,.yml,.json,.csv,.qdc", required: true });
+  const codebookState = h("p", { id: "codebook-state", "aria-live": "polite" }, "Loading the codebook…");
+  const codebookProblems = h("ul", { class: "form-error", id: "codebook-problems", role: "alert", hidden: true });
+  const codebookForm = h(
+    "form",
+    { class: "card", "aria-labelledby": "codebook-title", novalidate: true },
+    h("h2", { id: "codebook-title" }, "Codebook"),
+    codebookState,
+    h("p", { class: "hint", id: "codebook-hint" }, "A codebook file: YAML or JSON (as assay codebook import reads), CSV, or a REFI-QDA .qdc. Importing makes a new version."),
+    field("Codebook file", codebookFile),
+    codebookProblems,
+    h("div", { class: "actions" }, h("button", { type: "submit", id: "import-codebook" }, "Import codebook")),
+  );
+  codebookFile.setAttribute("aria-describedby", "codebook-hint");
   const sampleSize = h("input", { type: "number", id: "sample-size", min: 1, step: 1, value: 20, required: true, inputmode: "numeric" });
   const runSample = h("button", { type: "submit", id: "run-sample" }, "Run a sample");
   const runAll = h("button", { type: "button", class: "secondary", id: "run-all" }, "Run all documents");
@@ -60,7 +76,55 @@ export async function render(view, { id, notify }) {
     }
   });
 
-  view.append(h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects")), title, stage, uploadForm, documents, runForm, jobs);
+  view.append(h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects")), title, stage, uploadForm, documents, codebookForm, runForm, jobs);
+
+  codebookForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const file = codebookFile.files[0];
+    if (!file) {
+      fieldError(codebookFile, "Choose a codebook file first.");
+      codebookFile.focus();
+      return;
+    }
+    const ending = file.name.split(".").pop().toLowerCase();
+    if (!codebookTypes[ending]) {
+      fieldError(codebookFile, "A codebook is a .yaml, .yml, .json, .csv or .qdc file.");
+      return;
+    }
+    fieldError(codebookFile, null);
+    codebookProblems.hidden = true;
+    codebookForm.setAttribute("aria-busy", "true");
+    try {
+      const version = await api.putText(`/projects/${id}/codebook`, await file.text(), codebookTypes[ending]);
+      notify(`Codebook version ${version.version} imported: ${version.variables} variable(s).`);
+      codebookFile.value = "";
+      showCodebook(version);
+    } catch (error) {
+      if (error.status === 401) return;
+      // Each problem names where it is in the file (variables[2].type, say).
+      const problems = error.errors.length > 0 ? error.errors.map((problem) => `${problem.field ? problem.field + ": " : ""}${problem.detail}`) : [error.message];
+      show(codebookProblems, problems.map((problem) => h("li", {}, problem)));
+      codebookProblems.hidden = false;
+      fieldError(codebookFile, "This codebook was not imported; the problems are listed below.");
+    } finally {
+      codebookForm.removeAttribute("aria-busy");
+    }
+  });
+
+  function showCodebook(version) {
+    codebookState.textContent = version
+      ? `Version ${version.version}, ${version.variables} variable(s), imported ${date(version.created_at)}.`
+      : "No codebook yet: import one before running.";
+  }
+
+  async function loadCodebook() {
+    try {
+      showCodebook(await api.get(`/projects/${id}/codebook`));
+    } catch (error) {
+      if (error.status === 404 || error.status === 409) return showCodebook(null);
+      throw error;
+    }
+  }
 
   runForm.addEventListener("submit", (event) => {
     event.preventDefault();
@@ -169,7 +233,7 @@ export async function render(view, { id, notify }) {
     title.textContent = project.name;
     document.title = `${project.name} · Assay workbench`;
     stage.textContent = `Stage: ${project.status.replaceAll("_", " ")} · created ${date(project.created_at)}`;
-    await Promise.all([loadDocuments(), loadJobs()]);
+    await Promise.all([loadDocuments(), loadJobs(), loadCodebook()]);
   } catch (error) {
     if (error.status === 401) return;
     show(view, heading("Project not found"), h("p", { role: "alert" }, error.message), h("p", {}, h("a", { href: "#/projects" }, "All projects")));
