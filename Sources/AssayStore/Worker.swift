@@ -29,7 +29,13 @@ public enum Worker {
         return started != parts[4]
     }
 
-    private static let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: " ", with: "_")
+    /// gethostname(2), not `ProcessInfo.hostName`, which on Linux resolves every interface's
+    /// address by reverse DNS and can stall a job's first heartbeat where DNS is slow.
+    private static let host: String = {
+        var name = [CChar](repeating: 0, count: 256)
+        guard gethostname(&name, name.count - 1) == 0 else { return "?" }
+        return String(cString: name).replacingOccurrences(of: " ", with: "_")
+    }()
     private static let boot =
         (try? String(contentsOfFile: "/proc/sys/kernel/random/boot_id", encoding: .utf8))?
         .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
