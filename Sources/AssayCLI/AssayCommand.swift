@@ -45,7 +45,7 @@ public struct AssayCommand: AsyncParsableCommand {
             ProjectsCommand.self,
             DocumentsCommand.self,
             TracesCommand.self,
-            ServeCommand.self, UICommand.self, UsersCommand.self,
+            ServeCommand.self, WorkerCommand.self, UICommand.self, UsersCommand.self,
         ]
     )
 
@@ -118,6 +118,7 @@ enum CLIHint {
             case .modelsUnavailable: "run it without --replay or --record, or remove models from the codebook"
             case .noPrice: "add it to a price file (ASSAY_PRICES), or give --max-tokens instead"
             case .batchUnavailable: "run it without --batch"
+            case .otherModel: "start a worker with that model (ASSAY_MODEL)"
             }
         return error.description + (hint.map { "; " + $0 } ?? "")
     }

@@ -50,7 +50,10 @@ final class ProgressReporter: Sendable {
                 printError(prefix + "Resumed.")
             }
         case .swept(let job):
-            printError("Job #\(job.id) was left running by a process that is gone; it is paused now, and this run codes what it left.")
+            printError(
+                "Job #\(job.id) was left running by a process that is gone; "
+                    + (job.status == .pending
+                        ? "it is back in the queue for the next worker." : "it is paused now, and this run codes what it left."))
         case .waiting(let documents, let jobs):
             let changed = waitingShown.withLock { shown in
                 defer { shown = [Int64(documents)] + jobs }

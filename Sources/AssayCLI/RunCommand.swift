@@ -29,6 +29,7 @@ struct RunCommand: AsyncParsableCommand {
               assay run --all --requests-per-minute 500 --tokens-per-minute 200000   # stay under a plan's limits
               assay run --sample 10 --runs 3     # each document 3 times: majority values, run agreement
               assay run --all --batch            # through the provider's batch API: half price, up to 24 h
+              assay run --all --enqueue-only     # store the job for assay worker processes, code nothing here
 
             Budgets: --max-cost (US dollars at the model's price, see ASSAY_PRICES) and --max-tokens \
             pause the run when reached: requests in flight finish, no new one starts, the job ends \
@@ -48,6 +49,10 @@ struct RunCommand: AsyncParsableCommand {
             of runs that gave it (run_agreement) and what each run said; its confidence blends that \
             agreement with the model's own, and a value no majority agrees on is flagged for review. \
             N runs cost N times the requests and tokens: the estimate is printed before the run starts.
+
+            On PostgreSQL (--db postgres://…) the job goes through the queue: `assay worker` \
+            processes on any machine join it and share its documents, and if this process dies \
+            they take over what it left. --enqueue-only stores the job and returns at once.
 
             Failing calls (429, 5xx, timeouts) are retried after 2, 4 and 8 s, honouring Retry-After. \
             After 5 provider failures in a row the circuit opens: calls wait 30 s (or, with --fail-fast, \
@@ -85,6 +90,8 @@ struct RunCommand: AsyncParsableCommand {
     var dryRun = false
     @Flag(help: "Send the requests through the provider's batch API: half the price, replies within 24 hours.")
     var batch = false
+    @Flag(help: "Store the job in the queue for `assay worker` processes and return: nothing is coded here.")
+    var enqueueOnly = false
     @Option(help: ArgumentHelp("Record every request and reply to this cassette (JSON Lines).", valueName: "file"))
     var record: String?
     @Option(help: ArgumentHelp("Answer from a recorded cassette instead of the model: deterministic and free.", valueName: "file"))
@@ -111,6 +118,9 @@ struct RunCommand: AsyncParsableCommand {
 
     func validate() throws {
         if record != nil && replay != nil { throw ValidationError("use --record or --replay, not both") }
+        if enqueueOnly && (record != nil || replay != nil || dryRun) {
+            throw ValidationError("--enqueue-only leaves the coding to workers: leave out --record, --replay and --dry-run")
+        }
         if batch && (record != nil || replay != nil) {
             throw ValidationError("--batch cannot be recorded or replayed: leave out --record and --replay")
         }
@@ -168,7 +178,7 @@ struct RunCommand: AsyncParsableCommand {
             // The cassette keeps what the guarded provider finally answered, not the retried failures.
             provider = try RecordReplayProvider(
                 mode: .record(base: config.guards.wrap(try await Self.reachable(config))), cassette: URL(fileURLWithPath: record))
-        } else if dryRun || batch {
+        } else if dryRun || batch || enqueueOnly {
             // Nothing is sent live (a dry run), or through the batch API, which says itself
             // when it cannot be reached: the live model need not answer.
             provider = try config.makeProvider()
@@ -197,7 +207,15 @@ struct RunCommand: AsyncParsableCommand {
         var base = config.options()
         base.maxCost = maxCost
         base.maxTokens = maxTokens
+        // On PostgreSQL every job goes through the queue, so workers can share and take it over.
+        if case .postgres = try options.location() { base.queued = true }
         let runs = Runs(store: local.store, engine: engine, baseOptions: base)
+        if enqueueOnly {
+            let job = try await runs.enqueue(request, projectID: project.id, for: .local)
+            print("Queued job #\(job.id) on '\(project.name)': \(job.total) documents for model \(job.model).")
+            print("Start workers to code it: assay worker --db … (see its progress with assay status)")
+            return
+        }
         if dryRun {
             let plan = try await runs.plan(request, projectID: project.id, for: .local)
             let price = config.price(provider.model).map { batch ? $0.batched : $0 }
@@ -227,6 +245,8 @@ struct RunCommand: AsyncParsableCommand {
         case .cancelled:
             print("Stopped. Values stored so far are kept; run the same command again to continue.")
             throw ExitCode(130)
+        case .running, .pending:
+            print("This run's share is done; the job's other workers finish the rest (assay status).")
         case .paused:
             // A budget is spent, or the model kept failing: exit 75 (EX_TEMPFAIL) so a script
             // can tell it from done.

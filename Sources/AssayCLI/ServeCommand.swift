@@ -22,6 +22,10 @@ struct ServeCommand: AsyncParsableCommand {
             $ASSAY_PATTERN_ROLE (default ml_engineer), to the emails in $ASSAY_ML_ENGINEERS \
             (comma-separated) and to accounts given the role with: assay users set-role EMAIL ROLE
 
+            With --no-worker the service runs no job itself: a job started over HTTP is stored in \
+            the queue, and `assay worker` processes (on this machine or others, sharing the \
+            database) code it; its progress shows in GET /jobs/{id}. Use PostgreSQL for that.
+
             SIGTERM or Ctrl-C stops cleanly: no new work, documents in flight finish (up to \
             --shutdown-grace seconds), then the store is closed. Logs are JSON lines on stderr.
 
@@ -34,6 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to listen on.") var port = 8080
     @Flag(help: "Development mode: without ASSAY_JWT_SECRET, sign tokens with an ephemeral secret (sessions end with the process).")
     var dev = false
+    @Flag(help: "Serve the API only: started jobs are queued for `assay worker` processes, none is run here.")
+    var noWorker = false
     @OptionGroup var service: ServiceOptions
 
     func validate() throws {
@@ -51,7 +57,11 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             throw CLIError("set ASSAY_JWT_SECRET (at least 32 random characters, e.g. openssl rand -hex 32) or pass --dev")
         }
-        let (config, described) = try await service.configuration(host: host, port: port, secret: secret, env)
+        var (config, described) = try await service.configuration(host: host, port: port, secret: secret, env)
+        if noWorker {
+            config.enqueueOnly = true
+            described += "; jobs go to the queue for assay worker"
+        }
         let (app, _) = await buildApplication(config: config, logger: Logger(label: "assay.server"))
         printError("Serving on http://\(host):\(port) with \(described); the workbench is at http://\(host):\(port)/")
         try await app.runService()

@@ -15,6 +15,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
     case modelsUnavailable([String])
     case noPrice(String)
     case batchUnavailable(String)
+    /// A queued job for another model than the worker's: left to a worker of that model.
+    case otherModel(job: Int64, model: String, worker: String)
 
     public var description: String {
         switch self {
@@ -34,6 +36,8 @@ public enum EngineError: Error, Sendable, Equatable, CustomStringConvertible {
         case .noPrice(let model):
             "a budget in dollars needs the price of \(model), which Assay does not know"
         case .batchUnavailable(let why): "batch mode is not available: \(why)"
+        case .otherModel(let job, let model, let worker):
+            "job #\(job) is for model \(model), and this worker codes with \(worker): it is left to a worker of that model"
         case .modelsUnavailable(let names):
             "the codebook names models (\(names.joined(separator: ", "))) that this run cannot switch to"
         }

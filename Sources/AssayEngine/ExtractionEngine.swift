@@ -82,6 +82,12 @@ public struct ExtractionEngine: Sendable {
         public var controlInterval: Duration = .seconds(1)
         /// Closed while the job's stored status says paused (set by `execute`'s watcher).
         var remote: PauseGate?
+        /// Store the job in the queue (`WorkClaims.enqueueJob`), so `assay worker`s can join it and
+        /// take it over when this process dies; `prepare` then joins it at once.
+        public var queued = false
+        /// Cancelling leaves the job to its other workers (or the queue) instead of cancelling it:
+        /// a worker that is stopped (`assay worker`, SIGTERM) is not the job's end.
+        public var cancelLeaves = false
 
         public init(
             kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
@@ -150,8 +156,17 @@ public struct ExtractionEngine: Sendable {
     /// estimates its cost. Stores nothing; throws when there is no codebook, a chosen document is
     /// unknown, or the runs or models cannot be.
     public func plan(projectID: Int64, options: Options) async throws -> JobPlan {
+        try await plan(projectID: projectID, options: options, codebookVersion: nil)
+    }
+
+    /// `plan` with this codebook version (a queued job's), or the latest when nil.
+    func plan(projectID: Int64, options: Options, codebookVersion: Int?) async throws -> JobPlan {
         guard let project = try await store.project(id: projectID) else { throw EngineError.noProject("#\(projectID)") }
-        guard let version = try await store.latestCodebook(projectID: projectID) else {
+        let latest = try await store.latestCodebook(projectID: projectID)
+        let chosen =
+            codebookVersion == nil || latest?.version == codebookVersion
+            ? latest : try await store.codebookVersions(projectID: projectID).first { $0.version == codebookVersion }
+        guard let version = chosen else {
             throw EngineError.noCodebook(project: project.name)
         }
         let prompt = ExtractionPrompt(codebook: version.codebook)
@@ -221,18 +236,21 @@ public struct ExtractionEngine: Sendable {
     public func prepare(projectID: Int64, options: Options) async throws -> PreparedJob {
         let started = ContinuousClock.now
         let swept = try await sweepAbandonedJobs(lease: options.claimLease)
+        if options.queued {
+            // Through the queue, so workers may join it and take it over if this process dies.
+            let queued = try await enqueue(projectID: projectID, options: options)
+            guard let joined = try await join(queued, options: options, swept: swept) else {
+                throw EngineError.nothingToRun("job #\(queued.id) was stopped before it began")
+            }
+            return joined
+        }
         let planned = try await plan(projectID: projectID, options: options)
         let (documents, prompt, version, options) = (planned.documents, planned.prompt, planned.version, planned.options)
         let (named, packingNote, estimate) = (planned.namedModels, planned.packingNote, planned.estimate)
         let job = try await store.startJob(
             projectID: projectID, kind: options.kind, codebookVersion: version.version, promptHash: prompt.hash,
             model: provider.model, selection: options.selection, total: documents.count,
-            message:
-                "\(documents.count) documents, codebook v\(version.version), model \(provider.model)"
-                + (named.isEmpty ? "" : " (and " + named.joined(separator: ", ") + " as the codebook says)")
-                + (options.runs > 1 ? ", \(options.runs) runs each" : "") + (packingNote.map { "; " + $0 } ?? "")
-                + "; estimate: \(estimate.summary)",
-            projectStatus: options.kind == .full ? .processing : nil)
+            message: startMessage(planned), projectStatus: options.kind == .full ? .processing : nil)
         if let packingNote { logger.info("packing decided", metadata: ["job": "\(job.id)", "decision": "\(packingNote)"]) }
         logger.info(
             "job started",
@@ -244,6 +262,15 @@ public struct ExtractionEngine: Sendable {
             job: job, alreadyDone: planned.alreadyDone, documents: documents, prompt: prompt,
             codebookVersion: version.version, options: options, started: started, estimate: estimate, plan: planned.coding,
             swept: swept)
+    }
+
+    /// What the job's first event says: its documents, codebook, models, packing and estimate.
+    func startMessage(_ planned: JobPlan) -> String {
+        let (options, named) = (planned.options, planned.namedModels)
+        return "\(planned.documents.count) documents, codebook v\(planned.version.version), model \(provider.model)"
+            + (named.isEmpty ? "" : " (and " + named.joined(separator: ", ") + " as the codebook says)")
+            + (options.runs > 1 ? ", \(options.runs) runs each" : "") + (planned.packingNote.map { "; " + $0 } ?? "")
+            + "; estimate: \(planned.estimate.summary)"
     }
 
     /// The job's requests and tokens as planned: its batches, chunks and runs.
@@ -311,28 +338,35 @@ public struct ExtractionEngine: Sendable {
                 work.cancel()
             }
         } catch is CancellationError {
-            stopReason = .cancelled
+            stopReason = options.cancelLeaves ? .left : .cancelled
         } catch {
             // A store failure: what was written is consistent; record why the job stopped.
             try await finish(job: job.id, status: .failed, event: .jobFailed, message: "\(error)")
             throw error
         }
-        // What the job still holds (documents cancelled in flight) is free for others at once.
         let jobID = job.id
-        if let claims = store as? any WorkClaims { try? await detached { try await claims.releaseClaims(jobID: jobID, documentIDs: nil) } }
 
-        let (status, event): (JobStatus, JobEventKind) =
+        let ending: (status: JobStatus, event: JobEventKind)? =
             switch stopReason {
             case nil: (.completed, .jobCompleted)
             case .cancelled: (.cancelled, .jobCancelled)
             case .failed: (.failed, .jobFailed)
             case .paused: (.paused, .jobPaused)
+            case .left: nil
             }
         let metrics = await recorder.snapshot()
         let store = self.store
         let finishedJob = job.id
-        try await detached { try await store.saveMetrics(metrics, jobID: finishedJob) }
-        try await finish(job: job.id, status: status, event: event, message: stopReason?.message)
+        let status = ending?.status
+        // A worker that leaves the job to its other workers leaves its status and metrics to them
+        // (the metrics are the ending worker's: they are not summed across workers).
+        if let ending {
+            try await detached { try await store.saveMetrics(metrics, jobID: finishedJob) }
+            try await finish(job: job.id, status: ending.status, event: ending.event, message: stopReason?.message)
+        }
+        // What the job still holds (documents cancelled in flight) is free for others at once;
+        // after the status, so the last worker leaving a job it did not finish puts it back in the queue.
+        if let claims = store as? any WorkClaims { try? await detached { try await claims.releaseClaims(jobID: jobID, documentIDs: nil) } }
         if status == .completed {
             let kind = options.kind
             try await detached { try await self.advanceProjectStatus(projectID: projectID, kind: kind, version: version) }
@@ -352,7 +386,7 @@ public struct ExtractionEngine: Sendable {
         logger.info(
             "job finished",
             metadata: [
-                "job": "\(job.id)", "status": "\(status.rawValue)", "succeeded": "\(summary.succeeded)",
+                "job": "\(job.id)", "status": "\(status?.rawValue ?? "left to other workers")", "succeeded": "\(summary.succeeded)",
                 "flagged": "\(summary.flagged)", "failed": "\(summary.failed)",
             ])
         progress(.finished(summary))
@@ -366,10 +400,14 @@ public struct ExtractionEngine: Sendable {
         case failed(String)
         /// The budget is spent; running again continues.
         case paused(String)
+        /// What is left of the job is held by its other workers: this one leaves it to them, and
+        /// the job's status does not change.
+        case left
 
         var message: String {
             switch self {
             case .cancelled: "cancelled"
+            case .left: "left to the job's other workers"
             case .failed(let why), .paused(let why): why
             }
         }
@@ -555,7 +593,8 @@ public struct ExtractionEngine: Sendable {
                 // What another job held: done by it since (then skipped), or let go (then coded
                 // here: that job ended, or its process died and it was swept or its lease ran out).
                 guard budgetReached == nil, !waiting.isEmpty, let claims else { break }
-                progress(.waiting(documents: waiting.count, jobs: Set(waiting.values).sorted()))
+                let others = Set(waiting.values).subtracting([job.id]).sorted()
+                if !others.isEmpty { progress(.waiting(documents: waiting.count, jobs: others)) }
                 try await Task.sleep(for: options.controlInterval * 2)
                 _ = try? await sweepAbandonedJobs(lease: options.claimLease)
                 // One transaction asks about them all; what this job now holds goes out as usual.
@@ -565,6 +604,8 @@ public struct ExtractionEngine: Sendable {
                     lease: options.claimLease)
                 elsewhere += ids.count - retry.claimed.count - retry.heldElsewhere.count
                 waiting = retry.heldElsewhere
+                // All that is left is held by this job's other workers, who finish it: leave it to them.
+                if retry.claimed.isEmpty, !waiting.isEmpty, waiting.values.allSatisfy({ $0 == job.id }) { return (.left, elsewhere) }
                 planned += batches(
                     retry.claimed.compactMap { items[$0] }, processor: processor, packing: options.packing,
                     chunking: options.chunking, tokens: exact)
@@ -620,7 +661,7 @@ public struct ExtractionEngine: Sendable {
             let claims = store as? any WorkClaims
             // The first beat at once: it records which process runs the job (`Worker`), so a
             // kill is known on this machine without waiting out a lease.
-            try? await claims?.renewClaims(jobID: jobID, lease: lease, worker: Worker.current)
+            try? await claims?.renewClaims(jobID: jobID, lease: lease)
             var lastBeat = ContinuousClock.now
             var pausedHere = false
             while !Task.isCancelled {
@@ -640,7 +681,7 @@ public struct ExtractionEngine: Sendable {
                     }
                 }
                 if ContinuousClock.now - lastBeat >= lease / 3, let claims {
-                    try? await claims.renewClaims(jobID: jobID, lease: lease, worker: Worker.current)
+                    try? await claims.renewClaims(jobID: jobID, lease: lease)
                     lastBeat = .now
                 }
             }
@@ -718,6 +759,8 @@ public struct ExtractionEngine: Sendable {
     private func finish(job: Int64, status: JobStatus, event: JobEventKind, message: String?) async throws {
         let store = self.store
         try await detached {
+            // Several workers on one job may each find it done: one completion is recorded.
+            if status == .completed, try await store.job(id: job)?.status == .completed { return }
             try await store.setJobStatus(status, error: status == .completed ? nil : message, jobID: job)
             try await store.appendEvent(jobID: job, kind: event, documentID: nil, message: message)
         }

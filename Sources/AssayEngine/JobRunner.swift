@@ -31,11 +31,15 @@ public actor JobRunner {
     private var acceptingWork = true
     /// Jobs running at once; starting one more throws `JobRunnerError.busy` (seed 004's throttling).
     public let maxRunning: Int
+    /// Jobs are stored in the queue for `assay worker`s and not run here (`assay serve --no-worker`).
+    public let enqueueOnly: Bool
 
     public init(
         engine: ExtractionEngine, baseOptions: ExtractionEngine.Options = ExtractionEngine.Options(), maxRunning: Int = 16,
-        logger: Logger = Logger(label: "assay.jobs"), observer: @escaping @Sendable (JobUpdate) -> Void = { _ in }
+        enqueueOnly: Bool = false, logger: Logger = Logger(label: "assay.jobs"),
+        observer: @escaping @Sendable (JobUpdate) -> Void = { _ in }
     ) {
+        self.enqueueOnly = enqueueOnly
         self.maxRunning = max(1, maxRunning)
         self.observer = observer
         self.engine = engine
@@ -52,6 +56,10 @@ public actor JobRunner {
         var base = baseOptions
         base.kind = kind
         base.selection = selection
+        if enqueueOnly {
+            guard acceptingWork else { throw JobRunnerError.shuttingDown }
+            return try await engine.enqueue(projectID: projectID, options: base)
+        }
         let (engine, chosen) = (self.engine, base)
         let job = try await start { gate in
             var options = chosen
@@ -117,7 +125,14 @@ public actor JobRunner {
 
     /// Stops taking new documents; those in flight finish. The job's status becomes `paused`.
     public func pause(jobID: Int64) async throws -> Job {
-        guard let entry = active[jobID] else { return try await notRunning(jobID, doing: "pause") }
+        guard let entry = active[jobID] else {
+            // A queued job's workers follow its stored status.
+            let job = try await current(jobID)
+            guard job.queued, job.status == .running || job.status == .pending else { return try await notRunning(jobID, doing: "pause") }
+            try await store.setJobStatus(.paused, error: "paused on request", jobID: jobID)
+            try await store.appendEvent(jobID: jobID, kind: .jobPaused, documentID: nil, message: "paused on request")
+            return try await current(jobID)
+        }
         await entry.gate.close()
         try await store.setJobStatus(.paused, error: nil, jobID: jobID)
         try await store.appendEvent(jobID: jobID, kind: .jobPaused, documentID: nil, message: nil)
@@ -146,6 +161,14 @@ public actor JobRunner {
         let old = try await current(jobID)
         guard old.status == .paused || old.status == .running else {
             throw JobRunnerError.notResumable(jobID: jobID, status: old.status)
+        }
+        if old.queued {
+            // Its workers follow the stored status; a job with none left goes back to the queue
+            // at the next sweep.
+            guard old.status == .paused else { return try await notRunning(jobID, doing: "resume") }
+            try await store.setJobStatus(.running, error: nil, jobID: jobID)
+            try await store.appendEvent(jobID: jobID, kind: .jobResumed, documentID: nil, message: "resumed on request")
+            return try await current(jobID)
         }
         var selection = old.selection
         if let budget {

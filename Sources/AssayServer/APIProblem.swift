@@ -85,7 +85,7 @@ public struct APIProblem: Error, HTTPResponseError, Sendable, Codable, Equatable
         case let error as EngineError:
             switch error {
             case .noCodebook: return APIProblem(.conflict, error.description + "; put one with PUT /projects/{id}/codebook")
-            case .nothingToRun: return APIProblem(.conflict, error.description)
+            case .nothingToRun, .otherModel: return APIProblem(.conflict, error.description)
             case .unknownDocuments: return APIProblem(.unprocessableContent, error.description, field: "document_ids")
             case .invalidRuns, .runsWithEntities: return APIProblem(.unprocessableContent, error.description, field: "runs")
             case .modelsUnavailable, .noPrice, .batchUnavailable: return APIProblem(.conflict, error.description)

@@ -43,7 +43,8 @@ public func buildApplication(
     engine.batchTiming = config.batchTiming
     engine.logger = Logger(label: "assay.engine")
     let runner = JobRunner(
-        engine: engine, baseOptions: config.jobOptions, maxRunning: config.maxRunningJobs, observer: { metrics.observe($0) })
+        engine: engine, baseOptions: config.jobOptions, maxRunning: config.maxRunningJobs, enqueueOnly: config.enqueueOnly,
+        observer: { metrics.observe($0) })
     let tokens = await TokenService.make(config: config)
     let hasher = PasswordHasher(cost: config.bcryptCost, maxPending: config.login.maxPendingHashes)
     // The decoy hash is made now, so the first login for an unknown email is not slower than others.

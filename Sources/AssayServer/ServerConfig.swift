@@ -25,6 +25,9 @@ public struct ServerConfig: Sendable {
     public var batchTiming = BatchTiming()
     /// Jobs running at once; a job started beyond them is refused with 429 and Retry-After.
     public var maxRunningJobs = 16
+    /// Store started jobs in the queue for `assay worker`s instead of running them here
+    /// (`assay serve --no-worker`).
+    public var enqueueOnly = false
     /// Whether the model answers; `/health/ready` calls it.
     public var providerCheck: @Sendable () async throws -> Void
     /// HMAC secret the access tokens are signed with.

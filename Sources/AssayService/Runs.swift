@@ -25,6 +25,12 @@ package struct Runs: Sendable {
         return try await engine.run(projectID: project.id, options: try options(request), progress: progress)
     }
 
+    /// Stores the job in the queue for `assay worker`s and returns it; nothing is coded here.
+    package func enqueue(_ request: Jobs.Request, projectID: Int64, for requester: Requester) async throws -> Job {
+        let project = try await access.project(projectID, for: requester)
+        return try await engine.enqueue(projectID: project.id, options: try options(request))
+    }
+
     /// What the run would code and cost, with nothing sent or stored (`assay run --dry-run`).
     package func plan(_ request: Jobs.Request, projectID: Int64, for requester: Requester) async throws -> ExtractionEngine.JobPlan {
         let project = try await access.project(projectID, for: requester)

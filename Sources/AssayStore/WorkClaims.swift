@@ -12,22 +12,43 @@ import Foundation
 ///
 /// Two jobs on one project share the work this way: each codes what it claims first, skips
 /// what the other holds, and neither codes what the other has finished.
+///
+/// Claims belong to a job *and a worker* (the process, `Worker.current`, or the name a store
+/// handle was opened as): several workers on one job (`assay worker`) each hold their own
+/// documents, and a document this job has already coded, by whichever worker, is not coded again.
 public protocol WorkClaims: Sendable {
-    /// Claims these documents for the job until `lease` from now, in one transaction. A document
-    /// another job holds under a live lease is left to it; with `skipDone`, a document already
-    /// done with this codebook version (succeeded or flagged, on its current text) is skipped.
+    /// Who claims through this handle: its process (`Worker.current`) unless opened as another.
+    var worker: String { get }
+    /// Claims these documents for the job and this worker until `lease` from now, in one
+    /// transaction. A document another job or worker holds under a live lease is left to it; a
+    /// document this job has an outcome for is done; with `skipDone`, so is one already done with
+    /// this codebook version (succeeded or flagged, on its current text).
     func claim(documentIDs: [Int64], jobID: Int64, codebookVersion: Int, skipDone: Bool, lease: Duration) async throws -> Claim
-    /// The job's heartbeat: its claims' leases run `lease` from now again, and the job is seen
-    /// alive, run by `worker` (`Worker.current`).
-    func renewClaims(jobID: Int64, lease: Duration, worker: String) async throws
-    /// Gives up the job's claims (on these documents, or all of them when nil).
+    /// This worker's heartbeat on the job: its claims' leases run `lease` from now again, and it
+    /// is seen alive working on the job.
+    func renewClaims(jobID: Int64, lease: Duration) async throws
+    /// Gives up this worker's claims on the job: on these documents, or, when nil, all of them,
+    /// and the worker no longer works on the job.
     func releaseClaims(jobID: Int64, documentIDs: [Int64]?) async throws
-    /// Jobs left `running` whose last heartbeat was before `silentSince`, or whose worker
-    /// `isGone` (their process is gone): paused with the reason, their claims released, so they
-    /// can be resumed or run again.
+    /// Running jobs' workers whose last heartbeat was before `silentSince`, or which `isGone`
+    /// (their process is gone), lose their claims. A job left with no live worker is paused with
+    /// the reason (or, when it was queued for workers, put back in the queue), so it can be
+    /// resumed, run again or taken by another worker; returns those jobs.
     func sweepAbandonedJobs(silentSince: Date, isGone: @escaping @Sendable (String) -> Bool) async throws -> [Job]
-}
 
+    // MARK: The queue
+    /// Stores a job `pending` for workers to take (`assay run --enqueue-only`, a service without
+    /// workers), with its start event, in one transaction.
+    func enqueueJob(
+        projectID: Int64, kind: JobKind, codebookVersion: Int, promptHash: String, model: String,
+        selection: JobSelection, total: Int, message: String?
+    ) async throws -> Job
+    /// Queued jobs a worker may work on, oldest first: pending ones and running ones (to help).
+    func queuedJobs() async throws -> [Job]
+    /// A worker takes the queued job: pending becomes running (a running one stays so). Nil when
+    /// the job is no longer pending or running (paused, cancelled or done meanwhile).
+    func takeJob(id: Int64) async throws -> Job?
+}
 extension WorkClaims {
     /// Sweeps jobs silent since then, and those whose process on this machine is gone.
     public func sweepAbandonedJobs(silentSince: Date) async throws -> [Job] {
@@ -35,12 +56,18 @@ extension WorkClaims {
     }
 }
 
+extension WorkClaims {
+    /// The event of a queued job whose last worker stopped before it was done.
+    static var stoppedWorker: String { "its last worker stopped: back in the queue for the next worker" }
+}
+
 /// Why a swept job stopped, as its pause reason says.
 enum AbandonedJob {
-    static func reason(heartbeat: Date, workerGone: Bool) -> String {
-        workerGone
-            ? "its process on this machine is gone: resume it or run again"
-            : "its process stopped (no heartbeat since \(RFC3339.format(heartbeat))): resume it or run again"
+    static func reason(heartbeat: Date, workerGone: Bool, queued: Bool = false) -> String {
+        let then = queued ? "back in the queue for the next worker" : "resume it or run again"
+        return workerGone
+            ? "its process on this machine is gone: \(then)"
+            : "its process stopped (no heartbeat since \(RFC3339.format(heartbeat))): \(then)"
     }
 }
 

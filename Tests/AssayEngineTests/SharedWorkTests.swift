@@ -99,7 +99,7 @@ import Testing
             message: nil, projectStatus: nil)
         _ = try await f.store.claim(
             documentIDs: documents.map(\.id), jobID: gone.id, codebookVersion: 1, skipDone: true, lease: .seconds(600))
-        try await f.store.renewClaims(jobID: gone.id, lease: .seconds(600), worker: dead)
+        try await f.store.asWorker(dead).renewClaims(jobID: gone.id, lease: .seconds(600))
         let next = try await f.engine(ScriptedProvider(steps: [], then: FakeModel.good)).run(projectID: f.project.id, options: .init())
         #expect(next.job.status == .completed && next.succeeded == 2 && next.codedElsewhere == 0, "\(next)")
         let swept = try #require(try await f.store.job(id: gone.id))

@@ -120,6 +120,15 @@ enum Fixtures {
         return (project, documents)
     }
 
+    /// Another handle on the same database that claims work as `worker`.
+    static func handle(_ store: any Store, worker: String) throws -> any AssayDatabase & WorkClaims {
+        switch store {
+        case let sqlite as SQLiteStore: return sqlite.asWorker(worker)
+        case let postgres as PostgresStore: return postgres.asWorker(worker)
+        default: throw StoreError.unavailable("no worker handles for \(type(of: store))")
+        }
+    }
+
     static func job(in store: any Store, project: Project, version: Int = 1, total: Int = 3) async throws -> Job {
         try await store.startJob(
             projectID: project.id, kind: .full, codebookVersion: version, promptHash: "prompt-1",

@@ -105,7 +105,7 @@ extension StoreConformanceTests {
         let silence = Date()
         try await Task.sleep(for: .milliseconds(5))
         let alive = try await Fixtures.job(in: store, project: project)
-        try await claims.renewClaims(jobID: alive.id, lease: .seconds(60), worker: "alive")
+        try await Fixtures.handle(store, worker: "alive").renewClaims(jobID: alive.id, lease: .seconds(60))
         let swept = try await claims.sweepAbandonedJobs(silentSince: silence) { _ in false }
         #expect(swept.map(\.id) == [gone.id])
         let job = try #require(try await store.job(id: gone.id))
@@ -128,8 +128,8 @@ extension StoreConformanceTests {
             Fixtures.job(in: store, project: project), Fixtures.job(in: store, project: project),
             Fixtures.job(in: store, project: project)
         )
-        try await claims.renewClaims(jobID: dead.id, lease: .seconds(60), worker: "dead worker")
-        try await claims.renewClaims(jobID: alive.id, lease: .seconds(60), worker: "live worker")
+        try await Fixtures.handle(store, worker: "dead worker").renewClaims(jobID: dead.id, lease: .seconds(60))
+        try await Fixtures.handle(store, worker: "live worker").renewClaims(jobID: alive.id, lease: .seconds(60))
         let swept = try await claims.sweepAbandonedJobs(silentSince: Date().addingTimeInterval(-3600)) { $0 == "dead worker" }
         #expect(swept.map(\.id) == [dead.id])
         let reason = try await store.job(id: dead.id)?.error

@@ -23,6 +23,9 @@ public struct Job: Sendable, Hashable, Codable {
     /// What the job's documents cost in US dollars at the models' prices (the batch price in
     /// batch mode); nil when no price was known.
     public var cost: Double?
+    /// In the queue for workers (`assay worker`): any worker may join it, and when its workers
+    /// are gone it goes back to the queue rather than being paused.
+    public var queued = false
     public var error: String?
     public var createdAt: Date
     public var startedAt: Date?
@@ -132,4 +135,6 @@ public enum JobEventKind: String, Sendable, Hashable, Codable, CaseIterable {
     case jobCompleted = "job_completed"
     case jobFailed = "job_failed"
     case jobCancelled = "job_cancelled"
+    /// Back in the queue: every worker on the job is gone, and the next worker takes it.
+    case jobQueued = "job_queued"
 }

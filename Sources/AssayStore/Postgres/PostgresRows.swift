@@ -107,6 +107,7 @@ extension Job {
             finishedAt: try row.field("finished_at"))
         tokensCached = try row.field("tokens_cached")
         cost = try row.field("cost", as: Double?.self)
+        queued = try row.field("queued", as: Bool.self)
     }
 }
 

@@ -15,12 +15,12 @@ extension PostgresStore {
     public func record(_ results: [DocumentResult]) async throws {
         // Serialise values before the transaction.
         let prepared = results.map { result in (result, result.extractions.map { ($0, $0.value.serialized()) }) }
-        try await write { db in
-            for (result, values) in prepared { try await Self.record(db, result, values: values) }
+        try await write { [worker] db in
+            for (result, values) in prepared { try await Self.record(db, result, values: values, worker: worker) }
         }
     }
 
-    static func record(_ db: PostgresSession, _ result: DocumentResult, values: [(Extraction, String)]) async throws {
+    static func record(_ db: PostgresSession, _ result: DocumentResult, values: [(Extraction, String)], worker: String) async throws {
         let now = Date()
         guard try await db.row("SELECT id FROM jobs WHERE id = \(result.jobID)") != nil else {
             throw StoreError.notFound("job #\(result.jobID)")
@@ -28,7 +28,7 @@ extension PostgresStore {
         guard try await db.row("SELECT id FROM documents WHERE id = \(result.documentID)") != nil else {
             throw StoreError.notFound("document #\(result.documentID)")
         }
-        try await checkClaim(db, documentID: result.documentID, jobID: result.jobID)
+        try await checkClaim(db, documentID: result.documentID, jobID: result.jobID, worker: worker)
 
         // A failed run produced nothing usable: the values of the last good run stay in place.
         if result.outcome != .failed {

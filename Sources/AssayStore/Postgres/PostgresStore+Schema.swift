@@ -19,7 +19,23 @@ extension PostgresStore {
     /// document's metadata). Text compared or sorted as SQLite does is declared `COLLATE "C"`
     /// (bytewise), so the order does not depend on the server's locale.
     static let migrations: [Migration] = [
-        Migration(version: 1, name: "schema", statements: schema + accountsSchema + traceSchema)
+        Migration(version: 1, name: "schema", statements: schema + accountsSchema + traceSchema),
+        Migration(version: 2, name: "workers on a job", statements: workers),
+    ]
+
+    /// Claims per job and worker, which workers work on each job (with their heartbeats), and
+    /// which jobs are queued for workers (the SQLite store's v14).
+    private static let workers = [
+        "ALTER TABLE document_claims ADD COLUMN worker TEXT COLLATE \"C\" NOT NULL DEFAULT ''",
+        """
+        CREATE TABLE job_workers (
+            job_id BIGINT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+            worker TEXT COLLATE "C" NOT NULL,
+            heartbeat_at TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (job_id, worker)
+        )
+        """,
+        "ALTER TABLE jobs ADD COLUMN queued BOOLEAN NOT NULL DEFAULT FALSE",
     ]
 
     /// Serialises migrations of concurrent openers (several workers starting at once):

@@ -15,8 +15,12 @@ public final class PostgresStore: Store {
     package let logger: Logger
     /// Where the database is (its description leaves out the password).
     public let address: PostgresAddress
-    /// `PostgresClient.run()`: nothing is leased without it; cancelled by `close()`.
+    /// `PostgresClient.run()`: nothing is leased without it; cancelled by `close()`. A handle
+    /// made by `asWorker` shares its owner's pool and keeps the owner alive.
     private let pool: Task<Void, Never>
+    private let owner: PostgresStore?
+    /// Who claims work through this handle (`WorkClaims`): this process, unless opened as another.
+    public let worker: String
 
     /// Connects to the database at `address` and brings its schema up to date (`migrations`).
     /// Throws `StoreError.unavailable` when the server cannot be reached or refuses.
@@ -25,7 +29,8 @@ public final class PostgresStore: Store {
     ///   - logger: postgres-nio's background events (connections opened and lost); silent by default.
     public init(
         address: PostgresAddress, connections: Int = 16,
-        logger: Logger = Logger(label: "assay.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+        logger: Logger = Logger(label: "assay.postgres", factory: { _ in SwiftLogNoOpLogHandler() }),
+        worker: String = Worker.current
     ) async throws {
         // One connection first, for the migrations: a server that refuses, or a wrong password,
         // fails the open at once with its reason, where the pool would keep retrying in the background.
@@ -51,6 +56,20 @@ public final class PostgresStore: Store {
         self.logger = logger
         self.address = address
         self.pool = Task { await client.run() }
+        self.owner = nil
+        self.worker = worker
+    }
+
+    private init(sharing owner: PostgresStore, worker: String) {
+        (client, logger, address, pool) = (owner.client, owner.logger, owner.address, owner.pool)
+        self.owner = owner
+        self.worker = worker
+    }
+
+    /// Another handle on the same pool that claims work as `worker`: two workers in one
+    /// process (tests), each holding its own claims.
+    public func asWorker(_ worker: String) -> PostgresStore {
+        PostgresStore(sharing: owner ?? self, worker: worker)
     }
 
     /// Opens the database a `postgres://` URL names.
@@ -62,7 +81,7 @@ public final class PostgresStore: Store {
     package func stop() { pool.cancel() }
 
     /// A store dropped without `close()` still lets its connections go.
-    deinit { pool.cancel() }
+    deinit { if owner == nil { pool.cancel() } }
 
     private static func tls(_ mode: PostgresAddress.TLSMode) -> PostgresClient.Configuration.TLS {
         switch mode {

@@ -133,6 +133,7 @@ extension Job {
             finishedAt: try row.optionalDateField("finished_at"))
         tokensCached = try row.field("tokens_cached")
         cost = try row.field("cost", as: Double?.self)
+        queued = try row.field("queued")
     }
 }
 

@@ -15,12 +15,12 @@ extension SQLiteStore {
     public func record(_ results: [DocumentResult]) async throws {
         // Serialise values before taking the write lock.
         let prepared = results.map { result in (result, result.extractions.map { ($0, $0.value.serialized()) }) }
-        try await writer.write { db in
-            for (result, values) in prepared { try Self.record(db, result, values: values) }
+        try await writer.write { [worker] db in
+            for (result, values) in prepared { try Self.record(db, result, values: values, worker: worker) }
         }
     }
 
-    static func record(_ db: Database, _ result: DocumentResult, values: [(Extraction, String)]) throws {
+    static func record(_ db: Database, _ result: DocumentResult, values: [(Extraction, String)], worker: String) throws {
         let now = Date().storedSeconds
         guard try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM jobs WHERE id = ?"), arguments: [result.jobID]) != nil else {
             throw StoreError.notFound("job #\(result.jobID)")
@@ -29,7 +29,7 @@ extension SQLiteStore {
         else {
             throw StoreError.notFound("document #\(result.documentID)")
         }
-        try checkClaim(db, documentID: result.documentID, jobID: result.jobID)
+        try checkClaim(db, documentID: result.documentID, jobID: result.jobID, worker: worker)
 
         // A failed run produced nothing usable: the values of the last good run stay in place.
         if result.outcome != .failed {

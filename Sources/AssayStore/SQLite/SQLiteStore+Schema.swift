@@ -200,6 +200,7 @@ extension SQLiteStore {
         SQLiteStore.registerBatches(in: &migrator)
         SQLiteStore.registerCosts(in: &migrator)
         SQLiteStore.registerClaims(in: &migrator)
+        SQLiteStore.registerWorkers(in: &migrator)
         return migrator
     }()
 }

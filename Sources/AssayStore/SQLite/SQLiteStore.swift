@@ -10,11 +10,13 @@ import GRDB
 public final class SQLiteStore: Store {
     /// The connection (pool or queue) all accesses go through.
     package let writer: any DatabaseWriter
+    /// Who claims work through this handle (`WorkClaims`): this process, unless opened as another.
+    public let worker: String
 
     /// Opens (creating if needed) the database file at `path` in WAL mode and brings its schema up to date.
     /// The parent directory is created when missing. Throws `StoreError.unavailable` when the file
     /// cannot be opened or is not an Assay database.
-    public convenience init(path: String) throws {
+    public convenience init(path: String, worker: String = Worker.current) throws {
         let url = URL(fileURLWithPath: path)
         let pool: DatabasePool
         do {
@@ -25,7 +27,7 @@ public final class SQLiteStore: Store {
         } catch {
             throw StoreError.unavailable("cannot open \(path): \(error)")
         }
-        self.init(migrated: pool)
+        self.init(migrated: pool, worker: worker)
     }
 
     /// A fresh, empty database that lives as long as the returned store; for tests and dry runs.
@@ -36,8 +38,15 @@ public final class SQLiteStore: Store {
     }
 
     /// Wraps a connection whose schema is up to date.
-    private init(migrated writer: any DatabaseWriter) {
+    private init(migrated writer: any DatabaseWriter, worker: String = Worker.current) {
         self.writer = writer
+        self.worker = worker
+    }
+
+    /// Another handle on the same database that claims work as `worker`: two workers in one
+    /// process (tests), each holding its own claims.
+    public func asWorker(_ worker: String) -> SQLiteStore {
+        SQLiteStore(migrated: writer, worker: worker)
     }
 
     static func configuration() -> Configuration {
