@@ -8,7 +8,8 @@ extension PostgresStore: WorkClaims {
             let now = Date()
             let until = now.addingTimeInterval(lease.seconds)
             var claim = Claim()
-            try await db.execute("UPDATE jobs SET claims_work = TRUE WHERE id = \(jobID)")
+            try await Self.lockJob(db, jobID)
+            try await db.execute("UPDATE jobs SET claims_work = TRUE WHERE id = \(jobID) AND NOT claims_work")
             for id in documentIDs {
                 if try await db.row(
                     """
@@ -45,6 +46,7 @@ extension PostgresStore: WorkClaims {
     public func renewClaims(jobID: Int64, lease: Duration) async throws {
         try await write { [worker] db in
             let now = Date()
+            try await Self.lockJob(db, jobID)
             try await db.execute(
                 """
                 UPDATE document_claims SET lease_until = \(now.addingTimeInterval(lease.seconds))
@@ -61,6 +63,7 @@ extension PostgresStore: WorkClaims {
 
     public func releaseClaims(jobID: Int64, documentIDs: [Int64]?) async throws {
         try await write { [worker] db in
+            try await Self.lockJob(db, jobID)
             guard let documentIDs else {
                 try await db.execute("DELETE FROM document_claims WHERE job_id = \(jobID) AND worker = \(worker)")
                 try await db.execute("DELETE FROM job_workers WHERE job_id = \(jobID) AND worker = \(worker)")
@@ -116,6 +119,13 @@ extension PostgresStore: WorkClaims {
             }
             return swept
         }
+    }
+
+    /// Locks the job's row. Every transaction that touches a job's row and its claims takes the
+    /// row first (claims, heartbeats, releases, results, the sweep), so two workers' transactions
+    /// never wait on each other in opposite orders (a deadlock).
+    static func lockJob(_ db: PostgresSession, _ jobID: Int64) async throws {
+        try await db.execute("SELECT 1 FROM jobs WHERE id = \(jobID) FOR UPDATE")
     }
 
     /// Refuses a result for a document another job or worker holds, or that this worker claimed

@@ -22,7 +22,8 @@ extension PostgresStore {
 
     static func record(_ db: PostgresSession, _ result: DocumentResult, values: [(Extraction, String)], worker: String) async throws {
         let now = Date()
-        guard try await db.row("SELECT id FROM jobs WHERE id = \(result.jobID)") != nil else {
+        // The job's row first, as every transaction on a job and its claims takes it (`lockJob`).
+        guard try await db.row("SELECT id FROM jobs WHERE id = \(result.jobID) FOR UPDATE") != nil else {
             throw StoreError.notFound("job #\(result.jobID)")
         }
         guard try await db.row("SELECT id FROM documents WHERE id = \(result.documentID)") != nil else {

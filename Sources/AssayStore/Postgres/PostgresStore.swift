@@ -133,6 +133,19 @@ public final class PostgresStore: Store {
     /// Runs `body` in one transaction: committed when it returns, rolled back when it throws
     /// (its error passes through unchanged).
     package func write<Result: Sendable>(_ body: (PostgresSession) async throws -> Result) async throws -> Result {
+        // A deadlock or serialization failure rolled the whole transaction back: run it again
+        // (the server chose it as the victim; the other transaction went through).
+        for attempt in 1... {
+            do {
+                return try await writeOnce(body)
+            } catch let error as PostgresError where error.isRetryable && attempt < 5 {
+                try await Task.sleep(for: .milliseconds(10 * attempt))
+            }
+        }
+        fatalError("unreachable")
+    }
+
+    private func writeOnce<Result: Sendable>(_ body: (PostgresSession) async throws -> Result) async throws -> Result {
         var leased = false
         do {
             return try await client.withConnection { connection in
@@ -189,6 +202,9 @@ public struct PostgresError: Error, Sendable, Equatable, CustomStringConvertible
 
     /// 23505: a UNIQUE constraint or index refused the row.
     public var isUniqueViolation: Bool { sqlState == "23505" }
+    /// 40P01 (deadlock) or 40001 (serialization failure): the transaction was rolled back and
+    /// may be run again as it was.
+    public var isRetryable: Bool { sqlState == "40P01" || sqlState == "40001" }
 
     public var description: String { "PostgreSQL: \(message) (SQLSTATE \(sqlState))" }
 }
