@@ -15,7 +15,10 @@ cd "$(dirname "$0")/.."
 ASSAY_BIN="${ASSAY_BIN:-$(swift build --show-bin-path 2>/dev/null)/assay}"
 failed=0
 
-python3 - "$ASSAY_BIN" <<'PY' || failed=1
+# A python3 with PyYAML: the one on PATH, else Debian's (python3-yaml), which a pyenv python cannot see.
+PYTHON=python3
+python3 -c 'import yaml' >/dev/null 2>&1 || { [ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3; }
+"$PYTHON" - "$ASSAY_BIN" <<'PY' || failed=1
 import fnmatch, glob, json, os, re, shlex, subprocess, sys
 try:
     import yaml

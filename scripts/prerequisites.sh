@@ -22,6 +22,8 @@ if command -v python3 >/dev/null 2>&1 && ! python3 -c 'import ensurepip' >/dev/n
 dpkg -s libreadstat-dev >/dev/null 2>&1 || need+=(libreadstat-dev)
 command -v readstat >/dev/null 2>&1 || need+=(readstat)
 dpkg -s python3-openpyxl >/dev/null 2>&1 || need+=(python3-openpyxl)
+# scripts/check-deploy.sh parses deploy/'s YAML with PyYAML (Debian's python3, or python3's own).
+dpkg -s python3-yaml >/dev/null 2>&1 || need+=(python3-yaml)
 # The workbench's browser tests: headless Chromium and its WebDriver (chromedriver), driven from Swift.
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)

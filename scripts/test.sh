@@ -37,6 +37,10 @@ export ASSAY_TEST_POSTGRES_URL ASSAY_REQUIRE_POSTGRES=1
 step "PostgreSQL at $ASSAY_TEST_POSTGRES_URL"
 step "swift build --build-tests"
 swift build --build-tests
+# deploy/ (Dockerfiles, compose, systemd units) parsed, and every assay command it runs checked
+# against this build's --help.
+step "deploy/ files"
+ASSAY_BIN="$(swift build --show-bin-path)/assay" scripts/check-deploy.sh
 step "waiting for the local model's install"
 wait "$install_pid"
 # The test binary is run directly rather than through `swift test`, for two reasons: its output

@@ -117,12 +117,12 @@ struct WorkerCommand: AsyncParsableCommand {
             progress.report(update)
         case .finished(let summary):
             let job = summary.job
-            let mine = "\(summary.succeeded + summary.flagged + summary.failed) documents here"
+            let all = "\(job.succeeded) succeeded, \(job.flagged) flagged, \(job.failed) failed in all"
             switch job.status {
             case .running, .pending:
-                printError("Left job #\(job.id) to its other workers (\(mine)).")
+                printError("Left job #\(job.id) to its other workers (\(all) so far).")
             default:
-                printError("Job #\(job.id) \(job.status.rawValue) (\(mine)).")
+                printError("Job #\(job.id) \(job.status.rawValue): \(all).")
             }
         case .skipped(let job, let reason): printError("Skipped job #\(job.id): \(reason)")
         }

@@ -34,6 +34,7 @@ extension ExtractionEngine {
         let queue = try self.queue()
         guard job.model == provider.model else { throw EngineError.otherModel(job: job.id, model: job.model, worker: provider.model) }
         var options = options
+        options.spread = true
         options.kind = job.kind
         options.selection = job.selection
         let planned = try await plan(projectID: job.projectID, options: options, codebookVersion: job.codebookVersion)

@@ -88,6 +88,9 @@ public struct ExtractionEngine: Sendable {
         /// Cancelling leaves the job to its other workers (or the queue) instead of cancelling it:
         /// a worker that is stopped (`assay worker`, SIGTERM) is not the job's end.
         public var cancelLeaves = false
+        /// Start at a random place in the job's documents (`join`): workers sharing a job then
+        /// rarely ask for the same ones.
+        var spread = false
 
         public init(
             kind: JobKind = .full, selection: JobSelection = .all, concurrency: Int = 8,
@@ -488,6 +491,12 @@ public struct ExtractionEngine: Sendable {
             var planned = batches(
                 documents, processor: processor, packing: options.packing, chunking: options.chunking,
                 tokens: exact)
+            // Workers sharing a job start at different places in it, so they rarely ask for the
+            // same documents (each such ask is a claim refused, and a wait at the end).
+            if options.spread, planned.count > 1 {
+                let start = Int.random(in: 0..<planned.count)
+                planned = Array(planned[start...] + planned[..<start])
+            }
             let items = Dictionary(documents.map { ($0.documentID, $0) }) { first, _ in first }
             var launched = 0
             var counts = JobCounts(total: documents.count)
@@ -595,7 +604,8 @@ public struct ExtractionEngine: Sendable {
                 guard budgetReached == nil, !waiting.isEmpty, let claims else { break }
                 let others = Set(waiting.values).subtracting([job.id]).sorted()
                 if !others.isEmpty { progress(.waiting(documents: waiting.count, jobs: others)) }
-                try await Task.sleep(for: options.controlInterval * 2)
+                // Another job's documents take their time; a co-worker's are a request away.
+                try await Task.sleep(for: others.isEmpty ? options.controlInterval / 4 : options.controlInterval * 2)
                 _ = try? await sweepAbandonedJobs(lease: options.claimLease)
                 // One transaction asks about them all; what this job now holds goes out as usual.
                 let ids = waiting.keys.sorted()

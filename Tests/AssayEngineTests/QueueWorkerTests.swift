@@ -64,3 +64,30 @@ import Testing
         #expect(try await f.store.job(id: job.id)?.status == .pending)
     }
 }
+
+/// `assay serve --no-worker`: the service's job runner stores started jobs in the queue and runs
+/// none itself; a worker codes them, and pause and resume reach the job through its status.
+@Suite struct EnqueueOnlyRunnerTests {
+    @Test func aServiceWithoutWorkersQueuesItsJobsForAWorker() async throws {
+        let f = try await EngineFixture(documents: 6)
+        let counter = ScriptedProvider(steps: [], then: FakeModel.good)
+        let runner = JobRunner(engine: f.engine(counter), enqueueOnly: true)
+        let job = try await runner.start(projectID: f.project.id, kind: .full, selection: .all)
+        #expect(job.status == .pending && job.queued && job.total == 6)
+        #expect(await runner.isActive(jobID: job.id) == false)
+        // Paused and resumed through its status, though no process here runs it.
+        #expect(try await runner.pause(jobID: job.id).status == .paused)
+        #expect(try await runner.resume(jobID: job.id).status == .running)
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(await counter.callCount == 0)
+        // Its worker is gone (there never was one): the sweep puts it back in the queue, and a worker codes it.
+        var worker = QueueWorker(
+            engine: ExtractionEngine(store: f.store.asWorker("w"), provider: counter), options: .init(concurrency: 2))
+        _ = try await f.engine(counter).sweepAbandonedJobs(lease: .milliseconds(1))
+        #expect(try await f.store.job(id: job.id)?.status == .pending)
+        worker.pollInterval = .milliseconds(10)
+        #expect(try await worker.run(exitWhenIdle: true) == 1)
+        #expect(await counter.callCount == 6)
+        #expect(try await f.store.job(id: job.id)?.status == .completed)
+    }
+}
