@@ -76,7 +76,25 @@ export async function render(view, { id, notify }) {
     }
   });
 
-  view.append(h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects")), title, stage, uploadForm, documents, codebookForm, runForm, jobs);
+  const review = h(
+    "section",
+    { class: "card", "aria-labelledby": "review-title" },
+    h("h2", { id: "review-title" }, "Review"),
+    h("p", { class: "hint" }, "Each value beside its document, with the evidence marked: accept it, correct it, or say why it is wrong."),
+    h("p", {}, h("a", { href: `#/projects/${id}/review`, id: "open-review", class: "button" }, "Open the review queue")),
+  );
+
+  view.append(
+    h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects")),
+    title,
+    stage,
+    uploadForm,
+    documents,
+    codebookForm,
+    runForm,
+    jobs,
+    review,
+  );
 
   codebookForm.addEventListener("submit", async (event) => {
     event.preventDefault();
