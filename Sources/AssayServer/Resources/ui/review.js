@@ -267,7 +267,8 @@ export async function render(view, { id, notify }) {
   function onKey(event) {
     if (!view.isConnected) return document.removeEventListener("keydown", onKey);
     if (event.ctrlKey || event.metaKey || event.altKey) return;
-    const typing = event.target.closest?.("input, select, textarea, [contenteditable]");
+    // Fields that take letters; a ticked box or a chosen verdict does not, so keys still act there.
+    const typing = event.target.closest?.("input:not([type=checkbox]):not([type=radio]), select, textarea, [contenteditable]");
     if (typing) {
       if (event.key === "Escape") {
         typing.blur();
