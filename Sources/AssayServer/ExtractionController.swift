@@ -23,6 +23,15 @@ struct ExtractionController {
         }
     }
 
+    struct AcceptRequest: Decodable {
+        var extractionIDs: [Int64]
+        var note: String?
+        enum CodingKeys: String, CodingKey {
+            case note
+            case extractionIDs = "extraction_ids"
+        }
+    }
+
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("/projects/:id/extractions") { request, context in
             let limit = try request.queryInt("limit", default: Self.defaultLimit, range: 1...Values.maxPage)
@@ -61,8 +70,18 @@ struct ExtractionController {
         group.get("/projects/:id/feedback") { request, context in
             let items = try await reviews.list(
                 projectID: try context.parameters.id(what: "project"),
-                variable: request.uri.queryParameters.get("variable"), for: try context.requireRequester())
+                variable: request.uri.queryParameters.get("variable"), extractionID: try request.queryInt64("extraction"),
+                for: try context.requireRequester())
             return JSONResponse(ListDTO(items: items.map(FeedbackDTO.init)))
+        }
+        // Bulk accept from the review queue: each value marked correct, the reason kept as its note.
+        group.post("/projects/:id/feedback/accept") { request, context in
+            let id = try context.parameters.id(what: "project")
+            let requester = try context.requireRequester()
+            try await reviews.checkProject(id, for: requester)  // another's project costs no body read
+            let body = try await request.decodeJSON(AcceptRequest.self, limit: maxBodyBytes)
+            let saved = try await reviews.acceptAll(extractionIDs: body.extractionIDs, note: body.note, projectID: id, for: requester)
+            return JSONResponse(ListDTO(items: saved.map(FeedbackDTO.init)), status: .created)
         }
     }
 }

@@ -43,6 +43,9 @@ enum Workbench {
         "signin.js": Asset(PackageResources.signin_js, javascript),
         "projects.js": Asset(PackageResources.projects_js, javascript),
         "project.js": Asset(PackageResources.project_js, javascript),
+        "exports.js": Asset(PackageResources.exports_js, javascript),
+        "review.js": Asset(PackageResources.review_js, javascript),
+        "evidence.js": Asset(PackageResources.evidence_js, javascript),
     ]
 
     /// The page, saying which mode the service is in (`accounts`, or `local` for `assay ui`).

@@ -120,6 +120,61 @@ struct ExtractionRoutesTests {
         }
     }
 
+    /// What the review queue in the workbench sends: a corrected value as typed, read in the
+    /// variable's type; one value's feedback; several values accepted at once with one reason.
+    @Test func correctedValuesAsTypedOneValuesFeedbackAndBulkAccept() async throws {
+        try await TestService().test { api in
+            let (ada, project, _, _) = try await Self.coded(api)
+            func ids(_ variable: String) async throws -> [Int64] {
+                let list = try await api.call(.get, "/projects/\(project)/extractions?variable=\(variable)", token: ada.access).json()
+                return list["items"]?.arrayValue?.compactMap { $0["id"]?.doubleValue }.map { Int64($0) } ?? []
+            }
+            let participants = try await ids("participants")
+            let violence = try await ids("violence")
+            let typed = try await api.call(
+                .post, "/extractions/\(participants[0])/feedback", token: ada.access,
+                json: #"{"verdict":"incorrect","corrected_value":"about 2,500","note":"the police count"}"#)
+            #expect(typed.status == .created)
+            #expect(try typed.json()["corrected_value"] == .number(2500))
+            let yes = try await api.call(
+                .post, "/extractions/\(violence[0])/feedback", token: ada.access, json: #"{"verdict":"incorrect","corrected_value":"yes"}"#)
+            #expect(try yes.json()["corrected_value"] == .bool(true))
+            try await api.call(
+                .post, "/extractions/\(participants[1])/feedback", token: ada.access,
+                json: #"{"verdict":"incorrect","corrected_value":"lots"}"#
+            ).problem(.unprocessableContent, field: "corrected_value")
+
+            let one = try await api.call(.get, "/projects/\(project)/feedback?extraction=\(participants[0])", token: ada.access).json()
+            #expect(one["items"]?.arrayValue?.compactMap { $0["note"]?.stringValue } == ["the police count"])
+            try await api.call(.get, "/projects/\(project)/feedback?extraction=first", token: ada.access)
+                .problem(.unprocessableContent, field: "extraction")
+
+            let accept = "/projects/\(project)/feedback/accept"
+            let accepted = try await api.call(
+                .post, accept, token: ada.access,
+                json: #"{"extraction_ids":[\#(participants[1]),\#(participants[2])],"note":"checked by hand"}"#)
+            #expect(accepted.status == .created)
+            let items = try accepted.json()["items"]?.arrayValue ?? []
+            #expect(items.map { $0["verdict"]?.stringValue } == ["correct", "correct"])
+            #expect(items.map { $0["note"]?.stringValue } == ["checked by hand", "checked by hand"])
+            #expect(items.compactMap { $0["extraction_id"]?.doubleValue }.map { Int64($0) } == [participants[1], participants[2]])
+            try await api.call(.post, accept, token: ada.access, json: #"{"extraction_ids":[]}"#)
+                .problem(.unprocessableContent, field: "extraction_ids")
+            // One value that is not there: nothing is recorded, not even the others.
+            let before = try await api.call(.get, "/projects/\(project)/feedback", token: ada.access).json()["items"]?.arrayValue?.count
+            try await api.call(.post, accept, token: ada.access, json: #"{"extraction_ids":[\#(violence[1]),999999]}"#).problem(.notFound)
+            #expect(
+                try await api.call(.get, "/projects/\(project)/feedback", token: ada.access).json()["items"]?.arrayValue?.count == before)
+            // Another project's value is refused in this one's bulk accept.
+            let other = try await api.createProject(ada, name: "Strikes")
+            try await api.call(
+                .post, "/projects/\(other)/feedback/accept", token: ada.access, json: #"{"extraction_ids":[\#(violence[1])]}"#
+            ).problem(.unprocessableContent, field: "extraction_ids")
+            let bob = try await api.register("bob@example.org")
+            try await api.call(.post, accept, token: bob.access, json: #"{"extraction_ids":[\#(violence[1])]}"#).problem(.notFound)
+        }
+    }
+
     @Test func exportsInEveryFormat() async throws {
         try await TestService().test { api in
             let (ada, project, _, _) = try await Self.coded(api)

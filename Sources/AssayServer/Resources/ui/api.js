@@ -27,7 +27,16 @@ export function whenSignedOut(handler) {
   signedOut = handler;
 }
 
-async function request(method, path, body, headers = {}) {
+const readJSON = (response) => (response.status === 204 ? null : response.json());
+
+// A download: the file's bytes and the name the service gives it (Content-Disposition).
+async function readFile(response) {
+  const disposition = response.headers.get("Content-Disposition") ?? "";
+  const name = /filename="([^"/\\]+)"/.exec(disposition)?.[1] ?? "download";
+  return { name, blob: await response.blob() };
+}
+
+async function request(method, path, body, headers = {}, read = readJSON) {
   const response = await fetch(path, {
     method,
     headers: { Accept: "application/json", ...headers },
@@ -36,9 +45,7 @@ async function request(method, path, body, headers = {}) {
     cache: "no-store",
     redirect: "error",
   });
-  if (response.ok) {
-    return response.status === 204 ? null : response.json();
-  }
+  if (response.ok) return read(response);
   let problem = {};
   try {
     problem = await response.json();
@@ -48,18 +55,18 @@ async function request(method, path, body, headers = {}) {
   throw new APIError(response.status, problem);
 }
 
-async function authorized(method, path, body, headers = {}, retried = false) {
+async function authorized(method, path, body, headers = {}, read = readJSON, retried = false) {
   const current = session.load();
   if (!current) {
     signedOut(false);
     throw new APIError(401, { detail: "sign in first" });
   }
   try {
-    return await request(method, path, body, { ...headers, Authorization: `Bearer ${current.token}` });
+    return await request(method, path, body, { ...headers, Authorization: `Bearer ${current.token}` }, read);
   } catch (error) {
     if (!(error instanceof APIError) || error.status !== 401) throw error;
     if (!retried && current.kind === "account" && current.refresh && (await refresh(current))) {
-      return authorized(method, path, body, headers, true);
+      return authorized(method, path, body, headers, read, true);
     }
     session.clear();
     signedOut(true);
@@ -73,6 +80,8 @@ function json(value) {
 
 export const get = (path) => authorized("GET", path);
 export const post = (path, value) => authorized("POST", path, ...json(value));
+// A file to save ({ name, blob }): a plain link would not carry the session's token.
+export const file = (path) => authorized("GET", path, undefined, { Accept: "*/*" }, readFile);
 // A text body of its own type (a codebook file as YAML, JSON, CSV or REFI-QDA XML).
 export const putText = (path, text, type) => authorized("PUT", path, text, { "Content-Type": type });
 // Files as multipart/form-data, one `files` part each (the browser sets the boundary).

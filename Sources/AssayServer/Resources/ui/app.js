@@ -1,5 +1,5 @@
 // The workbench's shell: who is signed in, which view the address names (#/projects,
-// #/projects/ID), and the notice line. Each view is a module with `render(view, context)`.
+// #/projects/ID, #/projects/ID/review), and the notice line. Each view is a module with `render(view, context)`.
 
 import * as api from "./api.js";
 import * as session from "./session.js";
@@ -7,6 +7,7 @@ import { h, show } from "./dom.js";
 import * as signin from "./signin.js";
 import * as projects from "./projects.js";
 import * as project from "./project.js";
+import * as review from "./review.js";
 
 // "accounts" (assay serve) or "local" (assay ui: one person, no account), set by the service.
 const mode = document.documentElement.dataset.mode === "local" ? "local" : "accounts";
@@ -58,6 +59,9 @@ function route() {
   show(main, view);
   if (!current) return signin.render(view, { mode, signedIn: () => go("#/projects") });
   const parts = location.hash.replace(/^#\/?/, "").split("/");
+  if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "") && parts[2] === "review") {
+    return review.render(view, { id: Number(parts[1]), notify });
+  }
   if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "")) {
     return project.render(view, { id: Number(parts[1]), notify });
   }

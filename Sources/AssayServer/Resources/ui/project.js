@@ -3,6 +3,7 @@
 
 import * as api from "./api.js";
 import { h, show, field, fieldError, heading, focusHeading, date } from "./dom.js";
+import { exportCard, codebookButton } from "./exports.js";
 
 const documentStates = { ready: "Readable", failed: "Failed", uploaded: "Uploaded", parsed: "Parsed" };
 const codedStates = { succeeded: "Coded", flagged: "Coded, flagged", failed: "Coding failed" };
@@ -35,6 +36,7 @@ export async function render(view, { id, notify }) {
   documents.append(documentList);
   const codebookFile = h("input", { type: "file", name: "codebook", accept: ".yaml,.yml,.json,.csv,.qdc", required: true });
   const codebookState = h("p", { id: "codebook-state", "aria-live": "polite" }, "Loading the codebook…");
+  const codebookSaved = h("p", { id: "codebook-download", role: "status" });
   const codebookProblems = h("ul", { class: "form-error", id: "codebook-problems", role: "alert", hidden: true });
   const codebookForm = h(
     "form",
@@ -44,7 +46,8 @@ export async function render(view, { id, notify }) {
     h("p", { class: "hint", id: "codebook-hint" }, "A codebook file: YAML or JSON (as assay codebook import reads), CSV, or a REFI-QDA .qdc. Importing makes a new version."),
     field("Codebook file", codebookFile),
     codebookProblems,
-    h("div", { class: "actions" }, h("button", { type: "submit", id: "import-codebook" }, "Import codebook")),
+    h("div", { class: "actions" }, h("button", { type: "submit", id: "import-codebook" }, "Import codebook"), codebookButton(id, codebookSaved, notify)),
+    codebookSaved,
   );
   codebookFile.setAttribute("aria-describedby", "codebook-hint");
   const sampleSize = h("input", { type: "number", id: "sample-size", min: 1, step: 1, value: 20, required: true, inputmode: "numeric" });
@@ -76,7 +79,26 @@ export async function render(view, { id, notify }) {
     }
   });
 
-  view.append(h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects")), title, stage, uploadForm, documents, codebookForm, runForm, jobs);
+  const review = h(
+    "section",
+    { class: "card", "aria-labelledby": "review-title" },
+    h("h2", { id: "review-title" }, "Review"),
+    h("p", { class: "hint" }, "Each value beside its document, with the evidence marked: accept it, correct it, or say why it is wrong."),
+    h("p", {}, h("a", { href: `#/projects/${id}/review`, id: "open-review", class: "button" }, "Open the review queue")),
+  );
+
+  view.append(
+    h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects")),
+    title,
+    stage,
+    uploadForm,
+    documents,
+    codebookForm,
+    runForm,
+    jobs,
+    review,
+    exportCard(id, notify),
+  );
 
   codebookForm.addEventListener("submit", async (event) => {
     event.preventDefault();
