@@ -45,7 +45,7 @@ public struct CostEstimate: Sendable, Hashable, Codable {
     /// One run's requests and tokens: one request per batch (a packed request's documents, or a
     /// document alone), one per chunk for a long document; every request repeats the shared prompt.
     static func onePass(
-        _ batches: [[WorkItem]], sharedPromptTokens: Int, outputTokensPerDocument: Int, chunking: Chunker?,
+        _ batches: some Sequence<[WorkItem]>, sharedPromptTokens: Int, outputTokensPerDocument: Int, chunking: Chunker?,
         family: TokenEstimator.Family
     ) -> CostEstimate {
         var estimate = CostEstimate()

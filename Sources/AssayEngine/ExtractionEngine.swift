@@ -455,8 +455,8 @@ public struct ExtractionEngine: Sendable {
     func batches(
         _ items: [WorkItem], processor: DocumentProcessor, packing: Packing?, chunking: Chunker? = nil,
         tokens: [Int64: Int] = [:]
-    ) -> [[WorkItem]] {
-        guard let packing else { return items.map { [$0] } }
+    ) -> PlannedRequests {
+        guard let packing else { return PlannedRequests(single: items) }
         let budget = Packer.Budget(
             requestTokens: packing.requestTokens,
             fixedTokens: TokenEstimator.estimate(processor.prompt.system + processor.prompt.codebookSection) + 64,
@@ -469,7 +469,7 @@ public struct ExtractionEngine: Sendable {
                 Packer.Item(tokens: tokens[item.documentID] ?? TokenEstimator.estimate(characters: item.characters, family: tokenFamily))
             }, budget: budget
         ).map { indices in indices.map { shared[$0] } }
-        return chunked.map { [$0] } + packed
+        return PlannedRequests(chunked.map { [$0] } + packed)
     }
 
     /// Processes documents with at most `concurrency` requests in flight. Returns why it stopped early, or nil.
@@ -482,7 +482,6 @@ public struct ExtractionEngine: Sendable {
         let batcher = RepeatedRuns(processor, plan: plan, variedTemperature: options.variedTemperature) { model in
             self.price(model, batch: options.batch)
         }
-        let names = Dictionary(documents.map { ($0.documentID, $0.externalID) }) { first, _ in first }
         let claims = store as? any WorkClaims
         // Chosen documents are coded even when done; a sample or all skip what another job finished.
         let skipDone = options.selection.documentIDs == nil
@@ -493,11 +492,7 @@ public struct ExtractionEngine: Sendable {
                 tokens: exact)
             // Workers sharing a job start at different places in it, so they rarely ask for the
             // same documents (each such ask is a claim refused, and a wait at the end).
-            if options.spread, planned.count > 1 {
-                let start = Int.random(in: 0..<planned.count)
-                planned = Array(planned[start...] + planned[..<start])
-            }
-            let items = Dictionary(documents.map { ($0.documentID, $0) }) { first, _ in first }
+            if options.spread, planned.count > 1 { planned = planned.rotated(startingAt: Int.random(in: 0..<planned.count)) }
             var launched = 0
             var counts = JobCounts(total: documents.count)
             var consecutiveFailures = 0
@@ -550,7 +545,8 @@ public struct ExtractionEngine: Sendable {
                         let stored = try await Self.record(results, in: store, logger: logger)
                         await gate?.done()
                         await remote?.done()
-                        return Coded(results: stored, elsewhere: skipped + results.count - stored.count, held: held)
+                        let names = Dictionary(batch.map { ($0.documentID, $0.externalID) }) { first, _ in first }
+                        return Coded(results: stored, elsewhere: skipped + results.count - stored.count, held: held, names: names)
                     } catch {
                         await gate?.done()
                         await remote?.done()
@@ -573,7 +569,7 @@ public struct ExtractionEngine: Sendable {
                                 "job": "\(job.id)", "document": "\(result.documentID)", "outcome": "\(result.outcome.rawValue)",
                             ])
                         let report = DocumentReport(
-                            result: result, externalID: names[result.documentID] ?? "#\(result.documentID)", counts: counts)
+                            result: result, externalID: coded.names[result.documentID] ?? "#\(result.documentID)", counts: counts)
                         progress(.documentFinished(report))
                         spent =
                             spent
@@ -617,8 +613,8 @@ public struct ExtractionEngine: Sendable {
                 // All that is left is held by this job's other workers, who finish it: leave it to them.
                 if retry.claimed.isEmpty, !waiting.isEmpty, waiting.values.allSatisfy({ $0 == job.id }) { return (.left, elsewhere) }
                 planned += batches(
-                    retry.claimed.compactMap { items[$0] }, processor: processor, packing: options.packing,
-                    chunking: options.chunking, tokens: exact)
+                    try await store.workItems(documentIDs: retry.claimed, projectID: job.projectID), processor: processor,
+                    packing: options.packing, chunking: options.chunking, tokens: exact)
                 for _ in 0..<max(1, options.concurrency) where launch() {}
             }
             try Task.checkCancellation()
@@ -635,6 +631,8 @@ public struct ExtractionEngine: Sendable {
         var results: [DocumentResult]
         var elsewhere: Int
         var held: [Int64: Int64] = [:]
+        /// The request's documents' names, for progress (the job keeps no table of them all).
+        var names: [Int64: String] = [:]
     }
 
     /// Stores a request's results in one transaction (one write, one fsync). When another job

@@ -92,9 +92,10 @@ extension PostgresStore {
 
     public func pendingWork(projectID: Int64, codebookVersion: Int) async throws -> [WorkItem] {
         try await read { db in
-            try await db.rows(
-                Self.needingWork(columns: "d.id, d.external_id, length(d.text) AS characters", projectID, codebookVersion)
-            ).map(WorkItem.init(row:))
+            // Row by row: a million rows fetched whole first would hold them all twice.
+            try await db.map(
+                Self.needingWork(columns: "d.id, d.external_id, length(d.text) AS characters", projectID, codebookVersion),
+                WorkItem.init(row:))
         }
     }
 

@@ -225,6 +225,16 @@ package struct PostgresSession {
         return rows
     }
 
+    /// Each row `sql` returns made into a value as it arrives, without keeping the rows.
+    package func map<T>(_ sql: SQL, _ transform: (PostgresRandomAccessRow) throws -> T) async throws -> [T] {
+        let query = try sql.checked()
+        var values: [T] = []
+        for try await row in try await connection.query(query, logger: logger) {
+            values.append(try transform(row.makeRandomAccess()))
+        }
+        return values
+    }
+
     /// The first row `sql` returns, or nil.
     package func row(_ sql: SQL) async throws -> PostgresRandomAccessRow? {
         try await rows(sql).first

@@ -93,11 +93,13 @@ extension SQLiteStore {
 
     public func pendingWork(projectID: Int64, codebookVersion: Int) async throws -> [WorkItem] {
         try await writer.read { db in
-            try Row.fetchAll(
-                db, sql: Self.needingWork(columns: "d.id, d.external_id, length(d.text) AS characters"),
-                arguments: Self.needingWorkArguments(projectID, codebookVersion)
-            )
-            .map { WorkItem(documentID: $0["id"], externalID: $0["external_id"], characters: $0["characters"]) }
+            // Row by row: a million rows fetched whole first would hold them all twice.
+            try Array(
+                Row.fetchCursor(
+                    db, sql: Self.needingWork(columns: "d.id, d.external_id, length(d.text) AS characters"),
+                    arguments: Self.needingWorkArguments(projectID, codebookVersion)
+                )
+                .map { WorkItem(documentID: $0["id"], externalID: $0["external_id"], characters: $0["characters"]) })
         }
     }
 
