@@ -6,9 +6,11 @@
 #
 #   scripts/bench-100k.sh                  # release build, 100,000 documents, concurrency 64
 #   N=20000 CONFIG=debug scripts/bench-100k.sh
+#   N=1000000 STOP_AT=20000 RESUME=0 scripts/bench-100k.sh   # a million: the plan's memory, stopped early
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-100000}"; CONFIG="${CONFIG:-release}"; PORT="${PORT:-8099}"; CONCURRENCY="${CONCURRENCY:-64}"
+STOP_AT="${STOP_AT:-$((N / 2))}"; RESUME="${RESUME:-1}"
 step() { echo "[bench-100k $(date -u +%H:%M:%S)] $*" >&2; }
 
 step "building ($CONFIG)"
@@ -50,14 +52,23 @@ outcomes() { sqlite3 "$ASSAY_DB" "SELECT COUNT(*) FROM document_outcomes"; }
 step "assay add"
 measured add "$BIN/assay" add "$WORK/docs" >"$WORK/add.log"
 
-step "assay run --all, stopped with SIGINT after half the documents"
+step "assay run --all, stopped with SIGINT after $STOP_AT documents"
 /usr/bin/time -f "%M %e" -o "$WORK/first.time" "$BIN/assay" run --all --concurrency "$CONCURRENCY" >"$WORK/first.log" 2>&1 &
 RUN=$!  # GNU time, which ignores SIGINT itself: the signal goes to its child, assay
-while kill -0 "$RUN" 2>/dev/null && [ "$(outcomes)" -lt $((N / 2)) ]; do sleep 0.5; done
+while kill -0 "$RUN" 2>/dev/null && [ "$(outcomes)" -lt "$STOP_AT" ]; do sleep 0.5; done
 RUNNER="$(pgrep -P "$RUN" -x assay || echo "$RUN")"
 kill -INT "$RUNNER" 2>/dev/null || true
 wait "$RUN" || true
 STOPPED_AT="$(outcomes)"
+
+if [ "$RESUME" = 0 ]; then
+  echo
+  echo "bench-100k: $N documents (~150 tokens each), $CONFIG build, concurrency $CONCURRENCY, mock model, SQLite"
+  report add "assay add (JSONL)"
+  report first "assay run (stopped)"
+  echo "  stopped after $STOPPED_AT documents (RESUME=0: not resumed)"
+  exit 0
+fi
 
 step "assay run --all again: resumes with what is left"
 measured second "$BIN/assay" run --all --concurrency "$CONCURRENCY" >"$WORK/second.log" 2>&1

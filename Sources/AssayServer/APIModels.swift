@@ -442,7 +442,10 @@ struct EvidenceDTO: Codable, Sendable {
 
 struct FeedbackDTO: Codable, Sendable {
     var id: Int64
-    var extractionID: Int64
+    var extractionID: Int64?
+    var documentID: Int64
+    var entityIndex: Int
+    var reviewedValue: JSONValue?
     var variable: String?
     var verdict: FeedbackVerdict
     var correctedValue: JSONValue?
@@ -452,6 +455,9 @@ struct FeedbackDTO: Codable, Sendable {
     enum CodingKeys: String, CodingKey {
         case id, variable, verdict, note, author
         case extractionID = "extraction_id"
+        case documentID = "document_id"
+        case entityIndex = "entity_index"
+        case reviewedValue = "reviewed_value"
         case correctedValue = "corrected_value"
         case createdAt = "created_at"
     }
@@ -459,6 +465,9 @@ struct FeedbackDTO: Codable, Sendable {
     init(_ f: Feedback) {
         id = f.id
         extractionID = f.extractionID
+        documentID = f.documentID
+        entityIndex = f.entityIndex
+        reviewedValue = f.reviewedValue
         variable = f.variable
         verdict = f.verdict
         correctedValue = f.correctedValue

@@ -76,7 +76,10 @@ package struct Evaluations: Sendable {
         let project = try await access.project(projectID, for: requester)
         guard let codebook = try await store.latestCodebook(projectID: project.id)?.codebook else { return [] }
         var latest: [Int64: Feedback] = [:]
-        for feedback in try await store.feedback(projectID: project.id, variable: nil) { latest[feedback.extractionID] = feedback }
+        // Feedback on a value since replaced (the document coded again) says nothing of the new one's confidence.
+        for feedback in try await store.feedback(projectID: project.id, variable: nil) {
+            if let id = feedback.extractionID { latest[id] = feedback }
+        }
         var items: [String: [GoldReport.Item]] = [:]
         for (id, feedback) in latest.sorted(by: { $0.key < $1.key }) {
             guard let value = try await store.extraction(id: id) else { continue }

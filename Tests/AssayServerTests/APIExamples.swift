@@ -98,9 +98,13 @@ enum APIExamples {
         id: 5, documentID: 2, variable: "organiser", value: .null, confidence: nil, evidence: nil,
         rationale: nil, status: .failed, codebookVersion: 2, promptHash: "p", model: "qwen",
         jobID: nil, createdAt: date)
-    static let feedback = Feedback(
-        id: 6, extractionID: 5, verdict: .partiallyCorrect, correctedValue: ["union", "students"],
-        note: "two groups", author: "ada@example.org", variable: "organiser", createdAt: date)
+    static let feedback: Feedback = {
+        var feedback = Feedback(
+            id: 6, extractionID: 5, verdict: .partiallyCorrect, correctedValue: ["union", "students"],
+            note: "two groups", author: "ada@example.org", variable: "organiser", createdAt: date)
+        (feedback.documentID, feedback.reviewedValue) = (2, ["union"])
+        return feedback
+    }()
     static let all: [OpenAPIResponseTests.ResponseExample] = {
         typealias ResponseExample = OpenAPIResponseTests.ResponseExample
         return [
@@ -180,7 +184,7 @@ enum APIExamples {
                 bare: PageDTO(items: [ExtractionDTO](), total: 0, limit: 50, offset: 0)),
             ResponseExample(
                 schema: "Feedback", full: FeedbackDTO(feedback),
-                bare: FeedbackDTO(Feedback(id: 6, extractionID: 5, verdict: .correct, createdAt: date))),
+                bare: FeedbackDTO(Feedback(id: 6, extractionID: nil, verdict: .correct, createdAt: date))),
             ResponseExample(
                 schema: "RunOnce", full: PatternController.RunOnceDTO(job: JobDTO(job), detail: "trace run started as job #1"),
                 bare: PatternController.RunOnceDTO(job: nil, detail: "no unprocessed traces")),

@@ -188,4 +188,26 @@ struct AccountStoreTests {
         #expect(try await store.extraction(id: amount.id) == nil)
         #expect(try await store.feedback(projectID: project.id, variable: nil).isEmpty)
     }
+
+    /// Coding a document again (a refined codebook, a re-run) replaces its values; the reviewer's
+    /// verdicts stay, with the value as it was reviewed. They used to go with the old value.
+    @Test(arguments: StoreKind.allCases)
+    func feedbackOutlivesTheValueItJudged(kind: StoreKind) async throws {
+        let store = try await make(kind)
+        let (project, documents) = try await Fixtures.project(in: store)
+        let job = try await Fixtures.job(in: store, project: project)
+        try await store.record(Fixtures.result(job: job, document: documents[0], values: [("sentiment", "pos"), ("amount", 500)]))
+        let amount = try #require(
+            try await store.extractions(projectID: project.id, documentID: documents[0].id).first { $0.variable == "amount" })
+        let saved = try await store.addFeedback(Feedback(extractionID: amount.id, verdict: .incorrect, correctedValue: 450, note: "typo"))
+        #expect(saved.documentID == documents[0].id && saved.variable == "amount" && saved.reviewedValue == 500)
+
+        let again = try await Fixtures.job(in: store, project: project)
+        try await store.record(Fixtures.result(job: again, document: documents[0], values: [("sentiment", "pos"), ("amount", 450)]))
+        let kept = try await store.feedback(projectID: project.id, variable: "amount")
+        #expect(kept.count == 1, "the verdict went with the replaced value")
+        let verdict = try #require(kept.first)
+        #expect(verdict.extractionID == nil && verdict.documentID == documents[0].id && verdict.entityIndex == 0)
+        #expect(verdict.reviewedValue == 500 && verdict.correctedValue == 450 && verdict.note == "typo" && verdict.verdict == .incorrect)
+    }
 }

@@ -192,11 +192,15 @@ extension ErrorRecord {
 extension Feedback {
     init(row: PostgresRandomAccessRow) throws {
         let corrected: String? = try row.field("corrected_value_json")
+        let reviewed: String? = try row.field("reviewed_value_json")
         self.init(
             id: try row.field("id"), extractionID: try row.field("extraction_id"),
             verdict: try row.enumField("verdict"), correctedValue: try corrected.map { try JSONValue.parse($0) },
             note: try row.field("note"), author: try row.field("author"), variable: try row.field("variable"),
             createdAt: try row.field("created_at"))
+        documentID = try row.field("document_id")
+        entityIndex = try row.field("entity_index")
+        reviewedValue = try reviewed.map { try JSONValue.parse($0) }
     }
 }
 

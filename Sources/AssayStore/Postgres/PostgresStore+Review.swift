@@ -83,30 +83,30 @@ extension PostgresStore: ReviewStore {
 
     public func addFeedback(_ feedback: Feedback) async throws -> Feedback {
         try await write { db in
-            guard let variable = try await db.row("SELECT variable FROM extractions WHERE id = \(feedback.extractionID)") else {
-                throw StoreError.notFound("extraction #\(feedback.extractionID)")
+            guard let extractionID = feedback.extractionID,
+                try await db.row("SELECT 1 FROM extractions WHERE id = \(extractionID)") != nil
+            else {
+                throw StoreError.notFound("extraction #\(feedback.extractionID.map(String.init) ?? "?")")
             }
             let row = try await db.row(
                 """
-                INSERT INTO feedback (extraction_id, verdict, corrected_value_json, note, author, created_at)
-                VALUES (\(feedback.extractionID), \(feedback.verdict.rawValue), \(feedback.correctedValue?.serialized()),
-                    \(feedback.note), \(feedback.author), \(feedback.createdAt))
-                RETURNING id
+                INSERT INTO feedback (extraction_id, document_id, variable, entity_index, reviewed_value_json, verdict,
+                    corrected_value_json, note, author, created_at)
+                SELECT id, document_id, variable, entity_index, value_json, \(feedback.verdict.rawValue),
+                    \(feedback.correctedValue?.serialized()), \(feedback.note), \(feedback.author), \(feedback.createdAt)
+                FROM extractions WHERE id = \(extractionID)
+                RETURNING *
                 """)
-            var stored = feedback
-            stored.id = try row!.field("id")
-            stored.variable = try variable.field("variable")
-            return stored
+            return try Feedback(row: row!)
         }
     }
 
     public func feedback(projectID: Int64, variable: String?) async throws -> [Feedback] {
         var sql: SQL = """
-            SELECT f.*, e.variable FROM feedback f
-            JOIN extractions e ON e.id = f.extraction_id JOIN documents d ON d.id = e.document_id
+            SELECT f.* FROM feedback f JOIN documents d ON d.id = f.document_id
             WHERE d.project_id = \(projectID)
             """
-        if let variable { sql.append(" AND e.variable = \(variable)") }
+        if let variable { sql.append(" AND f.variable = \(variable)") }
         sql.append(" ORDER BY f.id")
         let query = sql
         return try await read { db in try await db.rows(query).map(Feedback.init(row:)) }

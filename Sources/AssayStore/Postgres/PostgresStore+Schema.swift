@@ -21,6 +21,31 @@ extension PostgresStore {
     static let migrations: [Migration] = [
         Migration(version: 1, name: "schema", statements: schema + accountsSchema + traceSchema),
         Migration(version: 2, name: "workers on a job", statements: workers),
+        Migration(version: 3, name: "feedback kept across re-coding", statements: lastingFeedback),
+    ]
+
+    /// A verdict belongs to its document, variable and entity and keeps the value as reviewed;
+    /// re-coding replaces the value (the link goes NULL) where it used to take the feedback with it
+    /// (the SQLite store's v15).
+    private static let lastingFeedback = [
+        "ALTER TABLE feedback ADD COLUMN document_id BIGINT REFERENCES documents(id) ON DELETE CASCADE",
+        "ALTER TABLE feedback ADD COLUMN variable TEXT COLLATE \"C\"",
+        "ALTER TABLE feedback ADD COLUMN entity_index BIGINT NOT NULL DEFAULT 0",
+        "ALTER TABLE feedback ADD COLUMN reviewed_value_json TEXT",
+        """
+        UPDATE feedback f SET document_id = e.document_id, variable = e.variable, entity_index = e.entity_index,
+            reviewed_value_json = e.value_json
+        FROM extractions e WHERE e.id = f.extraction_id
+        """,
+        "ALTER TABLE feedback ALTER COLUMN document_id SET NOT NULL",
+        "ALTER TABLE feedback ALTER COLUMN variable SET NOT NULL",
+        "ALTER TABLE feedback ALTER COLUMN extraction_id DROP NOT NULL",
+        "ALTER TABLE feedback DROP CONSTRAINT feedback_extraction_id_fkey",
+        """
+        ALTER TABLE feedback ADD CONSTRAINT feedback_extraction_id_fkey
+            FOREIGN KEY (extraction_id) REFERENCES extractions(id) ON DELETE SET NULL
+        """,
+        "CREATE INDEX feedback_document ON feedback(document_id, variable)",
     ]
 
     /// Claims per job and worker, which workers work on each job (with their heartbeats), and

@@ -113,38 +113,36 @@ extension SQLiteStore: ReviewStore {
     public func addFeedback(_ feedback: Feedback) async throws -> Feedback {
         try await writer.write { db in
             guard
-                let variable = try String.fetchOne(
-                    db, sql: "SELECT variable FROM extractions WHERE id = ?",
+                let value = try Row.fetchOne(
+                    db, sql: "SELECT document_id, variable, entity_index, value_json FROM extractions WHERE id = ?",
                     arguments: try .checked([feedback.extractionID]))
             else {
-                throw StoreError.notFound("extraction #\(feedback.extractionID)")
+                throw StoreError.notFound("extraction #\(feedback.extractionID.map(String.init) ?? "?")")
             }
             try db.execute(
                 sql: """
-                    INSERT INTO feedback (extraction_id, verdict, corrected_value_json, note, author, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO feedback (extraction_id, document_id, variable, entity_index, reviewed_value_json, verdict,
+                        corrected_value_json, note, author, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: try .checked([
-                    feedback.extractionID, feedback.verdict.rawValue, feedback.correctedValue?.serialized(),
+                    feedback.extractionID, value["document_id"] as Int64, value["variable"] as String, value["entity_index"] as Int,
+                    value["value_json"] as String, feedback.verdict.rawValue, feedback.correctedValue?.serialized(),
                     feedback.note, feedback.author, feedback.createdAt.storedSeconds,
                 ]))
-            var stored = feedback
-            stored.id = db.lastInsertedRowID
-            stored.variable = variable
-            return stored
+            return try Self.feedback(db, id: db.lastInsertedRowID)
         }
     }
 
     public func feedback(projectID: Int64, variable: String?) async throws -> [Feedback] {
         try await writer.read { db in
             var sql = """
-                SELECT f.*, e.variable FROM feedback f
-                JOIN extractions e ON e.id = f.extraction_id JOIN documents d ON d.id = e.document_id
+                SELECT f.* FROM feedback f JOIN documents d ON d.id = f.document_id
                 WHERE d.project_id = ?
                 """
             var arguments: StatementArguments = [projectID]
             if let variable {
-                sql += " AND e.variable = ?"
+                sql += " AND f.variable = ?"
                 arguments += try .checked([variable])
             }
             return try Row.fetchAll(db, sql: sql + " ORDER BY f.id", arguments: arguments).map(Feedback.init(row:))
@@ -152,13 +150,59 @@ extension SQLiteStore: ReviewStore {
     }
 }
 
+extension SQLiteStore {
+    static func feedback(_ db: Database, id: Int64) throws -> Feedback {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM feedback WHERE id = ?", arguments: [id]) else {
+            throw StoreError.notFound("feedback #\(id)")
+        }
+        return try Feedback(row: row)
+    }
+
+    /// Migration "v15: feedback kept across re-coding": a verdict belongs to its document,
+    /// variable and entity and keeps the value as reviewed; the value itself may go (re-coding
+    /// replaces it: the link goes NULL) where it used to take the feedback with it.
+    static func registerLastingFeedback(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("v15: feedback kept across re-coding") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE feedback_kept (
+                        id INTEGER PRIMARY KEY AUTOINCREMENT,
+                        extraction_id INTEGER REFERENCES extractions(id) ON DELETE SET NULL,
+                        document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+                        variable TEXT NOT NULL,
+                        entity_index INTEGER NOT NULL DEFAULT 0,
+                        reviewed_value_json TEXT,
+                        verdict TEXT NOT NULL,
+                        corrected_value_json TEXT,
+                        note TEXT,
+                        author TEXT,
+                        created_at REAL NOT NULL
+                    );
+                    INSERT INTO feedback_kept (id, extraction_id, document_id, variable, entity_index, reviewed_value_json,
+                        verdict, corrected_value_json, note, author, created_at)
+                    SELECT f.id, f.extraction_id, e.document_id, e.variable, e.entity_index, e.value_json,
+                        f.verdict, f.corrected_value_json, f.note, f.author, f.created_at
+                    FROM feedback f JOIN extractions e ON e.id = f.extraction_id;
+                    DROP TABLE feedback;
+                    ALTER TABLE feedback_kept RENAME TO feedback;
+                    CREATE INDEX feedback_extraction ON feedback(extraction_id);
+                    CREATE INDEX feedback_document ON feedback(document_id, variable);
+                    """)
+        }
+    }
+}
+
 extension Feedback {
     init(row: Row) throws {
         let corrected: String? = try row.field("corrected_value_json")
+        let reviewed: String? = try row.field("reviewed_value_json")
         self.init(
             id: try row.field("id"), extractionID: try row.field("extraction_id"),
             verdict: try row.enumField("verdict"), correctedValue: try corrected.map { try JSONValue.parse($0) },
             note: try row.field("note"), author: try row.field("author"), variable: try row.field("variable"),
             createdAt: try row.dateField("created_at"))
+        documentID = try row.field("document_id")
+        entityIndex = try row.field("entity_index")
+        reviewedValue = try reviewed.map { try JSONValue.parse($0) }
     }
 }

@@ -201,6 +201,7 @@ extension SQLiteStore {
         SQLiteStore.registerCosts(in: &migrator)
         SQLiteStore.registerClaims(in: &migrator)
         SQLiteStore.registerWorkers(in: &migrator)
+        SQLiteStore.registerLastingFeedback(in: &migrator)
         return migrator
     }()
 }
