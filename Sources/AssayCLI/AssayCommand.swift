@@ -45,6 +45,7 @@ public struct AssayCommand: AsyncParsableCommand {
             ProjectsCommand.self,
             DocumentsCommand.self,
             TracesCommand.self,
+            FeedbackCommand.self, RefineCommand.self,
             ServeCommand.self, WorkerCommand.self, UICommand.self, UsersCommand.self,
         ]
     )

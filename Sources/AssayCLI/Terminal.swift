@@ -12,6 +12,7 @@ func printError(_ line: String) {
 
 enum Terminal {
     static var stderrIsTTY: Bool { isatty(STDERR_FILENO) == 1 }
+    static var stdinIsTTY: Bool { isatty(STDIN_FILENO) == 1 }
 }
 
 /// Plain aligned columns for terminal output.

@@ -126,6 +126,9 @@ func buildRouter(
         maxFileBytes: config.maxFileBytes
     ).addRoutes(to: api)
     CodebookController(codebooks: Codebooks(store: store), projects: projects, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    RefinementController(
+        refinements: Refinements(store: store, provider: config.provider), projects: projects, maxBodyBytes: config.maxBodyBytes
+    ).addRoutes(to: api)
     let jobStarted: @Sendable (Job) -> Void = { metrics.jobStarted(kind: $0.kind.rawValue) }
     JobController(jobs: jobs, projects: projects, maxBodyBytes: config.maxBodyBytes, onStart: jobStarted).addRoutes(to: api)
     ProgressController(jobs: jobs, sessions: sessions, patternAccess: config.patternAccess).addRoutes(to: api)
