@@ -5,7 +5,8 @@ import Foundation
 /// Live updates of jobs another process runs (an `assay worker`, another `assay serve`, an
 /// `assay run`): the job is read from the store every `interval` and its subscribers hear what
 /// changed — `job_started` when a worker takes it, `job_paused`/`job_resumed`, `progress` when its
-/// counters move, and its final update when it is over, which ends the streams.
+/// counters move, and its final update when it is over, which ends the streams. A job outside the
+/// queue ends its streams when paused, with `job_paused`.
 ///
 /// Every subscriber of one job shares one poller, so a job watched by many browsers costs one
 /// read per interval; the poller stops when the last subscriber goes away.
@@ -89,7 +90,10 @@ public actor JobFollower {
     private func observe(_ job: Job) {
         guard let entry = followed[job.id] else { return }
         followed[job.id]?.last = job
-        if job.status.isFinished {
+        // A queued job paused is continued by its workers after a resume; any other job paused is
+        // over for this service (a run that stopped at its budget, or whose process is gone: a
+        // resume here continues it as a new job), as a run here ends its stream on job_paused.
+        if job.status.isFinished || (job.status == .paused && !job.queued) {
             send(JobUpdate.final(for: job), to: job.id)
             end(job.id)
             return

@@ -135,24 +135,22 @@ package struct Jobs: Sendable {
         let (store, follower) = (self.store, runner.follower)
         return AsyncStream { continuation in
             let task = Task {
+                // A stream that ends on job_paused ended at the job's budget (or the job is left
+                // paused outside the queue): that is its last word, as a final update is.
                 var heard: JobUpdate.Kind?
+                func isLastWord() -> Bool { heard?.isFinal == true || heard == .jobPaused }
                 for await update in live {
                     continuation.yield(update)
                     heard = update.type
                 }
-                // A run here that ends on job_paused ended at the job's budget: that is its last word.
-                if heard == .jobPaused {
-                    continuation.finish()
-                    return
-                }
-                if !(heard?.isFinal ?? false), !Task.isCancelled {
+                if !isLastWord(), !Task.isCancelled {
                     for await update in await follower.updates(jobID: job.id) {
                         continuation.yield(update)
                         heard = update.type
                     }
                 }
                 // The follower stopped (the service is stopping) before the job was over: say where it stands.
-                if !(heard?.isFinal ?? false), !Task.isCancelled, let current = try? await store.job(id: job.id) {
+                if !isLastWord(), !Task.isCancelled, let current = try? await store.job(id: job.id) {
                     continuation.yield(current.status.isFinished ? JobUpdate.final(for: current) : JobUpdate(type: .progress, job: current))
                 }
                 continuation.finish()

@@ -47,8 +47,9 @@ import Testing
 
     @Test func queuedJobTakenPausedResumedCancelled() async throws {
         let (project, _) = try await fixture.project(of: fixture.ada)
-        let job = try await fixture.job(of: project)
-        try await fixture.store.setJobStatus(.pending, error: nil, jobID: job.id)
+        let job = try await fixture.store.enqueueJob(
+            projectID: project.id, kind: .full, codebookVersion: 1, promptHash: "h", model: "m", selection: .all, total: 1,
+            message: nil)
         var updates = try await jobs.updates(job.id, for: fixture.ada).makeAsyncIterator()
         #expect(await updates.next()?.status == .pending)
         var heard: [JobUpdate.Kind] = []
@@ -61,6 +62,20 @@ import Testing
         }
         #expect(heard == [.jobStarted, .jobPaused, .jobResumed, .jobCancelled])
         #expect(await updates.next() == nil)
+    }
+
+    /// Outside the queue, paused is a job's last word here (as for a run here at its budget).
+    @Test func aJobOutsideTheQueueEndsItsStreamWhenPaused() async throws {
+        let (project, _) = try await fixture.project(of: fixture.ada)
+        let job = try await fixture.job(of: project)
+        var updates = try await jobs.updates(job.id, for: fixture.ada).makeAsyncIterator()
+        #expect(await updates.next()?.type == .progress)
+        try await fixture.store.setJobStatus(.paused, error: "10 documents failed in a row", jobID: job.id)
+        let paused = try #require(await updates.next())
+        #expect(paused.type == .jobPaused && paused.reason == "10 documents failed in a row")
+        #expect(await updates.next() == nil)
+        // Paused already: the same at once.
+        #expect(await collect(try await jobs.updates(job.id, for: fixture.ada)).map(\.type) == [.jobPaused])
     }
 
     @Test func aFinishedJobGetsItsFinalUpdateAtOnce() async throws {
