@@ -70,17 +70,13 @@ public actor JobFollower {
     /// read, so a cancelled poller never touches a job's state again.
     private func poll(_ jobID: Int64) async {
         while !Task.isCancelled {
-            let read: Job??
-            do { read = try await store.job(id: jobID) } catch {
+            do {
+                let job = try await store.job(id: jobID)
+                guard !Task.isCancelled else { return }
+                if let job { observe(job) } else { end(jobID) }  // gone from the store: nothing more will come
+            } catch {
                 // A database that hiccups (a restart, a lock) is read again at the next interval.
-                read = .none
-            }
-            guard !Task.isCancelled else { return }
-            switch read {
-            case .some(let job?): observe(job)
-            // Gone from the store: nothing more will come.
-            case .some(nil): end(jobID)
-            case .none: break
+                guard !Task.isCancelled else { return }
             }
             guard followed[jobID] != nil else { return }
             try? await Task.sleep(for: interval)
