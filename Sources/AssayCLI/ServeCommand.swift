@@ -24,7 +24,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             With --no-worker the service runs no job itself: a job started over HTTP is stored in \
             the queue, and `assay worker` processes (on this machine or others, sharing the \
-            database) code it; its progress shows in GET /jobs/{id}. Use PostgreSQL for that.
+            database) code it; its progress shows in GET /jobs/{id} and on its live stream (SSE, \
+            WebSocket). Use PostgreSQL for that.
 
             SIGTERM or Ctrl-C stops cleanly: no new work, documents in flight finish (up to \
             --shutdown-grace seconds), then the store is closed. Logs are JSON lines on stderr.

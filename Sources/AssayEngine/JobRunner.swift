@@ -33,12 +33,15 @@ public actor JobRunner {
     public let maxRunning: Int
     /// Jobs are stored in the queue for `assay worker`s and not run here (`assay serve --no-worker`).
     public let enqueueOnly: Bool
+    /// Live updates of jobs other processes run (workers); stopped with the runner.
+    public nonisolated let follower: JobFollower
 
     public init(
         engine: ExtractionEngine, baseOptions: ExtractionEngine.Options = ExtractionEngine.Options(), maxRunning: Int = 16,
-        enqueueOnly: Bool = false, logger: Logger = Logger(label: "assay.jobs"),
+        enqueueOnly: Bool = false, followInterval: Duration = .seconds(1), logger: Logger = Logger(label: "assay.jobs"),
         observer: @escaping @Sendable (JobUpdate) -> Void = { _ in }
     ) {
+        self.follower = JobFollower(store: engine.store, interval: followInterval)
         self.enqueueOnly = enqueueOnly
         self.maxRunning = max(1, maxRunning)
         self.observer = observer
@@ -217,6 +220,7 @@ public actor JobRunner {
     /// then the runs are cancelled (what was not stored is redone by the next run).
     public func shutdown(grace: Duration) async {
         acceptingWork = false
+        await follower.stop()
         let entries = Array(active.values)
         for entry in entries { await entry.gate.close() }
         let drained = Task {

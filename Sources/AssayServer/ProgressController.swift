@@ -10,7 +10,8 @@ import ServiceLifecycle
 /// Live progress of a job: Server-Sent Events at `GET /jobs/{id}/stream` and a WebSocket at
 /// `/ws/jobs/{id}?token=...`. Both send JSON `JobUpdate`s — progress, document completed/failed,
 /// job paused/resumed/completed/failed/cancelled — and end after the final one. A job that is
-/// already over gets its final state at once.
+/// already over gets its final state at once; one another process codes (a worker) is followed
+/// in the store (`Jobs.updates`).
 struct ProgressController {
     let jobs: Jobs
     let sessions: Sessions

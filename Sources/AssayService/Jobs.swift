@@ -126,26 +126,32 @@ package struct Jobs: Sendable {
         try await runner.cancel(jobID: try await access.job(id, for: requester).id)
     }
 
-    /// The job's live updates, or its final state when it no longer runs here.
+    /// The job's live updates until it is over: from this process's runner when the job runs
+    /// here, otherwise followed in the store (a worker's job, another service's), so subscribers
+    /// see any job move wherever it runs.
     package func updates(_ id: Int64, for requester: Requester) async throws -> AsyncStream<JobUpdate> {
         let job = try await access.job(id, for: requester)
         let live = await runner.updates(jobID: job.id)
-        let store = self.store
+        let (store, follower) = (self.store, runner.follower)
         return AsyncStream { continuation in
             let task = Task {
-                var sawFinal = false
+                // A stream that ends on job_paused ended at the job's budget (or the job is left
+                // paused outside the queue): that is its last word, as a final update is.
+                var heard: JobUpdate.Kind?
+                func isLastWord() -> Bool { heard?.isFinal == true || heard == .jobPaused }
                 for await update in live {
                     continuation.yield(update)
-                    // A stream that ends on job_paused ended at the job's budget: that is its last word.
-                    sawFinal = update.type.isFinal || update.type == .jobPaused
+                    heard = update.type
                 }
-                if !sawFinal, let current = try? await store.job(id: job.id) {
-                    if current.status.isFinished {
-                        continuation.yield(JobUpdate.final(for: current))
-                    } else {
-                        // Not running in this process (paused by an earlier one): say where it stands.
-                        continuation.yield(JobUpdate(type: .progress, job: current))
+                if !isLastWord(), !Task.isCancelled {
+                    for await update in await follower.updates(jobID: job.id) {
+                        continuation.yield(update)
+                        heard = update.type
                     }
+                }
+                // The follower stopped (the service is stopping) before the job was over: say where it stands.
+                if !isLastWord(), !Task.isCancelled, let current = try? await store.job(id: job.id) {
+                    continuation.yield(current.status.isFinished ? JobUpdate.final(for: current) : JobUpdate(type: .progress, job: current))
                 }
                 continuation.finish()
             }
