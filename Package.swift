@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // Upcoming features Hummingbird uses; they keep imports and existentials explicit.
@@ -16,6 +16,10 @@ let package = Package(
         .library(name: "AssayCore", targets: ["AssayCore"]),
         .library(name: "AssayEngine", targets: ["AssayEngine"]),
     ],
+    // Opt-in: `swift build --traits OTel` adds the OpenTelemetry exporter (swift-otel) to `assay`.
+    // Off by default, because swift-otel and its protobuf code add minutes to a first build; the
+    // spans themselves (swift-distributed-tracing) are always compiled.
+    traits: [.trait(name: "OTel", description: "Export traces over OTLP/HTTP when OTEL_EXPORTER_OTLP_ENDPOINT is set")],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -36,6 +40,9 @@ let package = Package(
         .package(url: "https://github.com/weichsel/ZIPFoundation.git", from: "0.9.20"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.0"),
+        // Only OTLP/HTTP: the gRPC exporter would add grpc-swift to the build.
+        .package(url: "https://github.com/swift-otel/swift-otel.git", from: "1.6.0", traits: ["OTLPHTTP"]),
     ],
     targets: [
         // Pure values and logic, no I/O.
@@ -55,6 +62,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -85,6 +93,7 @@ let package = Package(
             dependencies: [
                 "AssayCore", "AssayProviders", "AssayIngest", "AssayStore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -155,6 +164,8 @@ let package = Package(
                 "AssayService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle", condition: .when(traits: ["OTel"])),
+                .product(name: "OTel", package: "swift-otel", condition: .when(traits: ["OTel"])),
             ],
             swiftSettings: swiftSettings
         ),
@@ -179,6 +190,7 @@ let package = Package(
             name: "AssayProvidersTests",
             dependencies: [
                 "AssayProviders",
+                .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -188,7 +200,10 @@ let package = Package(
         ),
         .testTarget(name: "AssayIngestTests", dependencies: ["AssayIngest"], swiftSettings: swiftSettings),
         .testTarget(name: "AssayStoreTests", dependencies: ["AssayStore"], swiftSettings: swiftSettings),
-        .testTarget(name: "AssayEngineTests", dependencies: ["AssayEngine", "AssayExport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AssayEngineTests",
+            dependencies: ["AssayEngine", "AssayExport", .product(name: "InMemoryTracing", package: "swift-distributed-tracing")],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "AssayTracesTests",
             dependencies: ["AssayTraces", "AssayCore", "AssayIngest", "AssayStore", "AssayEngine", "AssayProviders"],
@@ -234,6 +249,7 @@ package.targets.append(
         dependencies: [
             "AssayCore", "AssayProviders", "AssayIngest", "AssayStore",
             .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -62,6 +62,8 @@ public struct AssayCommand: AsyncParsableCommand {
         } catch {
             exit(withError: error)
         }
+        let traces = TraceExport.start(ProcessInfo.processInfo.environment, command: CommandLine.arguments.dropFirst().first)
+        var failure: (any Error)?
         do {
             var command = try parseAsRoot()
             if var asyncCommand = command as? any AsyncParsableCommand {
@@ -70,8 +72,11 @@ public struct AssayCommand: AsyncParsableCommand {
                 try command.run()
             }
         } catch {
-            exit(withError: CLIHint.translated(error))
+            failure = error
         }
+        // Before exiting, so the job's last spans are exported.
+        await traces?.stop()
+        if let failure { exit(withError: CLIHint.translated(failure)) }
     }
 
     /// Logs go to stderr at `ASSAY_LOG_LEVEL` (default warning) so they never mix with output.

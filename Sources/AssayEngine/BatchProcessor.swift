@@ -45,7 +45,9 @@ struct BatchProcessor: Sendable {
                 let response = try await TimeBudget.run(
                     budget,
                     { [single] in
-                        try await single.call(messages, schema: schema, maxTokens: single.maxTokens * documents.count)
+                        try await single.call(
+                            messages, schema: schema, maxTokens: single.maxTokens * documents.count,
+                            about: documents.map(\.id), attempt: 1)
                     })
             else {
                 try await split(documents, jobID: jobID, into: &results)

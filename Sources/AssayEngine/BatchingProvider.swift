@@ -23,6 +23,7 @@ public final class BatchingProvider: LLMProvider, Sendable {
     }
 
     public var model: String { collector.api.model }
+    public var kind: String { "batch" }
 
     public func complete(_ request: LLMRequest) async throws -> LLMResponse {
         try await collector.reply(to: request)

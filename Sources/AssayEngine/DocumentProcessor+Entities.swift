@@ -40,7 +40,7 @@ extension DocumentProcessor {
             let exchange: Exchange?
             do {
                 let messages = prompt.messages(for: document.text, title: document.title, entity: entity)
-                exchange = try await TimeBudget.run(timeBudget) { try await self.ask(messages) }
+                exchange = try await TimeBudget.run(timeBudget) { try await self.ask(messages, about: document.id) }
             } catch let error as ProviderError {
                 return failed(error.errorKind, "\(part): \(error.description)")
             }
@@ -82,7 +82,8 @@ extension DocumentProcessor {
     /// Asks for the document's entities; asks once more, saying what was wrong, if the reply is unusable.
     private func identify(_ document: Document, _ identification: EntityIdentification) async throws -> Identified {
         let messages = identification.messages(for: document.text, title: document.title)
-        let first = try await call(messages, schema: identification.schema, maxTokens: Self.identificationTokens)
+        let first = try await call(
+            messages, schema: identification.schema, maxTokens: Self.identificationTokens, about: [document.id], attempt: 1)
         do {
             return Identified(
                 outcome: .success(try identification.parse(first.text, documentText: document.text)), usage: first.usage,
@@ -92,7 +93,7 @@ extension DocumentProcessor {
             await recorder.reask()
             let retry = try await call(
                 prompt.retryMessages(after: messages, reply: first.text, problem: error.description), schema: identification.schema,
-                maxTokens: Self.identificationTokens)
+                maxTokens: Self.identificationTokens, about: [document.id], attempt: 2)
             let usage = first.usage + retry.usage
             do {
                 return Identified(

@@ -1,6 +1,7 @@
 import AssayCore
 import AssayProviders
 import Foundation
+import Tracing
 
 /// Turns one document into a `DocumentResult`: one request for every variable, parse and
 /// validate the reply, ask once more if it is unusable, then coerce, check and ground each value.
@@ -24,12 +25,15 @@ struct DocumentProcessor: Sendable {
     /// The model's price (the batch price in batch mode), so each result carries its cost; nil
     /// when unknown.
     let price: Price?
+    /// Where the requests' spans go; nil for the process's tracer.
+    let tracer: (any Tracer)?
 
     init(
         provider: any LLMProvider, prompt: ExtractionPrompt, codebookVersion: Int, temperature: Double = 0, maxTokens: Int? = nil,
         recorder: MetricsRecorder = MetricsRecorder(), timeBudget: Duration? = nil, chunker: Chunker? = nil, seed: Int? = nil,
-        settings: ModelSettings? = nil, price: Price? = nil
+        settings: ModelSettings? = nil, price: Price? = nil, tracer: (any Tracer)? = nil
     ) {
+        self.tracer = tracer
         self.price = price
         self.seed = seed
         self.settings = settings ?? ModelSettings(temperature: temperature)
@@ -78,7 +82,7 @@ struct DocumentProcessor: Sendable {
                 }
             } else {
                 let messages = prompt.messages(for: document.text, title: document.title)
-                exchange = try await TimeBudget.run(timeBudget) { try await self.ask(messages) }
+                exchange = try await TimeBudget.run(timeBudget) { try await self.ask(messages, about: document.id) }
             }
         } catch let error as ProviderError {
             return failed(error.errorKind, error.description)
@@ -117,14 +121,15 @@ struct DocumentProcessor: Sendable {
     }
 
     /// Asks, parses and validates; asks once more, saying what was wrong, if the reply is unusable.
-    func ask(_ messages: [ChatMessage]) async throws -> Exchange {
-        let first = try await call(messages)
+    func ask(_ messages: [ChatMessage], about document: Int64) async throws -> Exchange {
+        let first = try await call(messages, about: document, attempt: 1)
         do {
             return Exchange(reply: .parsed(try ResponseParser.parse(first.text, prompt: prompt)), usage: first.usage, text: first.text)
         } catch let problem {
             try Task.checkCancellation()
             await recorder.reask()
-            let retry = try await call(prompt.retryMessages(after: messages, reply: first.text, problem: problem.description))
+            let retry = try await call(
+                prompt.retryMessages(after: messages, reply: first.text, problem: problem.description), about: document, attempt: 2)
             let usage = first.usage + retry.usage
             do {
                 return Exchange(reply: .parsed(try ResponseParser.parse(retry.text, prompt: prompt)), usage: usage, text: retry.text)
@@ -146,7 +151,7 @@ struct DocumentProcessor: Sendable {
             try Task.checkCancellation()
             let part = "part \(index + 1) of \(chunks.count)"
             let title = document.title.map { "\($0) (\(part))" } ?? part
-            let exchange = try await ask(prompt.messages(for: chunk.text, title: title))
+            let exchange = try await ask(prompt.messages(for: chunk.text, title: title), about: document.id)
             usage = usage + exchange.usage
             text = exchange.text
             switch exchange.reply {
@@ -185,35 +190,40 @@ struct DocumentProcessor: Sendable {
         result.cost = price.map { usage.dollars(at: $0) }
     }
 
-    private func call(_ messages: [ChatMessage]) async throws -> LLMResponse {
-        try await call(messages, schema: prompt.schema, maxTokens: maxTokens, schemaID: prompt.hash)
+    private func call(_ messages: [ChatMessage], about document: Int64, attempt: Int) async throws -> LLMResponse {
+        try await call(messages, schema: prompt.schema, maxTokens: maxTokens, schemaID: prompt.hash, about: [document], attempt: attempt)
     }
 
     /// `schemaID` names a schema that stays the same across requests (the prompt's own), so the
     /// provider serializes it once; a packed request's schema is made for that request.
-    func call(_ messages: [ChatMessage], schema: JSONValue, maxTokens: Int, schemaID: String? = nil) async throws -> LLMResponse {
+    /// `documents` and `attempt` (1, or 2 for the re-ask) label the request's span.
+    func call(
+        _ messages: [ChatMessage], schema: JSONValue, maxTokens: Int, schemaID: String? = nil, about documents: [Int64], attempt: Int
+    ) async throws -> LLMResponse {
         var request = LLMRequest(
             messages: messages, responseSchema: schema, temperature: temperature, maxTokens: maxTokens, schemaID: schemaID,
             seed: seed)
         request.sharedPrefix = prompt.codebookSection + "\n\n"
-        let clock = ContinuousClock()
-        let started = clock.now
-        var response: LLMResponse
-        do {
-            response = try await provider.complete(request)
-            await recorder.request(latency: clock.now - started)
-        } catch {
-            // Failed calls count too: they cost time and, often, money.
-            await recorder.request(latency: clock.now - started)
-            throw error
+        return try await JobSpans.request(Telemetry.tracer(tracer), provider: provider, documents: documents, attempt: attempt) {
+            let clock = ContinuousClock()
+            let started = clock.now
+            var response: LLMResponse
+            do {
+                response = try await provider.complete(request)
+                await recorder.request(latency: clock.now - started)
+            } catch {
+                // Failed calls count too: they cost time and, often, money.
+                await recorder.request(latency: clock.now - started)
+                throw error
+            }
+            // Some servers report no usage; estimate so token totals are never silently zero.
+            if response.usage.promptTokens == 0 {
+                response.usage.promptTokens = TokenEstimator.estimate(messages.map(\.content).joined(separator: "\n"))
+            }
+            if response.usage.completionTokens == 0 {
+                response.usage.completionTokens = TokenEstimator.estimate(response.text)
+            }
+            return response
         }
-        // Some servers report no usage; estimate so token totals are never silently zero.
-        if response.usage.promptTokens == 0 {
-            response.usage.promptTokens = TokenEstimator.estimate(messages.map(\.content).joined(separator: "\n"))
-        }
-        if response.usage.completionTokens == 0 {
-            response.usage.completionTokens = TokenEstimator.estimate(response.text)
-        }
-        return response
     }
 }

@@ -3,6 +3,7 @@ import AssayProviders
 import AssayStore
 import Foundation
 import Logging
+import Tracing
 
 /// Runs jobs: selects the documents, calls the provider with bounded concurrency, stores each
 /// document's result atomically, emits progress, and leaves a resumable state if interrupted.
@@ -25,6 +26,9 @@ public struct ExtractionEngine: Sendable {
     public var batchAPI: (@Sendable (String) throws -> any BatchAPI)?
     /// How batch mode gathers requests and polls its batches.
     public var batchTiming = BatchTiming()
+    /// Where the job's spans go; nil for the process's tracer (`InstrumentationSystem`), which
+    /// records nothing unless `assay` was built with the OTel trait and told where to export.
+    public var tracer: (any Tracer)?
 
     public init(
         store: any Store, provider: any LLMProvider, tokenCounter: (any TokenCounting)? = nil,
@@ -301,8 +305,15 @@ public struct ExtractionEngine: Sendable {
 
     /// Codes the prepared job's documents, storing each one's result as it comes, and reports
     /// every document to `progress` (the observer) with the job's counters; returns the summary.
+    /// The job is one span (`JobSpans`), its requests spans inside it.
     public func execute(_ prepared: PreparedJob, progress: @escaping @Sendable (RunProgress) -> Void = { _ in }) async throws -> RunSummary
     {
+        try await JobSpans.job(Telemetry.tracer(tracer), prepared, model: provider.model) {
+            try await executeInSpan(prepared, progress: progress)
+        }
+    }
+
+    private func executeInSpan(_ prepared: PreparedJob, progress: @escaping @Sendable (RunProgress) -> Void) async throws -> RunSummary {
         let clock = ContinuousClock()
         let (job, options, documents, projectID) = (prepared.job, prepared.options, prepared.documents, prepared.job.projectID)
         let version = prepared.codebookVersion
@@ -319,7 +330,7 @@ public struct ExtractionEngine: Sendable {
         }
         let processor = DocumentProcessor(
             provider: provider, prompt: prepared.prompt, codebookVersion: version, temperature: options.temperature,
-            recorder: recorder, timeBudget: options.documentTimeBudget, chunker: options.chunking)
+            recorder: recorder, timeBudget: options.documentTimeBudget, chunker: options.chunking, tracer: tracer)
         var stopReason: Stop?
         var elsewhere = 0
         var running = options

@@ -28,7 +28,8 @@ struct RepeatedRuns: Sendable {
                         provider: part.provider, prompt: part.prompt, codebookVersion: single.codebookVersion,
                         temperature: run == 0 ? single.temperature : variedTemperature,
                         recorder: single.recorder, timeBudget: single.timeBudget, chunker: single.chunker,
-                        seed: run == 0 ? single.seed : run, settings: settings, price: price(part.provider.model)))
+                        seed: run == 0 ? single.seed : run, settings: settings, price: price(part.provider.model),
+                        tracer: single.tracer))
             }
         }
     }

@@ -18,6 +18,8 @@ public struct AnthropicProvider: LLMProvider, Reachable {
 
     public var model: String { settings.model }
 
+    public var kind: String { "anthropic" }
+
     var transport: HTTPTransport { HTTPTransport(client: client, baseURL: settings.baseURL, timeout: settings.timeout) }
 
     var headers: [(String, String)] {

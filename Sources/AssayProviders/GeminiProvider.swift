@@ -34,6 +34,8 @@ public struct GeminiProvider: LLMProvider, Reachable {
 
     public var model: String { settings.model }
 
+    public var kind: String { "gemini" }
+
     var transport: HTTPTransport { HTTPTransport(client: client, baseURL: settings.baseURL, timeout: settings.timeout) }
 
     var authHeaders: [(String, String)] {

@@ -3,6 +3,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Tracing
 
 /// The HTTP plumbing every provider shares: URLs under a base, one request with a deadline and a
 /// body size limit, and transport failures sorted into `ProviderError`s.
@@ -38,6 +39,8 @@ struct HTTPTransport: Sendable {
     let client: HTTPClient
     let baseURL: String
     let timeout: Duration
+    /// Where the HTTP call's span goes; nil for the process's tracer.
+    var tracer: (any Tracer)? = nil
 
     /// `{base}/{path}`, after checking the base is an http(s) URL at all.
     func url(_ path: String) throws -> String {
@@ -75,8 +78,30 @@ struct HTTPTransport: Sendable {
         return try reply.json()
     }
 
-    /// Sends and reads the whole reply; every failure comes out as a `ProviderError` (or cancellation).
+    /// Sends and reads the whole reply in a client span, with the trace context in the request's
+    /// headers; every failure comes out as a `ProviderError` (or cancellation).
     func send(_ request: HTTPClientRequest, timeout: Duration? = nil, maxBytes: Int = maxBodyBytes) async throws -> Reply {
+        let tracer = Telemetry.tracer(self.tracer)
+        return try await Telemetry.span(tracer, request.method.rawValue, ofKind: .client) { span in
+            var request = request
+            tracer.inject(span.context, into: &request.headers, using: HTTPHeadersInjector())
+            // Where it went, not the whole URL: a query string may hold a key.
+            let url = URLComponents(string: request.url)
+            span.attributes["http.request.method"] = request.method.rawValue
+            span.attributes["server.address"] = url?.host
+            span.attributes["server.port"] = url?.port ?? (url?.scheme == "https" ? 443 : 80)
+            span.attributes["url.path"] = url?.path
+            let reply = try await sendUntraced(request, timeout: timeout, maxBytes: maxBytes)
+            span.attributes["http.response.status_code"] = reply.status
+            if reply.status >= 400 {
+                span.attributes["error.type"] = String(reply.status)
+                span.setStatus(SpanStatus(code: .error))
+            }
+            return reply
+        }
+    }
+
+    private func sendUntraced(_ request: HTTPClientRequest, timeout: Duration?, maxBytes: Int) async throws -> Reply {
         let limit = timeout ?? self.timeout
         do {
             // The client's deadline ends at the reply's head; the budget also covers a body that

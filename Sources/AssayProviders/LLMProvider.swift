@@ -6,7 +6,15 @@ import Foundation
 public protocol LLMProvider: Sendable {
     /// The model name recorded with every value this provider produced.
     var model: String { get }
+    /// Which API it speaks (openai, gemini, anthropic, ollama; scripted, replay, batch), for
+    /// traces; a wrapper reports its base's.
+    var kind: String { get }
     func complete(_ request: LLMRequest) async throws -> LLMResponse
+}
+
+extension LLMProvider {
+    /// Providers made elsewhere (tests, benchmarks) need not say.
+    public var kind: String { "other" }
 }
 
 /// A provider that can tell, cheaply and before a run, whether its server answers and accepts the key.

@@ -15,6 +15,8 @@ public struct OllamaProvider: LLMProvider, Reachable {
 
     public var model: String { settings.model }
 
+    public var kind: String { "ollama" }
+
     var transport: HTTPTransport { HTTPTransport(client: client, baseURL: settings.baseURL, timeout: settings.timeout) }
 
     /// Ollama wants no key; one in `ASSAY_API_KEY` is for a proxy in front of it.

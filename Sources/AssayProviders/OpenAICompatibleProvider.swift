@@ -1,12 +1,15 @@
 import AssayCore
 import AsyncHTTPClient
 import Foundation
+import Tracing
 
 /// The chat-completions API as OpenAI defines it and OpenAI, vLLM, llama.cpp's llama-server and
 /// Ollama serve it: `POST {base}/chat/completions` with `response_format` carrying the JSON schema.
 public struct OpenAICompatibleProvider: LLMProvider, Reachable {
     public let settings: ProviderSettings
     let client: HTTPClient
+    /// Where its HTTP calls' spans go; nil for the process's tracer.
+    public var tracer: (any Tracer)?
     static let maxBodyBytes = HTTPTransport.maxBodyBytes
 
     public init(settings: ProviderSettings, client: HTTPClient = .forProviders(connections: 8)) {
@@ -15,8 +18,11 @@ public struct OpenAICompatibleProvider: LLMProvider, Reachable {
     }
 
     public var model: String { settings.model }
+    public var kind: String { settings.kind.rawValue }
 
-    var transport: HTTPTransport { HTTPTransport(client: client, baseURL: settings.baseURL, timeout: settings.timeout) }
+    var transport: HTTPTransport {
+        HTTPTransport(client: client, baseURL: settings.baseURL, timeout: settings.timeout, tracer: tracer)
+    }
 
     var authHeaders: [(String, String)] {
         settings.apiKey.map { [("Authorization", "Bearer \($0)")] } ?? []

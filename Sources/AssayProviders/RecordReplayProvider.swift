@@ -13,6 +13,7 @@ public actor RecordReplayProvider: LLMProvider {
     }
 
     public nonisolated let model: String
+    public nonisolated var kind: String { "replay" }
     private let mode: Mode
     private let cassette: URL
     private var recorded: [String: [LLMResponse]] = [:]

@@ -22,6 +22,8 @@ public actor ScriptedProvider: LLMProvider {
         self.fallback = fallback
     }
 
+    public nonisolated var kind: String { "scripted" }
+
     public var callCount: Int { requests.count }
 
     public func complete(_ request: LLMRequest) async throws -> LLMResponse {

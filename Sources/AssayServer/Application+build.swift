@@ -87,6 +87,9 @@ func buildRouter(
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     router.addMiddleware {
+        // A server span per request, joining a caller's trace (`traceparent`). The token a progress
+        // stream may carry in its query is not recorded.
+        TracingMiddleware(redactingQueryParameters: ["token"])
         RequestIDMiddleware()
         AccessLogMiddleware()
         MetricsMiddleware(metrics: metrics)

@@ -119,6 +119,7 @@ public struct CircuitBreakingProvider: LLMProvider {
     }
 
     public var model: String { base.model }
+    public var kind: String { base.kind }
 
     public func complete(_ request: LLMRequest) async throws -> LLMResponse {
         let permit = try await breaker.permit()

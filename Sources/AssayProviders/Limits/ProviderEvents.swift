@@ -16,3 +16,21 @@ public enum ProviderEvents {
 
     static func emit(_ event: ProviderEvent) { observer?(event) }
 }
+
+extension ProviderEvents {
+    /// Runs `operation` with `observer` seeing its events as well as whoever observed them
+    /// already (a job's metrics): a request's span counts its own retries this way. Not
+    /// optimized, for the reason `ExtractionEngine.observing` gives (a release-build crash in
+    /// the inlined `TaskLocal.withValue`).
+    @_optimize(none)
+    package static func alsoObserving<T: Sendable>(
+        _ observer: @escaping @Sendable (ProviderEvent) -> Void, _ operation: () async throws -> T
+    ) async throws -> T {
+        let outer = self.observer
+        let both: (@Sendable (ProviderEvent) -> Void)? = { event in
+            outer?(event)
+            observer(event)
+        }
+        return try await $observer.withValue(both, operation: operation)
+    }
+}

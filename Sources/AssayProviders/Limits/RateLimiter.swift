@@ -126,6 +126,7 @@ public struct RateLimitedProvider: LLMProvider {
     }
 
     public var model: String { base.model }
+    public var kind: String { base.kind }
 
     public func complete(_ request: LLMRequest) async throws -> LLMResponse {
         let estimate = request.messages.reduce(request.maxTokens) { $0 + TokenEstimator.estimate($1.content) }

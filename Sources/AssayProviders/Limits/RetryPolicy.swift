@@ -47,6 +47,7 @@ public struct RetryingProvider: LLMProvider {
     }
 
     public var model: String { base.model }
+    public var kind: String { base.kind }
 
     public func complete(_ request: LLMRequest) async throws -> LLMResponse {
         var attempt = 0
