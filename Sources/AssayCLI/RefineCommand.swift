@@ -1,5 +1,6 @@
 import ArgumentParser
 import AssayCore
+import AssayEngine
 import AssayProviders
 import AssayService
 import AssayStore

@@ -778,8 +778,11 @@ public struct ExtractionEngine: Sendable {
     private func finish(job: Int64, status: JobStatus, event: JobEventKind, message: String?) async throws {
         let store = self.store
         try await detached {
-            // Several workers on one job may each find it done: one completion is recorded.
-            if status == .completed, try await store.job(id: job)?.status == .completed { return }
+            // Several workers on one job may each find it done at once: one completion is recorded.
+            if status == .completed, let queue = store as? any WorkClaims {
+                _ = try await queue.completeJob(id: job)
+                return
+            }
             try await store.setJobStatus(status, error: status == .completed ? nil : message, jobID: job)
             try await store.appendEvent(jobID: job, kind: event, documentID: nil, message: message)
         }

@@ -45,6 +45,9 @@ public protocol WorkClaims: Sendable {
     ) async throws -> Job
     /// Queued jobs a worker may work on, oldest first: pending ones and running ones (to help).
     func queuedJobs() async throws -> [Job]
+    /// Marks the job completed with its event, unless it is already: several workers finishing a
+    /// job at once record one completion. True when this call completed it.
+    func completeJob(id: Int64) async throws -> Bool
     /// A worker takes the queued job: pending becomes running (a running one stays so). Nil when
     /// the job is no longer pending or running (paused, cancelled or done meanwhile).
     func takeJob(id: Int64) async throws -> Job?

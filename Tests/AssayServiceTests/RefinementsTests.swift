@@ -41,7 +41,7 @@ import Testing
                 projectID: project.id)
             let value = Extraction(
                 documentID: document.id, variable: "participants", value: .number(count), confidence: 0.9,
-                evidence: Evidence(quote: "35 were arrested"), rationale: nil, status: .validated, codebookVersion: version,
+                evidence: Evidence(quote: "35 were arrested", match: .exact), rationale: nil, status: .validated, codebookVersion: version,
                 promptHash: "h", model: "m", jobID: job.id)
             try await store.record(
                 DocumentResult(

@@ -26,12 +26,13 @@ public enum WordDiff {
             if i < a.count, j < b.count, a[i] == b[j] {
                 parts.append(.same(a[i]))
                 (i, j) = (i + 1, j + 1)
-            } else if j < b.count, i == a.count || lcs[i][j + 1] >= lcs[i + 1][j] {
-                parts.append(.added(b[j]))
-                j += 1
-            } else {
+            } else if i < a.count, j == b.count || lcs[i + 1][j] >= lcs[i][j + 1] {
+                // What goes comes before what replaces it, as a reader expects.
                 parts.append(.removed(a[i]))
                 i += 1
+            } else {
+                parts.append(.added(b[j]))
+                j += 1
             }
         }
         return merged(parts)

@@ -35,6 +35,16 @@ extension PostgresStore {
         }
     }
 
+    public func completeJob(id: Int64) async throws -> Bool {
+        try await write { db in
+            try await Self.lockJob(db, id)
+            guard try await Self.job(db, id: id)?.status != .completed else { return false }
+            try await Self.setJobStatus(db, .completed, error: nil, jobID: id)
+            try await Self.appendEvent(db, jobID: id, kind: .jobCompleted, documentID: nil, message: nil)
+            return true
+        }
+    }
+
     public func takeJob(id: Int64) async throws -> Job? {
         try await write { db in
             // Locked, so two workers taking it at once both see it running after.

@@ -27,6 +27,15 @@ extension SQLiteStore {
         }
     }
 
+    public func completeJob(id: Int64) async throws -> Bool {
+        try await writer.write { db in
+            guard try Self.job(db, id: id)?.status != .completed else { return false }
+            try Self.setJobStatus(db, .completed, error: nil, jobID: id)
+            try Self.appendEvent(db, jobID: id, kind: .jobCompleted, documentID: nil, message: nil)
+            return true
+        }
+    }
+
     public func takeJob(id: Int64) async throws -> Job? {
         try await writer.write { db in
             guard let job = try Self.job(db, id: id), [.pending, .running].contains(job.status) else { return nil }
