@@ -245,8 +245,8 @@ public struct ExtractionEngine: Sendable {
         let swept = try await sweepAbandonedJobs(lease: options.claimLease)
         if options.queued {
             // Through the queue, so workers may join it and take it over if this process dies.
-            let queued = try await enqueue(projectID: projectID, options: options)
-            guard let joined = try await join(queued, options: options, swept: swept) else {
+            let (queued, planned) = try await enqueuePlanned(projectID: projectID, options: options)
+            guard let joined = try await join(queued, options: options, swept: swept, planned: planned) else {
                 throw EngineError.nothingToRun("job #\(queued.id) was stopped before it began")
             }
             return joined

@@ -17,8 +17,12 @@ import Testing
         return path
     }
 
-    static func project(_ dir: URL, name: String, mock: MockModelServer, documents: String) async throws -> CLIHarness {
-        var cli = CLIHarness(database: dir.appendingPathComponent("\(name).sqlite").path)
+    /// The bench project with these documents against the mock model, in a SQLite file named
+    /// after `name` in `dir`, or in the database `url` names (PostgreSQL).
+    static func project(
+        _ dir: URL, name: String, mock: MockModelServer, documents: String, database url: String? = nil
+    ) async throws -> CLIHarness {
+        var cli = CLIHarness(database: url ?? dir.appendingPathComponent("\(name).sqlite").path)
         cli.environment = ["ASSAY_BASE_URL": mock.baseURL, "ASSAY_MODEL": "mock", "ASSAY_BATCH_POLL_SECONDS": "0.2"]
         for step in [["init", "--name", "bench"], ["codebook", "import", "examples/bench/codebook.yaml"], ["add", documents]] {
             let result = try await cli.run(step)

@@ -15,12 +15,7 @@ import Testing
         let mock = try await MockModelServer(arguments: ["--latency-ms", "100"])
         defer { mock.stop() }
         let (store, url) = try await TestPostgres.makeDatabase()
-        var cli = CLIHarness(database: url)
-        cli.environment = ["ASSAY_BASE_URL": mock.baseURL, "ASSAY_MODEL": "mock"]
-        for step in [["init", "--name", "bench"], ["codebook", "import", "examples/bench/codebook.yaml"], ["add", documents]] {
-            let result = try await cli.run(step)
-            #expect(result.status == 0, "\(step): \(result.output)")
-        }
+        let cli = try await BatchModeCLITests.project(dir, name: "bench", mock: mock, documents: documents, database: url)
         let queued = try await cli.run("run", "--all", "--no-pack", "--enqueue-only")
         #expect(queued.status == 0 && queued.stdout.contains("Queued job #1"), "\(queued.output)")
         #expect(try await mock.stats()["requests"] ?? 0 == 0)

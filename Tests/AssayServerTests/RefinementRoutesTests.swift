@@ -39,6 +39,13 @@ struct RefinementRoutesTests {
                 json: #"{"instructions":"Count the people who marched."}"#)
             let version = try adopted.json()["version"]?.doubleValue
             #expect(adopted.status == .created && version == 2)
+            // Hostile or empty bodies change nothing.
+            let adopt = "/projects/\(project)/codebook/variables/participants/adopt"
+            try await api.call(.post, adopt, token: ada.access, json: #"{"instructions":"   "}"#).problem(.unprocessableContent)
+            try await api.call(.post, adopt, token: ada.access, json: #"{"instructions": ["#).problem(.badRequest)
+            let huge = "{\"instructions\":\"" + String(repeating: "a", count: 2 << 20) + "\"}"
+            try await api.call(.post, adopt, token: ada.access, json: huge).problem(.contentTooLarge)
+            #expect(try await api.call(.get, "/projects/\(project)/codebook", token: ada.access).json()["version"]?.doubleValue == 2)
             let score = try await api.call(.get, "/projects/\(project)/feedback/score?variable=participants", token: ada.access).json()
             #expect(score["items"]?.arrayValue?.first?["reviewed"]?.doubleValue == 1)
             #expect(score["items"]?.arrayValue?.first?["before"]?.doubleValue == 0)

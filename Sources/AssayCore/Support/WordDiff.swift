@@ -7,12 +7,12 @@ public enum WordDiff {
         case removed(String)
     }
 
-    /// The parts, runs of words of one kind joined by spaces. Texts of more than 2,000 words each
-    /// are compared whole (removed, then added): the table would be too large.
+    /// The parts, runs of words of one kind joined by spaces. Texts of more than 1,000 words are
+    /// compared whole (removed, then added): the table (words × words) would be too large.
     public static func parts(from old: String, to new: String) -> [Part] {
         let a = old.split(whereSeparator: \.isWhitespace).map(String.init)
         let b = new.split(whereSeparator: \.isWhitespace).map(String.init)
-        guard a.count <= 2000, b.count <= 2000 else { return merged([.removed(old), .added(new)].filter { !$0.text.isEmpty }) }
+        guard a.count <= 1000, b.count <= 1000 else { return merged([.removed(old), .added(new)].filter { !$0.text.isEmpty }) }
         // lcs[i][j]: the longest common subsequence of a[i...] and b[j...].
         var lcs = Array(repeating: Array(repeating: 0, count: b.count + 1), count: a.count + 1)
         for i in stride(from: a.count - 1, through: 0, by: -1) {
