@@ -129,8 +129,10 @@ func buildRouter(
         maxFileBytes: config.maxFileBytes
     ).addRoutes(to: api)
     CodebookController(codebooks: Codebooks(store: store), projects: projects, maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
+    let assistant = AssistantThrottle(limits: config.assistant)
     RefinementController(
-        refinements: Refinements(store: store, provider: config.provider), projects: projects, maxBodyBytes: config.maxBodyBytes
+        refinements: Refinements(store: store, provider: config.provider), projects: projects, throttle: assistant,
+        maxBodyBytes: config.maxBodyBytes
     ).addRoutes(to: api)
     let jobStarted: @Sendable (Job) -> Void = { metrics.jobStarted(kind: $0.kind.rawValue) }
     JobController(jobs: jobs, projects: projects, maxBodyBytes: config.maxBodyBytes, onStart: jobStarted).addRoutes(to: api)

@@ -9,6 +9,8 @@ struct RefinementController {
     let refinements: Refinements
     /// Checks the project before a body is read: another's project costs no upload.
     let projects: Projects
+    /// Each proposal is a paid model request: at most so many per account.
+    let throttle: AssistantThrottle
     let maxBodyBytes: Int
 
     struct ProposalDTO: Codable, Sendable {
@@ -70,6 +72,8 @@ struct RefinementController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/projects/:id/codebook/variables/:name/refine") { _, context in
             let (id, requester) = (try context.parameters.id(what: "project"), try context.requireRequester())
+            _ = try await projects.get(id, for: requester)  // another's project costs no model request
+            try throttle.admit(requester)
             let proposals = try await refinements.propose(variable: try context.parameters.require("name"), projectID: id, for: requester)
             return JSONResponse(ProposalsDTO(proposals))
         }

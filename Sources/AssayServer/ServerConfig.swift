@@ -55,6 +55,8 @@ public struct ServerConfig: Sendable {
     public var shutdownGrace: Duration = .seconds(30)
     /// How often passwords may be tried, and how many may be hashed at once.
     public var login = LoginLimits()
+    /// How often one account may ask the model to refine or suggest codebook text.
+    public var assistant = AssistantLimits()
     /// Timeouts and the connection limit that keep slow or broken clients from holding the service.
     public var connections = ConnectionLimits()
     /// Trace runs (`POST /extraction/run-once`).

@@ -39,6 +39,8 @@ package enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case fromClient
         /// Wrong passwords for one account.
         case forAccount
+        /// Requests for the model's help with the codebook (refinements, suggestions) by one account.
+        case assistant
     }
 
     package var description: String {
@@ -52,6 +54,8 @@ package enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .credentialRejected(.accessToken): "the access token is invalid, expired or signed out"
         case .tooManyAttempts(.fromClient, let seconds): "too many sign-in attempts from your address; try again in \(seconds) s"
         case .tooManyAttempts(.forAccount, let seconds): "too many wrong passwords for this account; try again in \(seconds) s"
+        case .tooManyAttempts(.assistant, let seconds):
+            "too many requests for the model's help from this account; try again in \(seconds) s"
         case .notReady(let refusal): refusal.description
         }
     }

@@ -55,4 +55,28 @@ struct RefinementRoutesTests {
             try await api.call(.get, "/projects/\(project)/feedback/score", token: bob.access).problem(.notFound)
         }
     }
+
+    /// Each proposal is a paid model request: an account past its limit gets 429 with Retry-After,
+    /// and no request reaches the model; another account counts on its own.
+    @Test func proposalsAreLimitedPerAccount() async throws {
+        let model = ScriptedProvider(
+            steps: [], then: .respond { request in request.schemaName == "refinement" ? Self.reply : FakeModel.goodReply(for: request) })
+        try await TestService(provider: model, configure: { $0.assistant.requestsPerAccount = 2 }).test { api in
+            let (ada, project, _, _) = try await ExtractionRoutesTests.coded(api)
+            let list = try await api.call(.get, "/projects/\(project)/extractions?variable=participants&limit=1", token: ada.access).json()
+            let id = Int64(try #require(list["items"]?.arrayValue?.first?["id"]?.doubleValue))
+            _ = try await api.call(
+                .post, "/extractions/\(id)/feedback", token: ada.access, json: #"{"verdict":"incorrect","corrected_value":350}"#)
+            let refine = "/projects/\(project)/codebook/variables/participants/refine"
+            for _ in 1...2 { #expect(try await api.call(.post, refine, token: ada.access).status == .ok) }
+            let asked = await model.callCount
+            let limited = try await api.call(.post, refine, token: ada.access)
+            #expect(limited.status == .tooManyRequests)
+            #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
+            #expect(await model.callCount == asked)
+            // Another account's project is not found before anything is counted.
+            let bob = try await api.register("bob@example.org")
+            for _ in 1...3 { try await api.call(.post, refine, token: bob.access).problem(.notFound) }
+        }
+    }
 }
