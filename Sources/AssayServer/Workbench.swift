@@ -46,6 +46,8 @@ enum Workbench {
         "exports.js": Asset(PackageResources.exports_js, javascript),
         "review.js": Asset(PackageResources.review_js, javascript),
         "evidence.js": Asset(PackageResources.evidence_js, javascript),
+        "sharing.js": Asset(PackageResources.sharing_js, javascript),
+        "code.js": Asset(PackageResources.code_js, javascript),
     ]
 
     /// The page, saying which mode the service is in (`accounts`, or `local` for `assay ui`).

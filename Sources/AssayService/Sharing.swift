@@ -46,7 +46,7 @@ package struct Sharing: Sendable {
     package func share(projectID: Int64, email: String, role: ProjectRole, for requester: Requester) async throws -> Member {
         let project = try await access.project(projectID, for: requester)
         let email = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
-        guard !email.isEmpty, email.count <= Self.maxEmailCharacters, email.contains("@") else {
+        guard !email.isEmpty, email.count <= Self.maxEmailCharacters, email.contains("@"), !email.contains("\u{0}") else {
             throw ServiceError.invalid(field: "email", reason: "must be an email address")
         }
         guard let account = try await store.user(email: email) else { throw ServiceError.notFound(.account(email: email)) }
