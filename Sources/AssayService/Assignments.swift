@@ -178,7 +178,9 @@ package struct Assignments: Sendable {
                 Work(
                     userID: userID, email: email,
                     items: items.map {
-                        Item(documentID: $0.documentID, externalID: names[$0.documentID] ?? "", blind: $0.blind, coded: coded.contains($0.documentID))
+                        Item(
+                            documentID: $0.documentID, externalID: names[$0.documentID] ?? "", blind: $0.blind,
+                            coded: coded.contains($0.documentID))
                     }))
         }
         return work

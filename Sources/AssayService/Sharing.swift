@@ -1,6 +1,6 @@
 import AssayCore
-import Foundation
 import AssayStore
+import Foundation
 
 /// Sharing a project with other accounts: its owners add an account by email as owner, coder or
 /// viewer (`ProjectRole`), change its role, or remove it. The account that created the project is
@@ -45,6 +45,10 @@ package struct Sharing: Sendable {
     /// must exist: the owner is told so, and nothing more about it.
     package func share(projectID: Int64, email: String, role: ProjectRole, for requester: Requester) async throws -> Member {
         let project = try await access.project(projectID, for: requester)
+        guard project.owner != nil else {
+            // The command line's projects belong to whoever opens the database: no account to share from.
+            throw ServiceError.invalid(field: "email", reason: "a project of the command line (assay ui) is not shared with accounts")
+        }
         let email = email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         guard !email.isEmpty, email.count <= Self.maxEmailCharacters, email.contains("@"), !email.contains("\u{0}") else {
             throw ServiceError.invalid(field: "email", reason: "must be an email address")

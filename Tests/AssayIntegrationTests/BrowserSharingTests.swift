@@ -47,7 +47,8 @@ import Testing
             let base = "http://127.0.0.1:\(port)"
             // The coder's account exists before the project is shared with it.
             let coderAPI = HTTPAPI(base: base)
-            let registered = try await coderAPI.send("POST", "/auth/register", json: #"{"email":"bob@example.org","password":"\#(password)"}"#)
+            let registered = try await coderAPI.send(
+                "POST", "/auth/register", json: #"{"email":"bob@example.org","password":"\#(password)"}"#)
             #expect(registered.status == 202, "\(registered.text)")
 
             try await BrowserTests.withBrowser { browser in
@@ -64,7 +65,8 @@ import Testing
                 try await browser.type(files.map(\.path).joined(separator: "\n"), into: "input[name=files]")
                 try await browser.click("#upload")
                 try await browser.wait(for: "three documents listed") { try await BrowserTests.documentRows(browser).count == 3 }
-                try await browser.type(CLIHarness.repoRoot.appendingPathComponent("examples/bench/codebook.yaml").path, into: "input[name=codebook]")
+                try await browser.type(
+                    CLIHarness.repoRoot.appendingPathComponent("examples/bench/codebook.yaml").path, into: "input[name=codebook]")
                 try await browser.click("#import-codebook")
                 try await browser.waitForText("#codebook-state", containing: "Version 1")
                 try await browser.clear("#sample-size")
@@ -74,7 +76,8 @@ import Testing
                 try await browser.wait(for: "the sample to end") { try await browser.text("#job-1").contains("completed") }
                 let ownerAPI = HTTPAPI(base: base)
                 ownerAPI.token = try await browser.execute(#"return JSON.parse(sessionStorage.getItem("assay.session")).token"#).stringValue
-                let project = Int(try #require(try await ownerAPI.send("GET", "/projects").json["items"]?.arrayValue?.first?["id"]?.doubleValue))
+                let project = Int(
+                    try #require(try await ownerAPI.send("GET", "/projects").json["items"]?.arrayValue?.first?["id"]?.doubleValue))
                 #expect(try await ownerAPI.send("GET", "/projects/\(project)/extractions").json["total"]?.doubleValue == 9)
 
                 // Sharing: an email with no account is refused beside the field; then the coder.
@@ -95,7 +98,8 @@ import Testing
                 try await browser.waitForText("#assignments", containing: "0 of 2")
                 try await browser.screenshot(to: shots.appendingPathComponent("01-owner-sharing.png"), showing: "#sharing-title")
                 let assigned = try await ownerAPI.send("GET", "/projects/\(project)/assignments").json["items"]?.arrayValue?.first
-                let blindDocuments = Set(assigned?["items"]?.arrayValue?.compactMap { $0["document_id"]?.doubleValue }.map { Int($0) } ?? [])
+                let blindDocuments = Set(
+                    assigned?["items"]?.arrayValue?.compactMap { $0["document_id"]?.doubleValue }.map { Int($0) } ?? [])
                 #expect(blindDocuments.count == 2)
 
                 // The coder: signs in, sees the project shared as coder and the assignment.
@@ -117,7 +121,7 @@ import Testing
                 for (index, answer) in coded.enumerated() {
                     try await browser.waitForText("#coding-document-title", containing: "(\(index + 1) of 2)")
                     #expect(try await browser.execute(#"return document.activeElement.id"#).stringValue == "code-city")
-                    #expect(try await browser.execute(#"return document.querySelector("#code-city").value"#).stringValue == "")
+                    #expect(try await browser.execute(##"return document.querySelector("#code-city").value"##).stringValue == "")
                     let page = try await browser.text("main")
                     #expect(!page.contains("onfidence") && !page.contains("vidence"), "no model's values on the coding page")
                     try await browser.click("#code-violence option[value='\(answer.2)']")

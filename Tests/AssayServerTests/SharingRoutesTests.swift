@@ -60,7 +60,9 @@ struct SharingRoutesTests {
                 .put, path, token: bob.access, json: #"{"values":{"city":"City1","participants":"about 100","violence":false}}"#)
             #expect(coded.status == .ok, "\(String(buffer: coded.body))")
             let saved = try coded.json()["values"]
-            #expect(saved?["city"] == "City1" && saved?["participants"] == "100" && saved?["violence"] == "false", "\(String(describing: saved))")
+            #expect(
+                saved?["city"] == "City1" && saved?["participants"] == "100" && saved?["violence"] == "false",
+                "\(String(describing: saved))")
             #expect(try await api.call(.get, path, token: bob.access).json()["values"]?["city"]?.stringValue == "City1")
             _ = try await api.call(
                 .put, "/projects/\(project)/documents/\(s.documents[1])/codes", token: bob.access,
@@ -87,7 +89,8 @@ struct SharingRoutesTests {
         try await TestService().test { api in
             let s = try await Self.shared(api)
             let (project, ada, bob) = (s.project, s.ada, s.bob)
-            let values = try await api.call(.get, "/projects/\(project)/extractions?limit=500", token: ada.access).json()["items"]?
+            let values =
+                try await api.call(.get, "/projects/\(project)/extractions?limit=500", token: ada.access).json()["items"]?
                 .arrayValue ?? []
             let blindValues = values.filter { s.documents[0...1].contains(Int64($0["document_id"]?.doubleValue ?? 0)) }
             #expect(blindValues.count == 6)  // the owner sees them
@@ -104,9 +107,11 @@ struct SharingRoutesTests {
             for value in blindValues {
                 let id = Int64(value["id"]?.doubleValue ?? 0)
                 try await api.call(.get, "/extractions/\(id)", token: bob.access).problem(.notFound)
-                try await api.call(.post, "/extractions/\(id)/feedback", token: bob.access, json: #"{"verdict":"correct"}"#).problem(.notFound)
+                try await api.call(.post, "/extractions/\(id)/feedback", token: bob.access, json: #"{"verdict":"correct"}"#).problem(
+                    .notFound)
             }
-            let job = try await api.call(.get, "/projects/\(project)/jobs", token: ada.access).json()["items"]?.arrayValue?.first?["id"]?
+            let job =
+                try await api.call(.get, "/projects/\(project)/jobs", token: ada.access).json()["items"]?.arrayValue?.first?["id"]?
                 .doubleValue ?? 0
             for path in [
                 "/projects/\(project)/export?format=csv", "/projects/\(project)/export?format=jsonl", "/projects/\(project)/feedback",
@@ -136,7 +141,8 @@ struct SharingRoutesTests {
 
             // Not a member: the same 404 as a missing project, whatever the route.
             try await api.call(.get, members, token: carol.access).problem(.notFound)
-            try await api.call(.put, members, token: carol.access, json: #"{"email":"carol@example.org","role":"owner"}"#).problem(.notFound)
+            try await api.call(.put, members, token: carol.access, json: #"{"email":"carol@example.org","role":"owner"}"#).problem(
+                .notFound)
             try await api.call(.delete, "\(members)/\(bob.userID)", token: carol.access).problem(.notFound)
             try await api.call(.post, assignments, token: carol.access, json: #"{"email":"bob@example.org","count":1}"#).problem(.notFound)
             try await api.call(.get, assignments, token: carol.access).problem(.notFound)

@@ -53,7 +53,9 @@ import Testing
         let refused = ServiceError.notAllowed(role: .viewer, projectID: id)
         await #expect(throws: refused) { try await Projects(store: store).update(id, name: "Mine", description: nil, for: bob) }
         await #expect(throws: refused) { try await Projects(store: store).delete(id, for: bob) }
-        await #expect(throws: refused) { try await Codebooks(store: store).addVariable(Variable(name: "x", type: .text), projectID: id, for: bob) }
+        await #expect(throws: refused) {
+            try await Codebooks(store: store).addVariable(Variable(name: "x", type: .text), projectID: id, for: bob)
+        }
         await #expect(throws: refused) { try await Reviews(store: store).give(.correct, extractionID: s.value.id, for: bob) }
         await #expect(throws: refused) { try await Documents(store: store).delete(s.document.id, for: bob) }
         await #expect(throws: refused) { try await Access(store: store).job(s.job.id, for: bob) }  // pause, resume, cancel
@@ -112,7 +114,9 @@ import Testing
         await #expect(throws: ServiceError.notFound(.document(s.document.id))) {
             try await Documents(store: store).get(s.document.id, for: dan)
         }
-        await #expect(throws: ServiceError.notFound(.job(s.job.id))) { try await Access(store: store).job(s.job.id, for: dan, needs: .view) }
+        await #expect(throws: ServiceError.notFound(.job(s.job.id))) {
+            try await Access(store: store).job(s.job.id, for: dan, needs: .view)
+        }
         await #expect(throws: ServiceError.notFound(.project(99))) { try await Projects(store: store).get(99, for: s.carol) }
     }
 
@@ -153,10 +157,19 @@ import Testing
         await #expect(throws: ServiceError.notFound(.account(email: "nobody@example.org"))) {
             try await sharing.share(projectID: id, email: "nobody@example.org", role: .coder, for: ada)
         }
-        await #expect(throws: ServiceError.self) { try await sharing.share(projectID: id, email: "ada@example.org", role: .viewer, for: ada) }
+        await #expect(throws: ServiceError.self) {
+            try await sharing.share(projectID: id, email: "ada@example.org", role: .viewer, for: ada)
+        }
         await #expect(throws: ServiceError.self) { try await sharing.share(projectID: id, email: "", role: .viewer, for: ada) }
         await #expect(throws: ServiceError.lastOwner(projectID: id)) { try await sharing.remove(projectID: id, userID: "1", for: ada) }
         await #expect(throws: ServiceError.notFound(.member("4"))) { try await sharing.remove(projectID: id, userID: "4", for: ada) }
+
+        // The command line's projects have no account to share from.
+        let local = try await Projects(store: store).create(name: "Local", for: .local)
+        await #expect(throws: ServiceError.self) {
+            try await sharing.share(projectID: local.id, email: "bob@example.org", role: .viewer, for: .local)
+        }
+        #expect(try await store.members(projectID: local.id).isEmpty)
 
         // An owner-level member may change the project and share it, but not remove its creator.
         _ = try await sharing.share(projectID: id, email: "dan@example.org", role: .owner, for: ada)
@@ -192,9 +205,15 @@ import Testing
         }
         let assignments = Assignments(store: store)
         // Only a coder can be given documents; counts and ids are checked.
-        await #expect(throws: ServiceError.self) { try await assignments.assign(.random(2, seed: 1), to: "bob@example.org", projectID: id, for: ada) }
-        await #expect(throws: ServiceError.self) { try await assignments.assign(.random(0, seed: 1), to: "carol@example.org", projectID: id, for: ada) }
-        await #expect(throws: ServiceError.self) { try await assignments.assign(.documents([999]), to: "carol@example.org", projectID: id, for: ada) }
+        await #expect(throws: ServiceError.self) {
+            try await assignments.assign(.random(2, seed: 1), to: "bob@example.org", projectID: id, for: ada)
+        }
+        await #expect(throws: ServiceError.self) {
+            try await assignments.assign(.random(0, seed: 1), to: "carol@example.org", projectID: id, for: ada)
+        }
+        await #expect(throws: ServiceError.self) {
+            try await assignments.assign(.documents([999]), to: "carol@example.org", projectID: id, for: ada)
+        }
 
         let work = try await assignments.assign(.random(2, seed: 7), to: "carol@example.org", projectID: id, for: ada)
         #expect(work.assigned == 2)
@@ -203,7 +222,9 @@ import Testing
         // Drawing again takes only documents not yet given.
         let more = try await assignments.assign(.random(5, seed: 7), to: "carol@example.org", projectID: id, for: ada)
         #expect(more.assigned == 4)
-        await #expect(throws: ServiceError.self) { try await assignments.assign(.random(1, seed: 7), to: "carol@example.org", projectID: id, for: ada) }
+        await #expect(throws: ServiceError.self) {
+            try await assignments.assign(.random(1, seed: 7), to: "carol@example.org", projectID: id, for: ada)
+        }
 
         let first = work.items[0].documentID
         await #expect(throws: ServiceError.self) {

@@ -49,11 +49,13 @@ extension StoreConformanceTests {
         let store = try await kind.make()
         let (project, docs) = try await Fixtures.project(in: store)
         let otherProject = try await store.createProject(name: "other", description: nil)
-        let (stranger, _) = try await store.upsertDocument(Fixtures.input("x.txt", text: "Another project's letter."), projectID: otherProject.id)
+        let (stranger, _) = try await store.upsertDocument(
+            Fixtures.input("x.txt", text: "Another project's letter."), projectID: otherProject.id)
 
         #expect(try await store.assign(documentIDs: [docs[0].id, docs[1].id], projectID: project.id, userID: "2", blind: true) == 2)
         // Already given: kept as it was; another project's document or a missing one: left out.
-        #expect(try await store.assign(documentIDs: [docs[1].id, stranger.id, 9_999], projectID: project.id, userID: "2", blind: false) == 0)
+        #expect(
+            try await store.assign(documentIDs: [docs[1].id, stranger.id, 9_999], projectID: project.id, userID: "2", blind: false) == 0)
         #expect(try await store.assign(documentIDs: [docs[0].id], projectID: project.id, userID: "3", blind: false) == 1)
 
         let all = try await store.assignments(projectID: project.id, userID: nil)

@@ -251,7 +251,13 @@ export async function render(view, { id, notify }) {
     const shared = role === "owner" ? "" : ` · shared with you as ${role}`;
     stage.textContent = `Stage: ${project.status.replaceAll("_", " ")} · created ${date(project.created_at)}${shared}`;
     const loads = [loadDocuments(), loadCodebook()];
-    if (role === "owner") {
+    // assay ui's local mode has no accounts to share with.
+    const local = document.documentElement.dataset.mode === "local";
+    if (role === "owner" && local) {
+      const agreement = agreementCard(id);
+      view.append(uploadForm, documents, codebookForm, runForm, jobs, review, agreement.card, exportCard(id, notify));
+      loads.push(loadJobs(), agreement.load());
+    } else if (role === "owner") {
       const assignments = assignmentsCard(id, notify);
       const sharing = sharingCard(id, notify, assignments.setCoders);
       const agreement = agreementCard(id);
