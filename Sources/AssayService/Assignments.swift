@@ -35,7 +35,7 @@ package struct Assignments: Sendable {
         package var email: String?
         package var items: [Item]
         package var assigned: Int { items.count }
-        package var coded: Int { items.count { $0.coded } }
+        package var coded: Int { items.count(where: \.coded) }
     }
 
     package struct Item: Sendable, Hashable {

@@ -1,4 +1,5 @@
 import AssayCore
+import AssayExport
 import AssayService
 import AssayStore
 import Foundation
@@ -218,7 +219,7 @@ import Testing
         let work = try await assignments.assign(.random(2, seed: 7), to: "carol@example.org", projectID: id, for: ada)
         #expect(work.assigned == 2)
         #expect(work.coded == 0)
-        #expect(work.items.allSatisfy(\.blind))
+        #expect(work.items.allSatisfy { $0.blind })
         // Drawing again takes only documents not yet given.
         let more = try await assignments.assign(.random(5, seed: 7), to: "carol@example.org", projectID: id, for: ada)
         #expect(more.assigned == 4)
