@@ -36,6 +36,10 @@ package struct Assignments: Sendable {
         package var items: [Item]
         package var assigned: Int { items.count }
         package var coded: Int { items.count(where: \.coded) }
+
+        package init(userID: String, email: String?, items: [Item]) {
+            (self.userID, self.email, self.items) = (userID, email, items)
+        }
     }
 
     package struct Item: Sendable, Hashable {
@@ -44,6 +48,10 @@ package struct Assignments: Sendable {
         package var blind: Bool
         /// The coder has saved codes for it.
         package var coded: Bool
+
+        package init(documentID: Int64, externalID: String, blind: Bool, coded: Bool) {
+            (self.documentID, self.externalID, self.blind, self.coded) = (documentID, externalID, blind, coded)
+        }
     }
 
     /// Gives the coder documents to code; returns the coder's work in the project. The coder

@@ -25,6 +25,10 @@ package struct Sharing: Sendable {
         package var role: ProjectRole
         /// The account that created the project: an owner for good.
         package var isCreator: Bool
+
+        package init(userID: String, email: String?, role: ProjectRole, isCreator: Bool) {
+            (self.userID, self.email, self.role, self.isCreator) = (userID, email, role, isCreator)
+        }
     }
 
     /// Who has the project: its creator first, then the members as they were added. For owners:

@@ -47,7 +47,7 @@ import Testing
         #expect(try await Values(store: store).get(s.value.id, for: bob).value == "Lisbon")
         #expect(try await Values(store: store).list(projectID: id, for: bob).total == 1)
         #expect(try await Values(store: store).dataset(projectID: id, for: bob).extractions.count == 1)
-        #expect(try await Coders(store: store).agreement(projectID: id, resamples: 100, for: bob).count == 1)
+        #expect(try await Coders(store: store).agreement(projectID: id, resamples: 100, for: bob).allSatisfy { $0.people.isEmpty })
         #expect(try await Reviews(store: store).list(projectID: id, for: bob).isEmpty)
         #expect(try await Access(store: store).job(s.job.id, for: bob, needs: .results).id == s.job.id)
         // change, code: refused, saying why
