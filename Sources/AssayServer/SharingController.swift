@@ -103,9 +103,9 @@ struct SharingController {
             let body = try await request.decodeJSON(MemberRequest.self, limit: maxBodyBytes)
             return JSONResponse(MemberDTO(try await sharing.share(projectID: id, email: body.email, role: body.role, for: requester)))
         }
-        group.delete("/projects/:id/members/:user") { _, context in
+        group.delete("/projects/:id/members/:user_id") { _, context in
             let (id, requester) = try asked(context)
-            let user = try context.parameters.id("user", what: "member")
+            let user = try context.parameters.id("user_id", what: "member")
             try await sharing.remove(projectID: id, userID: String(user), for: requester)
             return Response(status: .noContent)
         }
