@@ -141,16 +141,21 @@ import Testing
                 #expect(seen.count == 3)
                 #expect(seen.allSatisfy { !blindDocuments.contains(Int($0["document_id"]?.doubleValue ?? 0)) })
                 #expect(try await coderAPI.send("GET", "/projects/\(project)/export?format=csv").status == 403)
-                let codes = try await ownerAPI.send("GET", "/projects/\(project)/coders").json["items"]?.arrayValue ?? []
-                #expect(codes.first?["coder"]?.stringValue == "bob@example.org" && codes.first?["documents"]?.doubleValue == 2, "\(codes)")
 
                 // The owner sees the coder's progress and the agreement with the model.
                 try await browser.click("#sign-out")
                 try await Self.signIn(browser, "ada@example.org", password)
+                // Signing out revoked the owner's first token: the new session's.
+                ownerAPI.token = try await browser.execute(#"return JSON.parse(sessionStorage.getItem("assay.session")).token"#).stringValue
+                let codes = try await ownerAPI.send("GET", "/projects/\(project)/coders").json["items"]?.arrayValue ?? []
+                #expect(codes.first?["coder"]?.stringValue == "bob@example.org" && codes.first?["documents"]?.doubleValue == 2, "\(codes)")
                 try await browser.click("#projects a")
                 try await browser.waitForText("#assignments", containing: "2 of 2")
                 let agreement = try await browser.waitForText("#agreement-table", containing: "bob@example.org")
                 #expect(agreement.contains("city") && agreement.contains("participants"), "\(agreement)")
+                // The coder read the cities and counts as the model did: α with the model is 1 for them.
+                let city = try await browser.text("#agreement-table tr[data-variable='city']")
+                #expect(city.contains("1.000"), "\(city)")
                 try await BrowserTests.expectAccessibleView(browser)
                 try await browser.screenshot(to: shots.appendingPathComponent("05-owner-agreement.png"), showing: "#agreement-title")
             }
