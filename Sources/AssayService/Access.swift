@@ -62,7 +62,13 @@ package struct Access: Sendable {
             throw ServiceError.notFound(.project(id))
         }
         guard need.allows(role) else { throw ServiceError.notAllowed(role: role, projectID: id) }
-        return Grant(project: project, role: role, blindFor: role == .owner ? nil : requester.owner)
+        let blindFor = role == .owner ? nil : requester.owner
+        // A coder made a viewer keeps their blind documents blind: what mixes every document's
+        // values stays closed to them while any blind assignment stands.
+        if need == .results, let coder = blindFor, try await !blindDocuments(projectID: id, coder: coder).isEmpty {
+            throw ServiceError.notAllowed(role: role, projectID: id)
+        }
+        return Grant(project: project, role: role, blindFor: blindFor)
     }
 
     /// The requester's role in the project, nil when they are no member.

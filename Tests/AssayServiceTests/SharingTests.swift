@@ -140,6 +140,12 @@ import Testing
         #expect(try await Values(store: store).list(projectID: id, filter: queue, for: carol).total == 0)
         #expect(try await Documents(store: store).detail(of: "notes/a.txt", projectID: id, for: carol).extractions.isEmpty)
         #expect(try await Documents(store: store).detail(of: "notes/b.txt", projectID: id, for: carol).extractions.count == 1)
+        // Made a viewer, the coder's documents stay blind: no export, agreement or feedback list.
+        _ = try await Sharing(store: store).share(projectID: id, email: "carol@example.org", role: .viewer, for: s.f.ada)
+        await #expect(throws: ServiceError.notAllowed(role: .viewer, projectID: id)) {
+            try await Values(store: store).dataset(projectID: id, for: carol)
+        }
+        await #expect(throws: ServiceError.notFound(.extraction(s.value.id))) { try await Values(store: store).get(s.value.id, for: carol) }
         // The owner and a viewer still see it.
         #expect(try await Values(store: store).get(s.value.id, for: s.f.ada).id == s.value.id)
         #expect(try await Values(store: store).get(s.value.id, for: s.f.bob).id == s.value.id)
