@@ -6,7 +6,8 @@ import Testing
 /// model: the owner signs up, makes a project, uploads, imports a codebook, runs a sample, shares
 /// the project with a second account as coder and assigns it two documents blind; the coder signs
 /// in, sees the assignment, codes both documents from the keyboard without ever being shown the
-/// model's values; the owner then sees the coder in the agreement table. Screenshots of each page
+/// model's values; the owner then sees the coder in the agreement table, and a viewer a read-only
+/// page. Screenshots of each page
 /// go to `.build/test-screenshots/sharing/`.
 @Suite(.serialized) struct BrowserSharingTests {
     /// Written like the mock model's corpus, so it answers them.
@@ -50,6 +51,9 @@ import Testing
             let registered = try await coderAPI.send(
                 "POST", "/auth/register", json: #"{"email":"bob@example.org","password":"\#(password)"}"#)
             #expect(registered.status == 202, "\(registered.text)")
+            let viewer = try await HTTPAPI(base: base).send(
+                "POST", "/auth/register", json: #"{"email":"carol@example.org","password":"\#(password)"}"#)
+            #expect(viewer.status == 202, "\(viewer.text)")
 
             try await BrowserTests.withBrowser { browser in
                 // The owner: sign up, a project, documents, a codebook, a sample coded by the model.
@@ -90,6 +94,10 @@ import Testing
                 try await browser.click("#share")
                 try await browser.waitForText("#members-table", containing: "bob@example.org")
                 #expect(try await browser.text("#members-table").contains("Coder"))
+                try await browser.type("carol@example.org", into: "#sharing input[name=email]")
+                try await browser.click("#sharing select[name=role] option[value='viewer']")
+                try await browser.click("#share")
+                try await browser.waitForText("#members-table", containing: "carol@example.org")
                 // Two documents drawn at random, blind.
                 try await browser.waitForText("#assign-coder", containing: "bob@example.org")
                 try await browser.clear("#assign-count")
@@ -151,6 +159,7 @@ import Testing
                 ownerAPI.token = try await browser.execute(#"return JSON.parse(sessionStorage.getItem("assay.session")).token"#).stringValue
                 let codes = try await ownerAPI.send("GET", "/projects/\(project)/coders").json["items"]?.arrayValue ?? []
                 #expect(codes.first?["coder"]?.stringValue == "bob@example.org" && codes.first?["documents"]?.doubleValue == 2, "\(codes)")
+                try await browser.waitForText("#projects", containing: "Shared protests")
                 try await browser.click("#projects a")
                 try await browser.waitForText("#assignments", containing: "2 of 2")
                 let agreement = try await browser.waitForText("#agreement-table", containing: "bob@example.org")
@@ -160,6 +169,21 @@ import Testing
                 #expect(city.contains("1.000"), "\(city)")
                 try await BrowserTests.expectAccessibleView(browser)
                 try await browser.screenshot(to: shots.appendingPathComponent("05-owner-agreement.png"), showing: "#agreement-title")
+
+                // A viewer: read-only pages, the agreement and the exports, no controls that change anything.
+                try await browser.click("#sign-out")
+                try await Self.signIn(browser, "carol@example.org", password)
+                try await browser.waitForText("#projects", containing: "Viewer")
+                try await browser.click("#projects a")
+                try await browser.waitForText(".lead", containing: "shared with you as viewer")
+                try await browser.waitForText("#agreement-table", containing: "bob@example.org")
+                try await browser.waitForText("#jobs", containing: "completed")
+                let viewersControls = try await browser.elements(
+                    "#run-sample, #upload, #import-codebook, #sharing, #assign, #open-review, #jobs button")
+                #expect(viewersControls.isEmpty, "a viewer's page changes nothing")
+                #expect(try await browser.elements("#export-title").count == 1)
+                try await BrowserTests.expectAccessibleView(browser)
+                try await browser.screenshot(to: shots.appendingPathComponent("06-viewer-project.png"))
             }
         }
     }
