@@ -98,11 +98,18 @@ struct ProjectDTO: Codable, Sendable {
     var entityInstruction: String?
     /// What the project's jobs together may spend; absent when there is no limit.
     var budget: BudgetDTO?
+    /// The caller's role in the project (owner for their own; coder or viewer when shared with them).
+    var role: ProjectRole?
     var createdAt: Date
     enum CodingKeys: String, CodingKey {
-        case id, name, description, status, unit, budget
+        case id, name, description, status, unit, budget, role
         case entityInstruction = "entity_instruction"
         case createdAt = "created_at"
+    }
+
+    init(_ shared: SharedProject) {
+        self.init(shared.project)
+        role = shared.role
     }
 
     init(_ p: Project) {

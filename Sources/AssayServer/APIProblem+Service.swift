@@ -8,9 +8,12 @@ extension APIProblem {
         switch error {
         case .notFound(.codebook(let id, nil)):
             return .notFound("codebook of project \(id) (import one with PUT /projects/\(id)/codebook)")
+        case .notFound(.account(let email)):
+            return .notFound("no account has the email \(email) (a project is shared with an account once it has signed up)")
         case .notFound(let thing): return .notFound(thing.description)
         case .invalid(let field, let reason): return .invalid(field, reason)
-        case .patternsNotAllowed: return APIProblem(.forbidden, error.description)
+        case .patternsNotAllowed, .notAllowed: return APIProblem(.forbidden, error.description)
+        case .lastOwner: return APIProblem(.conflict, error.description)
         case .wrongCredentials: return .unauthorized(error.description)
         case .refreshTokenRejected: return .unauthorized(error.description + "; sign in again")
         case .credentialRejected(.apiKey): return .unauthorized(error.description)

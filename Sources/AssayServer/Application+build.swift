@@ -139,6 +139,9 @@ func buildRouter(
     ProgressController(jobs: jobs, sessions: sessions, patternAccess: config.patternAccess).addRoutes(to: api)
     ExtractionController(values: values, reviews: Reviews(store: store), maxBodyBytes: config.maxBodyBytes).addRoutes(to: api)
     ExportController(values: values).addRoutes(to: api)
+    SharingController(
+        sharing: Sharing(store: store), assignments: Assignments(store: store), projects: projects, maxBodyBytes: config.maxBodyBytes
+    ).addRoutes(to: api)
     QualityController(
         coders: Coders(store: store), evaluations: Evaluations(store: store), projects: projects,
         maxBodyBytes: config.maxBodyBytes

@@ -36,7 +36,7 @@ struct CodebookController {
         }
         group.put("/projects/:id/codebook") { request, context in
             let (id, requester) = try asked(context)
-            _ = try await projects.get(id, for: requester)
+            try await projects.check(id, for: requester)
             let text = String(decoding: try await request.bodyData(limit: maxBodyBytes), as: UTF8.self)
             let type = request.headers[.contentType]?.lowercased() ?? ""
             let format: CodebookFormat? =
@@ -80,7 +80,7 @@ struct CodebookController {
         }
         group.post("/projects/:id/codebook/variables") { request, context in
             let (id, requester) = try asked(context)
-            _ = try await projects.get(id, for: requester)
+            try await projects.check(id, for: requester)
             let variable = try await request.decodeJSON(Variable.self, limit: maxBodyBytes)
             let version = try await codebooks.addVariable(variable, projectID: id, for: requester)
             return JSONResponse(ChangeDTO(version: CodebookVersionDTO(version, full: false), variable: variable), status: .created)
@@ -91,7 +91,7 @@ struct CodebookController {
         }
         group.put("/projects/:id/codebook/variables/:name") { request, context in
             let (id, requester) = try asked(context)
-            _ = try await projects.get(id, for: requester)
+            try await projects.check(id, for: requester)
             let name = try context.parameters.require("name")
             let variable = try await request.decodeJSON(Variable.self, limit: maxBodyBytes)
             let version = try await codebooks.replaceVariable(named: name, with: variable, projectID: id, for: requester)

@@ -17,7 +17,7 @@ struct DocumentController {
             let id = try context.parameters.id(what: "project")
             let requester = try context.requireRequester()
             // The project is checked before the body is read: another's project costs no upload.
-            _ = try await projects.get(id, for: requester)
+            try await projects.check(id, for: requester)
             let ocrQuery = try request.queryBool("ocr")
             let policy = try request.duplicatePolicy()
             let form = try await MultipartUpload.form(in: request, limit: maxUploadBytes, fileLimit: maxFileBytes)

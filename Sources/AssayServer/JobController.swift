@@ -46,7 +46,7 @@ struct JobController {
         group.post("/projects/:id/jobs") { request, context in
             let id = try context.parameters.id(what: "project")
             let requester = try context.requireRequester()
-            _ = try await projects.get(id, for: requester)
+            try await projects.check(id, for: requester)
             let body = try await request.decodeJSON(StartRequest.self, limit: maxBodyBytes)
             let job = try await jobs.start(
                 Jobs.Request(

@@ -3,7 +3,7 @@ import AssayService
 import Foundation
 import Hummingbird
 
-/// `/projects`: create, list, get, update, delete — each user sees only their own.
+/// `/projects`: create, list, get, update, delete — each user sees their own and those shared with them.
 struct ProjectController {
     let projects: Projects
     let maxBodyBytes: Int
@@ -33,11 +33,12 @@ struct ProjectController {
             return JSONResponse(ProjectDTO(project), status: .created)
         }
         group.get("/projects") { _, context in
-            JSONResponse(ListDTO(items: try await projects.list(for: try context.requireRequester()).map(ProjectDTO.init)))
+            JSONResponse(ListDTO(items: try await projects.listWithRoles(for: try context.requireRequester()).map(ProjectDTO.init)))
         }
         group.get("/projects/:id") { _, context in
             JSONResponse(
-                ProjectDTO(try await projects.get(try context.parameters.id(what: "project"), for: try context.requireRequester())))
+                ProjectDTO(
+                    try await projects.getWithRole(try context.parameters.id(what: "project"), for: try context.requireRequester())))
         }
         group.get("/projects/:id/spending") { _, context in
             JSONResponse(

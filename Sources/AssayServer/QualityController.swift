@@ -54,7 +54,7 @@ struct QualityController {
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.post("/projects/:id/coders") { request, context in
             let (id, requester) = try asked(context)
-            _ = try await projects.get(id, for: requester)
+            try await projects.check(id, for: requester)
             let codes = try CodingsCSV.coded(try await text(of: request))
             let report = try await coders.importCodes(codes, projectID: id, for: requester)
             return JSONResponse(
@@ -77,7 +77,7 @@ struct QualityController {
         }
         group.post("/projects/:id/eval") { request, context in
             let (id, requester) = try asked(context)
-            _ = try await projects.get(id, for: requester)
+            try await projects.check(id, needs: .results, for: requester)
             let gold = try CodingsCSV.gold(try await text(of: request))
             let evaluation = try await evaluations.evaluate(gold, projectID: id, for: requester)
             return JSONResponse(

@@ -79,7 +79,7 @@ struct RefinementController {
         }
         group.post("/projects/:id/codebook/variables/:name/adopt") { request, context in
             let (id, requester) = (try context.parameters.id(what: "project"), try context.requireRequester())
-            _ = try await projects.get(id, for: requester)
+            try await projects.check(id, for: requester)
             let body = try await request.decodeJSON(AdoptRequest.self, limit: maxBodyBytes)
             let version = try await refinements.adopt(
                 instructions: body.instructions, variable: try context.parameters.require("name"), projectID: id, for: requester)

@@ -47,6 +47,8 @@ enum Workbench {
         "review.js": Asset(PackageResources.review_js, javascript),
         "refine.js": Asset(PackageResources.refine_js, javascript),
         "evidence.js": Asset(PackageResources.evidence_js, javascript),
+        "sharing.js": Asset(PackageResources.sharing_js, javascript),
+        "code.js": Asset(PackageResources.code_js, javascript),
     ]
 
     /// The page, saying which mode the service is in (`accounts`, or `local` for `assay ui`).

@@ -38,7 +38,7 @@ package struct Codebooks: Sendable {
 
     /// The version asked for, or the latest; `notFound` when the project has none (yet).
     package func version(_ number: Int? = nil, projectID: Int64, for requester: Requester) async throws -> CodebookVersion {
-        let project = try await access.project(projectID, for: requester)
+        let project = try await access.project(projectID, for: requester, needs: .view)
         let found: CodebookVersion?
         if let number {
             found = try await store.codebookVersions(projectID: project.id).first { $0.version == number }
@@ -50,7 +50,7 @@ package struct Codebooks: Sendable {
     }
 
     package func versions(projectID: Int64, for requester: Requester) async throws -> [CodebookVersion] {
-        try await store.codebookVersions(projectID: try await access.project(projectID, for: requester).id)
+        try await store.codebookVersions(projectID: try await access.project(projectID, for: requester, needs: .view).id)
     }
 
     /// The latest version with the prompt and schema it sends the model.
@@ -61,11 +61,11 @@ package struct Codebooks: Sendable {
 
     /// The variables in force; none for a project without a codebook.
     package func variables(projectID: Int64, for requester: Requester) async throws -> [Variable] {
-        try await current(try await access.project(projectID, for: requester).id).variables
+        try await current(try await access.project(projectID, for: requester, needs: .view).id).variables
     }
 
     package func variable(named name: String, projectID: Int64, for requester: Requester) async throws -> Variable {
-        let codebook = try await current(try await access.project(projectID, for: requester).id)
+        let codebook = try await current(try await access.project(projectID, for: requester, needs: .view).id)
         guard let variable = codebook.variable(named: name) else { throw ServiceError.notFound(.variable(name)) }
         return variable
     }

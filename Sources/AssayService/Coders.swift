@@ -58,7 +58,7 @@ package struct Coders: Sendable {
     }
 
     package func list(projectID: Int64, for requester: Requester) async throws -> [Listed] {
-        let project = try await access.project(projectID, for: requester)
+        let project = try await access.project(projectID, for: requester, needs: .results)
         let codes = try await store.humanCodes(projectID: project.id)
         return Dictionary(grouping: codes, by: \.coder).map { coder, codes in
             Listed(coder: coder, codes: codes.count, documents: Set(codes.map(\.documentID)).count)
@@ -73,7 +73,7 @@ package struct Coders: Sendable {
         projectID: Int64, level: MeasurementLevel? = nil, resamples: Int = 1000, seed: UInt64 = 2026,
         for requester: Requester
     ) async throws -> [VariableAgreement] {
-        let project = try await access.project(projectID, for: requester)
+        let project = try await access.project(projectID, for: requester, needs: .results)
         try Evaluations.requireDocumentUnit(project)
         let dataset = try await ExportDataset.load(from: store, projectID: project.id)
         let names = Dictionary(dataset.documents.map { ($0.id, $0.externalID) }) { first, _ in first }

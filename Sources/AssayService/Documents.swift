@@ -112,7 +112,7 @@ package struct Documents: Sendable {
         projectID: Int64, threshold: Double = DuplicatePolicy.defaultThreshold, for requester: Requester
     ) async throws -> [Duplicate] {
         try Self.check(DuplicatePolicy(threshold: threshold), field: "threshold")
-        let project = try await access.project(projectID, for: requester)
+        let project = try await access.project(projectID, for: requester, needs: .view)
         return DuplicateFinder.duplicates(
             in: try await store.duplicateCandidatePairs(projectID: project.id), threshold: threshold)
     }
@@ -169,13 +169,13 @@ package struct Documents: Sendable {
     }
 
     package func list(projectID: Int64, status: DocumentStatus? = nil, for requester: Requester) async throws -> [Listed] {
-        let project = try await access.project(projectID, for: requester)
+        let project = try await access.project(projectID, for: requester, needs: .view)
         let outcomes = Dictionary(try await store.outcomes(projectID: project.id).map { ($0.documentID, $0) }) { $1 }
         return try await store.documents(projectID: project.id, status: status).map { Listed(document: $0, outcome: outcomes[$0.id]) }
     }
 
     package func get(_ id: Int64, for requester: Requester) async throws -> Listed {
-        let document = try await access.document(id, for: requester)
+        let document = try await access.document(id, for: requester, needs: .view)
         let outcome = try await store.outcomes(projectID: document.projectID).first { $0.documentID == document.id }
         return Listed(document: document, outcome: outcome)
     }
@@ -188,7 +188,7 @@ package struct Documents: Sendable {
     /// parts (`a.txt` for `docs/a.txt`, a record id for `data.jsonl#r7`) — never part of a name, so
     /// `a.txt` does not open `data.txt`.
     package func find(_ reference: String, projectID: Int64, for requester: Requester) async throws -> Document {
-        let project = try await access.project(projectID, for: requester)
+        let project = try await access.project(projectID, for: requester, needs: .view)
         let ref = reference.hasPrefix("#") ? String(reference.dropFirst()) : reference
         if let id = Int64(ref), let document = try await store.document(id: id), document.projectID == project.id {
             return document
@@ -216,7 +216,11 @@ package struct Documents: Sendable {
 
     package func detail(of reference: String, projectID: Int64, for requester: Requester) async throws -> Detail {
         let document = try await find(reference, projectID: projectID, for: requester)
-        let extractions = try await store.extractions(projectID: projectID, documentID: document.id)
+        let grant = try await access.grant(projectID, for: requester, needs: .values)
+        var blind: Set<Int64> = []
+        if let coder = grant.blindFor { blind = try await access.blindDocuments(projectID: projectID, coder: coder) }
+        // A coder sees the document, never the model's values of one assigned to them blind.
+        let extractions = blind.contains(document.id) ? [] : try await store.extractions(projectID: projectID, documentID: document.id)
         let outcome = try await store.outcomes(projectID: projectID).first { $0.documentID == document.id }
         let errors = try await store.errorRecords(projectID: projectID, jobID: nil).filter { $0.documentID == document.id }
         return Detail(document: document, extractions: extractions, outcome: outcome, errors: errors)

@@ -25,7 +25,7 @@ package struct Evaluations: Sendable {
     /// Gold documents are named by external id, or by a unique ending of whole path parts as in
     /// `assay show` (`a.txt` for `docs/a.txt`).
     package func evaluate(_ gold: [CodingsCSV.GoldCode], projectID: Int64, for requester: Requester) async throws -> Evaluation {
-        let project = try await access.project(projectID, for: requester)
+        let project = try await access.project(projectID, for: requester, needs: .results)
         try Self.requireDocumentUnit(project)
         let dataset = try await ExportDataset.load(from: store, projectID: project.id)
         let names = DocumentNames(dataset.documents)
@@ -73,7 +73,7 @@ package struct Evaluations: Sendable {
     ) async throws -> [(
         variable: Variable, report: GoldReport
     )] {
-        let project = try await access.project(projectID, for: requester)
+        let project = try await access.project(projectID, for: requester, needs: .results)
         guard let codebook = try await store.latestCodebook(projectID: project.id)?.codebook else { return [] }
         var latest: [Int64: Feedback] = [:]
         // Feedback on a value since replaced (the document coded again) says nothing of the new one's confidence.

@@ -106,15 +106,15 @@ package struct Jobs: Sendable {
     }
 
     package func list(projectID: Int64, for requester: Requester) async throws -> [Job] {
-        try await store.jobs(projectID: try await access.project(projectID, for: requester).id)
+        try await store.jobs(projectID: try await access.project(projectID, for: requester, needs: .results).id)
     }
 
     package func get(_ id: Int64, for requester: Requester) async throws -> Job {
-        try await access.job(id, for: requester)
+        try await access.job(id, for: requester, needs: .results)
     }
 
     package func events(_ id: Int64, for requester: Requester) async throws -> [JobEvent] {
-        try await store.events(jobID: try await access.job(id, for: requester).id)
+        try await store.events(jobID: try await access.job(id, for: requester, needs: .results).id)
     }
 
     package func pause(_ id: Int64, for requester: Requester) async throws -> Job {
@@ -135,7 +135,7 @@ package struct Jobs: Sendable {
     /// here, otherwise followed in the store (a worker's job, another service's), so subscribers
     /// see any job move wherever it runs.
     package func updates(_ id: Int64, for requester: Requester) async throws -> AsyncStream<JobUpdate> {
-        let job = try await access.job(id, for: requester)
+        let job = try await access.job(id, for: requester, needs: .results)
         let live = await runner.updates(jobID: job.id)
         let (store, follower) = (self.store, runner.follower)
         return AsyncStream { continuation in

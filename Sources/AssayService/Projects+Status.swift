@@ -25,7 +25,7 @@ extension Projects {
     }
 
     package func status(projectID: Int64, for requester: Requester) async throws -> Status {
-        let project = try await access.project(projectID, for: requester)
+        let project = try await access.project(projectID, for: requester, needs: .results)
         let documents = try await store.documents(projectID: projectID, status: nil)
         let version = try await store.latestCodebook(projectID: projectID)?.version
         var byStatus: [DocumentStatus: Int] = [:]
@@ -63,7 +63,7 @@ extension Projects {
     /// What the project's jobs spent: tokens, the prompt cache's share, and dollars in all and
     /// per document.
     package func spending(projectID: Int64, for requester: Requester) async throws -> Spending {
-        _ = try await access.project(projectID, for: requester)
+        _ = try await access.project(projectID, for: requester, needs: .results)
         return try await store.spending(projectID: projectID)
     }
 }

@@ -37,13 +37,35 @@ package struct Projects: Sendable {
         return try await access.project(project.id, for: requester)
     }
 
+    /// The requester's projects: their own, then those shared with them.
     package func list(for requester: Requester) async throws -> [Project] {
-        guard let owner = requester.owner else { return try await store.projects().filter { $0.owner == nil } }
-        return try await store.projects(owner: owner)
+        try await listWithRoles(for: requester).map(\.project)
+    }
+
+    /// The requester's projects with their role in each: their own (owner), then those shared
+    /// with them, oldest first.
+    package func listWithRoles(for requester: Requester) async throws -> [SharedProject] {
+        guard let owner = requester.owner else {
+            return try await store.projects().filter { $0.owner == nil }.map { SharedProject(project: $0, role: .owner) }
+        }
+        return try await store.projects(owner: owner).map { SharedProject(project: $0, role: .owner) }
+            + store.sharedProjects(userID: owner)
     }
 
     package func get(_ id: Int64, for requester: Requester) async throws -> Project {
-        try await access.project(id, for: requester)
+        try await access.project(id, for: requester, needs: .view)
+    }
+
+    /// Throws unless the requester may use the project for this need: what a route checks before
+    /// it reads a body, so another's project (or a role that does not allow it) costs no upload.
+    package func check(_ id: Int64, needs need: Access.Need = .change, for requester: Requester) async throws {
+        _ = try await access.grant(id, for: requester, needs: need)
+    }
+
+    /// The project with the requester's role in it.
+    package func getWithRole(_ id: Int64, for requester: Requester) async throws -> SharedProject {
+        let grant = try await access.grant(id, for: requester, needs: .view)
+        return SharedProject(project: grant.project, role: grant.role)
     }
 
     /// The named project, or the requester's only one when no name is given.

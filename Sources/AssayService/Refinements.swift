@@ -124,7 +124,7 @@ package struct Refinements: Sendable {
     }
 
     package func score(projectID: Int64, variable: String? = nil, for requester: Requester) async throws -> [Score] {
-        let project = try await access.project(projectID, for: requester)
+        let project = try await access.project(projectID, for: requester, needs: .results)
         var scores: [String: Score] = [:]
         var current: [Int64: [Extraction]] = [:]
         for feedback in Self.latest(try await store.feedback(projectID: project.id, variable: variable)) {

@@ -63,7 +63,8 @@ package struct Reviews: Sendable {
     package func list(
         projectID: Int64, variable: String? = nil, extractionID: Int64? = nil, for requester: Requester
     ) async throws -> [Feedback] {
-        let items = try await store.feedback(projectID: try await access.project(projectID, for: requester).id, variable: variable)
+        let items = try await store.feedback(
+            projectID: try await access.project(projectID, for: requester, needs: .results).id, variable: variable)
         guard let extractionID else { return items }
         return items.filter { $0.extractionID == extractionID }
     }

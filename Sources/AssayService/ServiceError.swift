@@ -1,3 +1,5 @@
+import AssayCore
+
 /// Why a use case cannot go ahead: cases with their data, in no front end's words. The CLI adds
 /// its hints (`CLIHint`), the service makes problem documents (`APIProblem`). Errors of the layers
 /// below (`EngineError`, `StoreError`, `CodebookError`, `JobRunnerError`, `ExportError`) pass
@@ -7,6 +9,13 @@ package enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case notFound(Thing)
     /// A value the requester sent breaks a rule; `field` names it as the API does.
     case invalid(field: String, reason: String)
+    /// A member of the project whose role does not allow this (a coder starting a run, a viewer
+    /// coding). Members know the project exists, so this is said plainly; to anyone else the
+    /// project is `notFound`.
+    case notAllowed(role: ProjectRole, projectID: Int64)
+    /// The account that created a project is its owner for good: removing it would leave the
+    /// project without one.
+    case lastOwner(projectID: Int64)
     /// Failure patterns, trace runs and their jobs are for accounts with this role.
     case patternsNotAllowed(role: String)
     /// Sign-in and session failures.
@@ -28,6 +37,8 @@ package enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case codebook(projectID: Int64, version: Int?)
         case apiKey(Int64)
         case account(email: String)
+        /// A member of a project, by user id.
+        case member(String)
     }
 
     package enum Credential: Sendable, Equatable {
@@ -47,6 +58,8 @@ package enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notFound(let thing): "\(thing.description) not found"
         case .invalid(let field, let reason): "\(field): \(reason)"
+        case .notAllowed(let role, let id): "your role on project \(id) is \(role.rawValue), which does not allow this"
+        case .lastOwner(let id): "the account that created project \(id) is its owner for good and cannot be removed"
         case .patternsNotAllowed(let role): "failure patterns are visible to accounts with the role '\(role)' only"
         case .wrongCredentials: "wrong email or password"
         case .refreshTokenRejected: "the refresh token is invalid, used or expired"
@@ -73,6 +86,7 @@ extension ServiceError.Thing: CustomStringConvertible {
         case .codebook(let id, let version?): "codebook version \(version) of project \(id)"
         case .apiKey(let id): "API key \(id)"
         case .account(let email): "account \(email)"
+        case .member(let id): "member \(id)"
         }
     }
 }

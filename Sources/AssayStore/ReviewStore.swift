@@ -3,7 +3,7 @@ import Foundation
 
 /// What the multi-user service needs beyond `Store`: projects with an owner, deletes, values by
 /// id, paged and filtered value lists, and reviewers' feedback.
-public protocol ReviewStore: Sendable {
+public protocol ReviewStore: SharingStore {
     /// Creates a project owned by `owner`; names are unique per owner.
     func createProject(name: String, description: String?, owner: String) async throws -> Project
     /// The owner's projects, oldest first.
@@ -45,6 +45,9 @@ public struct ExtractionFilter: Sendable, Hashable {
     /// Only values whose runs did not all agree (`assay run --runs N`).
     public var runsDisagree = false
     public var order = ExtractionOrder.id
+    /// Leaves out the values of documents assigned blind to this account (a user id): what a
+    /// coder must not see while coding them.
+    public var blindFor: String?
 
     public init(
         variable: String? = nil, status: ExtractionStatus? = nil, documentID: Int64? = nil, jobID: Int64? = nil,

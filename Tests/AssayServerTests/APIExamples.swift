@@ -16,7 +16,10 @@ enum APIExamples {
     static let user = UserDTO(identity: identity, canSeePatterns: true)
     static let apiKey = APIKeyDTO(APIKeyRecord(id: 3, userID: 7, name: "ci", prefix: "ak_12345", createdAt: date))
     static let project = ProjectDTO(
-        Project(id: 1, name: "Protests", description: "2024 coverage", budget: Budget(maxTokens: 2_000_000, maxCost: 5), createdAt: date))
+        SharedProject(
+            project: Project(
+                id: 1, name: "Protests", description: "2024 coverage", budget: Budget(maxTokens: 2_000_000, maxCost: 5), createdAt: date),
+            role: .coder))
     static let document = Document(
         id: 2, projectID: 1, externalID: "news/a.txt", title: "A march", mediaType: "text/plain",
         text: "Protest in City1.", contentHash: "h", wordCount: 3, tokenCount: 5, status: .failed,
@@ -195,6 +198,20 @@ enum APIExamples {
             ResponseExample(
                 schema: "Readiness", full: HealthController.ReadyDTO(status: "degraded", store: "ok", provider: "unreachable"),
                 bare: HealthController.ReadyDTO(status: "ok", store: "ok", provider: "ok")),
+            ResponseExample(
+                schema: "Member",
+                full: SharingController.MemberDTO(Sharing.Member(userID: "2", email: "bob@example.org", role: .coder, isCreator: false)),
+                bare: SharingController.MemberDTO(Sharing.Member(userID: "9", email: nil, role: .owner, isCreator: true))),
+            ResponseExample(
+                schema: "CoderWork",
+                full: SharingController.WorkDTO(
+                    Assignments.Work(
+                        userID: "2", email: "bob@example.org",
+                        items: [Assignments.Item(documentID: 3, externalID: "a.txt", blind: true, coded: true)])),
+                bare: SharingController.WorkDTO(Assignments.Work(userID: "2", email: nil, items: []))),
+            ResponseExample(
+                schema: "HumanCodes", full: SharingController.CodesDTO(documentID: 3, values: ["city": "Lisbon"]),
+                bare: SharingController.CodesDTO(documentID: 3, values: [:])),
             ResponseExample(
                 schema: "Problem", full: APIProblem.invalid("name", "must not be empty"), bare: APIProblem(.notFound, "project not found")),
         ]

@@ -63,6 +63,10 @@ extension PostgresStore: ReviewStore {
         if let job = filter.jobID { from.append(" AND e.job_id = \(job)") }
         if let below = filter.confidenceBelow { from.append(" AND e.confidence < \(below)") }
         if filter.runsDisagree { from.append(" AND e.run_agreement < 1") }
+        if let coder = filter.blindFor {
+            from.append(
+                " AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = e.document_id AND a.user_id = \(coder) AND a.blind)")
+        }
         let order =
             switch filter.order {
             case .id: "e.id"

@@ -22,6 +22,9 @@ extension PostgresStore {
         Migration(version: 1, name: "schema", statements: schema + accountsSchema + traceSchema),
         Migration(version: 2, name: "workers on a job", statements: workers),
         Migration(version: 3, name: "feedback kept across re-coding", statements: lastingFeedback),
+        // Version 4 is another change landing beside this one; the migrator applies whichever
+        // versions a database lacks, in order, so a gap is harmless.
+        Migration(version: 5, name: "sharing", statements: sharingSchema),
     ]
 
     /// A verdict belongs to its document, variable and entity and keeps the value as reviewed;

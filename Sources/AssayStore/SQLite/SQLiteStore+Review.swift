@@ -89,6 +89,10 @@ extension SQLiteStore: ReviewStore {
             arguments += try .checked([below])
         }
         if filter.runsDisagree { conditions.append("e.run_agreement < 1") }
+        if let coder = filter.blindFor {
+            conditions.append("NOT EXISTS (SELECT 1 FROM assignments a WHERE a.document_id = e.document_id AND a.user_id = ? AND a.blind)")
+            arguments += try .checked([coder])
+        }
         let order =
             switch filter.order {
             case .id: "e.id"

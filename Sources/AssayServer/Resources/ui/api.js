@@ -80,6 +80,8 @@ function json(value) {
 
 export const get = (path) => authorized("GET", path);
 export const post = (path, value) => authorized("POST", path, ...json(value));
+export const put = (path, value) => authorized("PUT", path, ...json(value));
+export const del = (path) => authorized("DELETE", path);
 // A file to save ({ name, blob }): a plain link would not carry the session's token.
 export const file = (path) => authorized("GET", path, undefined, { Accept: "*/*" }, readFile);
 // A text body of its own type (a codebook file as YAML, JSON, CSV or REFI-QDA XML).

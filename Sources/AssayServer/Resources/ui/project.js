@@ -1,9 +1,12 @@
 // One project: add documents (every format Assay reads) and see whether each could be read and
 // why not; run a sample or everything, and watch, pause, resume or cancel the project's jobs.
+// What shows follows the person's role: an owner has everything (sharing and assignments too), a
+// coder their assignments, a viewer read-only cards (the service refuses the rest anyway).
 
 import * as api from "./api.js";
 import { h, show, field, fieldError, heading, focusHeading, date } from "./dom.js";
 import { exportCard, codebookButton } from "./exports.js";
+import { sharingCard, assignmentsCard, myAssignmentsCard, agreementCard } from "./sharing.js";
 
 const documentStates = { ready: "Readable", failed: "Failed", uploaded: "Uploaded", parsed: "Parsed" };
 const codedStates = { succeeded: "Coded", flagged: "Coded, flagged", failed: "Coding failed" };
@@ -96,18 +99,8 @@ export async function render(view, { id, notify }) {
     h("p", {}, h("a", { href: `#/projects/${id}/refine`, id: "open-refine", class: "button secondary" }, "Refine the codebook")),
   );
 
-  view.append(
-    h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects")),
-    title,
-    stage,
-    uploadForm,
-    documents,
-    codebookForm,
-    runForm,
-    jobs,
-    review,
-    exportCard(id, notify),
-  );
+  const crumbs = h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects"));
+  view.append(crumbs, title, stage);
 
   codebookForm.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -266,15 +259,48 @@ export async function render(view, { id, notify }) {
 
   try {
     const project = await api.get(`/projects/${id}`);
+    const role = project.role ?? "owner";
     title.textContent = project.name;
     document.title = `${project.name} · Assay workbench`;
-    stage.textContent = `Stage: ${project.status.replaceAll("_", " ")} · created ${date(project.created_at)}`;
-    await Promise.all([loadDocuments(), loadJobs(), loadCodebook()]);
+    const shared = role === "owner" ? "" : ` · shared with you as ${role}`;
+    stage.textContent = `Stage: ${project.status.replaceAll("_", " ")} · created ${date(project.created_at)}${shared}`;
+    const loads = [loadDocuments(), loadCodebook()];
+    // assay ui's local mode has no accounts to share with.
+    const local = document.documentElement.dataset.mode === "local";
+    if (role === "owner" && local) {
+      const agreement = agreementCard(id);
+      view.append(uploadForm, documents, codebookForm, runForm, jobs, review, agreement.card, exportCard(id, notify));
+      loads.push(loadJobs(), agreement.load());
+    } else if (role === "owner") {
+      const assignments = assignmentsCard(id, notify);
+      const sharing = sharingCard(id, notify, assignments.setCoders);
+      const agreement = agreementCard(id);
+      view.append(uploadForm, documents, codebookForm, runForm, jobs, review, sharing.card, assignments.card, agreement.card, exportCard(id, notify));
+      loads.push(loadJobs(), sharing.load(), assignments.load(), agreement.load());
+    } else if (role === "coder") {
+      const mine = myAssignmentsCard(id);
+      view.append(mine.card, documents, readOnly(codebookForm));
+      loads.push(mine.load());
+    } else {
+      const agreement = agreementCard(id);
+      view.append(documents, readOnly(codebookForm), readOnly(jobs), agreement.card, exportCard(id, notify));
+      loads.push(loadJobs(), agreement.load());
+    }
+    focusHeading(view);
+    await Promise.all(loads);
   } catch (error) {
     if (error.status === 401) return;
     show(view, heading("Project not found"), h("p", { role: "alert" }, error.message), h("p", {}, h("a", { href: "#/projects" }, "All projects")));
     focusHeading(view);
   }
+}
+
+// A card without the controls that change the project: what a coder or viewer sees.
+function readOnly(card) {
+  for (const control of card.querySelectorAll("form .field, .actions, .hint")) control.remove();
+  // Job rows are drawn later; their buttons are hidden by the card's class.
+  card.classList.add("read-only");
+  return card;
 }
 
 function uploadLine(item) {

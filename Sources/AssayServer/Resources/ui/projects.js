@@ -1,4 +1,4 @@
-// The person's projects, and a new one.
+// The person's projects (their own and those shared with them), and a new one.
 
 import * as api from "./api.js";
 import { h, show, field, fieldError, heading, focusHeading, date } from "./dom.js";
@@ -10,6 +10,9 @@ const statusNames = {
   processing: "Coding",
   complete: "Complete",
 };
+
+// The person's role in each: their own projects, and those shared with them.
+const roleNames = { owner: "Owner", coder: "Coder", viewer: "Viewer" };
 
 export async function render(view, { notify, open }) {
   const name = h("input", { type: "text", name: "name", autocomplete: "off", required: true, maxlength: "200" });
@@ -62,7 +65,11 @@ function table(projects) {
   return h(
     "table",
     { id: "projects" },
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Stage"), h("th", { scope: "col" }, "Created"))),
+    h(
+      "thead",
+      {},
+      h("tr", {}, h("th", { scope: "col" }, "Name"), h("th", { scope: "col" }, "Stage"), h("th", { scope: "col" }, "Your role"), h("th", { scope: "col" }, "Created")),
+    ),
     h(
       "tbody",
       {},
@@ -72,6 +79,7 @@ function table(projects) {
           {},
           h("th", { scope: "row" }, h("a", { href: `#/projects/${project.id}` }, project.name)),
           h("td", {}, statusNames[project.status] ?? project.status),
+          h("td", {}, roleNames[project.role] ?? "Owner"),
           h("td", {}, date(project.created_at)),
         ),
       ),
