@@ -21,9 +21,11 @@ scripts/local-llm.sh install > >(sed 's/^/[local-llm] /' >&2) 2>&1 &
 install_pid=$!
 export ASSAY_TEST_LLM_PORT="${ASSAY_TEST_LLM_PORT:-8089}"
 # At exit, whatever failed: stop the model server and the PostgreSQL cluster (and delete its data).
+# A PostgreSQL server named by ASSAY_TEST_POSTGRES_URL is the caller's, and left running.
+started_postgres=0
 cleanup() {
   ASSAY_LLM_PORT=$ASSAY_TEST_LLM_PORT scripts/local-llm.sh stop >/dev/null 2>&1 || true
-  scripts/postgres.sh stop >/dev/null 2>&1 || true
+  if [ "$started_postgres" = 1 ]; then scripts/postgres.sh stop >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
 # The store tests run on SQLite and on PostgreSQL: a throw-away cluster on a free local port, unless
@@ -32,6 +34,7 @@ trap cleanup EXIT
 if [ -z "${ASSAY_TEST_POSTGRES_URL:-}" ]; then
   step "PostgreSQL (throw-away cluster)"
   ASSAY_TEST_POSTGRES_URL="$(scripts/postgres.sh start)"
+  started_postgres=1
 fi
 export ASSAY_TEST_POSTGRES_URL ASSAY_REQUIRE_POSTGRES=1
 step "PostgreSQL at $ASSAY_TEST_POSTGRES_URL"

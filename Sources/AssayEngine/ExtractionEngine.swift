@@ -556,7 +556,7 @@ public struct ExtractionEngine: Sendable {
                         let stored = try await Self.record(results, in: store, logger: logger)
                         await gate?.done()
                         await remote?.done()
-                        let names = Dictionary(batch.map { ($0.documentID, $0.externalID) }) { first, _ in first }
+                        let names = Dictionary(texts.map { ($0.id, $0.externalID) }) { first, _ in first }
                         return Coded(results: stored, elsewhere: skipped + results.count - stored.count, held: held, names: names)
                     } catch {
                         await gate?.done()

@@ -132,10 +132,7 @@ public actor JobFollower {
         let finished = events.filter { [.docCompleted, .docFailed].contains($0.kind) }
         let ids = finished.compactMap(\.documentID)
         guard !ids.isEmpty else { return }
-        // Names without texts (a work item is an id, a name and a length).
-        let names = Dictionary(
-            try await store.workItems(documentIDs: ids, projectID: job.projectID).map { ($0.documentID, $0.externalID) },
-            uniquingKeysWith: { first, _ in first })
+        let names = try await store.documentNames(ids: ids)  // without their texts
         guard !Task.isCancelled else { return }
         for event in finished {
             let failed = event.kind == .docFailed

@@ -2,7 +2,7 @@ import AssayCore
 
 /// A job's requests as planned: the documents in the order they go out, and where each request
 /// ends. One array for all of them, where an array per request cost ~80 bytes a document: a
-/// 1,000,000-document job's plan is ~40 MB, not ~250 (`scripts/bench-100k.sh N=1000000`).
+/// 1,000,000-document job's plan is ~16 MB (`scripts/bench-million.sh`).
 struct PlannedRequests: RandomAccessCollection, Sendable {
     private var items: [WorkItem] = []
     /// Where each request ends in `items`; nil while every request has one document (no

@@ -43,6 +43,8 @@ public protocol Store: Sendable {
     func workItems(documentIDs: [Int64], projectID: Int64) async throws -> [WorkItem]
     /// These documents, in the order given; ids that do not exist are left out.
     func documents(ids: [Int64]) async throws -> [Document]
+    /// The documents' names (external ids) by id, without their texts; unknown ids are left out.
+    func documentNames(ids: [Int64]) async throws -> [Int64: String]
     func documentCount(projectID: Int64, status: DocumentStatus?) async throws -> Int
     /// The project's documents that may duplicate a text with this fingerprint: those sharing a
     /// fingerprint band with it (`upsertDocument` fingerprints every readable document).

@@ -12,7 +12,7 @@ import Testing
     let packing = ExtractionEngine.Packing(requestTokens: 8192, onlyWhereItPays: true)
 
     func items(_ count: Int, tokens: Int) -> [WorkItem] {
-        (1...count).map { WorkItem(documentID: Int64($0), externalID: "d\($0)", characters: tokens * 4) }
+        (1...count).map { WorkItem(documentID: Int64($0), characters: tokens * 4) }
     }
 
     @Test func shortDocumentsBesideALongerPromptArePacked() {

@@ -158,6 +158,10 @@ extension StoreConformanceTests {
         // Only the project's ready documents are work.
         #expect(try await store.workItems(documentIDs: ids, projectID: project.id).map(\.documentID) == [docs[2].id, docs[0].id])
         #expect(try await store.documents(ids: ids).map(\.id) == [docs[2].id, docs[0].id, foreign.id, unready.id])
+        // Names alone, by id, for whatever exists.
+        let names = try await store.documentNames(ids: ids)
+        #expect(names == [docs[2].id: docs[2].externalID, docs[0].id: docs[0].externalID, foreign.id: "x", unready.id: "u"])
+        #expect(try await store.documentNames(ids: []).isEmpty)
         #expect(try await store.documents(ids: []).isEmpty)
         #expect(try await store.documentCount(projectID: project.id, status: .ready) == 3)
         #expect(try await store.documentCount(projectID: project.id, status: nil) == 4)

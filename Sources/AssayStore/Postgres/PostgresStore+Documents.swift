@@ -94,8 +94,18 @@ extension PostgresStore {
         try await read { db in
             // Row by row: a million rows fetched whole first would hold them all twice.
             try await db.map(
-                Self.needingWork(columns: "d.id, d.external_id, length(d.text) AS characters", projectID, codebookVersion),
+                Self.needingWork(columns: "d.id, length(d.text) AS characters", projectID, codebookVersion),
                 WorkItem.init(row:))
+        }
+    }
+
+    public func documentNames(ids: [Int64]) async throws -> [Int64: String] {
+        try await read { db in
+            var names: [Int64: String] = [:]
+            for row in try await db.rows("SELECT id, external_id FROM documents WHERE id = ANY(\(ids))") {
+                names[try row.field("id", as: Int64.self)] = try row.field("external_id", as: String.self)
+            }
+            return names
         }
     }
 
@@ -103,7 +113,7 @@ extension PostgresStore {
         let found = try await read { db in
             try await db.rows(
                 """
-                SELECT id, external_id, length(text) AS characters FROM documents
+                SELECT id, length(text) AS characters FROM documents
                 WHERE project_id = \(projectID) AND status = \(DocumentStatus.ready.rawValue) AND id = ANY(\(documentIDs))
                 """
             ).map(WorkItem.init(row:))
@@ -145,6 +155,6 @@ extension PostgresStore {
 
 extension WorkItem {
     init(row: PostgresRandomAccessRow) throws {
-        self.init(documentID: try row.field("id"), externalID: try row.field("external_id"), characters: try row.field("characters"))
+        self.init(documentID: try row.field("id"), characters: try row.field("characters"))
     }
 }

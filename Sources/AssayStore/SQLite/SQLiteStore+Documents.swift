@@ -96,10 +96,10 @@ extension SQLiteStore {
             // Row by row: a million rows fetched whole first would hold them all twice.
             try Array(
                 Row.fetchCursor(
-                    db, sql: Self.needingWork(columns: "d.id, d.external_id, length(d.text) AS characters"),
+                    db, sql: Self.needingWork(columns: "d.id, length(d.text) AS characters"),
                     arguments: Self.needingWorkArguments(projectID, codebookVersion)
                 )
-                .map { WorkItem(documentID: $0["id"], externalID: $0["external_id"], characters: $0["characters"]) })
+                .map { WorkItem(documentID: $0["id"], characters: $0["characters"]) })
         }
     }
 
@@ -110,19 +110,32 @@ extension SQLiteStore {
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT id, external_id, length(text) AS characters FROM documents
+                        SELECT id, length(text) AS characters FROM documents
                         WHERE project_id = ? AND status = ? AND id IN (\(page.map { _ in "?" }.joined(separator: ",")))
                         """,
                     arguments: StatementArguments([projectID, DocumentStatus.ready.rawValue] as [any DatabaseValueConvertible])
                         + StatementArguments(page))
                 for row in rows {
-                    let item = WorkItem(documentID: row["id"], externalID: row["external_id"], characters: row["characters"])
+                    let item = WorkItem(documentID: row["id"], characters: row["characters"])
                     found[item.documentID] = item
                 }
             }
             return found
         }
         return documentIDs.compactMap { found[$0] }
+    }
+
+    public func documentNames(ids: [Int64]) async throws -> [Int64: String] {
+        try await writer.read { db in
+            var names: [Int64: String] = [:]
+            for page in ids.chunked(500) {
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT id, external_id FROM documents WHERE id IN (\(page.map { _ in "?" }.joined(separator: ",")))",
+                    arguments: StatementArguments(page))
+                for row in rows { names[row["id"]] = row["external_id"] }
+            }
+            return names
+        }
     }
 
     public func documents(ids: [Int64]) async throws -> [Document] {
