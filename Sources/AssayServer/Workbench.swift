@@ -46,6 +46,7 @@ enum Workbench {
         "exports.js": Asset(PackageResources.exports_js, javascript),
         "review.js": Asset(PackageResources.review_js, javascript),
         "evidence.js": Asset(PackageResources.evidence_js, javascript),
+        "codebook.js": Asset(PackageResources.codebook_js, javascript),
     ]
 
     /// The page, saying which mode the service is in (`accounts`, or `local` for `assay ui`).

@@ -22,6 +22,7 @@ extension PostgresStore {
         Migration(version: 1, name: "schema", statements: schema + accountsSchema + traceSchema),
         Migration(version: 2, name: "workers on a job", statements: workers),
         Migration(version: 3, name: "feedback kept across re-coding", statements: lastingFeedback),
+        Migration(version: 4, name: "suggestion sets", statements: suggestionSets),
     ]
 
     /// A verdict belongs to its document, variable and entity and keeps the value as reviewed;
