@@ -73,7 +73,11 @@ package struct Suggestions: Sendable {
             for id in ids where !found.contains(where: { $0.id == id && $0.projectID == projectID }) {
                 throw ServiceError.notFound(.document(id))
             }
-            return found.filter { $0.status == .ready }
+            let readable = found.filter { $0.status == .ready }
+            guard !readable.isEmpty else {
+                throw ServiceError.invalid(field: "documents", reason: "none of the chosen documents could be read")
+            }
+            return readable
         }
         // No codebook has version 0: every ready document, without its text.
         let ready = try await store.pendingWork(projectID: projectID, codebookVersion: 0)

@@ -1,6 +1,7 @@
-import AssayCore
 import Foundation
 import Testing
+
+@testable import AssayCore
 
 /// Halterman & Keith's codebook parts (definition, include and exclude rules, negative examples)
 /// reach the prompt only when a codebook has them: every older codebook keeps its prompt, and so

@@ -96,7 +96,8 @@ import Testing
                     return !busy
                 }
                 let state = try await browser.text("#copilot-state")
-                #expect(state.contains("assay-suggest-v1"), "\(state) / \(try await browser.text("#notice"))")
+                let notice = try await browser.text("#notice")
+                #expect(state.contains("assay-suggest-v1"), "\(state) / \(notice)")
                 try await browser.waitForText("#suggestions li.suggestion")
                 try await browser.screenshot(to: shots.appendingPathComponent("05-suggestions.png"), showing: "#copilot-title")
 

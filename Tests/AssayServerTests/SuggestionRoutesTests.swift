@@ -1,5 +1,6 @@
 import AssayCore
 import AssayProviders
+import AssayStore
 import AssayTestSupport
 import Foundation
 import Hummingbird
