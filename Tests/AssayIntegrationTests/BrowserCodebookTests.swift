@@ -113,12 +113,14 @@ import Testing
                         let state = try await browser.text("#check-state")
                         return state.contains("No problems") || state.contains("problem(s)")
                     }
+                    try await browser.screenshot(to: shots.appendingPathComponent("06-accepted.png"), showing: "#v1")
                     if try await browser.text("#check-state").contains("problem(s)") {
                         try await browser.click("#v1-type option[value='text']")
                         try await browser.waitForText("#check-state", containing: "No problems")
                     }
+                } else {
+                    try await browser.screenshot(to: shots.appendingPathComponent("06-accepted.png"), showing: "#v0-instructions")
                 }
-                try await browser.screenshot(to: shots.appendingPathComponent("06-accepted.png"))
                 try await browser.click("#save-codebook")
                 try await browser.waitForText("#notice", containing: "Codebook version 2 saved")
                 let after = try await api.send("GET", "/projects/1/codebook").json["codebook"]?["variables"]?.arrayValue ?? []
