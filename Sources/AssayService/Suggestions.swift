@@ -129,8 +129,7 @@ package struct Suggestions: Sendable {
         for number in numbers where !(0..<reply.count).contains(number - 1) {
             throw ServiceError.invalid(field: "adopt", reason: "no suggestion \(number): there are \(reply.count)")
         }
-        let current = try await store.latestCodebook(projectID: projectID)?.codebook ?? Codebook(variables: [])
-        var codebook = current
+        var codebook = try await store.latestCodebook(projectID: projectID)?.codebook ?? Codebook(variables: [])
         for number in Set(numbers).sorted() {
             if number <= reply.variables.count {
                 let variable = reply.variables[number - 1]
@@ -146,6 +145,8 @@ package struct Suggestions: Sendable {
                 codebook.variables[index].instructions = clarification.instructions
             }
         }
-        return try await Codebooks(store: store).importCodebook(codebook, projectID: projectID, for: requester).version
+        let (version, isNew) = try await Codebooks(store: store).importCodebook(codebook, projectID: projectID, for: requester)
+        guard isNew else { throw ServiceError.invalid(field: "adopt", reason: "the codebook has these suggestions already") }
+        return version
     }
 }

@@ -140,7 +140,7 @@ import Testing
         let adopted = try await cli.run(["suggest", "--adopt", "1"])
         // A weak model's first suggestion may not make a valid codebook (a category without categories): then it is refused, and says why.
         #expect(
-            (adopted.status == 0 && adopted.stdout.contains("codebook v3"))
+            (adopted.status == 0 && adopted.stdout.contains("Adopted 1: codebook v3."))
                 || (adopted.status != 0 && adopted.stderr.contains("categor")), "\(adopted.output)")
     }
 }

@@ -16,7 +16,8 @@ import Testing
           {"code": "present", "description": "Police were there"}]},
           {"name": "city", "type": "text", "definition": "", "instructions": "", "categories": []}],
          "instructions": [{"variable": "city", "instructions": "The city where the protest took place, as named.", "reasoning": "Where? is vague."},
-          {"variable": "nope", "instructions": "x", "reasoning": ""}]}
+          {"variable": "nope", "instructions": "x", "reasoning": ""},
+          {"variable": "city", "instructions": "Where?", "reasoning": "the same"}]}
         """
 
     func project(documents: Int = 4) async throws -> (SQLiteStore, Project) {
@@ -65,6 +66,11 @@ import Testing
         await #expect(throws: ServiceError.invalid(field: "adopt", reason: "no suggestion 3: there are 2")) {
             _ = try await Suggestions(store: store).adopt([3], projectID: project.id, for: .local)
         }
+        // Adopted already: nothing would change, and nothing does.
+        await #expect(throws: ServiceError.invalid(field: "adopt", reason: "the codebook has these suggestions already")) {
+            _ = try await Suggestions(store: store).adopt([2], projectID: project.id, for: .local)
+        }
+        #expect(try await store.latestCodebook(projectID: project.id)?.version == 2)
     }
 
     @Test func twoRepliesThatDoNotFitTheSchemaAreRefusedWithAClearError() async throws {

@@ -151,8 +151,9 @@ public struct SuggestionPrompt: Sendable, Hashable {
     }
 
     /// The suggestions in a reply, or why the reply does not fit the schema. Names are made into
-    /// codebook names (`Number of people` → `number_of_people`); clearer instructions for a variable
-    /// the codebook does not have, and suggested variables it has already, are left out.
+    /// codebook names (`Number of people` → `Number_of_people`); clearer instructions for a variable
+    /// the codebook does not have (or the instructions it has already), and suggested variables it
+    /// has already, are left out.
     public static func suggestions(in reply: String, codebook: Codebook?) throws(ResponseError) -> Reply {
         let (json, _) = try ResponseRepair.parse(reply)
         let violations = SchemaValidator.violations(of: json, against: schema)
@@ -174,9 +175,9 @@ public struct SuggestionPrompt: Sendable, Hashable {
                     name: name, type: type, instructions: trimmed(item["instructions"]) ?? "", categories: categories,
                     definition: trimmed(item["definition"])))
         }
-        let names = Set(codebook?.variables.map(\.name) ?? [])
         let clarifications = (json["instructions"]?.arrayValue ?? []).compactMap { item -> Clarification? in
-            guard let variable = trimmed(item["variable"]), names.contains(variable), let instructions = trimmed(item["instructions"])
+            guard let variable = trimmed(item["variable"]), let current = codebook?.variable(named: variable),
+                let instructions = trimmed(item["instructions"]), instructions != current.instructions
             else { return nil }
             return Clarification(variable: variable, instructions: instructions, reasoning: trimmed(item["reasoning"]) ?? "")
         }
