@@ -41,7 +41,7 @@ measure() {  # name provider model cache batch-flag
   "$BIN/assay" init --name cost >/dev/null
   "$BIN/assay" codebook import examples/bench/codebook-detailed.yaml >/dev/null
   "$BIN/assay" add "$WORK/docs.jsonl" >/dev/null
-  "$BIN/assay" run --all --concurrency 16 $5 >"$WORK/$1.log" 2>&1
+  "$BIN/assay" run --all --skip-sample --concurrency 16 $5 >"$WORK/$1.log" 2>&1
   "$BIN/assay" status | sed -n 's/^Spent: *//p' >"$WORK/$1.spent"
 }
 row() {  # label name

@@ -69,7 +69,7 @@ step "capturing the bodies assay run --no-pack sends (warm-up run on a capturing
 CAPTURE=$!; PIDS+=("$CAPTURE")
 wait_for "http://127.0.0.1:$((PORT + 1))/v1/models"
 ASSAY_DB="$WORK/capture.sqlite" ASSAY_BASE_URL="http://127.0.0.1:$((PORT + 1))/v1" \
-  "$BIN/assay" run --all --concurrency "$CONCURRENCY" --no-pack >"$WORK/capture.log" 2>&1
+  "$BIN/assay" run --all --skip-sample --concurrency "$CONCURRENCY" --no-pack >"$WORK/capture.log" 2>&1
 kill "$CAPTURE"; wait "$CAPTURE" 2>/dev/null || true
 
 "$BIN/assay-bench" mock-server --port "$PORT" --latency-ms "$LATENCY_MS" >/dev/null &
@@ -107,7 +107,7 @@ cli_run() { # mode, database, flags
   step "$mode"
   local before start end; before="$(requests)"; start="$(now)"
   ASSAY_DB="$db" /usr/bin/time -f "%U %S" -o "$WORK/cpu.txt" \
-    "$BIN/assay" run --all --concurrency "$CONCURRENCY" "$@" >"$WORK/$(basename "$db" .sqlite).log" 2>&1
+    "$BIN/assay" run --all --skip-sample --concurrency "$CONCURRENCY" "$@" >"$WORK/$(basename "$db" .sqlite).log" 2>&1
   end="$(now)"
   row "$mode" $(( $(requests) - before )) "$(outcomes "$db")" "$(echo "$end - $start" | bc -l)" \
     "$(awk '{ printf "%.2f", $1 + $2 }' "$WORK/cpu.txt")"

@@ -38,7 +38,7 @@ measure() {
   "$BIN/assay" init --name bench >/dev/null
   "$BIN/assay" codebook import examples/bench/codebook.yaml >/dev/null
   "$BIN/assay" add "$WORK/docs.jsonl" >/dev/null
-  "$BIN/assay" run --all --no-pack --enqueue-only >/dev/null
+  "$BIN/assay" run --all --skip-sample --no-pack --enqueue-only >/dev/null
   local start pids=()
   start="$(date +%s.%N)"
   for i in $(seq 1 "$workers"); do

@@ -31,6 +31,7 @@ enum MockReplies {
         {
             return .toolCall(name: name, arguments: answers(for: user).serialized())
         }
+        if let refined = refinement(for: user) { return .content(refined.serialized()) }
         // langextract: few-shot "Q: text / A: json" pairs, the document last with an empty answer.
         if user.hasSuffix("\nA: "), let question = user.components(separatedBy: "\nQ: ").last {
             return .content(extractions(for: String(question.dropLast("\nA: ".count))).serialized())
@@ -88,6 +89,34 @@ enum MockReplies {
                 ["city": .string(city), "city_attributes": ["value": .string(city)]],
                 ["participants": .string("About \(number) people came"), "participants_attributes": ["value": .string(number)]],
                 ["violence": "It was peaceful.", "violence_attributes": ["value": "false"]],
+            ]
+        ]
+    }
+}
+
+extension MockReplies {
+    /// A refinement prompt (`assay-refine-v1`): two proposals built on today's instructions, as a
+    /// model that read the reviewers' corrections would make them. The mock codes documents the
+    /// same whatever the instructions say, so values coded again match as before.
+    static func refinement(for user: String) -> JSONValue? {
+        guard user.contains("Propose two or three improved versions of the instructions"),
+            let current = user.components(separatedBy: "Its instructions now:\n\"\"\"\n").dropFirst().first?
+                .components(separatedBy: "\n\"\"\"").first
+        else { return nil }
+        let corrections = user.components(separatedBy: "\n   Should be: ").count - 1
+        let why = "The reviewer corrected \(corrections) value(s)"
+        return [
+            "proposals": [
+                [
+                    "instructions": .string(
+                        current
+                            + " When sources give different numbers, use the one an independent source (a journalist or the police) gives."),
+                    "reasoning": .string(why + "; the instructions did not say whose count to take."),
+                ],
+                [
+                    "instructions": .string(current + " Give a value only when the text states it; never estimate."),
+                    "reasoning": .string(why + "; some values were read into the text rather than from it."),
+                ],
             ]
         ]
     }

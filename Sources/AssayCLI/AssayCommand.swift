@@ -136,6 +136,9 @@ enum CLIHint {
             case .notFound(.codebook(_, _?)): "list them with: assay codebook versions"
             case .notFound(.account): "list them with: assay users list"
             case .notFound(.document): "list them with: assay documents"
+            case .notReady(.noDocuments): "add some with: assay add PATH"
+            case .notReady(.sampleFirst):
+                "run one with: assay run --sample 20, or code every document anyway with: assay run --all --skip-sample"
             default: nil
             }
         return error.description + (hint.map { "; " + $0 } ?? "")

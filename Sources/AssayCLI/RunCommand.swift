@@ -31,6 +31,11 @@ struct RunCommand: AsyncParsableCommand {
               assay run --all --batch            # through the provider's batch API: half price, up to 24 h
               assay run --all --enqueue-only     # store the job for assay worker processes, code nothing here
 
+            The order of work: a sample first, reviewed (assay show, assay feedback, assay refine), \
+            then --all. A full run is refused until a sample has completed under the current \
+            codebook version (a new version, from an import or an adopted refinement, needs a new \
+            sample); --skip-sample runs everything anyway.
+
             Budgets: --max-cost (US dollars at the model's price, see ASSAY_PRICES) and --max-tokens \
             pause the run when reached: requests in flight finish, no new one starts, the job ends \
             paused (exit code 75), and the same command with a higher budget continues with the \
@@ -61,6 +66,8 @@ struct RunCommand: AsyncParsableCommand {
 
     @Option(help: "Run on a random sample of N documents not yet done.") var sample: Int?
     @Flag(help: "Run on every document not yet done with the current codebook.") var all = false
+    @Flag(help: "With --all: run although no sample has completed under the current codebook (skip the review).")
+    var skipSample = false
     @Option(help: ArgumentHelp("Run on chosen documents (ids or file names, comma-separated).", valueName: "list"))
     var documents: String?
     @Option(help: "Seed of the random sample.") var seed: UInt64 = 42
@@ -127,6 +134,7 @@ struct RunCommand: AsyncParsableCommand {
         let chosen = [sample != nil, all, documents != nil].filter { $0 }.count
         guard chosen == 1 else { throw ValidationError("choose exactly one of --sample N, --all or --documents LIST") }
         if let sample, sample < 1 { throw ValidationError("--sample needs a positive number") }
+        if skipSample && !all { throw ValidationError("--skip-sample goes with --all (a sample or chosen documents need no sample first)") }
         try FlagRanges.check(concurrency, "--concurrency", FlagRanges.concurrency)
         try FlagRanges.check(maxFailures, "--max-failures", 1...1_000_000)
         try FlagRanges.check(temperature, "--temperature", 0...2)
@@ -197,7 +205,7 @@ struct RunCommand: AsyncParsableCommand {
             }
             request = Jobs.Request(kind: .sample, documentIDs: ids)
         } else {
-            request = Jobs.Request(kind: .full)
+            request = Jobs.Request(kind: .full, skipSample: skipSample)
         }
 
         // The run itself is in this process, so Ctrl-C and the progress bar stay here.

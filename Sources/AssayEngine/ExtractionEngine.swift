@@ -691,6 +691,13 @@ public struct ExtractionEngine: Sendable {
                         pausedHere = true
                         await remote?.close()
                         progress(.control(.paused))
+                        if options.cancelLeaves {
+                            // A worker does not wait at a paused job's gate while other jobs queue:
+                            // the documents in flight finish and are stored, then it leaves the job,
+                            // and takes it up again (with any other worker) once it is resumed.
+                            await remote?.drained()
+                            work.cancel()
+                        }
                     case .running where pausedHere:
                         pausedHere = false
                         await remote?.open()

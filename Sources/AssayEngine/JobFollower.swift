@@ -8,6 +8,10 @@ import Foundation
 /// counters move, and its final update when it is over, which ends the streams. A job outside the
 /// queue ends its streams when paused, with `job_paused`.
 ///
+/// Each document the job finishes is heard too (`document_completed`/`document_failed`, read from
+/// its events since the last look), at most `eventsPerRead` per interval: a job that finishes more
+/// skips ahead to its newest, as a slow subscriber's buffer keeps the newest.
+///
 /// Every subscriber of one job shares one poller, so a job watched by many browsers costs one
 /// read per interval; the poller stops when the last subscriber goes away.
 public actor JobFollower {
@@ -20,7 +24,11 @@ public actor JobFollower {
         var subscribers: [UUID: AsyncStream<JobUpdate>.Continuation] = [:]
         /// The job as last read; nil before the first read.
         var last: Job?
+        /// The newest of the job's events already told; nil before the first read.
+        var lastEvent: Int64?
     }
+    /// Documents told per read at most.
+    public static let eventsPerRead = 200
     private var followed: [Int64: Followed] = [:]
     private var stopped = false
 
@@ -73,7 +81,13 @@ public actor JobFollower {
             do {
                 let job = try await store.job(id: jobID)
                 guard !Task.isCancelled else { return }
-                if let job { observe(job) } else { end(jobID) }  // gone from the store: nothing more will come
+                guard let job else {
+                    end(jobID)  // gone from the store: nothing more will come
+                    return
+                }
+                try await tellDocuments(of: job)
+                guard !Task.isCancelled else { return }
+                observe(job)
             } catch {
                 // A database that hiccups (a restart, a lock) is read again at the next interval.
                 guard !Task.isCancelled else { return }
@@ -95,6 +109,42 @@ public actor JobFollower {
             return
         }
         for update in Self.news(from: entry.last, to: job) { send(update, to: job.id) }
+    }
+
+    /// The documents the job finished since the last read, one update each with the job's counters
+    /// as read. The first read only notes where the events stand: a subscriber hears what happens
+    /// from now on, and where the job stands from its first update.
+    private func tellDocuments(of job: Job) async throws {
+        guard let entry = followed[job.id] else { return }
+        guard let after = entry.lastEvent else {
+            let newest = try await store.lastEventID(jobID: job.id) ?? 0
+            followed[job.id]?.lastEvent = newest
+            return
+        }
+        var events = try await store.events(jobID: job.id, after: after, limit: Self.eventsPerRead)
+        guard !Task.isCancelled, followed[job.id] != nil, let newest = events.last?.id else { return }
+        if events.count == Self.eventsPerRead, let skipTo = try await store.lastEventID(jobID: job.id), skipTo > newest {
+            events = []  // too many to tell: on from the newest
+            followed[job.id]?.lastEvent = skipTo
+        } else {
+            followed[job.id]?.lastEvent = newest
+        }
+        let finished = events.filter { [.docCompleted, .docFailed].contains($0.kind) }
+        let ids = finished.compactMap(\.documentID)
+        guard !ids.isEmpty else { return }
+        // Names without texts (a work item is an id, a name and a length).
+        let names = Dictionary(
+            try await store.workItems(documentIDs: ids, projectID: job.projectID).map { ($0.documentID, $0.externalID) },
+            uniquingKeysWith: { first, _ in first })
+        guard !Task.isCancelled else { return }
+        for event in finished {
+            let failed = event.kind == .docFailed
+            send(
+                JobUpdate(
+                    type: failed ? .documentFailed : .documentCompleted, job: job, documentID: event.documentID,
+                    externalID: event.documentID.flatMap { names[$0] }, reason: failed ? event.message : nil),
+                to: job.id)
+        }
     }
 
     /// What subscribers hear when the job read moves from `old` to `new` (not finished).

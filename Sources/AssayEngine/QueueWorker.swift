@@ -56,10 +56,16 @@ public struct QueueWorker: Sendable {
                 prepared = joined
             } catch is CancellationError {
                 break
-            } catch {
+            } catch let error as EngineError {
+                // Its model, price or batch API is not this worker's: that will not change while it runs.
                 cannot.insert(job.id)
                 engine.logger.warning("job skipped", metadata: ["job": "\(job.id)", "reason": "\(error)"])
                 events(.skipped(job, reason: "\(error)"))
+                continue
+            } catch {
+                // The database hiccuped, or the job changed under us: looked at again at the next poll.
+                engine.logger.warning("job not joined", metadata: ["job": "\(job.id)", "reason": "\(error)"])
+                try? await Task.sleep(for: pollInterval)
                 continue
             }
             events(.joined(prepared.job))

@@ -15,6 +15,13 @@ extension APIProblem {
         case .refreshTokenRejected: return .unauthorized(error.description + "; sign in again")
         case .credentialRejected(.apiKey): return .unauthorized(error.description)
         case .credentialRejected(.accessToken): return .unauthorized(error.description + "; get a new one with POST /auth/refresh")
+        case .notReady(.noDocuments):
+            return APIProblem(.conflict, error.description + "; upload some with POST /projects/{id}/documents")
+        case .notReady(.sampleFirst):
+            return APIProblem(
+                .conflict,
+                error.description + "; start a sample ({\"kind\": \"sample\", \"sample_size\": 20}), "
+                    + "or send \"skip_sample\": true to code every document without one")
         case .tooManyAttempts(_, let seconds):
             var problem = APIProblem(.tooManyRequests, error.description)
             problem.retryAfter = seconds

@@ -22,8 +22,10 @@ struct JobController {
         var maxTokens: Int?
         var maxCost: Double?
         var batch: Bool?
+        var skipSample: Bool?
         enum CodingKeys: String, CodingKey {
             case kind, seed, runs, batch
+            case skipSample = "skip_sample"
             case maxTokens = "max_tokens"
             case maxCost = "max_cost"
             case sampleSize = "sample_size"
@@ -50,7 +52,7 @@ struct JobController {
                 Jobs.Request(
                     kind: body.kind, sampleSize: body.sampleSize, documentIDs: body.documentIDs,
                     seed: body.seed, runs: body.runs, maxTokens: body.maxTokens, maxCost: body.maxCost,
-                    batch: body.batch ?? false), projectID: id, for: requester)
+                    batch: body.batch ?? false, skipSample: body.skipSample ?? false), projectID: id, for: requester)
             onStart(job)
             return JSONResponse(JobDTO(job), status: .accepted)
         }

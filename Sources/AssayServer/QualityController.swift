@@ -85,6 +85,12 @@ struct QualityController {
                     items: evaluation.variables.map { EvalDTO.Item(variable: $0.variable.name, report: $0.report) },
                     unknownDocuments: evaluation.unknownDocuments, unknownVariables: evaluation.unknownVariables))
         }
+        // Calibration against the reviewers' verdicts, as `assay eval --feedback`.
+        group.get("/projects/:id/calibration") { _, context in
+            let (id, requester) = try asked(context)
+            let reports = try await evaluations.calibrationFromFeedback(projectID: id, for: requester)
+            return JSONResponse(ListDTO(items: reports.map { EvalDTO.Item(variable: $0.variable.name, report: $0.report) }))
+        }
     }
 
     private func asked(_ context: AppRequestContext) throws -> (Int64, Requester) {

@@ -45,6 +45,7 @@ enum Workbench {
         "project.js": Asset(PackageResources.project_js, javascript),
         "exports.js": Asset(PackageResources.exports_js, javascript),
         "review.js": Asset(PackageResources.review_js, javascript),
+        "refine.js": Asset(PackageResources.refine_js, javascript),
         "evidence.js": Asset(PackageResources.evidence_js, javascript),
         "codebook.js": Asset(PackageResources.codebook_js, javascript),
     ]

@@ -30,11 +30,14 @@ package struct Jobs: Sendable {
         package var maxCost: Double?
         /// Through the provider's batch API: half the price, replies within 24 hours.
         package var batch: Bool
+        /// A full run although no sample has completed: the person chose to skip the review.
+        package var skipSample: Bool
 
         package init(
             kind: JobKind, sampleSize: Int? = nil, documentIDs: [Int64]? = nil, seed: UInt64? = nil, runs: Int? = nil,
-            maxTokens: Int? = nil, maxCost: Double? = nil, batch: Bool = false
+            maxTokens: Int? = nil, maxCost: Double? = nil, batch: Bool = false, skipSample: Bool = false
         ) {
+            self.skipSample = skipSample
             self.batch = batch
             self.maxTokens = maxTokens
             self.maxCost = maxCost
@@ -97,7 +100,9 @@ package struct Jobs: Sendable {
     /// Starts the job; it is stored and running when this returns, its documents coded in the background.
     package func start(_ request: Request, projectID: Int64, for requester: Requester) async throws -> Job {
         let project = try await access.project(projectID, for: requester)
-        return try await runner.start(projectID: project.id, kind: request.kind, selection: try request.selection())
+        let selection = try request.selection()
+        try await Workflow.check(request, project: project, store: store)
+        return try await runner.start(projectID: project.id, kind: request.kind, selection: selection)
     }
 
     package func list(projectID: Int64, for requester: Requester) async throws -> [Job] {

@@ -6,12 +6,14 @@ import AssayStore
 /// ownership check as `Jobs.start`, progress reported to the caller, and stopped by cancelling
 /// the caller's task (what was stored stays; the next run does the rest).
 package struct Runs: Sendable {
+    let store: any Store & ReviewStore
     let access: Access
     let engine: ExtractionEngine
     /// Options every run starts from (concurrency, budgets, chunking); the request picks the documents.
     let baseOptions: ExtractionEngine.Options
 
     package init(store: any Store & ReviewStore, engine: ExtractionEngine, baseOptions: ExtractionEngine.Options) {
+        self.store = store
         self.access = Access(store: store)
         self.engine = engine
         self.baseOptions = baseOptions
@@ -22,13 +24,17 @@ package struct Runs: Sendable {
         progress: @escaping @Sendable (RunProgress) -> Void = { _ in }
     ) async throws -> RunSummary {
         let project = try await access.project(projectID, for: requester)
-        return try await engine.run(projectID: project.id, options: try options(request), progress: progress)
+        let options = try options(request)
+        try await Workflow.check(request, project: project, store: store)
+        return try await engine.run(projectID: project.id, options: options, progress: progress)
     }
 
     /// Stores the job in the queue for `assay worker`s and returns it; nothing is coded here.
     package func enqueue(_ request: Jobs.Request, projectID: Int64, for requester: Requester) async throws -> Job {
         let project = try await access.project(projectID, for: requester)
-        return try await engine.enqueue(projectID: project.id, options: try options(request))
+        let options = try options(request)
+        try await Workflow.check(request, project: project, store: store)
+        return try await engine.enqueue(projectID: project.id, options: options)
     }
 
     /// What the run would code and cost, with nothing sent or stored (`assay run --dry-run`).

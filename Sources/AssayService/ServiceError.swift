@@ -15,6 +15,8 @@ package enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
     case credentialRejected(Credential)
     /// Too many attempts; the requester may try again after `retryAfter` seconds.
     case tooManyAttempts(Attempts, retryAfter: Int)
+    /// The project is not at the step of its workflow this needs (a full run before a sample).
+    case notReady(Workflow.Refusal)
 
     /// What was not found.
     package enum Thing: Sendable, Equatable {
@@ -50,6 +52,7 @@ package enum ServiceError: Error, Sendable, Equatable, CustomStringConvertible {
         case .credentialRejected(.accessToken): "the access token is invalid, expired or signed out"
         case .tooManyAttempts(.fromClient, let seconds): "too many sign-in attempts from your address; try again in \(seconds) s"
         case .tooManyAttempts(.forAccount, let seconds): "too many wrong passwords for this account; try again in \(seconds) s"
+        case .notReady(let refusal): refusal.description
         }
     }
 }

@@ -62,6 +62,11 @@ public protocol Store: Sendable {
     func setJobStatus(_ status: JobStatus, error: String?, jobID: Int64) async throws
     func appendEvent(jobID: Int64, kind: JobEventKind, documentID: Int64?, message: String?) async throws
     func events(jobID: Int64) async throws -> [JobEvent]
+    /// The job's events after the event `after` (all, when nil), oldest first, at most `limit`:
+    /// how a follower reads what a job run elsewhere did since it last looked.
+    func events(jobID: Int64, after: Int64?, limit: Int) async throws -> [JobEvent]
+    /// The id of the job's newest event, where a follower that joins starts.
+    func lastEventID(jobID: Int64) async throws -> Int64?
     /// Replaces the job's metrics.
     func saveMetrics(_ metrics: JobMetrics, jobID: Int64) async throws
     func metrics(jobID: Int64) async throws -> JobMetrics?

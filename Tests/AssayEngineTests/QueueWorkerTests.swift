@@ -54,6 +54,39 @@ import Testing
         #expect(done.status == .completed && done.succeeded == 20)
     }
 
+    /// A paused job does not hold its worker: the documents in flight are stored, the worker leaves
+    /// the job and codes the next one in the queue, and takes the first up again once it is resumed.
+    @Test(.timeLimit(.minutes(1))) func aPausedJobLetsItsWorkerCodeTheNextAndIsTakenUpWhenResumed() async throws {
+        let f = try await EngineFixture(documents: 30)
+        let workspace = Workspace(store: f.store)
+        let other = try await workspace.createProject(name: "other")
+        _ = try await workspace.importCodebook(Protests.codebook, projectID: other.id)
+        for i in 1...5 {
+            _ = try await f.store.upsertDocument(
+                DocumentInput(externalID: "other\(i).txt", mediaType: "text/plain", text: Protests.document(i)), projectID: other.id)
+        }
+        let counter = ScriptedProvider(steps: [], then: FakeModel.good)
+        let provider = SharedWorkTests.Unhurried(counter: counter)
+        let first = try await f.engine(provider).enqueue(projectID: f.project.id, options: .init())
+        let running = Task { try await worker(f, "w", provider).run() }
+        defer { running.cancel() }
+        while try await f.store.job(id: first.id)?.processed ?? 0 < 3 { try await Task.sleep(for: .milliseconds(2)) }
+        try await f.store.setJobStatus(.paused, error: "paused on request", jobID: first.id)
+        let second = try await f.engine(provider).enqueue(projectID: other.id, options: .init())
+
+        while try await f.store.job(id: second.id)?.status != .completed { try await Task.sleep(for: .milliseconds(5)) }
+        let paused = try #require(try await f.store.job(id: first.id))
+        #expect(paused.status == .paused && paused.processed < 30, "\(paused)")
+        // Nothing of the paused job is held: what was in flight was stored and the rest let go.
+        let outcomes = try await f.store.outcomes(projectID: f.project.id).count
+        #expect(outcomes == paused.processed)
+
+        try await f.store.setJobStatus(.running, error: nil, jobID: first.id)
+        while try await f.store.job(id: first.id)?.status != .completed { try await Task.sleep(for: .milliseconds(5)) }
+        #expect(try await f.store.outcomes(projectID: f.project.id).count == 30)
+        #expect(await counter.callCount == 35)
+    }
+
     /// A job for another model is left to a worker of that model; the worker does not wait for it.
     @Test func aWorkerSkipsAJobForAnotherModel() async throws {
         let f = try await EngineFixture(documents: 2)

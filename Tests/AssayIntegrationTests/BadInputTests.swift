@@ -63,7 +63,7 @@ import Testing
         try "A protest.".write(to: file, atomically: true, encoding: .utf8)
         #expect(try await cli.run("add", file.path).status == 0)
         cli.environment["ASSAY_BASE_URL"] = "http://127.0.0.1:9/v1"
-        let result = try await cli.run("run", "--all")
+        let result = try await cli.run("run", "--all", "--skip-sample")
         #expect(result.status != 0)
         #expect(result.stderr.contains("cannot reach the model at http://127.0.0.1:9/v1"), "\(result.stderr)")
         #expect(result.stderr.contains("ASSAY_BASE_URL"))

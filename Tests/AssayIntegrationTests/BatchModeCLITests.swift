@@ -51,18 +51,18 @@ import Testing
         defer { mock.stop() }
 
         let live = try await Self.project(dir, name: "live", mock: mock, documents: documents)
-        let liveRun = try await live.run("run", "--all", "--concurrency", "64")
+        let liveRun = try await live.run("run", "--all", "--skip-sample", "--concurrency", "64")
         #expect(liveRun.status == 0, "\(liveRun.output)")
         #expect(try await mock.stats()["requests"] == 5000)
 
         let batch = try await Self.project(dir, name: "batch", mock: mock, documents: documents)
-        let first = try batch.start("run", "--all", "--batch")
+        let first = try batch.start("run", "--all", "--skip-sample", "--batch")
         // Killed while its batch is polled: submitted and recorded, not yet ended.
         #expect(await first.waitForStderr(containing: "5,000 requests submitted", limit: .seconds(300)), "\(first.stderrSoFar)")
         let submitted = try await mock.stats()
         first.kill9()
         _ = await first.finish(limit: .seconds(30))
-        let second = try await batch.run("run", "--all", "--batch")
+        let second = try await batch.run("run", "--all", "--skip-sample", "--batch")
         #expect(second.status == 0, "\(second.output)")
         #expect(second.stdout.contains("succeeded  5000"), "\(second.stdout)")
         let stats = try await mock.stats()
@@ -79,13 +79,13 @@ import Testing
         let mock = try await MockModelServer(arguments: ["--batch-delay", "0.5", "--expire-first-batch"])
         defer { mock.stop() }
         let cli = try await Self.project(dir, name: "expiry", mock: mock, documents: documents)
-        let first = try await cli.run("run", "--all", "--batch")
+        let first = try await cli.run("run", "--all", "--skip-sample", "--batch")
         #expect(first.status == 0, "\(first.output)")
         // The first batch's second half expired: those documents failed, saying why.
         let failed = try #require(Self.count("failed", in: first.stdout), "\(first.stdout)")
         #expect(failed > 0 && Self.count("succeeded", in: first.stdout) == 40 - failed, "\(first.stdout)")
         #expect(first.stderr.contains("completion window expired"), "\(first.stderr)")
-        let second = try await cli.run("run", "--all", "--batch")
+        let second = try await cli.run("run", "--all", "--skip-sample", "--batch")
         #expect(second.stdout.contains("\(failed) selected, \(40 - failed) already done"), "\(second.stdout)")
         #expect(Self.count("succeeded", in: second.stdout) == failed, "\(second.stdout)")
         let stats = try await mock.stats()
@@ -99,7 +99,7 @@ import Testing
         defer { mock.stop() }
         var cli = try await Self.project(dir, name: "anthropic", mock: mock, documents: documents)
         cli.environment.merge(["ASSAY_PROVIDER": "anthropic", "ASSAY_MODEL": "claude-haiku-4-5", "ANTHROPIC_API_KEY": "test-key"]) { $1 }
-        let run = try await cli.run("run", "--all", "--batch")
+        let run = try await cli.run("run", "--all", "--skip-sample", "--batch")
         #expect(run.status == 0 && Self.count("succeeded", in: run.stdout) == 10, "\(run.output)")
         let stats = try await mock.stats()
         #expect(stats["batches_created"] == 1 && stats["batch_requests"] == 10 && stats["requests"] == nil, "\(stats)")
@@ -117,11 +117,11 @@ import Testing
         ]
         var live = try await Self.project(dir, name: "gemini-live", mock: mock, documents: documents)
         live.environment.merge(gemini) { $1 }
-        let liveRun = try await live.run("run", "--all", "--no-pack")
+        let liveRun = try await live.run("run", "--all", "--skip-sample", "--no-pack")
         #expect(liveRun.status == 0 && Self.count("succeeded", in: liveRun.stdout) == 12, "\(liveRun.output)")
         var batch = try await Self.project(dir, name: "gemini-batch", mock: mock, documents: documents)
         batch.environment.merge(gemini) { $1 }
-        let batchRun = try await batch.run("run", "--all", "--no-pack", "--batch")
+        let batchRun = try await batch.run("run", "--all", "--skip-sample", "--no-pack", "--batch")
         #expect(batchRun.status == 0 && Self.count("succeeded", in: batchRun.stdout) == 12, "\(batchRun.output)")
         let stats = try await mock.stats()
         #expect(stats["batches_created"] == 1 && stats["batch_requests"] == 12 && stats["requests"] == 12, "\(stats)")
@@ -151,7 +151,7 @@ import Testing
         #expect(try await api.upload("/projects/\(project)/documents", files: files).status == 201)
         let yaml = try String(contentsOf: CLIHarness.repoRoot.appendingPathComponent("examples/bench/codebook.yaml"), encoding: .utf8)
         #expect(try await api.send("PUT", "/projects/\(project)/codebook", body: yaml, contentType: "application/yaml").status == 201)
-        let started = try await api.send("POST", "/projects/\(project)/jobs", json: #"{"kind":"full","batch":true}"#)
+        let started = try await api.send("POST", "/projects/\(project)/jobs", json: #"{"kind":"full","skip_sample":true,"batch":true}"#)
         #expect(started.status == 202 && started.json["selection"]?["batch"] == true, "\(started.text)")
         let job = Int(try #require(started.json["id"]?.doubleValue))
         var status = ""

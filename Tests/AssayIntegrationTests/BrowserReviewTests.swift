@@ -30,7 +30,7 @@ extension BrowserTests {
         try (Self.reviewDocuments.joined(separator: "\n") + "\n").write(to: documents, atomically: true, encoding: .utf8)
         for step in [
             ["init", "--name", "Bench review"], ["codebook", "import", "examples/bench/codebook.yaml"], ["add", documents.path],
-            ["run", "--all"],
+            ["run", "--all", "--skip-sample"],
         ] {
             let result = try await cli.run(step)
             #expect(result.status == 0, "\(step.joined(separator: " ")): \(result.output)")
@@ -120,6 +120,50 @@ extension BrowserTests {
                         $0["verdict"]?.stringValue == "correct" && $0["note"]?.stringValue == "cities checked against the wire reports"
                     })
                 try await browser.screenshot(to: shots.appendingPathComponent("04-bulk-accepted.png"))
+
+                // Refined from that feedback: the model's proposals with their word diffs, one adopted as a
+                // new codebook version, the sample coded again on the reviewed documents, and the reviewers'
+                // answers matched before and now.
+                try await browser.click("#back-to-project")
+                try await browser.waitForText("h1", containing: "Bench review")
+                try await browser.click("#open-refine")
+                try await browser.waitForText("#feedback-counts", containing: "reviewed")
+                try await Self.expectAccessibleView(browser)
+                try await browser.click("#refine-variable option[value='participants']")
+                let verdicts = try await api.send("GET", "/projects/1/feedback?variable=participants").json["items"]?.arrayValue ?? []
+                let wrong = verdicts.filter { $0["verdict"]?.stringValue != "correct" }.count
+                #expect(wrong == 1, "\(verdicts)")
+                try await browser.waitForText(
+                    "#feedback-counts", containing: "\(verdicts.count) value(s) of participants reviewed; 1 corrected")
+                try await browser.click("#propose")
+                try await browser.waitForText("#proposals", containing: "Proposal 2")
+                let added = try await browser.text("#proposal-0 .diff")
+                #expect(added.contains("independent source"), "\(added)")
+                #expect(try await browser.elements("#proposal-0 .diff ins").count > 0)
+                #expect(try await browser.text("#proposals").contains("The reviewer corrected 1 value(s)"))
+                try await browser.screenshot(to: shots.appendingPathComponent("05-refine-proposals.png"))
+                try await browser.click("#use-0")
+                let chosen = try await browser.execute("return document.getElementById('new-instructions').value").stringValue ?? ""
+                #expect(chosen.hasSuffix("use the one an independent source (a journalist or the police) gives."), "\(chosen)")
+                try await browser.click("#adopt")
+                try await browser.waitForText("#notice", containing: "Codebook version 2: new instructions for participants")
+                let participantsNow = try await api.send("GET", "/projects/1/codebook/variables/participants").json
+                #expect(participantsNow["instructions"]?.stringValue == chosen)
+                try await browser.click("#rerun")
+                try await browser.waitForText("#rerun-status", containing: "completed")
+                let scores = try await api.send("GET", "/projects/1/feedback/score?variable=participants").json["items"]?.arrayValue ?? []
+                let score = try #require(scores.first, "\(scores)")
+                // The mock codes the same whatever the instructions say: what matched the reviewers still does,
+                // the value corrected still does not, and every reviewed value was coded again under version 2.
+                let (reviewed, before, now, recoded) = (
+                    Int(score["reviewed"]?.doubleValue ?? -1), Int(score["before"]?.doubleValue ?? -1),
+                    Int(score["now"]?.doubleValue ?? -1), Int(score["recoded"]?.doubleValue ?? -1)
+                )
+                #expect(reviewed == verdicts.count && before == reviewed - 1 && now == before && recoded == reviewed, "\(score)")
+                let row = try await browser.waitForText("#score-participants", containing: "participants")
+                let cells = row.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                #expect(cells == "participants \(reviewed) \(before) \(now) \(recoded)", "\(row)")
+                try await browser.screenshot(to: shots.appendingPathComponent("06-refine-score.png"), showing: "#score-title")
 
                 // Downloads from the project page, through fetch with the session's key.
                 try await browser.click("#back-to-project")

@@ -198,6 +198,14 @@ import Testing
                 try await browser.click("#run-sample")
                 try await browser.waitForText("#sample-size-error", containing: "whole number")
                 #expect(try await api.send("GET", "/projects/\(Int(projectID))/jobs").json["items"]?.arrayValue?.isEmpty == true)
+                // A full run before any sample is refused with the reason; the page then offers to skip
+                // the sample, a choice it never makes by itself.
+                #expect(try await browser.elements("#run-all-skip-sample:not([hidden])").isEmpty)
+                try await browser.click("#run-all")
+                try await browser.waitForText("#notice", containing: "no sample of project 'Protest coverage' has completed")
+                #expect(try await browser.elements("#run-all-skip-sample:not([hidden])").count == 1)
+                #expect(try await api.send("GET", "/projects/\(Int(projectID))/jobs").json["items"]?.arrayValue?.isEmpty == true)
+                try await browser.screenshot(to: shots.appendingPathComponent("07b-project-sample-first.png"), showing: "#run-title")
                 // A sample started from the page runs (each reply takes the mock 3 s) and is cancelled from its row.
                 try await browser.clear("#sample-size")
                 try await browser.type("2", into: "#sample-size")
@@ -220,6 +228,12 @@ import Testing
                 #expect(try await browser.elements("#jobs button[data-action]").isEmpty, "a finished job offers no actions")
                 try await browser.waitForText("#documents", containing: "Coded")
                 try await browser.screenshot(to: shots.appendingPathComponent("09-project-job.png"), showing: "#documents-title")
+                // With the sample done, the same button runs everything else.
+                try await browser.click("#run-all")
+                try await browser.waitForText("#notice", containing: "Job #3 started")
+                try await browser.wait(for: "job #3 to end on the page") {
+                    try await browser.text("#job-3").contains("completed")
+                }
 
                 // Back to the list; a reload keeps the session (this tab's storage), and the token is never in the address.
                 try await browser.click("a[href='#/projects']:not(.brand)")

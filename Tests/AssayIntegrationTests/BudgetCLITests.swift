@@ -13,11 +13,12 @@ import Testing
             "examples/protests/docs/01-lisbon-teachers.txt", "examples/protests/docs/02-chicago-nurses.txt",
             "examples/protests/docs/03-berlin-climate.txt",
         ])
-        let paused = try await cli.run("run", "--all", "--max-tokens", "1", "--concurrency", "1", "--document-timeout", "1200")
+        let paused = try await cli.run(
+            "run", "--all", "--skip-sample", "--max-tokens", "1", "--concurrency", "1", "--document-timeout", "1200")
         #expect(paused.status == 75, "\(paused.output)")
         #expect(paused.stdout.contains("Paused: the budget of 1 tokens is spent ("), "\(paused.stdout)")
         #expect(paused.stdout.contains("Run #1 (full) paused"), "\(paused.stdout)")
-        let rest = try await cli.run("run", "--all", "--concurrency", "2", "--document-timeout", "1200")
+        let rest = try await cli.run("run", "--all", "--skip-sample", "--concurrency", "2", "--document-timeout", "1200")
         #expect(rest.status == 0, "\(rest.output)")
         // The paused run coded one document (unless the small model failed it, then it is redone).
         #expect(

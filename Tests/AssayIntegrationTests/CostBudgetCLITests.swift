@@ -21,12 +21,12 @@ import Testing
     @Test func aRunPausesAtItsMaxCostAndTheNextWithAHigherOneCodesTheRest() async throws {
         let (cli, mock, dir) = try await Self.project("max-cost", documents: 20)
         defer { mock.stop() }
-        let paused = try await cli.run("run", "--all", "--no-pack", "--concurrency", "1", "--max-cost", "0.002")
+        let paused = try await cli.run("run", "--all", "--skip-sample", "--no-pack", "--concurrency", "1", "--max-cost", "0.002")
         #expect(paused.status == 75, "\(paused.output)")
         #expect(paused.stdout.contains("Paused: the budget of $0.0020 is spent ("), "\(paused.stdout)")
         let done = try #require(BatchModeCLITests.count("succeeded", in: paused.stdout), "\(paused.stdout)")
         #expect(done > 0 && done < 20)
-        let rest = try await cli.run("run", "--all", "--no-pack", "--concurrency", "1", "--max-cost", "1")
+        let rest = try await cli.run("run", "--all", "--skip-sample", "--no-pack", "--concurrency", "1", "--max-cost", "1")
         #expect(rest.status == 0, "\(rest.output)")
         #expect(rest.stdout.contains("\(20 - done) selected, \(done) already done"), "\(rest.stdout)")
         // Every document was sent once, and every one has its row.
@@ -40,13 +40,13 @@ import Testing
         defer { mock.stop() }
         let set = try await cli.run("budget", "--max-cost", "0.001")
         #expect(set.status == 0 && set.stdout.contains("Budget of 'bench': $0.0010"), "\(set.output)")
-        let paused = try await cli.run("run", "--all", "--no-pack", "--concurrency", "1")
+        let paused = try await cli.run("run", "--all", "--skip-sample", "--no-pack", "--concurrency", "1")
         #expect(paused.status == 75, "\(paused.output)")
         #expect(paused.stdout.contains("Paused: the project's budget of $0.0010 is spent ("), "\(paused.stdout)")
         #expect(paused.stdout.contains("raise the project's budget (assay budget"), "\(paused.stdout)")
         let done = try #require(BatchModeCLITests.count("succeeded", in: paused.stdout), "\(paused.stdout)")
         // Spent: the next job starts nothing.
-        let still = try await cli.run("run", "--all", "--no-pack")
+        let still = try await cli.run("run", "--all", "--skip-sample", "--no-pack")
         #expect(still.status == 75 && still.stdout.contains("the project's budget"), "\(still.output)")
         #expect(try await mock.stats()["requests"] == done)
         let shown = try await cli.run("budget")
@@ -56,7 +56,7 @@ import Testing
 
         let raised = try await cli.run("budget", "--none")
         #expect(raised.stdout.contains("Budget of 'bench': no budget"), "\(raised.output)")
-        let rest = try await cli.run("run", "--all", "--no-pack")
+        let rest = try await cli.run("run", "--all", "--skip-sample", "--no-pack")
         #expect(rest.status == 0 && BatchModeCLITests.count("succeeded", in: rest.stdout) == 12 - done, "\(rest.output)")
         #expect(try await mock.stats()["requests"] == 12)
         #expect(try await BatchModeCLITests.dataset(cli, dir, "project-budget").split(whereSeparator: \.isNewline).count == 13)

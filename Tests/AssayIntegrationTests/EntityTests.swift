@@ -56,7 +56,7 @@ import Testing
         ] {
             try copy(more)
             if !more.isEmpty { #expect(try await cli.run("add", docs.path).status == 0) }
-            let run = try await cli.run("run", "--all", "--concurrency", "2", "--document-timeout", "1200")
+            let run = try await cli.run("run", "--all", "--skip-sample", "--concurrency", "2", "--document-timeout", "1200")
             #expect(run.status == 0, "\(run.output)")
             #expect(run.stdout.contains("entities found"), "\(run.stdout)")
             values = try await store.extractions(projectID: project.id, documentID: nil)

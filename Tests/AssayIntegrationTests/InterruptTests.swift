@@ -15,7 +15,7 @@ import Testing
         #expect(try await cli.run("codebook", "import", "examples/protests/codebook.yaml").status == 0)
         #expect(try await cli.run("add", "examples/protests/docs/").status == 0)
 
-        let run = try cli.start("run", "--all", "--concurrency", "1")
+        let run = try cli.start("run", "--all", "--skip-sample", "--concurrency", "1")
         // Wait for the first finished document, then press Ctrl-C.
         let firstDone = await run.waitForStderr(containing: "[1/12]")
         #expect(firstDone, "\(run.stderrSoFar)")
@@ -36,7 +36,7 @@ import Testing
         #expect(Set(values.map(\.documentID)) == done)
         #expect(values.count == done.count * 7)
 
-        let resumed = try await cli.run("run", "--all", "--concurrency", "4", "--document-timeout", "1200")
+        let resumed = try await cli.run("run", "--all", "--skip-sample", "--concurrency", "4", "--document-timeout", "1200")
         #expect(resumed.status == 0, "\(resumed.output)")
         #expect(resumed.stdout.contains("\(12 - outcomes.filter { $0.outcome != .failed }.count) selected"))
         #expect(Set(try await store.outcomes(projectID: project.id).map(\.documentID)).count == 12)

@@ -35,7 +35,7 @@ import Testing
             let result = try await cli.run(step)
             #expect(result.status == 0, "\(step): \(result.output)")
         }
-        let run = try await cli.run("run", "--all", "--document-timeout", "1200")
+        let run = try await cli.run("run", "--all", "--skip-sample", "--document-timeout", "1200")
         #expect(run.status == 0, "\(run.output)")
 
         let store = try SQLiteStore(path: cli.database)

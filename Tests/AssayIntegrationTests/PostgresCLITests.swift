@@ -43,7 +43,7 @@ import Testing
         defer { mock.stop() }
         let (store, url) = try await TestPostgres.makeDatabase()
         let cli = try await BatchModeCLITests.project(dir, name: "bench", mock: mock, documents: documents, database: url)
-        let run = try await cli.run("run", "--all", "--concurrency", "8")
+        let run = try await cli.run("run", "--all", "--skip-sample", "--concurrency", "8")
         #expect(run.status == 0, "\(run.output)")
         #expect(try await mock.stats()["requests"] == 40)
 
@@ -98,7 +98,7 @@ import Testing
         let files = (1...3).map { ("p\($0).txt", "Protest in City\($0). About 1\($0) people came. It was peaceful.") }
         #expect(try await api.upload("/projects/\(projectID)/documents", files: files).status == 201)
 
-        let job = try await api.send("POST", "/projects/\(projectID)/jobs", json: #"{"kind":"full"}"#)
+        let job = try await api.send("POST", "/projects/\(projectID)/jobs", json: #"{"kind":"full","skip_sample":true}"#)
         #expect(job.status == 202, "\(job.text)")
         let jobID = Int(try #require(job.json["id"]?.doubleValue))
         let updates = try await ServeTests().watch(port: port, job: jobID, token: try #require(api.token))

@@ -11,8 +11,8 @@ import Testing
         let mock = try await MockModelServer(arguments: ["--latency-ms", "20"])
         defer { mock.stop() }
         let cli = try await BatchModeCLITests.project(dir, name: "shared", mock: mock, documents: documents)
-        let first = try cli.start("run", "--all", "--no-pack", "--concurrency", "8")
-        let second = try cli.start("run", "--all", "--no-pack", "--concurrency", "8")
+        let first = try cli.start("run", "--all", "--skip-sample", "--no-pack", "--concurrency", "8")
+        let second = try cli.start("run", "--all", "--skip-sample", "--no-pack", "--concurrency", "8")
         let (a, b) = (await first.finish(limit: .seconds(300)), await second.finish(limit: .seconds(300)))
         #expect(a.status == 0 && b.status == 0, "\(a.stdout)\n\(b.stdout)")
         let succeeded = [a, b].map { BatchModeCLITests.count("succeeded", in: $0.stdout) ?? 0 }
@@ -33,11 +33,11 @@ import Testing
         let mock = try await MockModelServer(arguments: ["--latency-ms", "100"])
         defer { mock.stop() }
         let cli = try await BatchModeCLITests.project(dir, name: "killed", mock: mock, documents: documents)
-        let first = try cli.start("run", "--all", "--no-pack", "--concurrency", "4")
+        let first = try cli.start("run", "--all", "--skip-sample", "--no-pack", "--concurrency", "4")
         #expect(await first.waitForStderr(containing: "[8/60]", limit: .seconds(120)), "\(first.stderrSoFar)")
         first.kill9()
         _ = await first.finish(limit: .seconds(30))
-        let next = try await cli.run("run", "--all", "--no-pack", "--concurrency", "4")
+        let next = try await cli.run("run", "--all", "--skip-sample", "--no-pack", "--concurrency", "4")
         #expect(next.status == 0, "\(next.output)")
         let done = try #require(BatchModeCLITests.count("succeeded", in: next.stdout), "\(next.stdout)")
         #expect(done > 0 && done <= 52 && BatchModeCLITests.count("elsewhere", in: next.stdout) == nil, "\(next.stdout)")
@@ -59,7 +59,7 @@ import Testing
         let mock = try await MockModelServer(arguments: ["--latency-ms", "100"])
         defer { mock.stop() }
         let cli = try await BatchModeCLITests.project(dir, name: "control", mock: mock, documents: documents)
-        let run = try cli.start("run", "--all", "--no-pack", "--concurrency", "2")
+        let run = try cli.start("run", "--all", "--skip-sample", "--no-pack", "--concurrency", "2")
         #expect(await run.waitForStderr(containing: "[3/60]", limit: .seconds(120)), "\(run.stderrSoFar)")
         let paused = try await cli.run("pause", "1")
         #expect(paused.status == 0 && paused.stdout.contains("Job #1 paused"), "\(paused.output)")
@@ -81,12 +81,12 @@ import Testing
         let mock = try await MockModelServer(arguments: ["--latency-ms", "100"])
         defer { mock.stop() }
         let cli = try await BatchModeCLITests.project(dir, name: "cancel", mock: mock, documents: documents)
-        let run = try cli.start("run", "--all", "--no-pack", "--concurrency", "2")
+        let run = try cli.start("run", "--all", "--skip-sample", "--no-pack", "--concurrency", "2")
         #expect(await run.waitForStderr(containing: "[2/40]", limit: .seconds(120)), "\(run.stderrSoFar)")
         #expect(try await cli.run("cancel", "1").status == 0)
         let stopped = await run.finish(limit: .seconds(120))
         #expect(stopped.status == 130, "\(stopped.output)")
-        let rest = try await cli.run("run", "--all", "--no-pack")
+        let rest = try await cli.run("run", "--all", "--skip-sample", "--no-pack")
         #expect(rest.status == 0, "\(rest.output)")
         #expect(try await mock.stats()["requests"] ?? 0 <= 40 + 2)
     }

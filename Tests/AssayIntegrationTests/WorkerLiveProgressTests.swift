@@ -32,7 +32,7 @@ import Testing
         #expect(try await api.upload("/projects/\(projectID)/documents", files: files).status == 201)
         let yaml = try String(contentsOf: CLIHarness.repoRoot.appendingPathComponent("examples/bench/codebook.yaml"), encoding: .utf8)
         #expect(try await api.send("PUT", "/projects/\(projectID)/codebook", body: yaml, contentType: "application/yaml").status == 201)
-        let started = try await api.send("POST", "/projects/\(projectID)/jobs", json: #"{"kind":"full"}"#)
+        let started = try await api.send("POST", "/projects/\(projectID)/jobs", json: #"{"kind":"full","skip_sample":true}"#)
         #expect(started.status == 202 && started.json["status"]?.stringValue == "pending", "\(started.text)")
         let jobID = Int(try #require(started.json["id"]?.doubleValue))
 
@@ -50,6 +50,9 @@ import Testing
         let seen = await events.items
         #expect(seen.contains { $0.type == "progress" && $0.processed > 0 }, "\(seen)")
         #expect(seen.last?.type == "job_completed" && seen.last?.processed == 30, "\(seen)")
+        // Every document the worker finished is told by name, once.
+        let told = seen.filter { ["document_completed", "document_failed"].contains($0.type) }.compactMap(\.document)
+        #expect(told.count == 30 && Set(told) == Set(files.map(\.0)), "\(seen)")
     }
 }
 
@@ -59,7 +62,8 @@ actor SSEEvents {
         var type: String
         var status: String
         var processed: Int
-        var description: String { "\(type)(\(status), \(processed))" }
+        var document: String?
+        var description: String { "\(type)(\(status), \(processed)\(document.map { ", " + $0 } ?? ""))" }
     }
     private(set) var items: [Event] = []
 
@@ -80,7 +84,7 @@ actor SSEEvents {
                 items.append(
                     Event(
                         type: update["type"]?.stringValue ?? "?", status: update["status"]?.stringValue ?? "?",
-                        processed: Int(update["processed"]?.doubleValue ?? -1)))
+                        processed: Int(update["processed"]?.doubleValue ?? -1), document: update["external_id"]?.stringValue))
             }
         }
     }

@@ -16,7 +16,7 @@ import Testing
         defer { mock.stop() }
         let (store, url) = try await TestPostgres.makeDatabase()
         let cli = try await BatchModeCLITests.project(dir, name: "bench", mock: mock, documents: documents, database: url)
-        let queued = try await cli.run("run", "--all", "--no-pack", "--enqueue-only")
+        let queued = try await cli.run("run", "--all", "--skip-sample", "--no-pack", "--enqueue-only")
         #expect(queued.status == 0 && queued.stdout.contains("Queued job #1"), "\(queued.output)")
         #expect(try await mock.stats()["requests"] ?? 0 == 0)
 

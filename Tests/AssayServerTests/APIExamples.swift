@@ -152,6 +152,9 @@ enum APIExamples {
                     items: [.init(variable: "violence", report: gold)], unknownDocuments: ["z"], unknownVariables: ["q"]),
                 bare: QualityController.EvalDTO(items: [], unknownDocuments: [], unknownVariables: [])),
             ResponseExample(
+                schema: "Calibration", full: ListDTO(items: [QualityController.EvalDTO.Item(variable: "violence", report: gold)]),
+                bare: ListDTO(items: [QualityController.EvalDTO.Item]())),
+            ResponseExample(
                 schema: "CodebookVersion", full: CodebookVersionDTO(version, full: true), bare: CodebookVersionDTO(version, full: false)),
             ResponseExample(schema: "Codebook", full: codebook, bare: Codebook(variables: []), requiredIsWhatIsAlwaysSent: false),
             ResponseExample(

@@ -12,7 +12,7 @@ struct ExtractionRoutesTests {
     static func coded(_ api: API) async throws -> (API.Session, Int64, [Int64], Int64) {
         let ada = try await api.register()
         let (project, documents) = try await api.researchProject(ada, documents: 3)
-        let run = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+        let run = try await api.runJob(ada, project: project, json: #"{"kind":"full","skip_sample":true}"#)
         return (ada, project, documents, run.job)
     }
 
@@ -59,9 +59,11 @@ struct ExtractionRoutesTests {
         try await TestService().test { api in
             let ada = try await api.register()
             let (project, _) = try await api.researchProject(ada, documents: 2)
-            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","runs":10}"#).problem(
+            try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true,"runs":10}"#
+            ).problem(
                 .unprocessableContent, field: "runs")
-            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full","runs":3}"#)
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full","skip_sample":true,"runs":3}"#)
             let job = try await api.call(.get, "/jobs/\(run.job)", token: ada.access).json()
             #expect(job["selection"]?["runs"]?.doubleValue == 3)
             let base = "/projects/\(project)/extractions"
@@ -117,6 +119,18 @@ struct ExtractionRoutesTests {
             #expect(
                 try await api.call(.get, "/projects/\(project)/feedback?variable=city", token: ada.access)
                     .json()["items"]?.arrayValue?.isEmpty == true)
+
+            // The confidence against those verdicts: one of two judged right, per confidence band.
+            let calibration = try await api.call(.get, "/projects/\(project)/calibration", token: ada.access).json()
+            let items = try #require(calibration["items"]?.arrayValue)
+            #expect(items.compactMap { $0["variable"]?.stringValue } == ["participants"])
+            let report = try #require(items.first?["report"])
+            #expect(report["units"]?.doubleValue == 2 && report["accuracy"]?.doubleValue == 0.5, "\(report)")
+            let bins = report["calibration"]?.arrayValue ?? []
+            #expect(bins.compactMap { $0["count"]?.doubleValue }.reduce(0, +) == 2, "\(bins)")
+            #expect(report["expected_calibration_error"]?.doubleValue != nil)
+            let bob = try await api.register("bob@example.org")
+            try await api.call(.get, "/projects/\(project)/calibration", token: bob.access).problem(.notFound)
         }
     }
 

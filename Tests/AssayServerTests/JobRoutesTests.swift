@@ -26,7 +26,7 @@ struct JobRoutesTests {
             #expect(job["flagged"] != nil)
             #expect(try await api.call(.get, "/projects/\(project)", token: ada.access).json()["status"]?.stringValue == "sample_complete")
 
-            let full = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            let full = try await api.runJob(ada, project: project, json: #"{"kind":"full","skip_sample":true}"#)
             #expect(full.events.last == "job_completed")
             #expect(try await api.call(.get, "/projects/\(project)", token: ada.access).json()["status"]?.stringValue == "complete")
             let events = try await api.call(.get, "/jobs/\(full.job)/events", token: ada.access).json()
@@ -65,7 +65,7 @@ struct JobRoutesTests {
             try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"sample","document_ids":[999]}"#)
                 .problem(.unprocessableContent, field: "document_ids")
             // Two failures in a row pause a job (not fail it), and its stream says so with the reason.
-            let stopped = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            let stopped = try await api.runJob(ada, project: project, json: #"{"kind":"full","skip_sample":true}"#)
             #expect(stopped.events.last == "job_paused")
             let failed = try await api.call(.get, "/jobs/\(stopped.job)", token: ada.access).json()
             #expect(failed["status"]?.stringValue == "paused")
@@ -90,8 +90,10 @@ struct JobRoutesTests {
                 .problem(.unprocessableContent, field: "sample_size")
             try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"everything"}"#)
                 .problem(.unprocessableContent, field: "kind")
-            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","document_ids":[]}"#)
-                .problem(.unprocessableContent, field: "document_ids")
+            try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true,"document_ids":[]}"#
+            )
+            .problem(.unprocessableContent, field: "document_ids")
         }
     }
 
@@ -106,12 +108,16 @@ struct JobRoutesTests {
             let ada = try await api.register()
             let (project, _) = try await api.researchProject(ada, documents: 2)
             // A service without a batch API refuses batch jobs, saying so.
-            let batch = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","batch":true}"#)
-                .problem(.conflict)
+            let batch = try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true,"batch":true}"#
+            )
+            .problem(.conflict)
             #expect(batch["detail"]?.stringValue?.hasPrefix("batch mode is not available") == true, "\(batch)")
-            let first = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#)
+            let first = try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true}"#)
             #expect(first.status == .accepted)
-            let refused = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#)
+            let refused = try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true}"#)
             _ = try refused.problem(.tooManyRequests)
             #expect(refused.headers[.retryAfter] == "30")
             _ = try await api.call(.post, "/jobs/\(try first.id())/pause", token: ada.access)
@@ -129,7 +135,8 @@ struct JobRoutesTests {
         try await service.test { api in
             let ada = try await api.register()
             let (project, _) = try await api.researchProject(ada, documents: 3)
-            let started = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#)
+            let started = try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true}"#)
             let job = try started.id()
             #expect(try started.json()["status"]?.stringValue == "running")
             try await api.call(.post, "/jobs/\(job)/resume", token: ada.access).problem(.conflict)
@@ -160,11 +167,15 @@ struct JobRoutesTests {
         try await service.test { api in
             let ada = try await api.register()
             let (project, _) = try await api.researchProject(ada, documents: 3)
-            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","max_tokens":0}"#)
-                .problem(.unprocessableContent, field: "max_tokens")
-            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","max_cost":-1}"#)
-                .problem(.unprocessableContent, field: "max_cost")
-            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full","max_tokens":1}"#)
+            try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true,"max_tokens":0}"#
+            )
+            .problem(.unprocessableContent, field: "max_tokens")
+            try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true,"max_cost":-1}"#
+            )
+            .problem(.unprocessableContent, field: "max_cost")
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full","skip_sample":true,"max_tokens":1}"#)
             let paused = try await api.call(.get, "/jobs/\(run.job)", token: ada.access).json()
             #expect(paused["status"]?.stringValue == "paused")
             #expect(paused["processed"]?.doubleValue == 1)
@@ -206,7 +217,7 @@ struct JobRoutesTests {
             #expect(try set.json()["budget"] == ["max_tokens": 1])
             #expect(try await api.call(.get, "/projects/\(project)", token: ada.access).json()["budget"] == ["max_tokens": 1])
 
-            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full","skip_sample":true}"#)
             let paused = try await api.call(.get, "/jobs/\(run.job)", token: ada.access).json()
             #expect(paused["status"]?.stringValue == "paused" && paused["processed"]?.doubleValue == 1)
             #expect(paused["error"]?.stringValue?.hasPrefix("the project's budget of 1 tokens is spent") == true, "\(paused)")
@@ -232,7 +243,9 @@ struct JobRoutesTests {
         try await service.test { api in
             let ada = try await api.register()
             let (project, _) = try await api.researchProject(ada, documents: 3)
-            let job = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#).id()
+            let job = try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true}"#
+            ).id()
             _ = try await api.call(.post, "/jobs/\(job)/pause", token: ada.access)
             let updates = await api.parts.runner.updates(jobID: job)
             await provider.release()
@@ -285,7 +298,7 @@ struct JobRoutesTests {
             let ada = try await api.register()
             let bob = try await api.register("bob@example.org")
             let (project, _) = try await api.researchProject(ada, documents: 1)
-            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full","skip_sample":true}"#)
             for path in ["", "/events", "/stream"] {
                 try await api.call(.get, "/jobs/\(run.job)\(path)", token: bob.access).problem(.notFound)
             }
@@ -293,7 +306,8 @@ struct JobRoutesTests {
                 try await api.call(.post, "/jobs/\(run.job)/\(action)", token: bob.access).problem(.notFound)
             }
             try await api.call(.get, "/projects/\(project)/jobs", token: bob.access).problem(.notFound)
-            try await api.call(.post, "/projects/\(project)/jobs", token: bob.access, json: #"{"kind":"full"}"#).problem(.notFound)
+            try await api.call(.post, "/projects/\(project)/jobs", token: bob.access, json: #"{"kind":"full","skip_sample":true}"#).problem(
+                .notFound)
         }
     }
 
@@ -301,7 +315,7 @@ struct JobRoutesTests {
         try await TestService().test { api in
             let ada = try await api.register()
             let (project, _) = try await api.researchProject(ada, documents: 1)
-            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
+            let run = try await api.runJob(ada, project: project, json: #"{"kind":"full","skip_sample":true}"#)
             let stream = try await api.call(.get, "/jobs/\(run.job)/stream?token=\(ada.access)")
             #expect(stream.status == .ok)
             let data = try #require(String(buffer: stream.body).split(separator: "\n").first { $0.hasPrefix("data: ") })

@@ -18,7 +18,9 @@ struct LiveProgressTests {
         try await TestService(provider: held).live { api in
             let ada = try await api.register()
             let (project, _) = try await api.researchProject(ada, documents: 2)
-            let job = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#).id()
+            let job = try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true}"#
+            ).id()
             let client = api.client
             let watcher = Task {
                 let types = Collected()
@@ -49,7 +51,9 @@ struct LiveProgressTests {
         try await service.live { api in
             let ada = try await api.register()
             let (project, _) = try await api.researchProject(ada, documents: 1)
-            let job = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#).id()
+            let job = try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true}"#
+            ).id()
             let client = api.client
             let watcher = Task {
                 let types = Collected()
@@ -75,7 +79,9 @@ struct LiveProgressTests {
             let ada = try await api.register()
             let bob = try await api.register("bob@example.org")
             let (project, _) = try await api.researchProject(ada, documents: 1)
-            let job = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#).id()
+            let job = try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true}"#
+            ).id()
             for query in ["", "?token=nonsense", "?token=\(bob.access)"] {
                 await #expect(throws: (any Error).self) {
                     try await api.client.ws("/ws/jobs/\(job)\(query)") { _, _, _ in }
@@ -91,11 +97,13 @@ struct LiveProgressTests {
         try await service.test { api in
             let ada = try await api.register()
             let (project, _) = try await api.researchProject(ada, documents: 3)
-            let job = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#).id()
+            let job = try await api.call(
+                .post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true}"#
+            ).id()
             while await held.calls == 0 { try await Task.sleep(for: .milliseconds(5)) }
             let runner = api.parts.runner
             let stopping = Task { await runner.shutdown(grace: .seconds(600)) }
-            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#)
+            try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full","skip_sample":true}"#)
                 .problem(.serviceUnavailable)
             await held.release()
             await stopping.value

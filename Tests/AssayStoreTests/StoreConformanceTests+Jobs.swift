@@ -103,5 +103,13 @@ extension StoreConformanceTests {
         #expect(events[1].documentID == docs[0].id)
         #expect(events[2].documentID == nil)
         #expect(try await store.events(jobID: other.id).count == 1)
+
+        // Read on from an event, a page at a time, as a follower does; another job's are not there.
+        #expect(try await store.lastEventID(jobID: job.id) == events[2].id)
+        #expect(try await store.events(jobID: job.id, after: events[0].id, limit: 10).map(\.id) == [events[1].id, events[2].id])
+        #expect(try await store.events(jobID: job.id, after: nil, limit: 2).map(\.id) == [events[0].id, events[1].id])
+        #expect(try await store.events(jobID: job.id, after: events[2].id, limit: 10).isEmpty)
+        #expect(try await store.events(jobID: job.id, after: nil, limit: -1).isEmpty)
+        #expect(try await store.lastEventID(jobID: 9_999) == nil)
     }
 }

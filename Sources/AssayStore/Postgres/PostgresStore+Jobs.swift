@@ -74,6 +74,20 @@ extension PostgresStore {
         }
     }
 
+    public func events(jobID: Int64, after: Int64?, limit: Int) async throws -> [JobEvent] {
+        let (after, limit) = (after ?? 0, max(0, limit))
+        return try await read { db in
+            try await db.rows("SELECT * FROM job_events WHERE job_id = \(jobID) AND id > \(after) ORDER BY id LIMIT \(limit)")
+                .map(JobEvent.init(row:))
+        }
+    }
+
+    public func lastEventID(jobID: Int64) async throws -> Int64? {
+        try await read { db in
+            try await db.row("SELECT MAX(id) AS id FROM job_events WHERE job_id = \(jobID)")?.field("id", as: Int64?.self)
+        }
+    }
+
     static func job(_ db: PostgresSession, id: Int64) async throws -> Job? {
         try await db.row("SELECT * FROM jobs WHERE id = \(id)").map(Job.init(row:))
     }

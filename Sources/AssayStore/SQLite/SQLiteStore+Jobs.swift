@@ -97,6 +97,21 @@ extension SQLiteStore {
         }
     }
 
+    public func events(jobID: Int64, after: Int64?, limit: Int) async throws -> [JobEvent] {
+        try await writer.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM job_events WHERE job_id = ? AND id > ? ORDER BY id LIMIT ?",
+                arguments: try .checked([jobID, after ?? 0, max(0, limit)])
+            ).map(JobEvent.init(row:))
+        }
+    }
+
+    public func lastEventID(jobID: Int64) async throws -> Int64? {
+        try await writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM job_events WHERE job_id = ?", arguments: try .checked([jobID]))
+        }
+    }
+
     static func job(_ db: Database, id: Int64) throws -> Job? {
         try Row.fetchOne(db, sql: "SELECT * FROM jobs WHERE id = ?", arguments: try .checked([id])).map(Job.init(row:))
     }

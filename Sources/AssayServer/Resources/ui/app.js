@@ -1,5 +1,5 @@
 // The workbench's shell: who is signed in, which view the address names (#/projects,
-// #/projects/ID, #/projects/ID/review, #/projects/ID/codebook), and the notice line. Each view is a module with `render(view, context)`.
+// #/projects/ID, #/projects/ID/review, #/projects/ID/refine, #/projects/ID/codebook), and the notice line. Each view is a module with `render(view, context)`.
 
 import * as api from "./api.js";
 import * as session from "./session.js";
@@ -8,6 +8,7 @@ import * as signin from "./signin.js";
 import * as projects from "./projects.js";
 import * as project from "./project.js";
 import * as review from "./review.js";
+import * as refine from "./refine.js";
 import * as codebook from "./codebook.js";
 
 // "accounts" (assay serve) or "local" (assay ui: one person, no account), set by the service.
@@ -62,6 +63,9 @@ function route() {
   const parts = location.hash.replace(/^#\/?/, "").split("/");
   if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "") && parts[2] === "review") {
     return review.render(view, { id: Number(parts[1]), notify });
+  }
+  if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "") && parts[2] === "refine") {
+    return refine.render(view, { id: Number(parts[1]), notify });
   }
   if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "") && parts[2] === "codebook") {
     return codebook.render(view, { id: Number(parts[1]), notify });

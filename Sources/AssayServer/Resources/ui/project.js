@@ -54,6 +54,13 @@ export async function render(view, { id, notify }) {
   const sampleSize = h("input", { type: "number", id: "sample-size", min: 1, step: 1, value: 20, required: true, inputmode: "numeric" });
   const runSample = h("button", { type: "submit", id: "run-sample" }, "Run a sample");
   const runAll = h("button", { type: "button", class: "secondary", id: "run-all" }, "Run all documents");
+  // Shown only after the service refused a full run for want of a sample: skipping the review is
+  // the person's explicit choice, never the page's.
+  const runAllAnyway = h(
+    "button",
+    { type: "button", class: "secondary", id: "run-all-skip-sample", hidden: true },
+    "Run all without a sample",
+  );
   const runForm = h(
     "form",
     { class: "card", "aria-labelledby": "run-title", novalidate: true },
@@ -64,7 +71,7 @@ export async function render(view, { id, notify }) {
       "A sample codes a few documents chosen at random, to review before the rest; all codes every document not yet done with this codebook.",
     ),
     field("Sample size", sampleSize),
-    h("div", { class: "actions" }, runSample, runAll),
+    h("div", { class: "actions" }, runSample, runAll, runAllAnyway),
   );
   sampleSize.setAttribute("aria-describedby", "run-hint");
   const jobs = h("section", { "aria-labelledby": "jobs-title" }, h("h2", { id: "jobs-title" }, "Jobs"));
@@ -86,6 +93,8 @@ export async function render(view, { id, notify }) {
     h("h2", { id: "review-title" }, "Review"),
     h("p", { class: "hint" }, "Each value beside its document, with the evidence marked: accept it, correct it, or say why it is wrong."),
     h("p", {}, h("a", { href: `#/projects/${id}/review`, id: "open-review", class: "button" }, "Open the review queue")),
+    h("p", { class: "hint" }, "Then refine: the model proposes clearer instructions from your verdicts, you adopt one, and the sample runs again."),
+    h("p", {}, h("a", { href: `#/projects/${id}/refine`, id: "open-refine", class: "button secondary" }, "Refine the codebook")),
   );
 
   view.append(
@@ -161,6 +170,7 @@ export async function render(view, { id, notify }) {
     startJob({ kind: "sample", sample_size: size });
   });
   runAll.addEventListener("click", () => startJob({ kind: "full" }));
+  runAllAnyway.addEventListener("click", () => startJob({ kind: "full", skip_sample: true }));
   jobList.addEventListener("click", async (event) => {
     const button = event.target.closest("button[data-action]");
     if (!button) return;
@@ -180,10 +190,14 @@ export async function render(view, { id, notify }) {
     runForm.setAttribute("aria-busy", "true");
     try {
       const job = await api.post(`/projects/${id}/jobs`, request);
+      runAllAnyway.hidden = true;
       notify(`Job #${job.id} started: ${job.total} document(s) to code.`);
       await loadJobs();
     } catch (error) {
       if (error.status !== 401) notify(error.message, "error");
+      if (error.status === 409 && request.kind === "full" && !request.skip_sample && /no sample/.test(error.message)) {
+        runAllAnyway.hidden = false;
+      }
     } finally {
       runForm.removeAttribute("aria-busy");
     }
