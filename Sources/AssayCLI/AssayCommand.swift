@@ -45,7 +45,7 @@ public struct AssayCommand: AsyncParsableCommand {
             ProjectsCommand.self,
             DocumentsCommand.self,
             TracesCommand.self,
-            FeedbackCommand.self, RefineCommand.self,
+            FeedbackCommand.self, RefineCommand.self, SuggestCommand.self,
             ServeCommand.self, WorkerCommand.self, UICommand.self, UsersCommand.self,
         ]
     )

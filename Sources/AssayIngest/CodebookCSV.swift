@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Columns (a header row names them; order is free, unknown or repeated columns are refused):
 /// `name`, `type`, `display_name`, `instructions`, `categories`, `required`, `confidence_threshold`,
-/// `if_uncertain`, `if_multiple_values`, `max_values`, `default`, `validation`, `depends_on`, `examples`.
+/// `if_uncertain`, `if_multiple_values`, `max_values`, `default`, `validation`, `depends_on`, `examples`,
+/// `definition`, `include`, `exclude` (a JSON list of rules, or one rule as text).
 /// `categories` is `code=label` pairs separated by `|` (a bare `code` has no label; `\|`, `\=` and `\\`
 /// escape), or a JSON array when a category has a description. `default`, `validation`, `depends_on` and
 /// `examples` are JSON. An empty cell leaves the field at its default.
@@ -16,6 +17,7 @@ public enum CodebookCSV {
     static let columns = [
         "name", "type", "display_name", "instructions", "categories", "required", "confidence_threshold",
         "if_uncertain", "if_multiple_values", "max_values", "default", "validation", "depends_on", "examples",
+        "definition", "include", "exclude",
     ]
     static let jsonColumns: Set = ["default", "validation", "depends_on", "examples"]
 
@@ -40,6 +42,7 @@ public enum CodebookCSV {
                 variable.ifUncertain.rawValue, variable.ifMultipleValues.rawValue, variable.maxValues.map(String.init) ?? "",
                 try variable.defaultValue.map(json) ?? "", try variable.validation.map(json) ?? "",
                 try variable.dependsOn.map(json) ?? "", variable.examples.isEmpty ? "" : try json(variable.examples),
+                variable.definition ?? "", try variable.include.map(json) ?? "", try variable.exclude.map(json) ?? "",
             ])
         }
         guard let data = stream.property(forKey: .dataWrittenToMemoryStreamKey) as? Data else { throw CSVError.cannotWriteStream }
@@ -99,6 +102,9 @@ public enum CodebookCSV {
         switch column {
         case _ where jsonColumns.contains(column):
             return try parseJSON()
+        case "include", "exclude":
+            // A JSON list of rules, or one rule as plain text.
+            return trimmed.hasPrefix("[") ? try parseJSON() : .string(cell)
         case "categories":
             if trimmed.hasPrefix("[") { return try parseJSON() }
             return .array(

@@ -71,13 +71,14 @@ indirect enum CodebookTree {
 enum CodebookKeys {
     static let codebook = ["name", "description", "instructions", "variables", "unit", "entity_instruction", "models"]
     static let variable = [
-        "name", "display_name", "type", "instructions", "categories", "required", "confidence_threshold",
+        "name", "display_name", "type", "definition", "instructions", "include", "exclude", "categories", "required",
+        "confidence_threshold",
         "if_uncertain", "if_multiple_values", "max_values", "default", "validation", "depends_on", "examples", "model",
     ]
     static let category = ["code", "label", "description"]
     static let validation = ["min", "max", "pattern", "min_length", "max_length", "min_date", "max_date"]
     static let dependency = ["variable", "equals", "in", "present"]
-    static let example = ["text", "value", "evidence"]
+    static let example = ["text", "value", "evidence", "kind"]
 
     /// Every key the codebook does not know, with a suggestion when one is close.
     static func unknownKeys(in tree: CodebookTree) -> [CodebookProblem] {

@@ -134,6 +134,10 @@ func buildRouter(
         refinements: Refinements(store: store, provider: config.provider), projects: projects, throttle: assistant,
         maxBodyBytes: config.maxBodyBytes
     ).addRoutes(to: api)
+    SuggestionController(
+        suggestions: Suggestions(store: store, provider: config.provider), codebooks: Codebooks(store: store), projects: projects,
+        maxBodyBytes: config.maxBodyBytes
+    ).addRoutes(to: api)
     let jobStarted: @Sendable (Job) -> Void = { metrics.jobStarted(kind: $0.kind.rawValue) }
     JobController(jobs: jobs, projects: projects, maxBodyBytes: config.maxBodyBytes, onStart: jobStarted).addRoutes(to: api)
     ProgressController(jobs: jobs, sessions: sessions, patternAccess: config.patternAccess).addRoutes(to: api)

@@ -49,6 +49,7 @@ enum Workbench {
         "evidence.js": Asset(PackageResources.evidence_js, javascript),
         "sharing.js": Asset(PackageResources.sharing_js, javascript),
         "code.js": Asset(PackageResources.code_js, javascript),
+        "codebook.js": Asset(PackageResources.codebook_js, javascript),
     ]
 
     /// The page, saying which mode the service is in (`accounts`, or `local` for `assay ui`).

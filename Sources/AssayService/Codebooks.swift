@@ -36,6 +36,26 @@ package struct Codebooks: Sendable {
         return try await workspace.importCodebook(codebook, projectID: project.id)
     }
 
+    /// Every problem a codebook's text has, each with its field path, without storing anything:
+    /// what the workbench's form shows beside its fields as the person types. Empty when the text
+    /// would import. Syntax errors and oversized texts throw, as they do on import.
+    package func problems(
+        text: String, format: CodebookFormat? = nil, projectID: Int64, for requester: Requester
+    ) async throws -> [CodebookProblem] {
+        _ = try await access.project(projectID, for: requester)
+        // The store refuses NUL in text; say so now rather than at Save.
+        guard !text.contains("\u{0}"), !text.lowercased().contains("\\u0000") else {
+            throw ServiceError.invalid(field: "codebook", reason: "must not contain NUL characters")
+        }
+        do {
+            _ = try CodebookLoader.decode(text, format: format ?? .sniff(text))
+            return []
+        } catch let error {
+            guard case .invalid(let problems, _) = error else { throw error }
+            return problems
+        }
+    }
+
     /// The version asked for, or the latest; `notFound` when the project has none (yet).
     package func version(_ number: Int? = nil, projectID: Int64, for requester: Requester) async throws -> CodebookVersion {
         let project = try await access.project(projectID, for: requester, needs: .view)

@@ -5,7 +5,7 @@ import Foundation
 
 /// Refinement: from the feedback people gave on a variable's values, the model proposes better
 /// instructions (`RefinementPrompt`); a person adopts one (or edits it), which makes a new codebook
-/// version; after the reviewed documents are coded again, `score` says how many of the people's
+/// version (the proposals are stored as a `SuggestionSet` with the model and prompt version); after the reviewed documents are coded again, `score` says how many of the people's
 /// answers the values now match, before and after. Nothing changes the codebook without a person.
 package struct Refinements: Sendable {
     let store: any Store & ReviewStore
@@ -64,9 +64,20 @@ package struct Refinements: Sendable {
         }
         let prompt = RefinementPrompt(variable: variable, codebook: version.codebook, examples: examples)
         guard let provider else { throw ServiceError.invalid(field: "model", reason: "no model is configured to propose instructions") }
+        let proposals = try await ask(prompt, provider)
+        // Kept with the model and template that made them, as the co-pilot's suggestions are.
+        _ = try await store.addSuggestionSet(
+            SuggestionSet(
+                projectID: project.id, kind: .refinement, variable: name, codebookVersion: version.version, model: provider.model,
+                promptVersion: RefinementPrompt.version, reply: Self.stored(proposals)))
         return Proposals(
             variable: name, codebookVersion: version.version, current: variable.instructions,
-            proposals: try await ask(prompt, provider), examples: examples.count, model: provider.model)
+            proposals: proposals, examples: examples.count, model: provider.model)
+    }
+
+    /// The proposals as a suggestion set keeps them.
+    static func stored(_ proposals: [RefinementPrompt.Proposal]) -> JSONValue {
+        ["proposals": .array(proposals.map { ["instructions": .string($0.instructions), "reasoning": .string($0.reasoning)] })]
     }
 
     /// The model's proposals; a reply that does not fit the schema is asked again once, with why.

@@ -22,6 +22,11 @@ public protocol ReviewStore: SharingStore {
     func addFeedback(_ feedback: Feedback) async throws -> Feedback
     /// The project's feedback, oldest first; only that of one variable when given.
     func feedback(projectID: Int64, variable: String?) async throws -> [Feedback]
+
+    /// Keeps what a model suggested (the co-pilot's or a refinement's), with the model and prompt version.
+    func addSuggestionSet(_ set: SuggestionSet) async throws -> SuggestionSet
+    /// The project's suggestion sets of this kind, newest first; only those for one variable when given.
+    func suggestionSets(projectID: Int64, kind: SuggestionKind, variable: String?) async throws -> [SuggestionSet]
 }
 
 /// The order of a value list.

@@ -130,7 +130,7 @@ import Testing
             error?.problems.map(\.description) == [
                 "variables[0].confidence_treshold: unknown field (did you mean 'confidence_threshold'?)",
                 "variables[0].displayName: unknown field (did you mean 'display_name'?)",
-                "variables[0].colour: unknown field (expected one of name, display_name, type, instructions, categories, required, confidence_threshold, if_uncertain, if_multiple_values, max_values, default, validation, depends_on, examples, model)",
+                "variables[0].colour: unknown field (expected one of name, display_name, type, definition, instructions, include, exclude, categories, required, confidence_threshold, if_uncertain, if_multiple_values, max_values, default, validation, depends_on, examples, model)",
                 "variables[0].validation.maxlength: unknown field (did you mean 'max_length'?)",
             ])
     }

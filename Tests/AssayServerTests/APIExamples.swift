@@ -52,7 +52,10 @@ enum APIExamples {
         variables: [
             Variable(
                 name: "violence", displayName: "Violence", type: .boolean, instructions: "Any violence?", required: true,
-                examples: [Example(text: "Police fired tear gas.", value: true, evidence: "fired tear gas")]),
+                examples: [
+                    Example(text: "Police fired tear gas.", value: true, evidence: "fired tear gas"),
+                    Example(text: "They shouted insults.", value: false, kind: .negative),
+                ], definition: "Physical force.", include: ["Police violence counts."], exclude: ["Threats do not."]),
             Variable(
                 name: "organiser", type: .category, categories: [Category(code: "union", label: "Union", description: "A trade union")],
                 ifUncertain: .null, ifMultipleValues: .all, maxValues: 2, defaultValue: "union",

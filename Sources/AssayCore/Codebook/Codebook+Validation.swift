@@ -56,6 +56,14 @@ extension Codebook {
             } else if !v.categories.isEmpty {
                 add("categories", "only category variables have categories (type is \(v.type.rawValue))")
             }
+            if let definition = v.definition, definition.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                add("definition", "is empty: say what the concept is, or leave the definition out")
+            }
+            for (key, rules) in [("include", v.include), ("exclude", v.exclude)] {
+                for (j, rule) in (rules ?? []).enumerated() where rule.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    add("\(key)[\(j)]", "an empty rule: write the case, or remove the line")
+                }
+            }
             if let max = v.maxValues, max < 1 {
                 add("max_values", "must be at least 1")
             }

@@ -6,7 +6,13 @@ public struct Variable: Sendable, Hashable, Codable {
     public var name: String
     public var displayName: String?
     public var type: VariableType
+    /// What the concept is, in a sentence or two (Halterman & Keith's definition); nil when not given.
+    public var definition: String?
     public var instructions: String
+    /// Cases that count although one might doubt it (the codebook's inclusion rules); nil when none.
+    public var include: [String]?
+    /// Cases that do not count although they look alike (exclusion rules); nil when none.
+    public var exclude: [String]?
     public var categories: [Category]
     public var required: Bool
     public var confidenceThreshold: Double
@@ -25,9 +31,13 @@ public struct Variable: Sendable, Hashable, Codable {
         categories: [Category] = [], required: Bool = false, confidenceThreshold: Double = 0.7,
         ifUncertain: IfUncertain = .flag, ifMultipleValues: IfMultipleValues = .first, maxValues: Int? = nil,
         defaultValue: JSONValue? = nil, validation: ValidationRules? = nil, dependsOn: Dependency? = nil,
-        examples: [Example] = [], model: String? = nil
+        examples: [Example] = [], model: String? = nil, definition: String? = nil, include: [String]? = nil,
+        exclude: [String]? = nil
     ) {
         self.model = model
+        self.definition = definition
+        self.include = include
+        self.exclude = exclude
         self.name = name
         self.displayName = displayName
         self.type = type
@@ -48,7 +58,7 @@ public struct Variable: Sendable, Hashable, Codable {
     public var label: String { displayName ?? name }
 
     enum CodingKeys: String, CodingKey {
-        case name, type, instructions, categories, required, validation, examples
+        case name, type, definition, instructions, include, exclude, categories, required, validation, examples
         case displayName = "display_name"
         case confidenceThreshold = "confidence_threshold"
         case ifUncertain = "if_uncertain"
@@ -64,7 +74,10 @@ public struct Variable: Sendable, Hashable, Codable {
         name = try c.decode(String.self, forKey: .name)
         displayName = try c.decodeIfPresent(String.self, forKey: .displayName)
         type = try c.decode(VariableType.self, forKey: .type)
+        definition = try c.decodeIfPresent(String.self, forKey: .definition)
         instructions = try c.decodeIfPresent(String.self, forKey: .instructions) ?? ""
+        include = try Self.rules(c, .include)
+        exclude = try Self.rules(c, .exclude)
         categories = try c.decodeIfPresent([Category].self, forKey: .categories) ?? []
         required = try c.decodeIfPresent(Bool.self, forKey: .required) ?? false
         confidenceThreshold = try c.decodeIfPresent(Double.self, forKey: .confidenceThreshold) ?? 0.7
@@ -77,6 +90,12 @@ public struct Variable: Sendable, Hashable, Codable {
         dependsOn = try c.decodeIfPresent(Dependency.self, forKey: .dependsOn)
         examples = try c.decodeIfPresent([Example].self, forKey: .examples) ?? []
         model = try c.decodeIfPresent(String.self, forKey: .model)
+    }
+
+    /// Inclusion or exclusion rules: a list of sentences, or one sentence alone.
+    private static func rules(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [String]? {
+        if let one = try? c.decodeIfPresent(String.self, forKey: key) { return [one] }
+        return try c.decodeIfPresent([String].self, forKey: key)
     }
 }
 
@@ -227,15 +246,46 @@ public struct Dependency: Sendable, Hashable, Codable {
     }
 }
 
-/// A worked example shown to the model: a short text and the value it should yield.
+/// A worked example shown to the model: a short text and the value it should yield. A negative
+/// example is a text that looks like a case but is not one (its value, when given, is what to code
+/// instead, often null or false).
 public struct Example: Sendable, Hashable, Codable {
     public var text: String
     public var value: JSONValue
     public var evidence: String?
+    /// Positive (nil, as every example before negatives existed) or negative.
+    public var kind: ExampleKind?
 
-    public init(text: String, value: JSONValue, evidence: String? = nil) {
+    public init(text: String, value: JSONValue, evidence: String? = nil, kind: ExampleKind? = nil) {
         self.text = text
         self.value = value
         self.evidence = evidence
+        self.kind = kind
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case text, value, evidence, kind
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        text = try c.decode(String.self, forKey: .text)
+        evidence = try c.decodeIfPresent(String.self, forKey: .evidence)
+        kind = try c.decodeIfPresent(ExampleKind.self, forKey: .kind)
+        // A negative example may leave its value out: it is no case, so nothing is coded.
+        value =
+            kind == .negative
+            ? try c.decodeIfPresent(JSONValue.self, forKey: .value) ?? .null : try c.decode(JSONValue.self, forKey: .value)
+    }
+
+    public var isNegative: Bool { kind == .negative }
+}
+
+/// Whether an example shows a case (positive) or a look-alike that is not one (negative).
+public enum ExampleKind: String, Sendable, Hashable, Codable, CaseIterable {
+    case positive, negative
+
+    public init(from decoder: any Decoder) throws {
+        self = try decodeChoice(decoder)
     }
 }

@@ -93,6 +93,11 @@ public struct ExtractionPrompt: Sendable, Hashable {
             var line = "- \(v.name) (\(typeText(v))): \(v.label)."
             if !v.instructions.isEmpty { line += " \(v.instructions)" }
             lines.append(line)
+            // Halterman & Keith's parts, each line only when the codebook has it: a codebook without
+            // them makes the same prompt, and the same prompt hash, as before they existed.
+            if let definition = v.definition, !definition.isEmpty { lines.append("    Definition: \(definition)") }
+            for rule in v.include ?? [] { lines.append("    Counts: \(rule)") }
+            for rule in v.exclude ?? [] { lines.append("    Does not count: \(rule)") }
             if v.type == .category {
                 for c in v.categories {
                     var option = "    * \(c.code)"
@@ -111,8 +116,11 @@ public struct ExtractionPrompt: Sendable, Hashable {
             if let dep = v.dependsOn {
                 lines.append("    Only applies when \(dep.conditionText); otherwise value is null.")
             }
-            for example in v.examples.prefix(3) {
+            for example in v.examples.filter({ !$0.isNegative }).prefix(3) {
                 lines.append("    Example: \"\(example.text)\" → \(example.value.serialized())")
+            }
+            for example in v.examples.filter(\.isNegative).prefix(3) {
+                lines.append("    Not a case: \"\(example.text)\" → \(example.value.serialized())")
             }
         }
         return lines.joined(separator: "\n")

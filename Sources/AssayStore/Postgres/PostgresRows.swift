@@ -220,3 +220,13 @@ extension APIKeyRecord {
             prefix: try row.field("prefix"), createdAt: try row.field("created_at"))
     }
 }
+
+extension SuggestionSet {
+    init(row: PostgresRandomAccessRow) throws {
+        let version: Int64? = try row.field("codebook_version")
+        self.init(
+            id: try row.field("id"), projectID: try row.field("project_id"), kind: try row.enumField("kind"),
+            variable: try row.field("variable"), codebookVersion: version.map { Int($0) }, model: try row.field("model"),
+            promptVersion: try row.field("prompt_version"), reply: try row.jsonField("reply_json"), createdAt: try row.field("created_at"))
+    }
+}

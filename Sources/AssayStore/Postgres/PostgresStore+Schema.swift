@@ -22,8 +22,7 @@ extension PostgresStore {
         Migration(version: 1, name: "schema", statements: schema + accountsSchema + traceSchema),
         Migration(version: 2, name: "workers on a job", statements: workers),
         Migration(version: 3, name: "feedback kept across re-coding", statements: lastingFeedback),
-        // Version 4 is another change landing beside this one; the migrator applies whichever
-        // versions a database lacks, in order, so a gap is harmless.
+        Migration(version: 4, name: "suggestion sets", statements: suggestionSets),
         Migration(version: 5, name: "sharing", statements: sharingSchema),
     ]
 

@@ -202,6 +202,7 @@ extension SQLiteStore {
         SQLiteStore.registerClaims(in: &migrator)
         SQLiteStore.registerWorkers(in: &migrator)
         SQLiteStore.registerLastingFeedback(in: &migrator)
+        SQLiteStore.registerSuggestions(in: &migrator)
         SQLiteStore.registerSharing(in: &migrator)
         return migrator
     }()

@@ -1,5 +1,5 @@
 // The workbench's shell: who is signed in, which view the address names (#/projects,
-// #/projects/ID, #/projects/ID/review, #/projects/ID/refine, #/projects/ID/code[/DOCUMENT]), and the notice line. Each view is a module with `render(view, context)`.
+// #/projects/ID, #/projects/ID/review, #/projects/ID/refine, #/projects/ID/codebook, #/projects/ID/code[/DOCUMENT]), and the notice line. Each view is a module with `render(view, context)`.
 
 import * as api from "./api.js";
 import * as session from "./session.js";
@@ -10,6 +10,7 @@ import * as project from "./project.js";
 import * as review from "./review.js";
 import * as refine from "./refine.js";
 import * as code from "./code.js";
+import * as codebook from "./codebook.js";
 
 // "accounts" (assay serve) or "local" (assay ui: one person, no account), set by the service.
 const mode = document.documentElement.dataset.mode === "local" ? "local" : "accounts";
@@ -66,6 +67,9 @@ function route() {
   }
   if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "") && parts[2] === "refine") {
     return refine.render(view, { id: Number(parts[1]), notify });
+  }
+  if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "") && parts[2] === "codebook") {
+    return codebook.render(view, { id: Number(parts[1]), notify });
   }
   if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "") && parts[2] === "code") {
     const documentID = /^[0-9]+$/.test(parts[3] ?? "") ? Number(parts[3]) : null;

@@ -50,6 +50,7 @@ export async function render(view, { id, notify }) {
     field("Codebook file", codebookFile),
     codebookProblems,
     h("div", { class: "actions" }, h("button", { type: "submit", id: "import-codebook" }, "Import codebook"), codebookButton(id, codebookSaved, notify)),
+    h("p", {}, h("a", { href: `#/projects/${id}/codebook`, id: "edit-codebook", class: "button" }, "Write or edit the codebook in a form (with the co-pilot)")),
     codebookSaved,
   );
   codebookFile.setAttribute("aria-describedby", "codebook-hint");
