@@ -136,7 +136,7 @@ func buildRouter(
     ).addRoutes(to: api)
     SuggestionController(
         suggestions: Suggestions(store: store, provider: config.provider), codebooks: Codebooks(store: store), projects: projects,
-        maxBodyBytes: config.maxBodyBytes
+        throttle: assistant, maxBodyBytes: config.maxBodyBytes
     ).addRoutes(to: api)
     let jobStarted: @Sendable (Job) -> Void = { metrics.jobStarted(kind: $0.kind.rawValue) }
     JobController(jobs: jobs, projects: projects, maxBodyBytes: config.maxBodyBytes, onStart: jobStarted).addRoutes(to: api)

@@ -12,6 +12,8 @@ struct SuggestionController {
     let codebooks: Codebooks
     /// Checks the project before a body is read: another's project costs no upload.
     let projects: Projects
+    /// Each suggestion set is a paid model request: at most so many per account (shared with refinements).
+    let throttle: AssistantThrottle
     let maxBodyBytes: Int
 
     /// A question and a handful of document ids need no more than this.
@@ -71,6 +73,7 @@ struct SuggestionController {
             let (id, requester) = (try context.parameters.id(what: "project"), try context.requireRequester())
             _ = try await projects.get(id, for: requester)
             let body = try await request.decodeJSON(SuggestRequest.self, limit: Self.maxSuggestBody)
+            try throttle.admit(requester)
             let suggested = try await suggestions.suggest(
                 question: body.question, documents: body.documents ?? [], sample: body.sample, projectID: id, for: requester)
             return JSONResponse(SuggestionsDTO(suggested), status: .created)

@@ -74,6 +74,11 @@ struct RefinementRoutesTests {
             #expect(limited.status == .tooManyRequests)
             #expect(Int(limited.headers[.retryAfter] ?? "") ?? 0 > 0)
             #expect(await model.callCount == asked)
+            // The co-pilot counts on the same budget.
+            let suggest = try await api.call(
+                .post, "/projects/\(project)/codebook/suggest", token: ada.access, json: #"{"question":"Who marched?"}"#)
+            #expect(suggest.status == .tooManyRequests)
+            #expect(await model.callCount == asked)
             // Another account's project is not found before anything is counted.
             let bob = try await api.register("bob@example.org")
             for _ in 1...3 { try await api.call(.post, refine, token: bob.access).problem(.notFound) }
