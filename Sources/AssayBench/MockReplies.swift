@@ -32,6 +32,7 @@ enum MockReplies {
             return .toolCall(name: name, arguments: answers(for: user).serialized())
         }
         if let refined = refinement(for: user) { return .content(refined.serialized()) }
+        if let suggested = suggestion(for: user) { return .content(suggested.serialized()) }
         // langextract: few-shot "Q: text / A: json" pairs, the document last with an empty answer.
         if user.hasSuffix("\nA: "), let question = user.components(separatedBy: "\nQ: ").last {
             return .content(extractions(for: String(question.dropLast("\nA: ".count))).serialized())
@@ -95,6 +96,30 @@ enum MockReplies {
 }
 
 extension MockReplies {
+    /// A co-pilot prompt (`assay-suggest-v1`): two variables a protest codebook lacks, one with
+    /// categories, and nothing for the variables it has — the same reply whatever the question.
+    static func suggestion(for user: String) -> JSONValue? {
+        guard user.contains("Suggest variables a researcher could code in every such document") else { return nil }
+        return [
+            "variables": [
+                [
+                    "name": "organiser", "type": "text", "definition": "Who called the action.",
+                    "instructions": "The union, party or group the text says organised it, as named; none when it names none.",
+                    "categories": [],
+                ],
+                [
+                    "name": "sector", "type": "category", "definition": "Where the people taking part work.",
+                    "instructions": "The sector of most of those taking part.",
+                    "categories": [
+                        ["code": "public", "description": "Public services: schools, hospitals, transport run by the state"],
+                        ["code": "private", "description": "Private companies"],
+                    ],
+                ],
+            ],
+            "instructions": [],
+        ]
+    }
+
     /// A refinement prompt (`assay-refine-v1`): two proposals built on today's instructions, as a
     /// model that read the reviewers' corrections would make them. The mock codes documents the
     /// same whatever the instructions say, so values coded again match as before.

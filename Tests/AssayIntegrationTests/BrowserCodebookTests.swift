@@ -2,11 +2,12 @@ import AssayCore
 import Foundation
 import Testing
 
-/// The codebook form and the co-pilot in a real browser, against `assay ui` and the real local
-/// model (llama-server + SmolLM2-135M): a variable typed with errors shown beside their fields as
-/// they are typed, fixed, saved; the co-pilot's suggestions (weak from so small a model, but its
-/// schema-bound reply arrives and renders), one accepted into the form and saved. Then the same
-/// co-pilot from the command line, `assay suggest` and `--adopt`. The API confirms each step.
+/// The codebook form and the co-pilot in a real browser, against `assay ui`: a variable typed with
+/// errors shown beside their fields as they are typed, fixed, saved; the co-pilot's suggestions
+/// (from the mock model, which suggests the same two variables every time, so the page's flow is
+/// tested the same on every run), one accepted into the form and saved. Then the co-pilot from the
+/// command line against the real local model (llama-server + SmolLM2-135M: weak suggestions, but
+/// its schema-bound reply arrives), `assay suggest` and `--adopt`. The API confirms each step.
 @Suite(.serialized, .timeLimit(.minutes(30))) struct BrowserCodebookTests {
     /// The text of the element with this id, or nil when it is hidden or missing.
     static func visibleText(_ browser: WebDriver, _ id: String) async throws -> String? {
@@ -17,10 +18,13 @@ import Testing
 
     @Test func aResearcherWritesTheCodebookInAFormWithTheCopilot() async throws {
         try await LocalModel.start()
+        let mock = try await MockModelServer()
+        defer { mock.stop() }
         let shots = try BrowserTests.screenshots("codebook")
         let dir = try CLIHarness.temporaryDirectory()
         var cli = CLIHarness(database: dir.appendingPathComponent("codebook.sqlite").path)
-        cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
+        cli.environment["ASSAY_BASE_URL"] = mock.baseURL
+        cli.environment["ASSAY_MODEL"] = "mock"
         let docs = CLIHarness.repoRoot.appendingPathComponent("examples/protests/docs")
         for step in [
             ["init", "--name", "Harbour strikes"], ["add", docs.appendingPathComponent("01-lisbon-teachers.txt").path],
@@ -141,6 +145,8 @@ import Testing
 
         // The command line's co-pilot: numbered suggestions with the model and prompt version, then adopted.
         // So small a model may suggest only what the codebook has already (twice): then it is refused, and says so.
+        cli.environment["ASSAY_BASE_URL"] = LocalModel.baseURL
+        cli.environment["ASSAY_MODEL"] = nil
         let suggested = try await cli.run(["suggest", "Who organises the strikes, and how many workers take part?", "--sample", "1"])
         guard suggested.status == 0 else {
             #expect(suggested.stderr.contains("held no usable suggestion"), "\(suggested.output)")
