@@ -21,7 +21,8 @@ scripts/local-llm.sh install > >(sed 's/^/[local-llm] /' >&2) 2>&1 &
 install_pid=$!
 export ASSAY_TEST_LLM_PORT="${ASSAY_TEST_LLM_PORT:-8089}"
 # At exit, whatever failed: stop the model server and the PostgreSQL cluster (and delete its data).
-# A PostgreSQL server named by ASSAY_TEST_POSTGRES_URL is the caller's, and left running.
+# A PostgreSQL server named by ASSAY_TEST_POSTGRES_URL, or this checkout's cluster already
+# running (scripts/postgres.sh start by hand), is the caller's, and left running.
 started_postgres=0
 cleanup() {
   ASSAY_LLM_PORT=$ASSAY_TEST_LLM_PORT scripts/local-llm.sh stop >/dev/null 2>&1 || true
@@ -33,8 +34,8 @@ trap cleanup EXIT
 # fail instead of leaving PostgreSQL out.
 if [ -z "${ASSAY_TEST_POSTGRES_URL:-}" ]; then
   step "PostgreSQL (throw-away cluster)"
+  if ! scripts/postgres.sh url >/dev/null 2>&1; then started_postgres=1; fi
   ASSAY_TEST_POSTGRES_URL="$(scripts/postgres.sh start)"
-  started_postgres=1
 fi
 export ASSAY_TEST_POSTGRES_URL ASSAY_REQUIRE_POSTGRES=1
 step "PostgreSQL at $ASSAY_TEST_POSTGRES_URL"
