@@ -14,10 +14,11 @@
 #   N=200000 STOP_AT=20000 scripts/bench-million.sh
 #   CONFIG=release scripts/bench-million.sh
 #   PG=0 scripts/bench-million.sh                         # SQLite only
+#   SQLITE=0 scripts/bench-million.sh                     # PostgreSQL only
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${N:-1000000}"; SEED="${SEED:-10000}"; STOP_AT="${STOP_AT:-100000}"; CONFIG="${CONFIG:-debug}"
-PORT="${PORT:-18098}"; CONCURRENCY="${CONCURRENCY:-64}"; PG="${PG:-1}"
+PORT="${PORT:-18098}"; CONCURRENCY="${CONCURRENCY:-64}"; PG="${PG:-1}"; SQLITE="${SQLITE:-1}"
 [ $((N % SEED)) -eq 0 ] || { echo "bench-million: N must be a multiple of SEED" >&2; exit 2; }
 step() { echo "[bench-million $(date -u +%H:%M:%S)] $*" >&2; }
 
@@ -80,6 +81,7 @@ report() { # name, label, documents in the job
     "$2" "$(echo "$rss/1024" | bc -l)" "$secs" "$3" "$4"
 }
 
+if [ "$SQLITE" = 1 ]; then
 step "SQLite: $SEED documents through assay add, copied to $N"
 export ASSAY_DB="$WORK/million.sqlite"
 seeded sqlite
@@ -90,6 +92,7 @@ step "SQLite: assay run --all, stopped after $STOP_AT documents"
 measure sqlite sqlite_outcomes "$BIN/assay" run --all --skip-sample --no-pack --concurrency "$CONCURRENCY"
 sqlite_total="$(sqlite3 "$ASSAY_DB" "SELECT total FROM jobs ORDER BY id DESC LIMIT 1")"
 sqlite_done="$(sqlite_outcomes)"
+fi
 
 if [ "$PG" = 1 ]; then
   PGBASE="${ASSAY_TEST_POSTGRES_URL:-$(scripts/postgres.sh start)}"
@@ -109,6 +112,6 @@ fi
 
 echo
 echo "bench-million: $N documents (~100 words each), $CONFIG build, concurrency $CONCURRENCY, mock model"
-report sqlite "assay run --all (SQLite)" "$sqlite_total" "$sqlite_done"
+if [ "$SQLITE" = 1 ]; then report sqlite "assay run --all (SQLite)" "$sqlite_total" "$sqlite_done"; fi
 if [ "$PG" = 1 ]; then report worker "assay worker (PostgreSQL, job from --enqueue-only)" "$pg_total" "$pg_done"; fi
 rm -rf "$WORK"

@@ -2,9 +2,11 @@ import AssayCore
 import AssayEngine
 import AssayProviders
 import AssayStore
+import AssayTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 
 @testable import AssayServer
@@ -26,7 +28,8 @@ struct JobRoutesTests {
             #expect(job["flagged"] != nil)
             #expect(try await api.call(.get, "/projects/\(project)", token: ada.access).json()["status"]?.stringValue == "sample_complete")
 
-            let full = try await api.runJob(ada, project: project, json: #"{"kind":"full","skip_sample":true}"#)
+            // With the sample done, a full run needs no skip_sample.
+            let full = try await api.runJob(ada, project: project, json: #"{"kind":"full"}"#)
             #expect(full.events.last == "job_completed")
             #expect(try await api.call(.get, "/projects/\(project)", token: ada.access).json()["status"]?.stringValue == "complete")
             let events = try await api.call(.get, "/jobs/\(full.job)/events", token: ada.access).json()
@@ -70,6 +73,35 @@ struct JobRoutesTests {
             let failed = try await api.call(.get, "/jobs/\(stopped.job)", token: ada.access).json()
             #expect(failed["status"]?.stringValue == "paused")
             #expect(failed["error"]?.stringValue?.contains("failed in a row") == true)
+        }
+    }
+
+    /// The order of work over HTTP: a full run before any sample is 409 with what to do, and no
+    /// job is stored; `skip_sample` is the explicit way past; a project without readable documents
+    /// is 409 for any run.
+    @Test func aFullRunWaitsForASampleUnlessSkipped() async throws {
+        try await TestService().test { api in
+            let ada = try await api.register()
+            let (project, _) = try await api.researchProject(ada, documents: 2)
+            let refused = try await api.call(.post, "/projects/\(project)/jobs", token: ada.access, json: #"{"kind":"full"}"#)
+            #expect(refused.status == .conflict)
+            let detail = try refused.json()["detail"]?.stringValue ?? ""
+            #expect(detail.contains("no sample of project") && detail.contains("\"skip_sample\": true"), "\(detail)")
+            #expect(try await api.call(.get, "/projects/\(project)/jobs", token: ada.access).json()["items"]?.arrayValue?.isEmpty == true)
+            let skipped = try await api.runJob(ada, project: project, json: #"{"kind":"full","skip_sample":true}"#)
+            #expect(skipped.events.last == "job_completed")
+
+            let empty = try await api.createProject(ada, name: "Empty")
+            let codebook = try await api.call(
+                .put, "/projects/\(empty)/codebook", token: ada.access, body: ByteBuffer(string: try Protests.codebookYAML),
+                headers: [.contentType: "application/yaml"])
+            #expect(codebook.status == .created)
+            for body in [#"{"kind":"full","skip_sample":true}"#, #"{"kind":"sample","sample_size":2}"#] {
+                let nothing = try await api.call(.post, "/projects/\(empty)/jobs", token: ada.access, json: body)
+                #expect(nothing.status == .conflict)
+                #expect(try nothing.json()["detail"]?.stringValue?.contains("has no readable documents to code") == true)
+            }
+            #expect(try await api.call(.get, "/projects/\(empty)", token: ada.access).json()["status"]?.stringValue == "schema_defined")
         }
     }
 
