@@ -46,6 +46,7 @@ enum Workbench {
         "exports.js": Asset(PackageResources.exports_js, javascript),
         "review.js": Asset(PackageResources.review_js, javascript),
         "refine.js": Asset(PackageResources.refine_js, javascript),
+        "quality.js": Asset(PackageResources.quality_js, javascript),
         "evidence.js": Asset(PackageResources.evidence_js, javascript),
         "sharing.js": Asset(PackageResources.sharing_js, javascript),
         "code.js": Asset(PackageResources.code_js, javascript),

@@ -121,6 +121,33 @@ extension BrowserTests {
                     })
                 try await browser.screenshot(to: shots.appendingPathComponent("04-bulk-accepted.png"))
 
+                // Quality: the values against a gold set a person wrote, and the confidence against the
+                // verdicts just given (city judged right twice, participants wrong once).
+                try await browser.click("#back-to-project")
+                try await browser.waitForText("h1", containing: "Bench review")
+                try await browser.click("#open-quality")
+                let calibration = try await browser.waitForText("#calibration-result", containing: "participants")
+                #expect(calibration.contains("city"), "\(calibration)")
+                try await Self.expectAccessibleView(browser)
+                try await browser.click("#evaluate")
+                try await browser.waitForText("#gold-file-error", containing: "Choose a CSV file")
+                let gold = "document,variable,value\nlisbon,city,Lisbon\nporto,city,Braga\nlisbon,participants,300\n"
+                let goldFile = dir.appendingPathComponent("gold.csv")
+                try gold.write(to: goldFile, atomically: true, encoding: .utf8)
+                try await browser.type(goldFile.path, into: "#gold-file")
+                try await browser.click("#evaluate")
+                let goldRow = try await browser.waitForText("#gold-city", containing: "city")
+                let scored = try await api.send("POST", "/projects/1/eval", body: gold, contentType: "text/csv").json
+                let cityAccuracy = try #require(
+                    scored["items"]?.arrayValue?.first { $0["variable"]?.stringValue == "city" }?["report"]?["accuracy"]?.doubleValue)
+                #expect(cityAccuracy == 0.5, "Porto is not Braga: \(scored)")
+                #expect(goldRow.contains("0.500"), "\(goldRow)")
+                try await browser.waitForText("#gold-participants", containing: "1.000")
+                try await browser.waitForText("#gold-city-report", containing: "Calibration")
+                let page = try await browser.text("#main")
+                #expect(!page.contains("[object"), "lists render as elements, not as their names: \(page)")
+                try await browser.screenshot(to: shots.appendingPathComponent("05-quality.png"))
+
                 // Refined from that feedback: the model's proposals with their word diffs, one adopted as a
                 // new codebook version, the sample coded again on the reviewed documents, and the reviewers'
                 // answers matched before and now.

@@ -84,8 +84,9 @@ export const put = (path, value) => authorized("PUT", path, ...json(value));
 export const del = (path) => authorized("DELETE", path);
 // A file to save ({ name, blob }): a plain link would not carry the session's token.
 export const file = (path) => authorized("GET", path, undefined, { Accept: "*/*" }, readFile);
-// A text body of its own type (a codebook file as YAML, JSON, CSV or REFI-QDA XML).
+// A text body of its own type (a codebook file as YAML, JSON, CSV or REFI-QDA XML; a gold set as CSV).
 export const putText = (path, text, type) => authorized("PUT", path, text, { "Content-Type": type });
+export const postText = (path, text, type) => authorized("POST", path, text, { "Content-Type": type });
 // Files as multipart/form-data, one `files` part each (the browser sets the boundary).
 export function upload(path, files) {
   const form = new FormData();

@@ -1,5 +1,5 @@
 // The workbench's shell: who is signed in, which view the address names (#/projects,
-// #/projects/ID, #/projects/ID/review, #/projects/ID/refine, #/projects/ID/codebook, #/projects/ID/code[/DOCUMENT]), and the notice line. Each view is a module with `render(view, context)`.
+// #/projects/ID, #/projects/ID/review, #/projects/ID/refine, #/projects/ID/quality, #/projects/ID/codebook, #/projects/ID/code[/DOCUMENT]), and the notice line. Each view is a module with `render(view, context)`.
 
 import * as api from "./api.js";
 import * as session from "./session.js";
@@ -9,6 +9,7 @@ import * as projects from "./projects.js";
 import * as project from "./project.js";
 import * as review from "./review.js";
 import * as refine from "./refine.js";
+import * as quality from "./quality.js";
 import * as code from "./code.js";
 import * as codebook from "./codebook.js";
 
@@ -67,6 +68,9 @@ function route() {
   }
   if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "") && parts[2] === "refine") {
     return refine.render(view, { id: Number(parts[1]), notify });
+  }
+  if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "") && parts[2] === "quality") {
+    return quality.render(view, { id: Number(parts[1]), notify });
   }
   if (parts[0] === "projects" && /^[0-9]+$/.test(parts[1] ?? "") && parts[2] === "codebook") {
     return codebook.render(view, { id: Number(parts[1]), notify });

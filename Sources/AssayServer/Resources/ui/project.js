@@ -98,6 +98,8 @@ export async function render(view, { id, notify }) {
     h("p", {}, h("a", { href: `#/projects/${id}/review`, id: "open-review", class: "button" }, "Open the review queue")),
     h("p", { class: "hint" }, "Then refine: the model proposes clearer instructions from your verdicts, you adopt one, and the sample runs again."),
     h("p", {}, h("a", { href: `#/projects/${id}/refine`, id: "open-refine", class: "button secondary" }, "Refine the codebook")),
+    h("p", { class: "hint" }, "How good the coding is: the values against a gold set, and the confidence against your verdicts."),
+    h("p", {}, h("a", { href: `#/projects/${id}/quality`, id: "open-quality", class: "button secondary" }, "Quality")),
   );
 
   const crumbs = h("p", { class: "crumbs" }, h("a", { href: "#/projects" }, "All projects"));
