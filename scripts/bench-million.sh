@@ -52,7 +52,9 @@ cleanup() {
 trap cleanup EXIT
 export ASSAY_BASE_URL="http://127.0.0.1:$PORT/v1" ASSAY_MODEL=mock
 for _ in $(seq 1 50); do curl -fsS "$ASSAY_BASE_URL/models" >/dev/null 2>&1 && break; sleep 0.2; done
-curl -fsS "$ASSAY_BASE_URL/models" >/dev/null || { echo "bench-million: the mock did not start: $(cat "$WORK/mock.log")" >&2; exit 1; }
+# Its own mock: another process holding the port would answer the check and then go away mid-run.
+{ kill -0 "$MOCK" 2>/dev/null && curl -fsS "$ASSAY_BASE_URL/models" >/dev/null; } \
+  || { echo "bench-million: the mock did not start (is port $PORT taken?): $(cat "$WORK/mock.log")" >&2; exit 1; }
 
 # A project with the bench codebook and the seed documents, in the database ASSAY_DB names.
 seeded() {
